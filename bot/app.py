@@ -1,0 +1,76 @@
+"""Wiring: the one function that builds the service from settings, used by every entry point
+and by the tests, so what is tested is what runs."""
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.delivery import Sender
+from bot.errors import UserFacingError
+from bot.policy_file import load_policy
+from bot.relay import Relay
+from bot.service import IntakeService
+from bot.settings import Settings
+from intake.guides import GuideSearch
+from intake.policy import Policy
+from knowledge.index import GuideIndex
+from knowledge.loader import FolderError, configured_kb_dir
+from storage.database import DatabaseError, open_engine, session_factory, upgrade
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class App:
+    settings: Settings
+    policy: Policy
+    engine: Engine
+    sessions: sessionmaker[Session]
+    guides: GuideSearch
+    service: IntakeService
+
+    def relay(self, senders: Mapping[str, Sender]) -> Relay:
+        return Relay(self.sessions, senders, utc_now)
+
+    def close(self) -> None:
+        stop = getattr(self.guides, "stop", None)
+        if callable(stop):
+            stop()
+        self.engine.dispose()
+
+
+def open_database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
+    """Engine and sessions with the schema created or upgraded; one clear line on failure."""
+    try:
+        engine = open_engine(settings.database)
+        upgrade(engine)
+    except DatabaseError as error:
+        raise UserFacingError(str(error)) from None
+    return engine, session_factory(engine)
+
+
+def open_guides(settings: Settings, policy: Policy) -> GuideSearch:
+    folder = configured_kb_dir(settings.kb_dir)
+    try:
+        index, result = GuideIndex.from_folder(folder, [kind.id for kind in policy.kinds])
+    except FolderError as error:
+        raise UserFacingError(str(error)) from None
+    for problem in result.problems:
+        log.warning("guide left out: %s", problem)
+    return index
+
+
+def build_app(settings: Settings) -> App:
+    policy = load_policy(settings.policy_file)
+    engine, sessions = open_database(settings)
+    guides = open_guides(settings, policy)
+    service = IntakeService(sessions, policy, guides, settings.team_channel)
+    return App(settings, policy, engine, sessions, guides, service)

@@ -1,0 +1,63 @@
+"""``intake chat``: be the customer in the terminal."""
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.app import build_app, utc_now
+from bot.console import chat
+from bot.errors import UserFacingError
+from bot.settings import load_settings
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser(
+        "chat",
+        help="chat with the intake bot as a customer",
+        description="Chat as a customer. Reads one message per line (piped input works too).",
+    )
+    parser.add_argument("--user", default=None, help="your name as a customer (default: login)")
+    parser.add_argument(
+        "--now",
+        metavar="ISO-8601",
+        help="pretend the chat starts at this time (to see out-of-hours behaviour)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    clock = utc_now if args.now is None else _shifted_clock(args.now)
+    app = build_app(settings)
+    user = (args.user or _login()).strip() or "customer"
+    print(
+        f"MyCartPro Intake — chatting as {user}. Database: {app.settings.database}. "
+        "Type help for commands; Ctrl-D to quit.",
+        file=sys.stderr,
+    )
+    try:
+        asyncio.run(chat(app, user, clock))
+    finally:
+        app.close()
+    return 0
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "customer"
+
+
+def _shifted_clock(text: str) -> Callable[[], datetime]:
+    try:
+        start = datetime.fromisoformat(text)
+    except ValueError:
+        raise UserFacingError(f"--now must be an ISO-8601 time, got {text!r}") from None
+    if start.tzinfo is None:
+        raise UserFacingError("--now needs a UTC offset, e.g. 2026-11-27T18:30:00-05:00")
+    offset: timedelta = start - utc_now()
+    return lambda: utc_now() + offset

@@ -1,0 +1,91 @@
+"""``intake tickets list|show``: what admins need to see of stored tickets."""
+
+import argparse
+
+from bot.app import open_database
+from bot.errors import UserFacingError
+from bot.policy_file import load_policy
+from bot.settings import load_settings
+from intake.tickets import Status, Ticket
+from storage.tickets import TicketNotFound
+from storage.unit_of_work import UnitOfWork
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser("tickets", help="list and show stored tickets")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="one line per ticket, newest first")
+    listing.add_argument("--status", choices=[status.value for status in Status])
+    listing.set_defaults(handler=run_list)
+    show = actions.add_parser("show", help="every field, the history and the transcript")
+    show.add_argument("ticket_id", metavar="MCP-…")
+    show.set_defaults(handler=run_show)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    engine, sessions = open_database(load_settings())
+    with UnitOfWork(sessions) as uow:
+        tickets = uow.tickets.list(Status(args.status) if args.status else None)
+    engine.dispose()
+    if not tickets:
+        print("No tickets" + (f" with status {args.status}." if args.status else " yet."))
+    for ticket in tickets:
+        print(_line(ticket))
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    policy = load_policy(settings.policy_file)
+    engine, sessions = open_database(settings)
+    try:
+        with UnitOfWork(sessions) as uow:
+            ticket = uow.tickets.get(args.ticket_id)
+            events = uow.tickets.events(ticket.public_id)
+            transcript = uow.conversations.transcript(uow.tickets.conversation_of(ticket.public_id))
+    except TicketNotFound:
+        raise UserFacingError(f"no ticket {args.ticket_id}") from None
+    finally:
+        engine.dispose()
+    labels = {detail.id: detail.label for detail in policy.details}
+    kinds = {kind.id: kind.label for kind in policy.kinds}
+    consent = {True: "yes", False: "no", None: "not answered"}[ticket.consent]
+    if ticket.consent_at is not None:
+        consent += f" (at {ticket.consent_at.isoformat()})"
+    print(f"{ticket.public_id}  [{ticket.status.value}]  priority {ticket.priority.value}")
+    rows = [
+        ("Kind of help", kinds.get(ticket.kind, ticket.kind)),
+        (
+            "Customer",
+            f"{ticket.customer.display_name} ({ticket.customer.platform}:{ticket.customer.user_id})",
+        ),
+        ("Opened", ticket.created_at.isoformat()),
+        (
+            "Due",
+            ticket.due_at.isoformat() + (" (arrived out of hours)" if ticket.out_of_hours else ""),
+        ),
+        ("Owner", ticket.assignee or "nobody yet"),
+        ("Problem", ticket.problem),
+        *[(labels.get(key, key), value) for key, value in ticket.details.items()],
+        ("Missing", ", ".join(ticket.missing) or "nothing"),
+        ("Access consent", consent),
+        ("Suggested guides", ", ".join(f"{g.title} ({g.id})" for g in ticket.guides) or "none"),
+    ]
+    for label, value in rows:
+        print(f"{label}: {value}")
+    print("\nHistory:")
+    for event in events:
+        print(f"  {event.at.isoformat()}  {event.kind} by {event.actor}: {event.detail}")
+    print("\nTranscript:")
+    for line in transcript:
+        print(f"  {line.at.isoformat()}  {line.direction} {line.author}: {line.text}")
+    return 0
+
+
+def _line(ticket: Ticket) -> str:
+    problem = " ".join(ticket.problem.split())
+    short = problem if len(problem) <= 60 else problem[:59] + "…"
+    return (
+        f"{ticket.public_id}  {ticket.status.value:<8}  {ticket.priority.value:<6}  "
+        f"{ticket.customer.display_name:<16}  {short}"
+    )

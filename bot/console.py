@@ -1,0 +1,70 @@
+"""The terminal chat: the same intake as Slack and Discord, one line per message."""
+
+import asyncio
+import sys
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import TextIO
+
+from bot.app import App
+from intake.addresses import Address, Person
+from intake.inbound import CustomerMessage
+from intake.outgoing import Outgoing
+
+PLATFORM = "console"
+
+
+def render(message: Outgoing) -> str:
+    """How a message looks in the terminal: who says it, the text, then any buttons."""
+    speaker = f"{message.author} (support)" if message.author else "bot"
+    lines = [f"{speaker}> {message.text}"]
+    if message.choices:
+        lines.append("    [" + "]  [".join(choice.label for choice in message.choices) + "]")
+    return "\n".join(lines)
+
+
+class ConsoleSender:
+    """Prints what the relay delivers to the terminal user."""
+
+    platform = PLATFORM
+
+    def __init__(self, output: TextIO) -> None:
+        self._output = output
+
+    async def send(self, address: Address, message: Outgoing, key: str) -> str:
+        print(render(message), file=self._output, flush=True)
+        return key
+
+    async def edit(self, address: Address, message_ref: str, message: Outgoing) -> None:
+        await self.send(address, message, message_ref)
+
+
+async def chat(
+    app: App,
+    user: str,
+    clock: Callable[[], datetime],
+    source: TextIO = sys.stdin,
+    output: TextIO = sys.stdout,
+) -> None:
+    """Read lines until EOF; each is handled and answered before the next is read."""
+    relay = app.relay({PLATFORM: ConsoleSender(output)})
+    person = Person(platform=PLATFORM, user_id=user, display_name=user)
+    address = Address(platform=PLATFORM, channel=user)
+    interactive = source.isatty()
+    await relay.drain()
+    while True:
+        if interactive:
+            print("you> ", end="", file=output, flush=True)
+        line = await asyncio.to_thread(source.readline)
+        if not line:
+            break
+        message = CustomerMessage(
+            message_id=uuid.uuid4().hex,
+            author=person,
+            address=address,
+            text=line.rstrip("\n"),
+            at=clock(),
+        )
+        await asyncio.to_thread(app.service.handle_customer, message)
+        await relay.drain()

@@ -1,0 +1,346 @@
+"""The service loop: load the conversation, run the pure machine, save everything at once.
+
+For each inbound message, one transaction holds: the dedupe claim of its platform id, the
+transcript line, the new conversation state, any ticket change, and every outgoing message
+(the outbox). Either all of it is stored or none, so a crash never half-answers, and a
+redelivered message finds its id claimed and is ignored.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.cards import ticket_card
+from intake.actions import (
+    Action,
+    ForwardToTicket,
+    LookUpTickets,
+    OpenTicket,
+    RecordGap,
+    Reply,
+    SelfServed,
+)
+from intake.addresses import Address, Person
+from intake.answers import clean_text
+from intake.conversation import Conversation, Step
+from intake.events import CustomerSaid, Event, TicketClosed, TicketLine, TicketOpened, TicketsFound
+from intake.guides import GuideSearch
+from intake.inbound import CustomerMessage, TeamMessage
+from intake.machine import step
+from intake.outgoing import Outgoing
+from intake.policy import Policy
+from intake.redaction import redact
+from intake.team import InternalNote, RelayToCustomer, TicketCommand, Unclear, read_team_message
+from intake.tickets import Action as TicketAction
+from intake.tickets import Status, Ticket, customer_notice, next_status
+from storage.outbox import Destination
+from storage.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+NOT_AN_AGENT = "Only support agents can reply to or change tickets."
+_OUTCOMES = {Step.SELF_SERVED: "self_served", Step.CANCELLED: "cancelled"}
+
+
+@dataclass
+class _Turn:
+    """The bookkeeping of one customer message while its transaction is open."""
+
+    uow: UnitOfWork
+    customer: Person
+    customer_id: int
+    conversation_id: int
+    address: Address
+    at: datetime
+    ticket_row: int | None = None
+    outcome: str | None = None
+    follow_ups: list[Event] = field(default_factory=list)
+
+
+class IntakeService:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        policy: Policy,
+        guides: GuideSearch,
+        team_address: Address | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._policy = policy
+        self._guides = guides
+        self._team = team_address
+
+    # ── customers ───────────────────────────────────────────────────────────────────────
+
+    def handle_customer(self, message: CustomerMessage) -> bool:
+        """Process one customer message; False when it was a redelivery and nothing happened."""
+        with UnitOfWork(self._sessions) as uow:
+            if not uow.conversations.first_time_seen(
+                message.address.platform, message.message_id, message.at
+            ):
+                return False
+            redaction = redact(clean_text(message.text))
+            customer_id = uow.conversations.customer_id(message.author, message.at)
+            active = uow.conversations.active(customer_id, message.address)
+            if active is None:
+                state = Conversation()
+                conversation_id = uow.conversations.start(
+                    customer_id, message.address, state, message.at
+                )
+            else:
+                conversation_id, state = active
+            turn = _Turn(
+                uow, message.author, customer_id, conversation_id, message.address, message.at
+            )
+            if state.ticket_id:
+                turn.ticket_row = uow.tickets.row_id(state.ticket_id)
+            uow.conversations.record(
+                conversation_id,
+                "customer",
+                message.author.display_name,
+                redaction.text,
+                message.at,
+                turn.ticket_row,
+            )
+            event: Event = CustomerSaid(
+                text=redaction.text, at=message.at, redacted=redaction.found
+            )
+            state = self._run(state, event, turn)
+            uow.conversations.save(
+                conversation_id, state, message.at, turn.outcome or _OUTCOMES.get(state.step)
+            )
+            uow.commit()
+        log.info("customer message handled", extra={"conversation_id": conversation_id})
+        return True
+
+    def _run(self, state: Conversation, event: Event, turn: _Turn) -> Conversation:
+        pending: list[Event] = [event]
+        while pending:
+            state, actions = step(state, pending.pop(0), self._policy, self._guides)
+            for action in actions:
+                pending.extend(self._perform(action, turn))
+        return state
+
+    def _perform(self, action: Action, turn: _Turn) -> list[Event]:
+        uow, at = turn.uow, turn.at
+        if isinstance(action, Reply):
+            self._to_customer(
+                uow,
+                turn.conversation_id,
+                turn.address,
+                Outgoing(text=action.text, choices=action.choices),
+                "bot",
+                "bot",
+                at,
+                turn.ticket_row,
+            )
+            return []
+        if isinstance(action, OpenTicket):
+            turn.ticket_row, public_id = uow.tickets.open(
+                action.draft,
+                prefix=self._policy.ticket_prefix,
+                first_number=self._policy.first_ticket_number,
+                conversation_id=turn.conversation_id,
+                customer_id=turn.customer_id,
+                customer_address=turn.address,
+                team_address=self._team,
+                at=at,
+            )
+            turn.outcome = "ticket"
+            self._to_team(
+                uow,
+                public_id,
+                Destination(address=self._team),
+                ticket_card(uow.tickets.get(public_id), self._policy, at),
+                at,
+            )
+            log.info(
+                "ticket opened",
+                extra={"ticket": public_id, "conversation_id": turn.conversation_id},
+            )
+            return [TicketOpened(ticket_id=public_id, at=at)]
+        if isinstance(action, LookUpTickets):
+            tickets = uow.tickets.list(customer_id=turn.customer_id)
+            lines = tuple(
+                TicketLine(ticket_id=t.public_id, status=t.status.value, problem=t.problem)
+                for t in tickets
+            )
+            return [TicketsFound(tickets=lines, at=at)]
+        if isinstance(action, ForwardToTicket):
+            self._forward(uow, action, turn)
+            return []
+        if isinstance(action, SelfServed):
+            turn.outcome = "self_served"
+            return []
+        if isinstance(action, RecordGap):
+            uow.conversations.record_gap(action.text, action.kind, action.reason, at)
+            return []
+        raise TypeError(f"unhandled action {type(action).__name__}")
+
+    def _forward(self, uow: UnitOfWork, action: ForwardToTicket, turn: _Turn) -> None:
+        ticket = uow.tickets.get(action.ticket_id)
+        if ticket.status is Status.RESOLVED:
+            self._change_status(
+                uow, ticket, Status.OPEN, "reopened", turn.customer.display_name, turn.at
+            )
+        self._to_team(
+            uow,
+            ticket.public_id,
+            Destination(ticket_thread=ticket.public_id),
+            Outgoing(text=action.text, author=turn.customer.display_name),
+            turn.at,
+        )
+
+    # ── agents ──────────────────────────────────────────────────────────────────────────
+
+    def handle_team(self, message: TeamMessage) -> bool:
+        """Process a message in a ticket thread; False when ignored (redelivery, not a ticket)."""
+        with UnitOfWork(self._sessions) as uow:
+            ticket = uow.tickets.by_team_thread(message.address)
+            if ticket is None or not uow.conversations.first_time_seen(
+                message.address.platform, message.message_id, message.at
+            ):
+                return False
+            uow.tickets.row_id(ticket.public_id, lock=True)
+            self._team_input(uow, ticket, message)
+            uow.commit()
+        return True
+
+    def _team_input(self, uow: UnitOfWork, ticket: Ticket, message: TeamMessage) -> None:
+        at, agent = message.at, message.author.display_name
+        thread = Destination(ticket_thread=ticket.public_id)
+        if not message.is_agent:
+            self._to_team(uow, ticket.public_id, thread, Outgoing(text=NOT_AN_AGENT), at)
+            return
+        text = redact(clean_text(message.text)).text
+        conversation_id = uow.tickets.conversation_of(ticket.public_id)
+        ticket_row = uow.tickets.row_id(ticket.public_id)
+        parsed = read_team_message(text)
+        if isinstance(parsed, RelayToCustomer):
+            if parsed.text:
+                self._to_customer(
+                    uow,
+                    conversation_id,
+                    ticket.customer_address,
+                    Outgoing(text=parsed.text, author=agent),
+                    "agent",
+                    agent,
+                    at,
+                    ticket_row,
+                )
+        elif isinstance(parsed, InternalNote):
+            uow.tickets.add_event(ticket_row, "note", agent, parsed.text, at)
+            uow.conversations.record(conversation_id, "note", agent, parsed.text, at, ticket_row)
+        elif isinstance(parsed, Unclear):
+            self._to_team(uow, ticket.public_id, thread, Outgoing(text=parsed.reason), at)
+        else:
+            self._command(uow, ticket, parsed, agent, at)
+
+    def _command(
+        self, uow: UnitOfWork, ticket: Ticket, command: TicketCommand, agent: str, at: datetime
+    ) -> None:
+        target = next_status(command.action, ticket.status)
+        thread = Destination(ticket_thread=ticket.public_id)
+        if not isinstance(target, Status):
+            self._to_team(
+                uow, ticket.public_id, thread, Outgoing(text=f"Can't do that: {target.reason}."), at
+            )
+            return
+        if command.action is TicketAction.CLAIM:
+            uow.tickets.change(ticket.public_id, at, assignee=agent, status=target.value)
+            self._record_change(uow, ticket, "claimed", agent, f"{agent} took this ticket.", at)
+        elif command.action is TicketAction.PRIORITY and command.priority is not None:
+            uow.tickets.change(ticket.public_id, at, priority=command.priority.value)
+            self._record_change(
+                uow,
+                ticket,
+                "priority",
+                agent,
+                f"Priority set to {command.priority.value} by {agent}.",
+                at,
+            )
+        else:
+            self._change_status(uow, ticket, target, command.action.value, agent, at)
+
+    def _change_status(
+        self, uow: UnitOfWork, ticket: Ticket, status: Status, kind: str, actor: str, at: datetime
+    ) -> None:
+        uow.tickets.change(ticket.public_id, at, status=status.value)
+        self._record_change(
+            uow,
+            ticket,
+            kind,
+            actor,
+            f"Ticket {ticket.public_id} is now {status.value} ({kind} by {actor}).",
+            at,
+        )
+        conversation_id = uow.tickets.conversation_of(ticket.public_id)
+        notice = customer_notice(ticket.public_id, status)
+        if notice:
+            self._to_customer(
+                uow,
+                conversation_id,
+                ticket.customer_address,
+                Outgoing(text=notice),
+                "bot",
+                "bot",
+                at,
+                uow.tickets.row_id(ticket.public_id),
+            )
+        if status is Status.CLOSED:
+            state = uow.conversations.load(conversation_id)
+            if not state.finished:
+                state, _ = step(state, TicketClosed(at=at), self._policy, self._guides)
+                uow.conversations.save(conversation_id, state, at)
+
+    def _record_change(
+        self,
+        uow: UnitOfWork,
+        ticket: Ticket,
+        kind: str,
+        actor: str,
+        announcement: str,
+        at: datetime,
+    ) -> None:
+        uow.tickets.add_event(uow.tickets.row_id(ticket.public_id), kind, actor, announcement, at)
+        self._to_team(
+            uow,
+            ticket.public_id,
+            Destination(ticket_thread=ticket.public_id),
+            Outgoing(text=announcement),
+            at,
+        )
+        refreshed = ticket_card(uow.tickets.get(ticket.public_id), self._policy, at)
+        self._to_team(
+            uow, ticket.public_id, Destination(ticket_card=ticket.public_id), refreshed, at
+        )
+
+    # ── outbox ──────────────────────────────────────────────────────────────────────────
+
+    def _to_customer(
+        self,
+        uow: UnitOfWork,
+        conversation_id: int,
+        address: Address,
+        message: Outgoing,
+        direction: str,
+        author: str,
+        at: datetime,
+        ticket_row: int | None,
+    ) -> None:
+        uow.conversations.record(conversation_id, direction, author, message.text, at, ticket_row)
+        uow.outbox.add(address.platform, address.key, Destination(address=address), message, at)
+
+    def _to_team(
+        self,
+        uow: UnitOfWork,
+        public_id: str,
+        destination: Destination,
+        message: Outgoing,
+        at: datetime,
+    ) -> None:
+        if self._team is None:
+            return
+        uow.outbox.add(self._team.platform, f"ticket:{public_id}", destination, message, at)

@@ -1,0 +1,65 @@
+"""Settings from the environment: the one place that reads it. Secrets stay ``SecretStr``."""
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import UserFacingError
+from intake.addresses import Address
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Field(default=Path("data"), alias="INTAKE_DATA_DIR")
+    database_url: str | None = Field(default=None, alias="INTAKE_DATABASE_URL")
+    kb_dir: Path | None = Field(default=None, alias="INTAKE_KB_DIR")
+    policy_file: Path | None = Field(default=None, alias="INTAKE_POLICY_FILE")
+    team_channel: Address | None = Field(default=None, alias="INTAKE_TEAM_CHANNEL")
+    agent_ids: frozenset[str] = Field(default=frozenset(), alias="INTAKE_AGENT_IDS")
+    http_host: str = Field(default="127.0.0.1", alias="INTAKE_HTTP_HOST")
+    http_port: int = Field(default=3000, ge=0, le=65535, alias="INTAKE_HTTP_PORT")
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_base_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_BASE_URL")
+    discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
+    discord_api_base: str = Field(default="https://discord.com/api/v10", alias="DISCORD_API_BASE")
+    discord_gateway_url: str = Field(
+        default="wss://gateway.discord.gg/", alias="DISCORD_GATEWAY_URL"
+    )
+    discord_agent_role: str | None = Field(default=None, alias="INTAKE_DISCORD_AGENT_ROLE")
+
+    @field_validator("team_channel", mode="before")
+    @classmethod
+    def _parse_team_channel(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            platform, _, channel = value.partition(":")
+            if platform.strip().lower() not in {"slack", "discord"} or not channel.strip():
+                raise ValueError("must look like slack:<channel id> or discord:<channel id>")
+            return Address.parse(value)
+        return value
+
+    @field_validator("agent_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'intake.db'}"
+
+
+def load_settings() -> Settings:
+    """Read the environment; a bad value is one line naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "settings"
+        raise UserFacingError(f"{name}: {first['msg']}") from None

@@ -1,0 +1,68 @@
+"""What the machine asks the outside world to do. Replies are data; nothing sends itself."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from intake.guides import GuideMatch
+
+
+class _Action(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Choice(_Action):
+    """A button; ``value`` is exactly what typing would send, so both paths are one."""
+
+    label: str
+    value: str
+
+
+class Reply(_Action):
+    text: str
+    choices: tuple[Choice, ...] = ()
+
+
+class TicketDraft(_Action):
+    kind: str
+    problem: str
+    details: dict[str, str]
+    missing: tuple[str, ...]
+    consent: bool | None
+    consent_at: datetime | None
+    guides: tuple[GuideMatch, ...]
+    out_of_hours: bool
+    due_at: datetime
+
+
+class OpenTicket(_Action):
+    """Store the ticket, then feed ``TicketOpened`` back to the machine."""
+
+    draft: TicketDraft
+
+
+class LookUpTickets(_Action):
+    """Load the customer's tickets, then feed ``TicketsFound`` back to the machine."""
+
+
+class ForwardToTicket(_Action):
+    """The customer wrote after the ticket opened: add it to the ticket and show the agents."""
+
+    ticket_id: str
+    text: str
+
+
+class SelfServed(_Action):
+    guide_id: str | None
+
+
+class RecordGap(_Action):
+    """A problem no guide solved: what admins should write a guide for next."""
+
+    text: str
+    kind: str | None
+    reason: Literal["no_match", "not_helpful"]
+
+
+Action = Reply | OpenTicket | LookUpTickets | ForwardToTicket | SelfServed | RecordGap

@@ -1,0 +1,45 @@
+"""What can happen to a conversation: the inputs of ``intake.machine.step``."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    at: datetime
+
+
+class CustomerSaid(_Event):
+    """A customer's message (already redacted), or the value of a button they pressed."""
+
+    text: str
+    redacted: frozenset[str] = frozenset()
+
+
+class TicketOpened(_Event):
+    """The service stored the ticket that an ``OpenTicket`` action asked for."""
+
+    ticket_id: str
+
+
+class TicketLine(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ticket_id: str
+    status: str
+    problem: str
+
+
+class TicketsFound(_Event):
+    """The answer to a ``LookUpTickets`` action: the customer's own tickets, newest first."""
+
+    tickets: tuple[TicketLine, ...]
+
+
+class TicketClosed(_Event):
+    """An agent closed the ticket this conversation opened; the next message starts afresh."""
+
+
+Event = CustomerSaid | TicketOpened | TicketsFound | TicketClosed

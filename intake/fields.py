@@ -1,0 +1,130 @@
+"""The fields of a request as the customer sees them in the summary, and reading answers to them."""
+
+import re
+
+from pydantic import BaseModel, ConfigDict
+
+from intake import extract
+from intake.answers import normalize, number_in, word_count
+from intake.policy import DetailField, Policy
+
+# Answers that carry no information whatever was asked ("clearly not what was asked").
+_EMPTY_ANSWERS = frozenset(
+    [
+        "yes",
+        "no",
+        "ok",
+        "okay",
+        "k",
+        "idk",
+        "i don't know",
+        "dont know",
+        "don't know",
+        "no idea",
+        "?",
+        "??",
+        "???",
+        "same",
+        "same as above",
+        "see above",
+        "asdf",
+        "test",
+        "hi",
+        "hello",
+        "thanks",
+        "thank you",
+        "whatever",
+        "nothing to add",
+        "help",
+        "-",
+        ".",
+    ]
+)
+_EXTRACTORS = {"error_messages": extract.error_text, "environment": extract.environment_text}
+_INLINE = re.compile(r"^\s*([^:\n]{1,40}?)\s*[:=]\s*(\S.*)$", re.DOTALL)
+
+
+class Field(BaseModel):
+    """One numbered line of the summary; ``key`` is "kind", "problem", "consent" or a detail id."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    label: str
+    names: tuple[str, ...] = ()
+
+
+def fields_of(policy: Policy) -> list[Field]:
+    """The summary's fields, numbered from 1 in this order."""
+    fields = [
+        Field(key="kind", label="Kind of help", names=("kind", "type", "category", "kind of help")),
+        Field(key="problem", label="Problem", names=("problem", "description", "issue")),
+    ]
+    for detail in policy.details:
+        words = detail.label.lower().split()
+        names = (detail.id, detail.id.replace("_", " "), detail.label.lower(), words[0])
+        fields.append(Field(key=detail.id, label=detail.label, names=names))
+    fields.append(
+        Field(key="consent", label="Access consent", names=("consent", "access", "access consent"))
+    )
+    return fields
+
+
+def field_named(policy: Policy, text: str) -> Field | None:
+    """The field a customer means by "3", "steps", "change the error", "edit consent"."""
+    answer = normalize(text)
+    for verb in ("change ", "edit ", "fix ", "update ", "correct "):
+        answer = answer.removeprefix(verb)
+    answer = answer.removeprefix("the ").strip()
+    fields = fields_of(policy)
+    number = number_in(answer)
+    if number is not None:
+        return fields[number - 1] if 1 <= number <= len(fields) else None
+    for field in fields:
+        if answer in field.names or any(answer == name.split()[0] for name in field.names):
+            return field
+    return None
+
+
+def inline_edit(policy: Policy, text: str) -> tuple[Field, str] | None:
+    """ "steps: open cart, click pay" edits a field in one message."""
+    match = _INLINE.match(text)
+    if match is None:
+        return None
+    field = field_named(policy, match.group(1))
+    return (field, match.group(2).strip()) if field else None
+
+
+def kind_named(policy: Policy, text: str) -> str | None:
+    answer = normalize(text)
+    number = number_in(answer)
+    if number is not None:
+        return policy.kinds[number - 1].id if 1 <= number <= len(policy.kinds) else None
+    for kind in policy.kinds:
+        if answer in (kind.id, kind.id.replace("-", " "), kind.label.lower()):
+            return kind.id
+    return next((k.id for k in policy.kinds if answer and answer in k.label.lower()), None)
+
+
+def validate_detail(detail: DetailField, text: str) -> str | None:
+    """The value to store for an answer, or None when it needs asking again."""
+    answer = normalize(text)
+    if not answer:
+        return None
+    if detail.none_value and answer in {normalize(p) for p in detail.none_phrases}:
+        return detail.none_value
+    if answer in _EMPTY_ANSWERS or word_count(text) < detail.min_words:
+        return None
+    return text.strip()
+
+
+def prefill(policy: Policy, details: dict[str, str], text: str) -> dict[str, str]:
+    """Add the details this message gives in passing, never overwriting an answer."""
+    found = dict(details)
+    for detail in policy.details:
+        extractor = _EXTRACTORS.get(detail.id)
+        if detail.id not in found and extractor is not None:
+            value = extractor(text)
+            if value:
+                found[detail.id] = value
+    return found

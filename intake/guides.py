@@ -1,0 +1,32 @@
+"""The knowledge-base port as the intake machine sees it.
+
+The machine never loads guides itself; it is handed something that answers this Protocol
+(implemented by ``knowledge.index.GuideIndex``) so matching stays pure and swappable.
+"""
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+
+class GuideMatch(BaseModel):
+    """One guide offered to a customer, with a confidence between 0 and 1."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    title: str
+    excerpt: str
+    score: float
+    category: str | None = None
+
+
+class GuideSearch(Protocol):
+    """Finds the guides that best match a customer's own words.
+
+    Implemented by ``knowledge.index.GuideIndex``. Returns at most ``limit`` matches, best
+    first, and nothing at all when no guide passes the confidence threshold.
+    """
+
+    def search(self, query: str, limit: int = 3) -> Sequence[GuideMatch]: ...

@@ -1,0 +1,239 @@
+"""Business hours: when the support team is at work, and when it will be next.
+
+Everything here is pure: the caller passes the current instant in, so the same question always
+gets the same answer and tests never wait for a clock.
+
+Daylight saving time is handled by building each day's window from local wall-clock times with
+``zoneinfo`` and comparing instants, never by adding hours to a local time: on 2026-03-08 02:30
+does not exist in Toronto and on 2026-11-01 01:30 happens twice. A wall time that falls in a
+spring-forward gap is pushed forward by the gap; an ambiguous one means its first occurrence.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+from typing import Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+_SEARCH_DAYS = 3660
+"""How far ahead ``next_window`` looks before giving up (ten years of closures is a bad config)."""
+
+_ZONE_NAMES = {"America/Toronto": "Eastern"}
+"""Names customers recognise; other zones fall back to their abbreviation (``%Z``)."""
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+class SupportHours(BaseModel):
+    """The admin-editable support schedule: one window per open day, in one time zone.
+
+    Holidays come from the ``holidays`` package (observed days included), so a statutory
+    holiday moved to a Monday closes that Monday. ``holiday_categories`` can add the package's
+    optional days (e.g. ``"optional"`` adds Ontario's Civic Holiday and Easter Monday).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    timezone: str = "America/Toronto"
+    opens: time = time(9, 0)
+    closes: time = time(17, 0)
+    weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
+    holiday_country: str = "CA"
+    holiday_subdivision: str | None = "ON"
+    holiday_categories: frozenset[str] = frozenset({"public"})
+    extra_closures: frozenset[date] = frozenset()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from None
+        return value
+
+    @field_validator("opens", "closes")
+    @classmethod
+    def _wall_clock(cls, value: time) -> time:
+        if value.tzinfo is not None:
+            raise ValueError("give a wall-clock time; the time zone is set by 'timezone'")
+        return value
+
+    @field_validator("weekdays")
+    @classmethod
+    def _valid_weekdays(cls, value: frozenset[int]) -> frozenset[int]:
+        if not value:
+            raise ValueError("at least one weekday must be open")
+        if not value <= set(range(7)):
+            raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.opens >= self.closes:
+            raise ValueError("opens must be earlier than closes")
+        try:
+            _holiday_dates(
+                self.holiday_country,
+                self.holiday_subdivision,
+                tuple(sorted(self.holiday_categories)),
+                2000,
+            )
+        except (NotImplementedError, ValueError) as error:
+            raise ValueError(f"holiday settings not supported: {error}") from None
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Window(BaseModel):
+    """One stretch of open hours, as aware datetimes in the support time zone.
+
+    Python compares and subtracts two datetimes that share a tzinfo by wall clock, so convert
+    to UTC before measuring a window that spans a DST change.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    opens_at: datetime
+    closes_at: datetime
+
+    @model_validator(mode="after")
+    def _aware_and_ordered(self) -> Self:
+        _require_aware(self.opens_at, "opens_at")
+        _require_aware(self.closes_at, "closes_at")
+        if _utc(self.opens_at) >= _utc(self.closes_at):
+            raise ValueError("a window must open before it closes")
+        return self
+
+
+def is_open(hours: SupportHours, at: datetime) -> bool:
+    """Whether support is staffed at the instant ``at`` (the closing minute is closed)."""
+    return current_window(hours, at) is not None
+
+
+def current_window(hours: SupportHours, at: datetime) -> Window | None:
+    """The window open at ``at``, or None when support is closed."""
+    window = next_window(hours, at)
+    return window if _utc(window.opens_at) <= _utc(at) else None
+
+
+def next_window(hours: SupportHours, at: datetime) -> Window:
+    """The window open at ``at``, or else the next one to open.
+
+    Raises ValueError for a naive ``at`` (we cannot guess its zone) or when nothing opens
+    within ten years.
+    """
+    _require_aware(at, "at")
+    instant = _utc(at)
+    start = at.astimezone(hours.zone).date()
+    for offset in range(_SEARCH_DAYS):
+        window = window_on(hours, start + timedelta(days=offset))
+        if window is not None and _utc(window.closes_at) > instant:
+            return window
+    raise ValueError("support never opens within ten years; check the support hours")
+
+
+def window_on(hours: SupportHours, day: date) -> Window | None:
+    """The window on the local calendar ``day``, or None when support is closed all day."""
+    if day.weekday() not in hours.weekdays or day in hours.extra_closures:
+        return None
+    categories = tuple(sorted(hours.holiday_categories))
+    if day in _holiday_dates(
+        hours.holiday_country, hours.holiday_subdivision, categories, day.year
+    ):
+        return None
+    zone = hours.zone
+    opens_at = _local(day, hours.opens, zone)
+    closes_at = _local(day, hours.closes, zone)
+    # A window that starts inside a spring-forward gap can be squeezed to nothing.
+    if _utc(opens_at) >= _utc(closes_at):
+        return None
+    return Window(opens_at=opens_at, closes_at=closes_at)
+
+
+def describe_window_start(window: Window, now: datetime) -> str:
+    """Customer-facing opening time, e.g. ``Monday, November 30 at 9:00 AM Eastern``.
+
+    Always the weekday and date (never "today"/"tomorrow", which go stale in a transcript);
+    the year is added only when it differs from ``now``'s.
+    """
+    return _describe(window.opens_at, now)
+
+
+def describe_window_end(window: Window, now: datetime) -> str:
+    """Customer-facing closing time, in the same form as ``describe_window_start``."""
+    return _describe(window.closes_at, now)
+
+
+def _describe(at: datetime, now: datetime) -> str:
+    _require_aware(now, "now")
+    zone = at.tzinfo
+    assert zone is not None  # Window guarantees aware datetimes
+    local_now = now.astimezone(zone)
+    hour = at.hour % 12 or 12
+    meridiem = "AM" if at.hour < 12 else "PM"
+    day = f"{_WEEKDAYS[at.weekday()]}, {_MONTHS[at.month - 1]} {at.day}"
+    if at.year != local_now.year:
+        day = f"{day}, {at.year}"
+    return f"{day} at {hour}:{at.minute:02d} {meridiem} {_zone_name(at, zone)}"
+
+
+def _zone_name(at: datetime, zone: tzinfo) -> str:
+    key = getattr(zone, "key", None)
+    if isinstance(key, str) and key in _ZONE_NAMES:
+        return _ZONE_NAMES[key]
+    return at.strftime("%Z")
+
+
+def _local(day: date, wall: time, zone: ZoneInfo) -> datetime:
+    """The instant a wall clock in ``zone`` shows ``wall`` on ``day``, normalised.
+
+    The UTC round trip turns a non-existent time (spring-forward gap) into the real instant
+    with the right offset, so results compare and print correctly.
+    """
+    naive = datetime.combine(day, wall)
+    return naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+
+
+def _utc(value: datetime) -> datetime:
+    """The instant itself: same-zone datetimes otherwise compare by wall clock, ignoring fold."""
+    return value.astimezone(UTC)
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+
+
+@lru_cache(maxsize=256)
+def _holiday_dates(
+    country: str, subdivision: str | None, categories: tuple[str, ...], year: int
+) -> frozenset[date]:
+    """Holidays (observed days included) that fall in ``year``.
+
+    Neighbouring years are asked too, so a holiday observed across New Year lands in the
+    right year.
+    """
+    calendar = holidays.country_holidays(
+        country, subdiv=subdivision, years=(year - 1, year, year + 1), categories=categories
+    )
+    return frozenset(day for day in calendar if day.year == year)

@@ -1,0 +1,27 @@
+"""What adapters hand to the service: platform events translated into our own messages."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from intake.addresses import Address, Person
+
+
+class _Inbound(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    message_id: str
+    author: Person
+    address: Address
+    text: str
+    at: datetime
+
+
+class CustomerMessage(_Inbound):
+    """A customer wrote to the bot (DM, mention, or reply in their conversation thread)."""
+
+
+class TeamMessage(_Inbound):
+    """Someone wrote in a thread of the team channel; ``is_agent`` says if they may act."""
+
+    is_agent: bool

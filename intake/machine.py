@@ -1,0 +1,430 @@
+"""The intake conversation as one explicit state machine.
+
+    NEW ─first message─▶ PROBLEM ─guides found─▶ GUIDES ─number/yes─▶ SELF_SERVED
+                            │                       │ no
+                            │ no guide              ▼
+                            └─────────────────▶ DETAILS ─(one missing detail at a time)─┐
+                                                                                       ▼
+          TICKETED ◀─TicketOpened─ (OpenTicket) ◀─send─ CONFIRM ⇄ EDIT ◀──────────── CONSENT
+             │ TicketClosed / restart
+             ▼
+           CLOSED
+
+Rules:
+- ``step`` is pure: the time arrives inside each event, guides through the ``GuideSearch``
+  port, and what must happen outside comes back as actions (replies are data).
+- The commands help, status, restart, cancel and agent work in every step that is not finished.
+- A customer's mistake is never an exception: the step stays and asks again with a hint.
+- A detail already given (e.g. an error quoted in the first message) is never asked again.
+- Stepping a finished conversation raises ``IllegalTransition``: the service starts a new one.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from intake import texts
+from intake.actions import (
+    Action,
+    Choice,
+    ForwardToTicket,
+    LookUpTickets,
+    OpenTicket,
+    RecordGap,
+    Reply,
+    SelfServed,
+    TicketDraft,
+)
+from intake.answers import Command, clean_text, command_in, is_no, is_yes, number_in, word_count
+from intake.conversation import Conversation, Step
+from intake.events import CustomerSaid, Event, TicketClosed, TicketOpened, TicketsFound
+from intake.fields import (
+    Field,
+    field_named,
+    fields_of,
+    inline_edit,
+    kind_named,
+    prefill,
+    validate_detail,
+)
+from intake.guides import GuideSearch
+from intake.hours import describe_window_start, is_open, next_window
+from intake.language import is_clearly_not_english
+from intake.policy import DetailField, Policy
+from intake.redaction import redaction_notice
+from intake.schedule import describe_schedule
+
+Outcome = tuple[Conversation, tuple[Action, ...]]
+
+
+class IllegalTransition(Exception):
+    """Raised when a finished conversation is stepped: a bug in the caller, not the customer."""
+
+
+@dataclass(frozen=True)
+class _Turn:
+    policy: Policy
+    guides: GuideSearch
+    event: CustomerSaid
+    text: str
+
+
+_Handler = Callable[[Conversation, _Turn], Outcome]
+_MIN_PROBLEM_WORDS = 3
+_MIN_PROBLEM_CHARS = 12
+_NON_WORD = re.compile(r"[^\w\s']+")
+_GREETINGS = frozenset({"hi", "hello", "hey", "yo", "good morning", "good afternoon", "hiya"})
+
+
+def step(state: Conversation, event: Event, policy: Policy, guides: GuideSearch) -> Outcome:
+    if state.finished:
+        raise IllegalTransition(f"conversation is {state.step.value}; start a new one")
+    if isinstance(event, TicketOpened):
+        return _ticket_opened(state, event, policy)
+    if isinstance(event, TicketsFound):
+        return state, (Reply(text=texts.status(event.tickets)),)
+    if isinstance(event, TicketClosed):
+        return state.model_copy(update={"step": Step.CLOSED}), ()
+    return _customer_said(state, _Turn(policy, guides, event, clean_text(event.text)))
+
+
+def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
+    notes: list[str] = []
+    if turn.event.redacted and not state.privacy_notice_given:
+        notes.append(redaction_notice(turn.event.redacted))
+        state = state.model_copy(update={"privacy_notice_given": True})
+    if is_clearly_not_english(turn.text):
+        notes.append(texts.NOT_ENGLISH)
+    if state.step is Step.NEW:
+        state, greeting = _greet(state, turn)
+        notes[:0] = greeting
+        if command_in(turn.text) is None and not _is_description(turn.text):
+            return state, _with_notes(notes, (Reply(text=texts.ASK_PROBLEM),))
+    command = command_in(turn.text)
+    handler = _COMMANDS[command] if command else _STEPS[state.step]
+    state, actions = handler(state, turn)
+    return state, _with_notes(notes, actions)
+
+
+def _greet(state: Conversation, turn: _Turn) -> tuple[Conversation, list[str]]:
+    hours, at = turn.policy.hours, turn.event.at
+    closed = not is_open(hours, at)
+    lines = [texts.greeting(turn.policy)]
+    if closed:
+        window = describe_window_start(next_window(hours, at), at)
+        lines.append(texts.out_of_hours(describe_schedule(hours), window))
+    update = {"step": Step.PROBLEM, "started_at": at, "out_of_hours": closed}
+    return state.model_copy(update=update), lines
+
+
+def _is_description(text: str) -> bool:
+    return word_count(text) >= _MIN_PROBLEM_WORDS and text.lower().strip(" !.") not in _GREETINGS
+
+
+def _with_notes(notes: list[str], actions: tuple[Action, ...]) -> tuple[Action, ...]:
+    """Put notes (greeting, language, privacy) in front of the first reply, as one message."""
+    if not notes:
+        return actions
+    for index, action in enumerate(actions):
+        if isinstance(action, Reply):
+            merged = Reply(text="\n\n".join([*notes, action.text]), choices=action.choices)
+            return (*actions[:index], merged, *actions[index + 1 :])
+    return (Reply(text="\n\n".join(notes)), *actions)
+
+
+# ── steps ───────────────────────────────────────────────────────────────────────────────────
+
+
+def _problem(state: Conversation, turn: _Turn) -> Outcome:
+    text, policy = turn.text, turn.policy
+    if word_count(text) < _MIN_PROBLEM_WORDS or len(text) < _MIN_PROBLEM_CHARS:
+        return _reask(state, texts.PROBLEM_HINT)
+    problem, notes = _fit(text, policy)
+    matches = tuple(turn.guides.search(problem, policy.max_guides)) if policy.max_guides else ()
+    kind = _infer_kind(policy, problem, matches[0].category if matches else None)
+    state = state.model_copy(
+        update={
+            "problem": problem,
+            "kind": kind,
+            "guides": matches,
+            "details": prefill(policy, state.details, text),
+            "reasks": 0,
+        }
+    )
+    notes.append(texts.kind_guess(policy, kind))
+    if matches:
+        state = state.model_copy(update={"step": Step.GUIDES})
+        offer = Reply(text=texts.guide_offer(matches), choices=_guide_choices(state))
+        return state, _with_notes(notes, (offer,))
+    gap = RecordGap(text=problem, kind=kind, reason="no_match")
+    state, actions = _advance(state, turn)
+    return state, (gap, *_with_notes([*notes, texts.NO_GUIDE], actions))
+
+
+def _guides(state: Conversation, turn: _Turn) -> Outcome:
+    number = number_in(turn.text)
+    if number is not None and 1 <= number <= len(state.guides):
+        return _self_served(state, state.guides[number - 1].id)
+    if is_yes(turn.text):
+        return _self_served(state, state.guides[0].id if len(state.guides) == 1 else None)
+    if is_no(turn.text):
+        gap = RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
+        state, actions = _advance(state.model_copy(update={"reasks": 0}), turn)
+        return state, (gap, *actions)
+    return _reask(state, texts.GUIDES_REASK, _guide_choices(state))
+
+
+def _self_served(state: Conversation, guide_id: str | None) -> Outcome:
+    state = state.model_copy(update={"step": Step.SELF_SERVED})
+    return state, (SelfServed(guide_id=guide_id), Reply(text=texts.SELF_SERVED))
+
+
+def _details(state: Conversation, turn: _Turn) -> Outcome:
+    detail = _next_missing(state, turn.policy)
+    if detail is None:
+        return _advance(state, turn)
+    value = validate_detail(detail, turn.text)
+    if value is None:
+        return _reask(state, texts.reask_detail(detail, state.reasks + 1))
+    fitted, notes = _fit(value, turn.policy)
+    details = prefill(turn.policy, {**state.details, detail.id: fitted}, turn.text)
+    state, actions = _advance(state.model_copy(update={"details": details, "reasks": 0}), turn)
+    return state, _with_notes(notes, actions)
+
+
+def _consent(state: Conversation, turn: _Turn) -> Outcome:
+    if not (is_yes(turn.text) or is_no(turn.text)):
+        return _reask(state, texts.CONSENT_REASK, _YES_NO)
+    update = {"consent": is_yes(turn.text), "consent_at": turn.event.at, "reasks": 0}
+    return _advance(state.model_copy(update=update), turn)
+
+
+def _confirm(state: Conversation, turn: _Turn) -> Outcome:
+    if is_yes(turn.text):
+        return state, (OpenTicket(draft=_draft(state, turn)),)
+    edit = inline_edit(turn.policy, turn.text)
+    if edit is not None:
+        field, value = edit
+        return _apply_edit(state.model_copy(update={"editing": field.key}), turn, value)
+    field = field_named(turn.policy, turn.text)
+    if field is None:
+        return _reask(state, texts.NOT_A_FIELD, _SEND)
+    state = state.model_copy(update={"step": Step.EDIT, "editing": field.key, "reasks": 0})
+    return state, (_edit_prompt(turn.policy, field),)
+
+
+def _edit(state: Conversation, turn: _Turn) -> Outcome:
+    return _apply_edit(state, turn, turn.text)
+
+
+def _apply_edit(state: Conversation, turn: _Turn, value: str) -> Outcome:
+    policy = turn.policy
+    field = next(f for f in fields_of(policy) if f.key == state.editing)
+    update: dict[str, object]
+    if field.key == "kind":
+        kind = kind_named(policy, value)
+        if kind is None:
+            return _reask(state.model_copy(update={"step": Step.EDIT}), texts.kind_menu(policy))
+        update = {"kind": kind}
+    elif field.key == "consent":
+        if not (is_yes(value) or is_no(value)):
+            return _reask(state.model_copy(update={"step": Step.EDIT}), texts.EDIT_CONSENT)
+        update = {"consent": is_yes(value), "consent_at": turn.event.at}
+    elif field.key == "problem":
+        if word_count(value) < _MIN_PROBLEM_WORDS:
+            return _reask(state.model_copy(update={"step": Step.EDIT}), texts.PROBLEM_HINT)
+        update = {"problem": _fit(value, policy)[0]}
+    else:
+        detail = policy.detail(field.key)
+        checked = validate_detail(detail, value)
+        if checked is None:
+            hint = texts.reask_detail(detail, state.reasks + 1)
+            return _reask(state.model_copy(update={"step": Step.EDIT}), hint)
+        update = {"details": {**state.details, detail.id: _fit(checked, policy)[0]}}
+    state = state.model_copy(update={**update, "step": Step.CONFIRM, "editing": None, "reasks": 0})
+    return state, (Reply(text=texts.summary(policy, state), choices=_SEND),)
+
+
+def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
+    if not turn.text:
+        return state, ()
+    return state, (ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text),)
+
+
+def _ticket_opened(state: Conversation, event: TicketOpened, policy: Policy) -> Outcome:
+    hours = policy.hours
+    due = None
+    if not is_open(hours, event.at):
+        due = describe_window_start(next_window(hours, event.at), event.at)
+    missing = [field.label for field in _missing_fields(state, policy)]
+    state = state.model_copy(update={"step": Step.TICKETED, "ticket_id": event.ticket_id})
+    return state, (Reply(text=texts.ticket_opened(event.ticket_id, due, missing)),)
+
+
+# ── commands ────────────────────────────────────────────────────────────────────────────────
+
+
+def _help(state: Conversation, turn: _Turn) -> Outcome:
+    prompt = _current_prompt(state, turn.policy)
+    text = texts.HELP if prompt is None else f"{texts.HELP}\n\n{prompt.text}"
+    return state, (Reply(text=text, choices=prompt.choices if prompt else ()),)
+
+
+def _status(state: Conversation, turn: _Turn) -> Outcome:
+    return state, (LookUpTickets(),)
+
+
+def _restart(state: Conversation, turn: _Turn) -> Outcome:
+    if state.ticket_id:
+        closed = state.model_copy(update={"step": Step.CLOSED})
+        return closed, (Reply(text=texts.restart_after_ticket(state.ticket_id)),)
+    fresh = Conversation(
+        step=Step.PROBLEM, started_at=state.started_at, out_of_hours=state.out_of_hours
+    )
+    return fresh, (Reply(text=f"{texts.RESTARTED} {texts.ASK_PROBLEM}"),)
+
+
+def _cancel(state: Conversation, turn: _Turn) -> Outcome:
+    if state.ticket_id:
+        return state, (Reply(text=texts.CANCEL_AFTER_TICKET.format(ticket_id=state.ticket_id)),)
+    return state.model_copy(update={"step": Step.CANCELLED}), (Reply(text=texts.CANCELLED),)
+
+
+def _agent(state: Conversation, turn: _Turn) -> Outcome:
+    if state.ticket_id:
+        return state, (Reply(text=texts.FORWARD_ONLY.format(ticket_id=state.ticket_id)),)
+    note = Reply(text=texts.AGENT_NEEDS_SOMETHING)
+    return state, (note, OpenTicket(draft=_draft(state, turn)))
+
+
+# ── shared pieces ───────────────────────────────────────────────────────────────────────────
+
+_YES_NO = (Choice(label="Yes", value="yes"), Choice(label="No", value="no"))
+_SEND = (Choice(label="Send", value="send"),)
+
+
+def _advance(state: Conversation, turn: _Turn) -> Outcome:
+    """Move to whatever the policy still requires, in order (details, consent), then confirm."""
+    policy = turn.policy
+    if _next_missing(state, policy) is not None:
+        step = Step.DETAILS
+    elif state.consent is None:
+        step = Step.CONSENT
+    else:
+        step = Step.CONFIRM
+    state = state.model_copy(update={"step": step})
+    prompt = _current_prompt(state, policy)
+    return state, (prompt,) if prompt else ()
+
+
+def _reask(state: Conversation, text: str, choices: tuple[Choice, ...] = ()) -> Outcome:
+    return state.model_copy(update={"reasks": state.reasks + 1}), (
+        Reply(text=text, choices=choices),
+    )
+
+
+def _next_missing(state: Conversation, policy: Policy) -> DetailField | None:
+    return next((d for d in policy.details if d.id not in state.details), None)
+
+
+def _missing_fields(state: Conversation, policy: Policy) -> list[Field]:
+    """What a ticket opened now would lack, for the customer and the agents."""
+    have = {
+        "kind": True,
+        "problem": state.problem is not None,
+        "consent": state.consent is not None,
+        **{detail.id: detail.id in state.details for detail in policy.details},
+    }
+    return [field for field in fields_of(policy) if not have[field.key]]
+
+
+def _fit(text: str, policy: Policy) -> tuple[str, list[str]]:
+    limit = policy.max_field_chars
+    if len(text) <= limit:
+        return text, []
+    return text[:limit].rstrip() + "…", [texts.LONG_ANSWER.format(limit=limit)]
+
+
+def _infer_kind(policy: Policy, text: str, guide_category: str | None) -> str:
+    lowered = f" {' '.join(_NON_WORD.sub(' ', text.lower()).split())} "
+    scores = {
+        kind.id: sum(f" {keyword}" in lowered for keyword in kind.keywords) for kind in policy.kinds
+    }
+    best = max(scores.values())
+    leaders = [kind_id for kind_id, score in scores.items() if score == best and score > 0]
+    known = {kind.id for kind in policy.kinds}
+    if guide_category in leaders or (not leaders and guide_category in known):
+        return str(guide_category)
+    return leaders[0] if leaders else policy.default_kind
+
+
+def _draft(state: Conversation, turn: _Turn) -> TicketDraft:
+    hours, at = turn.policy.hours, turn.event.at
+    open_now = is_open(hours, at)
+    return TicketDraft(
+        kind=state.kind or turn.policy.default_kind,
+        problem=state.problem or "(not described yet)",
+        details=dict(state.details),
+        missing=tuple(field.label for field in _missing_fields(state, turn.policy)),
+        consent=state.consent,
+        consent_at=state.consent_at,
+        guides=state.guides,
+        out_of_hours=not open_now,
+        due_at=at if open_now else next_window(hours, at).opens_at,
+    )
+
+
+def _current_prompt(state: Conversation, policy: Policy) -> Reply | None:
+    """The question the conversation is waiting on, so help and re-asks can repeat it."""
+    detail = _next_missing(state, policy)
+    if state.step is Step.PROBLEM:
+        return Reply(text=texts.ASK_PROBLEM)
+    if state.step is Step.GUIDES:
+        return Reply(text=texts.guide_offer(state.guides), choices=_guide_choices(state))
+    if state.step is Step.DETAILS and detail is not None:
+        return Reply(text=texts.ask_detail(detail))
+    if state.step is Step.CONSENT:
+        return Reply(text=texts.consent(policy), choices=_YES_NO)
+    if state.step is Step.CONFIRM:
+        return Reply(text=texts.summary(policy, state), choices=_SEND)
+    if state.step is Step.EDIT:
+        field = next(f for f in fields_of(policy) if f.key == state.editing)
+        return _edit_prompt(policy, field)
+    return None
+
+
+def _edit_prompt(policy: Policy, field: Field) -> Reply:
+    if field.key == "kind":
+        choices = tuple(
+            Choice(label=kind.label, value=str(n)) for n, kind in enumerate(policy.kinds, start=1)
+        )
+        return Reply(text=texts.kind_menu(policy), choices=choices)
+    if field.key == "consent":
+        return Reply(text=texts.EDIT_CONSENT, choices=_YES_NO)
+    return Reply(text=texts.ask_new_value(field.label))
+
+
+def _guide_choices(state: Conversation) -> tuple[Choice, ...]:
+    numbered = tuple(
+        Choice(label=f"{n}. {guide.title}"[:75], value=str(n))
+        for n, guide in enumerate(state.guides, start=1)
+    )
+    return (*numbered, Choice(label="No, none of these", value="no"))
+
+
+_STEPS: dict[Step, _Handler] = {
+    Step.PROBLEM: _problem,
+    Step.GUIDES: _guides,
+    Step.DETAILS: _details,
+    Step.CONSENT: _consent,
+    Step.CONFIRM: _confirm,
+    Step.EDIT: _edit,
+    Step.TICKETED: _ticketed,
+}
+_COMMANDS: dict[Command, _Handler] = {
+    Command.HELP: _help,
+    Command.STATUS: _status,
+    Command.RESTART: _restart,
+    Command.CANCEL: _cancel,
+    Command.AGENT: _agent,
+}

@@ -1,0 +1,320 @@
+"""Remove card numbers and secrets from customer text before anyone stores or reads it.
+
+Customers paste card numbers, passwords, keys and tokens into chat while trying to be helpful.
+``redact`` replaces them with a short marker that says what was there, so the ticket still reads
+naturally and the support team knows to arrange a safe way to get access.
+
+Rules that must hold:
+- ``redact`` is idempotent: markers never match a rule, so redacting twice changes nothing.
+- Digits that are not a Luhn-valid card (order numbers, phone numbers, dates) stay untouched.
+- Every pattern is anchored at a token boundary and bounded, so a 50,000-character message
+  cannot trigger catastrophic backtracking.
+- Only ASCII digits and letters are matched; emoji and other scripts pass through.
+
+Order matters: keys and tokens first (they may contain digit runs), then cards, then labelled
+values such as passwords (a password value that is a card number is still reported as a card).
+"""
+
+import base64
+import binascii
+import re
+from collections.abc import Callable
+
+from pydantic import BaseModel, ConfigDict
+
+CARD = "card"
+PASSWORD = "password"
+PRIVATE_KEY = "private_key"
+TOKEN = "token"
+
+
+class Redaction(BaseModel):
+    """Redacted text and the kinds of secret found (``card``, ``password``, ...)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str
+    found: frozenset[str]
+
+
+_MARKER = r"\[(?:[A-Za-z ]{1,40} removed|card •••• [0-9]{4})\]"
+_SECURITY_CODE = "[security code removed]"
+_B = r"(?<![A-Za-z0-9_])"  # a token starts where no word character precedes it
+_E = r"(?![A-Za-z0-9_])"
+
+# --- private keys -------------------------------------------------------------------------
+
+_PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")
+_PEM_END = re.compile(r"-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")
+_PEM_BODY = re.compile(r"(?:\s{1,4}(?:[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9+/]{1,15}={1,2}))*")
+"""The base64 lines of a key pasted without its END line; stops at the first ordinary word."""
+
+# --- tokens with a recognisable shape: (pattern, replacement) ---------------------------
+
+_TOKENS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(_B + r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{8,}" + _E), "[Stripe key removed]"),
+    (re.compile(_B + r"whsec_[A-Za-z0-9]{8,}" + _E), "[Stripe key removed]"),
+    (
+        re.compile(_B + r"access_token\$(?:production|sandbox)\$[A-Za-z0-9$]{8,}"),
+        "[PayPal token removed]",
+    ),
+    (re.compile(_B + r"xox[abprs]-[A-Za-z0-9-]{8,}"), "[Slack token removed]"),
+    (re.compile(_B + r"xapp-[A-Za-z0-9-]{8,}"), "[Slack token removed]"),
+    (
+        re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9_/-]{8,}"),
+        "[Slack webhook removed]",
+    ),
+    (
+        re.compile(r"https://(?:[a-z]+\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]+"),
+        "[Discord webhook removed]",
+    ),
+    (re.compile(_B + r"gh[pousr]_[A-Za-z0-9]{20,}" + _E), "[GitHub token removed]"),
+    (re.compile(_B + r"github_pat_[A-Za-z0-9_]{20,}"), "[GitHub token removed]"),
+    (re.compile(_B + r"(?:AKIA|ASIA)[A-Z0-9]{16}" + _E), "[AWS key removed]"),
+    (
+        re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
+        "[JWT removed]",
+    ),
+)
+
+_DISCORD = re.compile(
+    r"(?<![A-Za-z0-9_.-])(?P<id>[A-Za-z0-9_-]{18,40})\.[A-Za-z0-9_-]{5,10}\.[A-Za-z0-9_-]{25,110}"
+    r"(?![A-Za-z0-9_-])"
+)
+
+# Secrets known only by the label in front of them; the label stays, the value goes.
+_LABELLED: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"(?i:aws_?secret_?(?:access_?)?key|aws secret(?: access)? key)[\"']?[ \t]{0,3}"
+            r"(?:[:=]|is)?[ \t]{0,3}[\"']?(?P<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])"
+        ),
+        "[AWS secret removed]",
+    ),
+    (
+        re.compile(
+            r"(?i:client[_ -]?secret)[\"']?[ \t]{0,3}(?:[:=]|\bis\b)[ \t]{0,3}[\"']?"
+            r"(?P<value>[A-Za-z0-9_.~+/=-]{8,})"
+        ),
+        "[client secret removed]",
+    ),
+)
+
+# --- cards --------------------------------------------------------------------------------
+
+_GROUP = re.compile(r"[0-9]+")
+_CARD_LENGTHS = (16, 15, 19, 18, 17, 14, 13)
+"""Most common first, so a 16-digit card followed by its 3-digit code is not read as 19."""
+
+_SEP = r"[ \t,;:|/-]{0,3}"
+_AFTER_CARD = re.compile(
+    r"(?P<keep>" + _SEP + r"(?:(?i:exp(?:iry|ires|iration)?\.?(?: date)?|valid (?:thru|through))"
+    r"?[ \t:.]{0,3}(?:0?[1-9]|1[0-2])[ \t]?/[ \t]?(?:[0-9]{4}|[0-9]{2})" + _SEP + r")?)"
+    r"(?P<secret>(?:(?i:cvv2?|cvc2?|cid|csc|security code|sec code|code)[ \t:#=.-]{0,3})?"
+    r"[0-9]{3,4})(?![0-9/]|-[0-9])"
+)
+"""After a card: an optional expiry (kept) and a 3-4 digit security code (removed)."""
+
+_LABELLED_CODE = re.compile(
+    r"(?<![A-Za-z])(?i:cvv2?|cvc2?|csc|security code|card code)"
+    r"(?:[ \t]{0,3}[:=#][ \t]{0,3}|[ \t]+is[ \t]{0,3}:?[ \t]{0,3}|[ \t]{1,3})[0-9]{3,4}(?![0-9])"
+)
+"""A security code someone labelled, with or without a card next to it."""
+
+# --- passwords ----------------------------------------------------------------------------
+
+_NOT_A_PASSWORD = (
+    "not|wrong|incorrect|invalid|correct|right|too|expired|the|a|an|being|still|no|also|reset|"
+    "changed|same|case|required|fine|ok|okay|empty|blank|missing|set|saved|stored|in|on|for|"
+    "and|or|but|my|your|it|that|this|what|which|definitely|probably|already|now|hidden|"
+    "encrypted|weak|strong|short|long|new|old|forgotten|lost|locked|unknown|accepted|rejected|"
+    "working|broken|different|changing|sent|below|above|attached"
+)
+_PASSWORD = re.compile(
+    r"(?<![A-Za-z])(?i:(?:password|passwd|passphrase|passcode|pwd)"
+    r"(?:\s{0,3}[:=]\s{0,3}|[ \t]{1,3}is[ \t]{0,3}[:=]?\s{0,3})"
+    r"|pass\s{0,3}[:=]\s{0,3})"
+    rf"(?!{_MARKER})(?!(?i:{_NOT_A_PASSWORD})(?:[\s.,;:!?)]|$))"
+    r"(?P<value>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|\S+)"
+)
+
+_NOTICE_NAMES = {
+    CARD: "card details",
+    PASSWORD: "a password",
+    PRIVATE_KEY: "a private key",
+    TOKEN: "an access key or token",
+}
+
+
+def redact(text: str) -> Redaction:
+    """Replace card numbers, security codes, private keys, tokens and passwords in ``text``."""
+    found: set[str] = set()
+    for step in _STEPS:
+        text = step(text, found)
+    return Redaction(text=text, found=frozenset(found))
+
+
+def redaction_notice(found: frozenset[str]) -> str:
+    """One sentence telling the customer what we removed, why, and how to share access safely.
+
+    Empty when nothing was removed.
+    """
+    if not found:
+        return ""
+    names = [_NOTICE_NAMES[kind] for kind in _NOTICE_NAMES if kind in found]
+    if found - _NOTICE_NAMES.keys():
+        names.append("other sensitive details")
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return (
+        f"For your safety we removed {listed} from your message, and our team will never ask "
+        "for them here: please don't paste passwords, keys or card numbers in chat, and if we "
+        "need access your agent will arrange a secure way, such as a temporary staff account "
+        "that you create and can revoke."
+    )
+
+
+def _private_keys(text: str, found: set[str]) -> str:
+    pieces: list[str] = []
+    last = 0
+    no_end_after = len(text) + 1  # once an END is missing, it is missing for later BEGINs
+    while (begin := _PEM_BEGIN.search(text, last)) is not None:
+        end = _PEM_END.search(text, begin.end()) if begin.end() < no_end_after else None
+        if end is not None:
+            stop = end.end()
+        else:
+            no_end_after = begin.end()
+            body = _PEM_BODY.match(text, begin.end())
+            stop = body.end() if body is not None else begin.end()
+        pieces += [text[last : begin.start()], "[private key removed]"]
+        last = stop
+        found.add(PRIVATE_KEY)
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _tokens(text: str, found: set[str]) -> str:
+    for pattern, marker in _TOKENS:
+        text, count = pattern.subn(marker, text)
+        if count:
+            found.add(TOKEN)
+
+    def discord(match: re.Match[str]) -> str:
+        if not _is_snowflake(match["id"]):
+            return match[0]
+        found.add(TOKEN)
+        return "[Discord token removed]"
+
+    return _DISCORD.sub(discord, text)
+
+
+def _labelled_secrets(text: str, found: set[str]) -> str:
+    for pattern, marker in _LABELLED:
+        text = _replace_value(pattern, marker, text, found, TOKEN)
+    return text
+
+
+def _cards(text: str, found: set[str]) -> str:
+    groups = [(m.start(), m.end()) for m in _GROUP.finditer(text)]
+    pieces: list[str] = []
+    last = 0
+    i = 0
+    while i < len(groups):
+        if groups[i][0] < last:
+            i += 1
+            continue
+        card = _card_at(text, groups, i)
+        if card is None:
+            i += 1
+            continue
+        start, end, digits = card
+        pieces += [text[last:start], f"[card •••• {digits[-4:]}]"]
+        after = _AFTER_CARD.match(text, end)
+        if after is not None:
+            pieces += [after["keep"], _SECURITY_CODE]
+            end = after.end()
+        last = end
+        found.add(CARD)
+    pieces.append(text[last:])
+    text = "".join(pieces)
+    text, count = _LABELLED_CODE.subn(_SECURITY_CODE, text)
+    if count:
+        found.add(CARD)
+    return text
+
+
+def _passwords(text: str, found: set[str]) -> str:
+    return _replace_value(_PASSWORD, "[password removed]", text, found, PASSWORD)
+
+
+_STEPS: tuple[Callable[[str, set[str]], str], ...] = (
+    _private_keys,
+    _tokens,
+    _labelled_secrets,
+    _cards,
+    _passwords,
+)
+
+
+def _replace_value(
+    pattern: re.Pattern[str], marker: str, text: str, found: set[str], kind: str
+) -> str:
+    def replace(match: re.Match[str]) -> str:
+        found.add(kind)
+        start, end = match.span("value")
+        whole = match[0]
+        return whole[: start - match.start()] + marker + whole[end - match.start() :]
+
+    return pattern.sub(replace, text)
+
+
+def _card_at(text: str, groups: list[tuple[int, int]], i: int) -> tuple[int, int, str] | None:
+    """A card-shaped, Luhn-valid stretch of whole digit groups starting with group ``i``.
+
+    Groups join across one space or dash. Separated groups must look like a card as people
+    type one (4-4-4-4, 4-6-5, ...), so a phone number next to an order number is not a card.
+    """
+    sizes: list[int] = []
+    candidates: dict[int, int] = {}  # digit count -> index of the last group
+    total = 0
+    for j in range(i, len(groups)):
+        start, end = groups[j]
+        if j > i and not (start - groups[j - 1][1] == 1 and text[start - 1] in " -"):
+            break
+        sizes.append(end - start)
+        total += end - start
+        if total > 19:
+            break
+        if total >= 13 and _card_shaped(sizes):
+            candidates[total] = j
+    for length in _CARD_LENGTHS:
+        if length in candidates:
+            j = candidates[length]
+            digits = "".join(text[a:b] for a, b in groups[i : j + 1])
+            if _luhn_valid(digits):
+                return groups[i][0], groups[j][1], digits
+    return None
+
+
+def _card_shaped(sizes: list[int]) -> bool:
+    if len(sizes) == 1:
+        return True
+    return sizes[0] == 4 and all(3 <= size <= 6 for size in sizes[1:])
+
+
+def _luhn_valid(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if index % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _is_snowflake(part: str) -> bool:
+    """Discord bot tokens start with the base64 of the bot's numeric id."""
+    try:
+        decoded = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    return 15 <= len(decoded) <= 21 and decoded.isdigit()

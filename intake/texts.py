@@ -1,0 +1,175 @@
+"""Every sentence the bot says to a customer, in one place to review and reword."""
+
+from collections.abc import Sequence
+
+from intake.conversation import Conversation
+from intake.events import TicketLine
+from intake.guides import GuideMatch
+from intake.policy import DetailField, Policy
+
+HELP = (
+    "I collect everything our support team needs, then open a ticket for you.\n"
+    "You can type these at any time:\n"
+    "• help: this message\n"
+    "• status: your tickets and where they stand\n"
+    "• restart: start this request over\n"
+    "• cancel: stop without sending anything\n"
+    "• agent (or human): open a ticket right now with what you've told me so far"
+)
+ASK_PROBLEM = (
+    "What can we help you with? Describe the problem in your own words: what you were "
+    "trying to do and what went wrong."
+)
+PROBLEM_HINT = (
+    'Could you tell me a little more? For example: "Customers get an error at checkout when '
+    'paying by card since this morning."'
+)
+NOT_ENGLISH = (
+    "Our support is provided in English. I've kept what you wrote for the team, but replying "
+    "in English will help us help you faster."
+)
+NO_GUIDE = "I couldn't find a guide for this, so let's collect what the team needs."
+GUIDES_REASK = (
+    "Did one of these guides solve it? Reply with the guide's number (or yes), or no to continue."
+)
+SELF_SERVED = (
+    "Great, glad that solved it! I've noted it. If anything else comes up, just write here again."
+)
+CONSENT_REASK = "Please reply yes or no: may the team access the relevant information or systems?"
+NO_PASSWORDS = (
+    "Please never paste passwords, card numbers or API keys in chat. If access is needed, your "
+    "agent will arrange a safe way to share it."
+)
+CANCELLED = "Okay, I've cancelled this request. Nothing was sent. Write any time to start again."
+RESTARTED = "Okay, let's start over."
+AGENT_NEEDS_SOMETHING = (
+    "I'll open a ticket for a person right away. Everything you add here afterwards goes "
+    "straight to it."
+)
+LONG_ANSWER = (
+    "That was long, so I kept the first {limit:,} characters in the ticket field; your whole "
+    "message is in the conversation history the team sees."
+)
+CONFIRM_HOW = (
+    "Reply send to open the ticket, or the number or name of a field to change it "
+    "(for example: 3, or steps: <new steps>)."
+)
+NOT_A_FIELD = "I didn't recognise that. " + CONFIRM_HOW
+EDIT_KIND = "Which kind of help is this? Reply with a number:"
+EDIT_CONSENT = "May the team access the relevant information or systems if needed? Reply yes or no."
+FORWARD_ONLY = (
+    "Your ticket {ticket_id} is already with the support team; anything you write here goes to "
+    "it. Type restart to begin a separate request."
+)
+CANCEL_AFTER_TICKET = (
+    "Your ticket {ticket_id} is already with the team. If the problem is solved, say so here and "
+    "the agent will close it. Type restart to begin a separate request."
+)
+NO_TICKETS = "You have no support tickets yet."
+
+
+def restart_after_ticket(ticket_id: str) -> str:
+    return (
+        f"Your ticket {ticket_id} stays open with the team. Send your new request whenever "
+        "you're ready and I'll start a fresh one."
+    )
+
+
+def greeting(policy: Policy) -> str:
+    return f"Hi! This is {policy.product} support."
+
+
+def out_of_hours(schedule: str, next_window: str) -> str:
+    return (
+        f"Our support team works {schedule}, and it's outside those hours right now. "
+        f"Your request will be answered in the next support window: {next_window}. "
+        "Let's get everything ready now so the team can start right away."
+    )
+
+
+def kind_guess(policy: Policy, kind_id: str) -> str:
+    return (
+        f"This sounds like {policy.kind(kind_id).label.lower()}; you can change that before "
+        "the ticket is sent."
+    )
+
+
+def guide_offer(guides: Sequence[GuideMatch]) -> str:
+    lines = ["These guides may solve it right away:"]
+    for number, guide in enumerate(guides, start=1):
+        lines.append(f"{number}. {guide.title}: {guide.excerpt}")
+    lines.append("Did one of these solve it? Reply with its number, or no to continue.")
+    return "\n".join(lines)
+
+
+def ask_detail(detail: DetailField) -> str:
+    return detail.question
+
+
+def reask_detail(detail: DetailField, attempts: int) -> str:
+    text = f"I need a bit more for “{detail.label}”. {detail.hint}"
+    if attempts >= 2:
+        text += " (If you can't provide it, type agent to send the ticket with what we have.)"
+    return text
+
+
+def consent(policy: Policy) -> str:
+    return f"{policy.consent_question}\n{NO_PASSWORDS}"
+
+
+def summary(policy: Policy, state: Conversation) -> str:
+    lines = ["Here's your request:"]
+    for number, (label, value) in enumerate(summary_fields(policy, state), start=1):
+        lines.append(f"{number}. {label}: {value}")
+    lines.append(CONFIRM_HOW)
+    return "\n".join(lines)
+
+
+def summary_fields(policy: Policy, state: Conversation) -> list[tuple[str, str]]:
+    """The editable fields in the order the summary numbers them."""
+    kind = policy.kind(state.kind).label if state.kind else "not chosen"
+    fields = [("Kind of help", kind), ("Problem", state.problem or "not described yet")]
+    fields += [(d.label, state.details.get(d.id, "not given yet")) for d in policy.details]
+    fields.append(("Access consent", consent_word(state.consent)))
+    return fields
+
+
+def consent_word(consent: bool | None) -> str:
+    return {True: "yes", False: "no", None: "not answered"}[consent]
+
+
+def kind_menu(policy: Policy) -> str:
+    options = "\n".join(f"{n}. {kind.label}" for n, kind in enumerate(policy.kinds, start=1))
+    return f"{EDIT_KIND}\n{options}"
+
+
+def ask_new_value(label: str) -> str:
+    return f"What should “{label}” say instead?"
+
+
+def ticket_opened(ticket_id: str, due: str | None, missing: Sequence[str]) -> str:
+    when = (
+        f"Our team will pick it up in the next support window: {due}."
+        if due
+        else "A support agent will reply here during today's support hours."
+    )
+    text = (
+        f"Your ticket {ticket_id} is open. {when} Every update will come right here, in this "
+        "same conversation, and anything you add here goes straight to your ticket."
+    )
+    if missing:
+        text += f" Still missing: {', '.join(missing)}. Please add them here when you can."
+    return text
+
+
+def status(tickets: Sequence[TicketLine]) -> str:
+    if not tickets:
+        return NO_TICKETS
+    lines = ["Your tickets:"]
+    lines += [f"• {t.ticket_id}: {t.status} ({_shorten(t.problem, 80)})" for t in tickets]
+    return "\n".join(lines)
+
+
+def _shorten(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

@@ -1,0 +1,146 @@
+"""Load a folder of guides, collecting every problem instead of stopping at the first.
+
+Per-file problems (bad front matter, not UTF-8, ...) leave that file out; folder-wide ones
+(duplicate ids or titles) leave out the later file; a link to a missing guide is reported but
+the guide is still served, since its steps remain useful.
+"""
+
+import os
+from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from knowledge.guide import DEFAULT_CATEGORIES, Guide, Problem, guide_links, parse_guide
+
+GUIDE_SUFFIXES = (".md", ".markdown")
+KB_DIR_ENV = "INTAKE_KB_DIR"
+
+
+class FolderError(Exception):
+    """The guides folder cannot be read at all (missing, not a folder, no permission)."""
+
+
+class ParsedFile(BaseModel):
+    """One markdown file after parsing: its guide, or the problems that kept it out."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str
+    guide: Guide | None
+    problems: tuple[Problem, ...] = ()
+
+
+class LoadResult(BaseModel):
+    """What a folder yielded: the guides to serve, problems to fix, and files skipped."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    guides: tuple[Guide, ...]
+    problems: tuple[Problem, ...]
+    notes: tuple[str, ...] = ()
+
+
+def default_kb_dir() -> Path:
+    """The bundled guides, used when neither ``--kb-dir`` nor ``INTAKE_KB_DIR`` is given."""
+    return Path(__file__).with_name("guides")
+
+
+def configured_kb_dir(explicit: str | Path | None = None) -> Path:
+    """``explicit`` if given, else ``INTAKE_KB_DIR`` if set, else the bundled guides."""
+    chosen = explicit or os.environ.get(KB_DIR_ENV, "").strip()
+    return Path(chosen) if chosen else default_kb_dir()
+
+
+def list_folder(folder: Path) -> tuple[list[Path], list[str]]:
+    """Markdown files under ``folder`` (sorted) and a note for each other file skipped.
+
+    Hidden files and folders (editor swap files, ``.git``) are skipped silently.
+    """
+    if not folder.exists():
+        raise FolderError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise FolderError(f"{folder}: not a folder")
+    guides: list[Path] = []
+    notes: list[str] = []
+    try:
+        for root, dirs, files in os.walk(folder, onerror=_raise):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                path = Path(root, name)
+                if name.startswith("."):
+                    continue
+                if path.suffix.lower() in GUIDE_SUFFIXES:
+                    guides.append(path)
+                else:
+                    notes.append(f"{path}: ignored, not a markdown (.md) file")
+    except OSError as error:
+        raise FolderError(f"{folder}: cannot be read ({error.strerror})") from error
+    return guides, notes
+
+
+def parse_file(path: Path, categories: Collection[str] = DEFAULT_CATEGORIES) -> ParsedFile:
+    """Read and parse one guide file; never raises for a bad file."""
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return _failed(source, 0, f"cannot be read ({error.strerror})")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start]
+        return _failed(source, line, f"not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8")
+    if "\x00" in text:
+        return _failed(source, text[: text.index("\x00")].count("\n") + 1, "binary file, not text")
+    guide, problems = parse_guide(path.stem, source, text, categories)
+    return ParsedFile(source=source, guide=guide, problems=tuple(problems))
+
+
+def combine(files: Iterable[ParsedFile], notes: Sequence[str] = ()) -> LoadResult:
+    """Apply the folder-wide rules (unique ids and titles, links that resolve) to parsed files."""
+    guides: list[Guide] = []
+    problems: list[Problem] = []
+    by_id: dict[str, Guide] = {}
+    by_title: dict[str, Guide] = {}
+    for parsed in files:
+        problems.extend(parsed.problems)
+        guide = parsed.guide
+        if guide is None:
+            continue
+        first = by_id.get(guide.id) or by_title.get(guide.title.casefold())
+        if first is not None:
+            what = f"id '{guide.id}'" if first.id == guide.id else f"title '{guide.title}'"
+            message = f"duplicate {what}, already used by {first.source}; this file is skipped"
+            problems.append(Problem(file=guide.source, line=1, message=message))
+            continue
+        by_id[guide.id] = guide
+        by_title[guide.title.casefold()] = guide
+        guides.append(guide)
+    for guide in guides:
+        for target, line in guide_links(guide):
+            if target not in by_id:
+                message = f"link to a guide that does not exist: {target}.md"
+                problems.append(Problem(file=guide.source, line=line, message=message))
+    return LoadResult(guides=tuple(guides), problems=tuple(problems), notes=tuple(notes))
+
+
+def load_folder(folder: Path, categories: Collection[str] = DEFAULT_CATEGORIES) -> LoadResult:
+    """Load every guide in ``folder``; raises ``FolderError`` only if the folder is unusable."""
+    paths, notes = list_folder(folder)
+    result = combine((parse_file(path, categories) for path in paths), notes)
+    if paths:
+        return result
+    empty = Problem(file=str(folder), line=0, message="no guides here (no .md files)")
+    return result.model_copy(update={"problems": (*result.problems, empty)})
+
+
+def _failed(source: str, line: int, message: str) -> ParsedFile:
+    return ParsedFile(
+        source=source, guide=None, problems=(Problem(file=source, line=line, message=message),)
+    )
+
+
+def _raise(error: OSError) -> None:
+    raise error

@@ -1,0 +1,148 @@
+"""Customers, their conversations, transcripts, and the ledger of handled platform messages."""
+
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from intake.addresses import Address, Person
+from intake.conversation import Conversation
+from intake.tickets import TranscriptLine
+from storage.rows import ConversationRow, CustomerRow, GapRow, MessageRow, ProcessedInboundRow
+
+
+class ConversationRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def customer_id(self, person: Person, at: datetime) -> int:
+        """The customer's row id, created on first contact; later calls lock the row.
+
+        The lock serialises every message of one customer across instances, so steps of one
+        conversation run one at a time and in order.
+        """
+        query = (
+            select(CustomerRow)
+            .where(CustomerRow.platform == person.platform)
+            .where(CustomerRow.platform_user_id == person.user_id)
+            .with_for_update()
+        )
+        row = self._session.scalars(query).first()
+        if row is None:
+            row = CustomerRow(
+                platform=person.platform,
+                platform_user_id=person.user_id,
+                display_name=person.display_name,
+                created_at=at,
+            )
+            self._session.add(row)
+            self._session.flush()
+        elif person.display_name and row.display_name != person.display_name:
+            row.display_name = person.display_name
+        return row.id
+
+    def active(self, customer_id: int, address: Address) -> tuple[int, Conversation] | None:
+        query = (
+            select(ConversationRow)
+            .where(ConversationRow.customer_id == customer_id)
+            .where(ConversationRow.address_key == address.key)
+            .where(ConversationRow.finished.is_(False))
+            .order_by(ConversationRow.id.desc())
+        )
+        row = self._session.scalars(query).first()
+        return None if row is None else (row.id, Conversation.model_validate(row.state))
+
+    def start(self, customer_id: int, address: Address, state: Conversation, at: datetime) -> int:
+        row = ConversationRow(
+            customer_id=customer_id,
+            platform=address.platform,
+            channel=address.channel,
+            thread=address.thread,
+            address_key=address.key,
+            step=state.step.value,
+            finished=state.finished,
+            state=state.model_dump(mode="json"),
+            created_at=at,
+            updated_at=at,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return row.id
+
+    def save(
+        self, conversation_id: int, state: Conversation, at: datetime, outcome: str | None = None
+    ) -> None:
+        row = self._session.get_one(ConversationRow, conversation_id)
+        row.state = state.model_dump(mode="json")
+        row.step = state.step.value
+        row.finished = state.finished
+        row.updated_at = at
+        if outcome is not None:
+            row.outcome = outcome
+
+    def load(self, conversation_id: int) -> Conversation:
+        row = self._session.get_one(ConversationRow, conversation_id)
+        return Conversation.model_validate(row.state)
+
+    def record(
+        self,
+        conversation_id: int,
+        direction: str,
+        author: str,
+        text: str,
+        at: datetime,
+        ticket_id: int | None = None,
+    ) -> None:
+        self._session.add(
+            MessageRow(
+                conversation_id=conversation_id,
+                ticket_id=ticket_id,
+                direction=direction,
+                author=author,
+                text=text,
+                created_at=at,
+            )
+        )
+
+    def transcript(self, conversation_id: int) -> list[TranscriptLine]:
+        query = (
+            select(MessageRow)
+            .where(MessageRow.conversation_id == conversation_id)
+            .order_by(MessageRow.id)
+        )
+        return [
+            TranscriptLine(direction=r.direction, author=r.author, text=r.text, at=r.created_at)
+            for r in self._session.scalars(query)
+        ]
+
+    def first_time_seen(self, platform: str, message_id: str, at: datetime) -> bool:
+        """Claim a platform message id; False when it was already handled (a redelivery)."""
+        dialect = self._session.get_bind().dialect.name
+        values = {"platform": platform, "message_id": message_id, "processed_at": at}
+        if dialect == "postgresql":
+            statement = pg_insert(ProcessedInboundRow).values(values).on_conflict_do_nothing()
+        elif dialect == "sqlite":
+            statement = sqlite_insert(ProcessedInboundRow).values(values).on_conflict_do_nothing()
+        else:
+            if self._session.get(ProcessedInboundRow, (platform, message_id)) is not None:
+                return False
+            self._session.execute(insert(ProcessedInboundRow).values(values))
+            return True
+        return self._session.execute(statement).rowcount == 1
+
+    def record_gap(self, text: str, kind: str | None, reason: str, at: datetime) -> None:
+        self._session.add(GapRow(text=text, kind=kind, reason=reason, created_at=at))
+
+    def gaps(self) -> list[str]:
+        return list(self._session.scalars(select(GapRow.text).order_by(GapRow.id)))
+
+    def outcomes(self) -> dict[str, int]:
+        """How finished intakes ended: "ticket", "self_served", "cancelled"."""
+        query = (
+            select(ConversationRow.outcome, func.count())
+            .where(ConversationRow.outcome.is_not(None))
+            .group_by(ConversationRow.outcome)
+        )
+        return {str(outcome): int(count) for outcome, count in self._session.execute(query)}

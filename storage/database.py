@@ -1,0 +1,93 @@
+"""Opening the database: engine, sessions, and the schema brought up to date by Alembic."""
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+_MIGRATIONS = Path(__file__).with_name("migrations")
+# Any constant works; it only has to be the same in every instance of the service.
+_MIGRATION_LOCK_KEY = 7_310_245_001
+
+
+class DatabaseError(Exception):
+    """The database can't be opened or upgraded; the message says which and why, in one line."""
+
+
+def open_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseError(f"INTAKE_DATABASE_URL is not a database URL: {url!r}") from error
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, parsed.database)
+    try:
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    except (SQLAlchemyError, ImportError) as error:
+        raise DatabaseError(f"can't use database {parsed.render_as_string()}: {error}") from error
+
+
+def _sqlite_engine(url: str, database: str | None) -> Engine:
+    if database and database != ":memory:":
+        path = Path(database)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(exist_ok=True)
+        except OSError as error:
+            raise DatabaseError(
+                f"can't write the database file {path}: {error.strerror}"
+            ) from error
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration; safe when several instances start at once."""
+    config = _alembic_config()
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY}
+                )
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except SQLAlchemyError as error:
+        raise DatabaseError(f"can't open or upgrade the database: {_first_line(error)}") from error
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the schema is at the newest migration (for readiness checks)."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == head
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

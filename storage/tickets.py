@@ -1,0 +1,191 @@
+"""Tickets, their numbers and their event history."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from intake.actions import TicketDraft
+from intake.addresses import Address, Person
+from intake.guides import GuideMatch
+from intake.tickets import Priority, Status, Ticket, TicketEvent
+from storage.rows import CounterRow, CustomerRow, TicketEventRow, TicketRow
+
+_TICKET_COUNTER = "ticket"
+
+
+class TicketNotFound(LookupError):
+    pass
+
+
+class TicketRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def open(
+        self,
+        draft: TicketDraft,
+        *,
+        prefix: str,
+        first_number: int,
+        conversation_id: int,
+        customer_id: int,
+        customer_address: Address,
+        team_address: Address | None,
+        at: datetime,
+    ) -> tuple[int, str]:
+        number = self._next_number(first_number)
+        public_id = f"{prefix}-{number}"
+        row = TicketRow(
+            number=number,
+            public_id=public_id,
+            conversation_id=conversation_id,
+            customer_id=customer_id,
+            customer_address=customer_address.model_dump(mode="json"),
+            kind=draft.kind,
+            problem=draft.problem,
+            details=dict(draft.details),
+            missing=list(draft.missing),
+            consent=draft.consent,
+            consent_at=draft.consent_at,
+            guides=[guide.model_dump(mode="json") for guide in draft.guides],
+            status=Status.OPEN.value,
+            priority=Priority.NORMAL.value,
+            out_of_hours=draft.out_of_hours,
+            due_at=draft.due_at,
+            created_at=at,
+            updated_at=at,
+            team_platform=team_address.platform if team_address else None,
+            team_channel=team_address.channel if team_address else None,
+        )
+        self._session.add(row)
+        self._session.flush()
+        self.add_event(row.id, "opened", "customer", draft.kind, at)
+        return row.id, public_id
+
+    def _next_number(self, first_number: int) -> int:
+        """The next ticket number, taken under the counter row's lock: unique, no gaps."""
+        dialect = self._session.get_bind().dialect.name
+        if dialect == "postgresql":
+            self._session.execute(
+                pg_insert(CounterRow)
+                .values(name=_TICKET_COUNTER, value=first_number - 1)
+                .on_conflict_do_nothing()
+            )
+        elif self._session.get(CounterRow, _TICKET_COUNTER) is None:
+            self._session.add(CounterRow(name=_TICKET_COUNTER, value=first_number - 1))
+            self._session.flush()
+        value = self._session.execute(
+            update(CounterRow)
+            .where(CounterRow.name == _TICKET_COUNTER)
+            .values(value=CounterRow.value + 1)
+            .returning(CounterRow.value)
+        ).scalar_one()
+        return int(value)
+
+    def row_id(self, public_id: str, lock: bool = False) -> int:
+        query = select(TicketRow.id).where(TicketRow.public_id == public_id.upper())
+        ticket_id = self._session.scalar(query.with_for_update() if lock else query)
+        if ticket_id is None:
+            raise TicketNotFound(public_id)
+        return ticket_id
+
+    def get(self, public_id: str) -> Ticket:
+        row = self._session.scalars(
+            select(TicketRow).where(TicketRow.public_id == public_id.upper())
+        ).first()
+        if row is None:
+            raise TicketNotFound(public_id)
+        return self._to_ticket(row)
+
+    def conversation_of(self, public_id: str) -> int:
+        row = self._session.scalars(
+            select(TicketRow).where(TicketRow.public_id == public_id.upper())
+        ).one()
+        return row.conversation_id
+
+    def by_team_thread(self, address: Address) -> Ticket | None:
+        row = self._session.scalars(
+            select(TicketRow)
+            .where(TicketRow.team_platform == address.platform)
+            .where(TicketRow.team_channel == address.channel)
+            .where(TicketRow.team_thread == address.thread)
+        ).first()
+        return None if row is None else self._to_ticket(row)
+
+    def list(self, status: Status | None = None, customer_id: int | None = None) -> list[Ticket]:
+        query = select(TicketRow).order_by(TicketRow.number.desc())
+        if status is not None:
+            query = query.where(TicketRow.status == status.value)
+        if customer_id is not None:
+            query = query.where(TicketRow.customer_id == customer_id)
+        return [self._to_ticket(row) for row in self._session.scalars(query)]
+
+    def set_team_thread(self, public_id: str, message_ref: str, thread: str) -> None:
+        self._session.execute(
+            update(TicketRow)
+            .where(TicketRow.public_id == public_id)
+            .values(team_message=message_ref, team_thread=thread)
+        )
+
+    def change(self, public_id: str, at: datetime, **values: str | None) -> None:
+        self._session.execute(
+            update(TicketRow)
+            .where(TicketRow.public_id == public_id)
+            .values(updated_at=at, **values)
+        )
+
+    def add_event(
+        self, ticket_row_id: int, kind: str, actor: str, detail: str, at: datetime
+    ) -> None:
+        self._session.add(
+            TicketEventRow(
+                ticket_id=ticket_row_id, kind=kind, actor=actor, detail=detail, created_at=at
+            )
+        )
+
+    def events(self, public_id: str) -> Sequence[TicketEvent]:
+        query = (
+            select(TicketEventRow)
+            .join(TicketRow, TicketRow.id == TicketEventRow.ticket_id)
+            .where(TicketRow.public_id == public_id.upper())
+            .order_by(TicketEventRow.id)
+        )
+        return [
+            TicketEvent(kind=r.kind, actor=r.actor, detail=r.detail, at=r.created_at)
+            for r in self._session.scalars(query)
+        ]
+
+    def _to_ticket(self, row: TicketRow) -> Ticket:
+        customer = self._session.get_one(CustomerRow, row.customer_id)
+        team = None
+        if row.team_platform and row.team_channel:
+            team = Address(
+                platform=row.team_platform, channel=row.team_channel, thread=row.team_thread
+            )
+        return Ticket(
+            public_id=row.public_id,
+            kind=row.kind,
+            problem=row.problem,
+            details=row.details,
+            missing=tuple(row.missing),
+            consent=row.consent,
+            consent_at=row.consent_at,
+            guides=tuple(GuideMatch.model_validate(g) for g in row.guides),
+            status=Status(row.status),
+            priority=Priority(row.priority),
+            assignee=row.assignee,
+            out_of_hours=row.out_of_hours,
+            due_at=row.due_at,
+            created_at=row.created_at,
+            customer=Person(
+                platform=customer.platform,
+                user_id=customer.platform_user_id,
+                display_name=customer.display_name,
+            ),
+            customer_address=Address.model_validate(row.customer_address),
+            team_address=team,
+            team_message=row.team_message,
+        )

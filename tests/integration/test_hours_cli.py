@@ -1,0 +1,124 @@
+import json
+from datetime import datetime
+
+import pytest
+
+from bot.cli import main
+from bot.commands import hours as hours_command
+from intake.hours import SupportHours
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["hours", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+    code, out, err = run(capsys, "--json", *argv)
+    assert (code, err) == (0, "")
+    report: dict[str, object] = json.loads(out)
+    return report
+
+
+def test_json_while_open(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_json(capsys, "--at", "2026-11-27T16:59") == {
+        "open": True,
+        "now": "2026-11-27T16:59:00-05:00",
+        "closes_at": "2026-11-27T17:00:00-05:00",
+    }
+
+
+def test_json_while_closed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_json(capsys, "--at", "2026-11-27T17:00") == {
+        "open": False,
+        "now": "2026-11-27T17:00:00-05:00",
+        "next_open": "2026-11-30T09:00:00-05:00",
+    }
+
+
+def test_json_keeps_the_offset_given(capsys: pytest.CaptureFixture[str]) -> None:
+    report = run_json(capsys, "--at", "2026-11-27T22:00Z")
+    assert report == {
+        "open": False,
+        "now": "2026-11-27T22:00:00+00:00",
+        "next_open": "2026-11-30T09:00:00-05:00",
+    }
+
+
+def test_text_while_closed(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--at", "2026-11-27T18:30")
+    assert code == 0
+    assert out == (
+        "Support is closed. Next support window: Monday, November 30 at 9:00 AM Eastern.\n"
+    )
+
+
+def test_text_while_open(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--at", "2026-11-26T10:00-05:00")
+    assert code == 0
+    assert out == "Support is open until Thursday, November 26 at 5:00 PM Eastern.\n"
+
+
+def test_text_over_the_holidays(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "--at", "2026-12-24T17:00")
+    assert "Tuesday, December 29 at 9:00 AM Eastern" in out
+
+
+def test_without_at_uses_the_clock(capsys: pytest.CaptureFixture[str]) -> None:
+    report = run_json(capsys)
+    now = datetime.fromisoformat(str(report["now"]))
+    assert now.utcoffset() is not None
+    assert ("closes_at" in report) is report["open"]
+    assert ("next_open" in report) is not report["open"]
+
+
+@pytest.mark.parametrize("value", ["tomorrow", "2026-13-01T09:00", "", "27/11/2026 09:00"])
+def test_bad_at_is_one_clear_line(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    code, out, err = run(capsys, "--at", value)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("intake: --at ")
+    assert "ISO-8601" in err
+    assert err.count("\n") == 1
+
+
+def test_a_time_skipped_by_dst_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--at", "2026-03-08T02:30")
+    assert code == 2
+    assert "does not exist in America/Toronto" in err
+    assert err.count("\n") == 1
+
+
+def test_dst_monday_after_spring_forward(capsys: pytest.CaptureFixture[str]) -> None:
+    # Saturday evening is EST; Monday morning is already EDT.
+    assert run_json(capsys, "--at", "2026-03-07T18:00") == {
+        "open": False,
+        "now": "2026-03-07T18:00:00-05:00",
+        "next_open": "2026-03-09T09:00:00-04:00",
+    }
+
+
+def test_dst_fall_back_night(capsys: pytest.CaptureFixture[str]) -> None:
+    # A naive ambiguous time means the first 01:30 (EDT).
+    assert run_json(capsys, "--at", "2026-11-01T01:30") == {
+        "open": False,
+        "now": "2026-11-01T01:30:00-04:00",
+        "next_open": "2026-11-02T09:00:00-05:00",
+    }
+
+
+def test_out_of_range_at_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--at", "9999-12-31T20:00")
+    assert code == 2
+    assert "too far" in err
+
+
+def test_hours_come_from_the_one_seam(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        hours_command, "load_support_hours", lambda: SupportHours(weekdays=frozenset({5}))
+    )
+    report = run_json(capsys, "--at", "2026-11-27T18:00")
+    assert report["next_open"] == "2026-11-28T09:00:00-05:00"

@@ -1,0 +1,378 @@
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from intake.redaction import Redaction, redact, redaction_notice
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def with_check_digit(body: str) -> str:
+    return next(body + d for d in "0123456789" if luhn_valid(body + d))
+
+
+# --- cards --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("card 4242424242424242 please", "card [card •••• 4242] please"),
+        ("4242 4242 4242 4242", "[card •••• 4242]"),
+        ("4000-0566-5566-5556.", "[card •••• 5556]."),
+        ("Amex 3782 822463 10005", "Amex [card •••• 0005]"),
+        ("13 digits 4222222222222", "13 digits [card •••• 2222]"),
+        ("19 digits 6011000000000000004", "19 digits [card •••• 0004]"),
+        ("it's4242424242424242!", "it's[card •••• 4242]!"),
+        ("ref 1234 4242 4242 4242 4242 done", "ref 1234 [card •••• 4242] done"),
+    ],
+)
+def test_cards_keep_only_the_last_four(text: str, expected: str) -> None:
+    result = redact(text)
+    assert result == Redaction(text=expected, found=frozenset({"card"}))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4242424242424242 123", "[card •••• 4242] [security code removed]"),
+        (
+            "4242 4242 4242 4242 exp 12/27 cvv 123 thanks",
+            "[card •••• 4242] exp 12/27 [security code removed] thanks",
+        ),
+        ("4242424242424242, 12/2027, 1234 ok", "[card •••• 4242], 12/2027, [security code removed] ok"),
+        ("4242424242424242 cvc: 987", "[card •••• 4242] [security code removed]"),
+        ("4242424242424242 exp 12/27", "[card •••• 4242] exp 12/27"),
+        ("3782 822463 10005 security code 1234", "[card •••• 0005] [security code removed]"),
+        ("my cvv is 321", "my [security code removed]"),
+        ("CVV2: 4321.", "[security code removed]."),
+    ],
+)
+def test_security_codes_go_expiry_stays(text: str, expected: str) -> None:
+    assert redact(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Order #4242424242424241 was charged twice",  # fails the Luhn check
+        "call me on 416-555-0199 or +1 (647) 555 0123",
+        "order 12345678 416-555-0199",  # 18 digits, but not grouped like a card
+        "tracking 1Z999AA10123456784 and invoice 20261127-0042",
+        "dates 2026-11-27 14:30 and 12/27",
+        "a 25-digit id 4242424242424242424242424",
+        "error code 500, cvv field empty, security code required",
+        "héllo 😀 日本語 Ελληνικά ٤٢٤٢٤٢٤٢٤٢٤٢٤٢٤٢ ４２４２４２４２４２４２４２４２",
+    ],
+)
+def test_ordinary_text_and_numbers_are_untouched(text: str) -> None:
+    assert redact(text) == Redaction(text=text, found=frozenset())
+
+
+# --- passwords ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("password: hunter2", "password: [password removed]"),
+        ("my password is hunter2 thanks", "my password is [password removed] thanks"),
+        ("Password is: Tr0ub4dor&3", "Password is: [password removed]"),
+        ("pwd=abc123", "pwd=[password removed]"),
+        ("login admin pass: s3cret!", "login admin pass: [password removed]"),
+        ("passcode is 8841", "passcode is [password removed]"),
+        ('password: "correct horse battery"', "password: [password removed]"),
+        ("PASSWORD:\nhunter2", "PASSWORD:\n[password removed]"),
+        ("password: пароль123", "password: [password removed]"),
+    ],
+)
+def test_passwords_are_masked(text: str, expected: str) -> None:
+    assert redact(text) == Redaction(text=expected, found=frozenset({"password"}))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my password is not working",
+        "The password is wrong and the reset link expired",
+        "I forgot my password, can you help?",
+        "bypass: yes, compass: north",
+        "password reset please",
+    ],
+)
+def test_talking_about_passwords_is_not_a_password(text: str) -> None:
+    assert redact(text).text == text
+
+
+# --- keys and tokens ----------------------------------------------------------------------
+
+PEM = (
+    "-----BEGIN RSA PRIVATE KEY-----\n"
+    "MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgwHN5T3s5Kf1n\n"
+    "-----END RSA PRIVATE KEY-----"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"key:\n{PEM}\nthanks", "key:\n[private key removed]\nthanks"),
+        (
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n\nThat's all",
+            "[private key removed]\n\nThat's all",
+        ),
+        (
+            "-----BEGIN ENCRYPTED PRIVATE KEY----- MIIFHDBOBgkqhkiG9w0BBQ0 -----END "
+            "ENCRYPTED PRIVATE KEY-----",
+            "[private key removed]",
+        ),
+    ],
+)
+def test_private_keys_go_whole(text: str, expected: str) -> None:
+    assert redact(text) == Redaction(text=expected, found=frozenset({"private_key"}))
+
+
+def test_public_keys_and_certificates_stay() -> None:
+    text = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----"
+    assert redact(text).text == text
+
+
+DISCORD_TOKEN = "MTE0NTY3ODkwMTIzNDU2Nzg5MA.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
+
+@pytest.mark.parametrize(
+    ("token", "marker"),
+    [
+        ("sk_live_4eC39HqLyjWDarjtT1zdp7dc", "[Stripe key removed]"),
+        ("sk_test_4eC39HqLyjWDarjtT1zdp7dc", "[Stripe key removed]"),
+        ("rk_live_51H8abcDEFghiJKLmnop", "[Stripe key removed]"),
+        ("whsec_abcdefgh12345678ABCD", "[Stripe key removed]"),
+        (
+            "access_token$production$abc123def456ghi7$0123456789abcdef0123456789abcdef",
+            "[PayPal token removed]",
+        ),
+        ("xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "[Slack token removed]"),
+        ("xoxp-1234567890-1234567890-abcdef", "[Slack token removed]"),
+        ("xapp-1-A0123BCDE-1234567890-abcdef0123", "[Slack token removed]"),
+        (
+            "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+            "[Slack webhook removed]",
+        ),
+        (
+            "https://discord.com/api/webhooks/123456789012345678/abc-DEF_ghi",
+            "[Discord webhook removed]",
+        ),
+        (DISCORD_TOKEN, "[Discord token removed]"),
+        ("ghp_abcdefghijklmnopqrstuvwxyz0123456789", "[GitHub token removed]"),
+        ("gho_abcdefghijklmnopqrstuvwxyz0123456789", "[GitHub token removed]"),
+        ("github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuv", "[GitHub token removed]"),
+        ("AKIAIOSFODNN7EXAMPLE", "[AWS key removed]"),
+        ("ASIAIOSFODNN7EXAMPLE", "[AWS key removed]"),
+        (
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "[JWT removed]",
+        ),
+    ],
+)
+def test_tokens_are_replaced_by_name(token: str, marker: str) -> None:
+    result = redact(f"here you go: {token} (thanks)")
+    assert result == Redaction(
+        text=f"here you go: {marker} (thanks)", found=frozenset({"token"})
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "aws_secret_access_key = [AWS secret removed]",
+        ),
+        (
+            "client_secret: EO422dn3gQLgDbuwqTjzrFgFtaRLRR5BdHEESmha49TM",
+            "client_secret: [client secret removed]",
+        ),
+        ("PayPal client secret is EFgh1234ijKL5678", "PayPal client secret is [client secret removed]"),
+    ],
+)
+def test_labelled_secrets_keep_their_label(text: str, expected: str) -> None:
+    assert redact(text) == Redaction(text=expected, found=frozenset({"token"}))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "publishable key pk_live_abcdefghijklmnop is fine to share",
+        "version v1.2.3 of example.com.something.else",
+        "MTIzNDU2Nzg5MDEyMzQ1Njc4.abcdef.not-a-token-because-too-short",
+        "a sentence.with.dots.in_between_without_meaning_at_all_really_long_text_here",
+        "the ghp_ prefix alone, sk_live_ alone, AKIA alone",
+    ],
+)
+def test_lookalikes_stay(text: str) -> None:
+    assert redact(text).text == text
+
+
+def test_everything_at_once() -> None:
+    result = redact(
+        "Hi! card 4111 1111 1111 1111 exp 01/28 cvv 123, admin password: hunter2, "
+        "Stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc, order #100234 😀"
+    )
+    assert result.text == (
+        "Hi! card [card •••• 1111] exp 01/28 [security code removed], admin password: "
+        "[password removed] Stripe [Stripe key removed], order #100234 😀"
+    )
+    assert result.found == frozenset({"card", "password", "token"})
+
+
+def test_a_password_that_is_a_card_is_still_a_card() -> None:
+    assert redact("pwd: 4242424242424242").text == "pwd: [card •••• 4242]"
+
+
+# --- the notice ---------------------------------------------------------------------------
+
+
+def test_notice_names_what_was_removed_and_the_safe_way() -> None:
+    notice = redaction_notice(frozenset({"card", "password"}))
+    assert "card details and a password" in notice
+    assert "temporary staff account" in notice
+    assert notice.count(".") == 1 and notice.endswith(".")
+
+
+def test_notice_lists_three_kinds_in_a_fixed_order() -> None:
+    notice = redaction_notice(frozenset({"token", "private_key", "card"}))
+    assert "card details, a private key and an access key or token" in notice
+
+
+def test_no_notice_when_nothing_was_removed() -> None:
+    assert redaction_notice(frozenset()) == ""
+
+
+# --- robustness ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4242 " * 10_000,
+        "1 " * 25_000,
+        "1-" * 25_000,
+        "0" * 50_000,
+        "password " * 5_000,
+        "password:" * 5_000,
+        "-----BEGIN PRIVATE KEY-----" * 1_800,
+        "-----BEGIN PRIVATE KEY-----\n" + "A" * 49_000,
+        "xoxb-" * 10_000,
+        "eyJ" + "a" * 50_000,
+        "eyJaaaaa.eyJaaaaa-" * 2_500,
+        "a" * 30 + "." + "a" * 8 + "." + "a" * 50_000,
+        "a." * 25_000,
+        "sk_live_" * 6_000,
+        "aws_secret_access_key " * 2_000,
+        "client_secret " * 3_000,
+        "cvv " * 10_000,
+        "😀" * 50_000,
+    ],
+)
+def test_large_adversarial_input(text: str) -> None:
+    result = redact(text)
+    assert redact(result.text).text == result.text
+    assert not any(
+        luhn_valid(run) for run in re.findall(r"(?<![0-9])[0-9]{13,19}(?![0-9])", result.text)
+    )
+
+
+def test_many_cards_in_one_long_message() -> None:
+    text = "4242 4242 4242 4242 " * 2_500
+    result = redact(text)
+    assert "4242 4242" not in result.text
+    assert result.text.count("[card •••• 4242]") == 2_500
+
+
+# --- properties ---------------------------------------------------------------------------
+
+card_numbers = st.builds(
+    lambda prefix, body: with_check_digit(prefix + body),
+    st.sampled_from(["4", "51", "55", "37", "6011", "35"]),
+    st.integers(min_value=11, max_value=17).flatmap(
+        lambda n: st.text(alphabet="0123456789", min_size=n, max_size=n)
+    ),
+).filter(lambda number: 13 <= len(number) <= 19)
+
+
+def formatted(number: str, separator: str) -> str:
+    if not separator:
+        return number
+    return separator.join(number[i : i + 4] for i in range(0, len(number), 4))
+
+
+FRAGMENTS = [
+    "4242 4242 4242 4242",
+    "4242424242424242",
+    " cvv 123",
+    " exp 12/27 ",
+    "password: ",
+    "password is ",
+    "pwd=",
+    "[card •••• 4242]",
+    "[password removed]",
+    "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+    "-----BEGIN PRIVATE KEY-----",
+    "-----END PRIVATE KEY-----",
+    DISCORD_TOKEN,
+    "eyJhbGciOi.eyJzdWIiOi.",
+    " ",
+    "-",
+    "\n",
+    "1234",
+    "😀",
+]
+messy_text = st.lists(
+    st.one_of(st.text(max_size=12), st.sampled_from(FRAGMENTS), st.from_regex(r"[0-9 -]{1,24}")),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(messy_text)
+def test_redact_is_idempotent(text: str) -> None:
+    once = redact(text).text
+    assert redact(once).text == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    card=card_numbers,
+    separator=st.sampled_from(["", " ", "-"]),
+    before=st.text(max_size=30),
+    after=st.text(max_size=30),
+)
+def test_embedded_cards_never_survive(card: str, separator: str, before: str, after: str) -> None:
+    result = redact(f"{before}\n{formatted(card, separator)}\n{after}")
+    assert "card" in result.found
+    digits_only = re.sub(r"[ -]", "", result.text)
+    assert card not in digits_only
+    for run in re.findall(r"(?<![0-9])[0-9]{13,19}(?![0-9])", digits_only):
+        assert not luhn_valid(run)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    number=st.from_regex(r"[0-9]{1,40}", fullmatch=True).filter(
+        lambda n: not (13 <= len(n) <= 19 and luhn_valid(n))
+    ),
+    template=st.sampled_from(
+        ["Order {} was charged twice", "call {} please", "#{}", "{}", "ids: {}, {}"]
+    ),
+)
+def test_non_card_numbers_survive(number: str, template: str) -> None:
+    text = template.format(number, number)
+    assert redact(text) == Redaction(text=text, found=frozenset())
