@@ -35,6 +35,7 @@ MAX_QUERY_WORDS = 200  # a 50,000-character paste keeps its first 200 meaningful
 TYPO_MIN_LENGTH = 4  # shorter words have too many one-edit neighbours to correct safely
 TYPO_CUTOFF = 80.0  # rapidfuzz ratio; "chekout"/"checkout" is 93, "weather"/"whether" 86
 UNKNOWN_WORD_CHARGE = 0.5  # share of the top IDF charged for a word no guide uses
+CEILING_TERMS = 6  # a long paste is judged on its most telling words, not diluted by all
 FUZZY_CANDIDATES = 10
 LEXICAL_SHARE = 0.7  # the rest of the confidence comes from the whole-phrase fuzzy match
 KEY_FIELDS: Mapping[str, float] = {"title": 3.0, "aliases": 3.0, "tags": 2.0}
@@ -95,8 +96,9 @@ class Matcher:
                 totals[doc] += weight * contribution
             for doc, contribution in self._key_postings.get(term, {}).items():
                 totals[doc] += weight * contribution
-        ceiling = sum(self._idf[term] * weight for term, weight in weights.items())
-        ceiling += unknown * self._unknown_charge
+        charges = [self._idf[term] * weight for term, weight in weights.items()]
+        charges += [self._unknown_charge] * unknown
+        ceiling = sum(heapq.nlargest(CEILING_TERMS, charges))
         candidates = heapq.nlargest(max(limit, FUZZY_CANDIDATES), totals.items(), key=_second)
         phrase = " ".join(dict.fromkeys(query_words))
         scored = [

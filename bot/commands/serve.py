@@ -1,0 +1,57 @@
+"""``intake serve``: run the Slack and/or Discord bot, whichever is configured."""
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+
+from bot.app import App, build_app
+from bot.errors import UserFacingError
+from bot.platform import Platform
+from bot.server import serve
+from bot.settings import Settings, load_settings
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser("serve", help="run the Slack and/or Discord bot")
+    parser.set_defaults(handler=run)
+
+
+def configured_platforms(settings: Settings, app: App) -> list[Platform]:
+    """The platforms whose settings are present; one clear line when half-configured."""
+    platforms: list[Platform] = []
+    if settings.slack_bot_token or settings.slack_signing_secret or settings.slack_app_token:
+        from bot.slack.platform import slack_platform
+
+        platforms.append(slack_platform(settings, app))
+    if settings.discord_token:
+        from bot.discord.platform import discord_platform
+
+        platforms.append(discord_platform(settings, app))
+    if not platforms:
+        raise UserFacingError(
+            "nothing to serve: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or DISCORD_TOKEN"
+        )
+    return platforms
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = load_settings()
+    app = build_app(settings)
+    try:
+        platforms = configured_platforms(settings, app)
+        asyncio.run(_serve_until_signal(app, platforms))
+    finally:
+        app.close()
+    return 0
+
+
+async def _serve_until_signal(app: App, platforms: list[Platform]) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    await serve(app, platforms, stop)

@@ -1,0 +1,28 @@
+"""The port a chat platform plugs into ``intake serve`` with (Slack, Discord)."""
+
+from collections.abc import Callable
+from typing import Protocol
+
+from aiohttp import web
+
+from bot.delivery import Sender
+
+
+class Platform(Protocol):
+    """One connected chat platform. Implemented by ``bot.slack.SlackPlatform`` and
+    ``bot.discord.DiscordPlatform``."""
+
+    name: str
+    sender: Sender
+
+    def mount(self, web_app: web.Application) -> None:
+        """Add HTTP routes (before the server starts); platforms without webhooks add none."""
+
+    async def start(self, wake_relay: Callable[[], None]) -> None:
+        """Connect; call ``wake_relay`` after each handled message so replies go out at once."""
+
+    async def stop(self) -> None: ...
+
+    def ready(self) -> bool:
+        """Connected and able to send (for ``/readyz``)."""
+        ...

@@ -1,0 +1,58 @@
+"""``intake serve``: one process, one event loop, the platforms that are configured, the relay,
+and the health endpoints."""
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from aiohttp import web
+
+from bot.app import App
+from bot.platform import Platform
+from storage.database import is_current
+
+log = logging.getLogger(__name__)
+
+
+async def serve(app: App, platforms: Sequence[Platform], stop: asyncio.Event) -> None:
+    web_app = web.Application()
+    web_app.router.add_get("/healthz", _healthz)
+    web_app.router.add_get("/readyz", lambda request: _readyz(app, platforms))
+    for platform in platforms:
+        platform.mount(web_app)
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, app.settings.http_host, app.settings.http_port)
+    await site.start()
+    relay = app.relay({platform.name: platform.sender for platform in platforms})
+    relay_task = asyncio.create_task(relay.run(stop))
+    try:
+        for platform in platforms:
+            await platform.start(relay.wake)
+        log.info(
+            "serving %s on http://%s:%s",
+            ", ".join(p.name for p in platforms),
+            app.settings.http_host,
+            app.settings.http_port,
+        )
+        await stop.wait()
+    finally:
+        stop.set()
+        for platform in platforms:
+            await platform.stop()
+        await relay_task
+        await runner.cleanup()
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def _readyz(app: App, platforms: Sequence[Platform]) -> web.Response:
+    try:
+        database = await asyncio.to_thread(is_current, app.engine)
+    except Exception:
+        database = False
+    checks = {"database": database, **{p.name: p.ready() for p in platforms}}
+    status = 200 if all(checks.values()) else 503
+    return web.json_response({"ready": status == 200, "checks": checks}, status=status)
