@@ -84,6 +84,8 @@ class IntakeService:
             redaction = redact(clean_text(message.text))
             customer_id = uow.conversations.customer_id(message.author, message.at)
             active = uow.conversations.active(customer_id, message.address)
+            if active is None and message.continuation:
+                return False
             if active is None:
                 state = Conversation()
                 conversation_id = uow.conversations.start(
@@ -96,6 +98,7 @@ class IntakeService:
             )
             if state.ticket_id:
                 turn.ticket_row = uow.tickets.row_id(state.ticket_id)
+            uow.conversations.advance_cursor(message.address, message.message_id)
             uow.conversations.record(
                 conversation_id,
                 "customer",
@@ -204,6 +207,7 @@ class IntakeService:
             ):
                 return False
             uow.tickets.row_id(ticket.public_id, lock=True)
+            uow.conversations.advance_cursor(message.address, message.message_id)
             self._team_input(uow, ticket, message)
             uow.commit()
         return True
@@ -316,6 +320,12 @@ class IntakeService:
         self._to_team(
             uow, ticket.public_id, Destination(ticket_card=ticket.public_id), refreshed, at
         )
+
+    def resume_points(self, platform: str) -> list[tuple[Address, str]]:
+        """Every channel or thread with traffic on ``platform``, and the newest message handled
+        there: where to fetch history after downtime so no customer message is lost."""
+        with UnitOfWork(self._sessions) as uow:
+            return uow.conversations.cursors(platform)
 
     # ── outbox ──────────────────────────────────────────────────────────────────────────
 

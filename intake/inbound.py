@@ -18,7 +18,13 @@ class _Inbound(BaseModel):
 
 
 class CustomerMessage(_Inbound):
-    """A customer wrote to the bot (DM, mention, or reply in their conversation thread)."""
+    """A customer wrote to the bot (DM, mention, or reply in their conversation thread).
+
+    ``continuation`` marks a message the bot was not addressed in (a plain reply in a
+    channel thread): it continues a conversation already there, and never starts one.
+    """
+
+    continuation: bool = False
 
 
 class TeamMessage(_Inbound):

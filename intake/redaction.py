@@ -37,6 +37,7 @@ class Redaction(BaseModel):
     found: frozenset[str]
 
 
+_MAX_PASSES = 4
 _MARKER = r"\[(?:[A-Za-z ]{1,40} removed|card •••• [0-9]{4})\]"
 _SECURITY_CODE = "[security code removed]"
 _B = r"(?<![A-Za-z0-9_])"  # a token starts where no word character precedes it
@@ -131,9 +132,10 @@ _NOT_A_PASSWORD = (
     "working|broken|different|changing|sent|below|above|attached"
 )
 _PASSWORD = re.compile(
-    r"(?<![A-Za-z])(?i:(?:password|passwd|passphrase|passcode|pwd)"
-    r"(?:\s{0,3}[:=]\s{0,3}|[ \t]{1,3}is[ \t]{0,3}[:=]?\s{0,3})"
-    r"|pass\s{0,3}[:=]\s{0,3})"
+    # Atomic, so the value cannot start inside the separator ("password is: [password ...").
+    r"(?<![A-Za-z])(?>(?i:(?:password|passwd|passphrase|passcode|pwd)"
+    r"(?:[ \t]*+[:=]\s*+|[ \t]++is[ \t]*+[:=]?+\s*+)"
+    r"|pass[ \t]*+[:=]\s*+))"
     rf"(?!{_MARKER})(?!(?i:{_NOT_A_PASSWORD})(?:[\s.,;:!?)]|$))"
     r"(?P<value>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|\S+)"
 )
@@ -147,10 +149,18 @@ _NOTICE_NAMES = {
 
 
 def redact(text: str) -> Redaction:
-    """Replace card numbers, security codes, private keys, tokens and passwords in ``text``."""
+    """Replace card numbers, security codes, private keys, tokens and passwords in ``text``.
+
+    The steps repeat until nothing changes: a marker can give a neighbour the boundary it
+    lacked (``4242 4242 4242 4242MTE0...`` becomes ``[card •••• 4242]MTE0...``, a token).
+    """
     found: set[str] = set()
-    for step in _STEPS:
-        text = step(text, found)
+    for _ in range(_MAX_PASSES):
+        before = text
+        for step in _STEPS:
+            text = step(text, found)
+        if text == before:
+            break
     return Redaction(text=text, found=frozenset(found))
 
 
@@ -298,7 +308,8 @@ def _card_at(text: str, groups: list[tuple[int, int]], i: int) -> tuple[int, int
 def _card_shaped(sizes: list[int]) -> bool:
     if len(sizes) == 1:
         return True
-    return sizes[0] == 4 and all(3 <= size <= 6 for size in sizes[1:])
+    middle_ok = all(3 <= size <= 6 for size in sizes[1:-1])
+    return sizes[0] == 4 and middle_ok and 1 <= sizes[-1] <= 6
 
 
 def _luhn_valid(digits: str) -> bool:

@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 from intake.addresses import Address, Person
 from intake.conversation import Conversation
 from intake.tickets import TranscriptLine
-from storage.rows import ConversationRow, CustomerRow, GapRow, MessageRow, ProcessedInboundRow
+from storage.rows import (
+    ConversationRow,
+    CursorRow,
+    CustomerRow,
+    GapRow,
+    MessageRow,
+    ProcessedInboundRow,
+)
 
 
 class ConversationRepository:
@@ -146,3 +153,31 @@ class ConversationRepository:
             .group_by(ConversationRow.outcome)
         )
         return {str(outcome): int(count) for outcome, count in self._session.execute(query)}
+
+    def advance_cursor(self, address: Address, message_id: str) -> None:
+        """Remember the newest message handled in this channel/thread (ids compare by age)."""
+        key = (address.platform, address.channel, address.thread or "")
+        row = self._session.get(CursorRow, key, with_for_update=True)
+        if row is None:
+            self._session.add(
+                CursorRow(
+                    platform=key[0], channel=key[1], thread=key[2], last_message_id=message_id
+                )
+            )
+        elif _age_key(message_id) > _age_key(row.last_message_id):
+            row.last_message_id = message_id
+
+    def cursors(self, platform: str) -> list[tuple[Address, str]]:
+        query = select(CursorRow).where(CursorRow.platform == platform)
+        return [
+            (
+                Address(platform=row.platform, channel=row.channel, thread=row.thread or None),
+                row.last_message_id,
+            )
+            for row in self._session.scalars(query)
+        ]
+
+
+def _age_key(message_id: str) -> tuple[int, str]:
+    """Snowflakes and Slack timestamps order by length, then text."""
+    return len(message_id), message_id

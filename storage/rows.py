@@ -190,3 +190,14 @@ class CounterRow(Base):
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
+
+
+class CursorRow(Base):
+    """The newest platform message handled per channel, where catch-up after downtime starts."""
+
+    __tablename__ = "cursors"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(100), primary_key=True)
+    thread: Mapped[str] = mapped_column(String(100), primary_key=True)
+    last_message_id: Mapped[str] = mapped_column(String(200))

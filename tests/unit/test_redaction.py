@@ -30,7 +30,8 @@ def with_check_digit(body: str) -> str:
         ("4000-0566-5566-5556.", "[card •••• 5556]."),
         ("Amex 3782 822463 10005", "Amex [card •••• 0005]"),
         ("13 digits 4222222222222", "13 digits [card •••• 2222]"),
-        ("19 digits 6011000000000000004", "19 digits [card •••• 0004]"),
+        ("19 digits 6011000000000000001", "19 digits [card •••• 0001]"),
+        ("4000 0000 0000 6", "[card •••• 0006]"),
         ("it's4242424242424242!", "it's[card •••• 4242]!"),
         ("ref 1234 4242 4242 4242 4242 done", "ref 1234 [card •••• 4242] done"),
     ],
@@ -212,7 +213,7 @@ def test_labelled_secrets_keep_their_label(text: str, expected: str) -> None:
     [
         "publishable key pk_live_abcdefghijklmnop is fine to share",
         "version v1.2.3 of example.com.something.else",
-        "MTIzNDU2Nzg5MDEyMzQ1Njc4.abcdef.not-a-token-because-too-short",
+        "MTIzNDU2Nzg5MDEyMzQ1Njc4.abcdef.too-short-to-be-one",
         "a sentence.with.dots.in_between_without_meaning_at_all_really_long_text_here",
         "the ghp_ prefix alone, sk_live_ alone, AKIA alone",
     ],
@@ -291,10 +292,10 @@ def test_large_adversarial_input(text: str) -> None:
 
 
 def test_many_cards_in_one_long_message() -> None:
-    text = "4242 4242 4242 4242 " * 2_500
+    text = "card 4242 4242 4242 4242 and " * 2_000
     result = redact(text)
     assert "4242 4242" not in result.text
-    assert result.text.count("[card •••• 4242]") == 2_500
+    assert result.text.count("[card •••• 4242]") == 2_000
 
 
 # --- properties ---------------------------------------------------------------------------
