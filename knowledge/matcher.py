@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
-from knowledge.text import stem, words
+from knowledge.text import VAGUE_TERMS, stem, words
 
 Postings = dict[str, dict[int, float]]
 
@@ -36,6 +36,7 @@ TYPO_MIN_LENGTH = 4  # shorter words have too many one-edit neighbours to correc
 TYPO_CUTOFF = 80.0  # rapidfuzz ratio; "chekout"/"checkout" is 93, "weather"/"whether" 86
 UNKNOWN_WORD_CHARGE = 1.0  # a word no guide uses counts like the rarest known word
 CEILING_TERMS = 4  # a long paste is judged on its most telling words, not diluted by all
+VAGUE_WEIGHT = 0.5
 FUZZY_CANDIDATES = 10
 LEXICAL_SHARE = 0.7  # the rest of the confidence comes from the whole-phrase fuzzy match
 KEY_FIELDS: Mapping[str, float] = {"title": 3.0, "aliases": 3.0, "tags": 2.0}
@@ -128,13 +129,14 @@ class Matcher:
                     skip_next = True
                     continue
             if term in self._postings:
-                weights[term] = 1.0
+                weights[term] = _importance(term)
                 continue
             if any(ch.isdigit() for ch in word):
                 continue  # order numbers, timestamps and ids carry no meaning here
             corrections = self._correct(word)
             for corrected, similarity in corrections:
-                weights[corrected] = max(weights.get(corrected, 0.0), similarity)
+                weight = similarity * _importance(corrected)
+                weights[corrected] = max(weights.get(corrected, 0.0), weight)
             if not corrections:
                 unknown += 1
         return weights, unknown
@@ -188,6 +190,10 @@ def _weighted_frequencies(
                 postings = frequencies[term]
                 postings[position] = postings.get(position, 0.0) + frequency * norm
     return frequencies
+
+
+def _importance(term: str) -> float:
+    return VAGUE_WEIGHT if term in VAGUE_TERMS else 1.0
 
 
 def _second(item: tuple[int, float]) -> float:

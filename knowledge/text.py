@@ -24,10 +24,17 @@ STOPWORDS = frozenset(
     good right ok okay yes hope maybe since""".split()
 )
 
+# Words that say something is wrong but not what: they decide nothing between guides, so they
+# count for little ("chekout broken" is about checkout, not about broken links).
+_VAGUE_WORDS = "work broken broke issue problem wrong fix trouble happen anymore suddenly weird"
+
 
 def fold(text: str) -> str:
     """Lower-case and strip accents so "Café" and "cafe" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    folded = text.casefold()
+    if folded.isascii():
+        return folded  # the common case, and by far the cheapest
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -65,3 +72,6 @@ def stem(word: str) -> str:
 def terms(text: str) -> list[str]:
     """Stemmed terms of ``text``, in order, repeats kept (term frequency matters)."""
     return [stem(word) for word in words(text)]
+
+
+VAGUE_TERMS = frozenset(stem(word) for word in _VAGUE_WORDS.split())

@@ -137,7 +137,8 @@ class ConversationRepository:
                 return False
             self._session.execute(insert(ProcessedInboundRow).values(values))
             return True
-        return self._session.execute(statement).rowcount == 1
+        claimed = self._session.execute(statement.returning(ProcessedInboundRow.message_id))
+        return claimed.scalar() is not None
 
     def record_gap(self, text: str, kind: str | None, reason: str, at: datetime) -> None:
         self._session.add(GapRow(text=text, kind=kind, reason=reason, created_at=at))

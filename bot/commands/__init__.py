@@ -5,6 +5,6 @@
 
 from types import ModuleType
 
-from bot.commands import chat, db, hours, serve, tickets
+from bot.commands import chat, db, hours, kb, serve, tickets
 
-COMMANDS: tuple[ModuleType, ...] = (chat, tickets, hours, db, serve)
+COMMANDS: tuple[ModuleType, ...] = (chat, tickets, hours, db, serve, kb)

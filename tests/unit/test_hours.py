@@ -54,9 +54,7 @@ def test_open_between_nine_and_five_on_weekdays(at: str, expected: bool) -> None
 
 def test_current_window_is_the_day_in_the_support_zone() -> None:
     window = current_window(HOURS, local("2026-11-26T12:00"))
-    assert window == Window(
-        opens_at=local("2026-11-26T09:00"), closes_at=local("2026-11-26T17:00")
-    )
+    assert window == Window(opens_at=local("2026-11-26T09:00"), closes_at=local("2026-11-26T17:00"))
     assert current_window(HOURS, local("2026-11-26T17:00")) is None
 
 

@@ -49,7 +49,10 @@ def test_cards_keep_only_the_last_four(text: str, expected: str) -> None:
             "4242 4242 4242 4242 exp 12/27 cvv 123 thanks",
             "[card •••• 4242] exp 12/27 [security code removed] thanks",
         ),
-        ("4242424242424242, 12/2027, 1234 ok", "[card •••• 4242], 12/2027, [security code removed] ok"),
+        (
+            "4242424242424242, 12/2027, 1234 ok",
+            "[card •••• 4242], 12/2027, [security code removed] ok",
+        ),
         ("4242424242424242 cvc: 987", "[card •••• 4242] [security code removed]"),
         ("4242424242424242 exp 12/27", "[card •••• 4242] exp 12/27"),
         ("3782 822463 10005 security code 1234", "[card •••• 0005] [security code removed]"),
@@ -142,7 +145,10 @@ def test_private_keys_go_whole(text: str, expected: str) -> None:
 
 
 def test_public_keys_and_certificates_stay() -> None:
-    text = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----"
+    text = (
+        "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n"
+        "-----END PUBLIC KEY-----"
+    )
     assert redact(text).text == text
 
 
@@ -185,9 +191,7 @@ DISCORD_TOKEN = "MTE0NTY3ODkwMTIzNDU2Nzg5MA.GhIjKl.abcdefghijklmnopqrstuvwxyz012
 )
 def test_tokens_are_replaced_by_name(token: str, marker: str) -> None:
     result = redact(f"here you go: {token} (thanks)")
-    assert result == Redaction(
-        text=f"here you go: {marker} (thanks)", found=frozenset({"token"})
-    )
+    assert result == Redaction(text=f"here you go: {marker} (thanks)", found=frozenset({"token"}))
 
 
 @pytest.mark.parametrize(
@@ -201,7 +205,10 @@ def test_tokens_are_replaced_by_name(token: str, marker: str) -> None:
             "client_secret: EO422dn3gQLgDbuwqTjzrFgFtaRLRR5BdHEESmha49TM",
             "client_secret: [client secret removed]",
         ),
-        ("PayPal client secret is EFgh1234ijKL5678", "PayPal client secret is [client secret removed]"),
+        (
+            "PayPal client secret is EFgh1234ijKL5678",
+            "PayPal client secret is [client secret removed]",
+        ),
     ],
 )
 def test_labelled_secrets_keep_their_label(text: str, expected: str) -> None:
@@ -322,6 +329,11 @@ FRAGMENTS = [
     " exp 12/27 ",
     "password: ",
     "password is ",
+    "Password is: ",
+    "pass:",
+    "cvv: ",
+    "client_secret=",
+    "AKIAIOSFODNN7EXAMPLE",
     "pwd=",
     "[card •••• 4242]",
     "[password removed]",

@@ -1,0 +1,124 @@
+"""``intake kb check|search``: validate the guides folder and try the matcher by hand."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.errors import UserFacingError
+from knowledge.index import GuideIndex
+from knowledge.loader import KB_DIR_ENV, FolderError, LoadResult, configured_kb_dir, load_folder
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    kb = subparsers.add_parser("kb", help="check and search the knowledge-base guides")
+    commands = kb.add_subparsers(dest="kb_command", required=True, metavar="KB_COMMAND")
+
+    check = commands.add_parser("check", help="report every problem in a guides folder")
+    check.add_argument(
+        "dir", nargs="?", metavar="DIR", help=f"guides folder (default: ${KB_DIR_ENV} or bundled)"
+    )
+    check.set_defaults(handler=run_check)
+
+    search = commands.add_parser("search", help="show the guides a problem description matches")
+    search.add_argument("query", nargs="?", metavar="QUERY", help="the customer's own words")
+    add_kb_dir_option(search)
+    search.add_argument("-k", type=_positive, default=3, metavar="N", help="at most N matches")
+    search.add_argument("--json", action="store_true", help="print one JSON line")
+    search.add_argument(
+        "--batch", action="store_true", help='read {"query": ...} JSON lines from stdin'
+    )
+    search.set_defaults(handler=run_search)
+
+
+def add_kb_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--kb-dir", metavar="DIR", help=f"guides folder (default: ${KB_DIR_ENV} or bundled)"
+    )
+
+
+def run_check(args: argparse.Namespace) -> int:
+    folder = configured_kb_dir(args.dir)
+    result = _load(folder)
+    for note in result.notes:
+        print(f"note: {note}")
+    for problem in result.problems:
+        print(problem)
+    if result.problems:
+        print(f"{len(result.problems)} problem(s) in {folder}", file=sys.stderr)
+        return 1
+    print(f"{folder}: {len(result.guides)} guides, no problems")
+    return 0
+
+
+def run_search(args: argparse.Namespace) -> int:
+    if args.batch == (args.query is not None):
+        raise UserFacingError("give either a QUERY or --batch (queries as JSON lines on stdin)")
+    if not args.batch and not args.query.strip():
+        raise UserFacingError("the query is empty: describe the problem in a few words")
+    folder = configured_kb_dir(args.kb_dir)
+    result = _load(folder)
+    if result.problems:
+        print(
+            f"intake: {len(result.problems)} problem(s) in {folder}, searching the "
+            f"{len(result.guides)} guides that loaded (see: intake kb check {folder})",
+            file=sys.stderr,
+        )
+    index = GuideIndex(result.guides)
+    if args.batch:
+        return _search_batch(index, args.k)
+    matches = index.search(args.query, limit=args.k)
+    if args.json:
+        print(json.dumps(_answer(index, args.query, args.k)))
+    elif not matches:
+        print("No guide found.")
+    for rank, match in enumerate(() if args.json else matches, start=1):
+        print(f"{rank}. {match.title}  [{match.id}, {match.score:.2f}]\n   {match.excerpt}")
+    return 0
+
+
+def _search_batch(index: GuideIndex, limit: int) -> int:
+    """One JSON line out per line in; a bad line gets an ``error`` so outputs stay aligned."""
+    bad = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            query = json.loads(line)["query"]
+            if not isinstance(query, str):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            bad += 1
+            error = f'line {number}: expected a JSON object like {{"query": "..."}}'
+            print(json.dumps({"query": None, "matches": [], "error": error}), flush=True)
+            continue
+        print(json.dumps(_answer(index, query, limit)), flush=True)
+    if bad:
+        print(f"intake: {bad} input line(s) were not queries", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def _answer(index: GuideIndex, query: str, limit: int) -> dict[str, Any]:
+    matches = index.search(query, limit=limit)
+    return {
+        "query": query,
+        "matches": [{"id": m.id, "title": m.title, "score": m.score} for m in matches],
+    }
+
+
+def _load(folder: Path) -> LoadResult:
+    try:
+        return load_folder(folder)
+    except FolderError as error:
+        raise UserFacingError(f"{error} (set --kb-dir or ${KB_DIR_ENV})") from error
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value

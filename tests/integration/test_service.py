@@ -1,0 +1,123 @@
+"""The service loop on SQLite and PostgreSQL: what a customer and an admin would notice."""
+
+from sqlalchemy import select
+
+from intake.tickets import Status
+from storage.rows import OutboxRow
+from storage.unit_of_work import UnitOfWork
+from tests.integration.intake_driver import FULL_INTAKE, Customer, make_app
+
+
+def outbox_texts(app_sessions: object, address_key: str | None = None) -> list[str]:
+    with app_sessions() as session:  # type: ignore[operator]
+        rows = session.scalars(select(OutboxRow).order_by(OutboxRow.id)).all()
+    return [row.payload["text"] for row in rows if address_key is None or row.ordering_key == address_key]
+
+
+def test_a_full_intake_stores_a_complete_ticket(database_url: str) -> None:
+    app = make_app(database_url)
+    customer = Customer(app)
+    customer.intake()
+    with UnitOfWork(app.sessions) as uow:
+        [ticket] = uow.tickets.list()
+        transcript = uow.conversations.transcript(uow.tickets.conversation_of(ticket.public_id))
+    assert ticket.public_id == "MCP-1001" and ticket.status is Status.OPEN
+    assert ticket.problem == FULL_INTAKE[0]
+    assert ticket.details["error_messages"] == FULL_INTAKE[2]
+    assert ticket.details["steps_to_reproduce"] == FULL_INTAKE[3]
+    assert ticket.details["environment"] == FULL_INTAKE[4]
+    assert ticket.consent is True and ticket.consent_at is not None
+    assert ticket.guides and not ticket.out_of_hours and ticket.missing == ()
+    assert ticket.customer.display_name == "Dana"
+    customer_lines = [line.text for line in transcript if line.direction == "customer"]
+    assert customer_lines == FULL_INTAKE
+    assert "Your ticket MCP-1001 is open" in transcript[-1].text
+    replies = outbox_texts(app.sessions, customer.address.key)
+    assert replies == [line.text for line in transcript if line.direction == "bot"]
+    app.close()
+
+
+def test_a_redelivered_message_is_ignored(database_url: str) -> None:
+    app = make_app(database_url)
+    customer = Customer(app)
+    assert customer.say("My storefront is very slow since yesterday", message_id="same")
+    assert not customer.say("My storefront is very slow since yesterday", message_id="same")
+    with UnitOfWork(app.sessions) as uow:
+        conversation_id = uow.conversations.active(1, customer.address)
+        assert conversation_id is not None
+        transcript = uow.conversations.transcript(conversation_id[0])
+    assert [line.direction for line in transcript] == ["customer", "bot"]
+    assert len(outbox_texts(app.sessions)) == 1
+    app.close()
+
+
+def test_a_restart_resumes_the_conversation_where_it_was(database_url: str) -> None:
+    first = make_app(database_url)
+    customer = Customer(first)
+    customer.intake(FULL_INTAKE[:3])
+    first.close()
+    second = make_app(database_url)
+    customer.app = second
+    customer.intake(FULL_INTAKE[3:])
+    with UnitOfWork(second.sessions) as uow:
+        [ticket] = uow.tickets.list()
+    assert ticket.details["error_messages"] == FULL_INTAKE[2]
+    second.close()
+
+
+def test_ticket_ids_are_sequential_and_status_shows_only_your_own(database_url: str) -> None:
+    app = make_app(database_url)
+    dana, lee = Customer(app, "Dana"), Customer(app, "Lee")
+    dana.intake()
+    lee.intake()
+    lee.say("status")
+    with UnitOfWork(app.sessions) as uow:
+        ids = [ticket.public_id for ticket in uow.tickets.list()]
+    assert ids == ["MCP-1002", "MCP-1001"]
+    status_reply = outbox_texts(app.sessions, lee.address.key)[-1]
+    assert "MCP-1002" in status_reply and "MCP-1001" not in status_reply
+    app.close()
+
+
+def test_card_numbers_and_passwords_are_never_stored(database_url: str) -> None:
+    app = make_app(database_url)
+    customer = Customer(app)
+    customer.say("I was charged twice, card 4242 4242 4242 4242 cvv 123, my password: hunter2xyz")
+    with UnitOfWork(app.sessions) as uow:
+        found = uow.conversations.active(1, customer.address)
+        assert found is not None
+        stored = " ".join(line.text for line in uow.conversations.transcript(found[0]))
+    everything = stored + " ".join(outbox_texts(app.sessions))
+    assert "4242 4242 4242 4242" not in everything and "hunter2xyz" not in everything and "123," not in everything
+    assert "4242" in stored  # the mask keeps the last four
+    assert "removed card details" in everything
+    app.close()
+
+
+def test_problems_no_guide_solved_are_recorded_for_admins(database_url: str) -> None:
+    app = make_app(database_url)
+    Customer(app, "Dana").intake(FULL_INTAKE[:2])  # guides offered, "no"
+    Customer(app, "Lee").say("The quantum flux capacitor widget hums loudly at night")
+    with UnitOfWork(app.sessions) as uow:
+        gaps = uow.conversations.gaps()
+    assert gaps == [FULL_INTAKE[0], "The quantum flux capacitor widget hums loudly at night"]
+    app.close()
+
+
+def test_self_served_and_cancelled_conversations_are_counted(database_url: str) -> None:
+    app = make_app(database_url)
+    Customer(app, "Dana").intake([FULL_INTAKE[0], "1"])
+    Customer(app, "Lee").intake([FULL_INTAKE[0], "cancel"])
+    Customer(app, "Kim").intake()
+    with UnitOfWork(app.sessions) as uow:
+        assert uow.conversations.outcomes() == {"self_served": 1, "cancelled": 1, "ticket": 1}
+    app.close()
+
+
+def test_a_finished_conversation_is_followed_by_a_fresh_one(database_url: str) -> None:
+    app = make_app(database_url)
+    customer = Customer(app)
+    customer.intake([FULL_INTAKE[0], "cancel"])
+    customer.say("hello again")
+    assert "Hi! This is MyCartPro support." in outbox_texts(app.sessions)[-1]
+    app.close()

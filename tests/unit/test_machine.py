@@ -1,0 +1,424 @@
+"""Every path of the intake machine, driven the way the service drives it."""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import pytest
+
+from intake.actions import (
+    Action,
+    ForwardToTicket,
+    LookUpTickets,
+    OpenTicket,
+    RecordGap,
+    Reply,
+    SelfServed,
+)
+from intake.conversation import Conversation, Step
+from intake.events import CustomerSaid, TicketClosed, TicketLine, TicketOpened, TicketsFound
+from intake.guides import GuideMatch
+from intake.machine import IllegalTransition, step
+from intake.policy import Policy
+
+# Thursday 2026-11-26 11:00 Toronto (16:00 UTC): support is open.
+OPEN = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)
+# Friday 2026-11-27 18:30 Toronto (23:30 UTC): closed until Monday.
+CLOSED = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)
+
+GUIDES = (
+    GuideMatch(id="setup-paypal", title="Set up PayPal", excerpt="Connect PayPal…", score=0.8,
+               category="installation-setup"),
+    GuideMatch(id="payment-declined", title="Payments declined", excerpt="A decline…", score=0.6,
+               category="troubleshooting"),
+)
+
+
+class FixedGuides:
+    """The knowledge-base port answering a fixed list (or nothing)."""
+
+    def __init__(self, matches: Sequence[GuideMatch] = GUIDES) -> None:
+        self.matches = tuple(matches)
+        self.queries: list[str] = []
+
+    def search(self, query: str, limit: int = 3) -> Sequence[GuideMatch]:
+        self.queries.append(query)
+        return self.matches[:limit]
+
+
+class Driver:
+    """Feeds customer messages one by one, like a chat, keeping every action seen."""
+
+    def __init__(self, policy: Policy, guides: FixedGuides | None = None, at: datetime = OPEN) -> None:
+        self.policy = policy
+        self.guides = guides or FixedGuides()
+        self.state = Conversation()
+        self.at = at
+        self.actions: list[Action] = []
+
+    def say(self, text: str, redacted: frozenset[str] = frozenset()) -> list[Action]:
+        return self.feed(CustomerSaid(text=text, at=self.at, redacted=redacted))
+
+    def feed(self, event: CustomerSaid | TicketOpened | TicketsFound | TicketClosed) -> list[Action]:
+        self.state, actions = step(self.state, event, self.policy, self.guides)
+        self.actions += actions
+        return list(actions)
+
+    def reply(self, text: str, redacted: frozenset[str] = frozenset()) -> str:
+        return replies(self.say(text, redacted))
+
+
+def replies(actions: Sequence[Action]) -> str:
+    return "\n".join(a.text for a in actions if isinstance(a, Reply))
+
+
+PROBLEM = "Customers can't pay with PayPal at checkout since this morning"
+
+
+def to_details(chat: Driver) -> None:
+    chat.say(PROBLEM)
+    chat.say("no")
+
+
+def to_confirm(chat: Driver) -> None:
+    to_details(chat)
+    chat.say('It says "PAYMENT_FAILED: gateway timeout (code 504)"')
+    chat.say("Open the shop, add a mug to the cart, go to checkout, click Pay with PayPal")
+    chat.say("Pro plan, hosted by MyCartPro, Chrome 131 on Windows 11, PayPal Checkout")
+    chat.say("yes")
+
+
+def test_in_hours_greeting_says_nothing_about_hours(policy: Policy) -> None:
+    chat = Driver(policy)
+    text = chat.reply("hello")
+    assert "MyCartPro support" in text
+    assert "outside those hours" not in text
+    assert "What can we help you with?" in text
+    assert chat.state.step is Step.PROBLEM and not chat.state.out_of_hours
+
+
+def test_out_of_hours_greeting_names_the_next_window(policy: Policy) -> None:
+    chat = Driver(policy, at=CLOSED)
+    text = chat.reply("hi")
+    assert "Monday to Friday, 9:00 AM to 5:00 PM Eastern" in text
+    assert "next support window: Monday, November 30 at 9:00 AM Eastern" in text
+    assert chat.state.out_of_hours
+
+
+def test_a_first_message_that_describes_the_problem_goes_straight_to_guides(policy: Policy) -> None:
+    chat = Driver(policy)
+    actions = chat.say(PROBLEM)
+    text = replies(actions)
+    assert "Hi!" in text and "1. Set up PayPal" in text and "2. Payments declined" in text
+    assert chat.state.step is Step.GUIDES
+    offer = next(a for a in actions if isinstance(a, Reply))
+    assert [c.value for c in offer.choices] == ["1", "2", "no"]
+
+
+def test_too_short_a_problem_is_asked_again_with_a_hint(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say("hi")
+    text = chat.reply("broken")
+    assert "tell me a little more" in text
+    assert chat.state.step is Step.PROBLEM and chat.state.reasks == 1
+
+
+@pytest.mark.parametrize(("answer", "guide_id"), [("2", "payment-declined"), ("#1", "setup-paypal"), ("the second one", "payment-declined")])
+def test_choosing_a_guide_closes_as_self_served(policy: Policy, answer: str, guide_id: str) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    actions = chat.say(answer)
+    assert SelfServed(guide_id=guide_id) in actions
+    assert chat.state.step is Step.SELF_SERVED and chat.state.finished
+    assert "glad that solved it" in replies(actions)
+
+
+def test_yes_with_several_guides_is_self_served_without_naming_one(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    assert SelfServed(guide_id=None) in chat.say("yes it did")
+
+
+def test_guides_that_did_not_help_are_recorded_and_details_are_asked(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    actions = chat.say("no")
+    assert RecordGap(text=PROBLEM, kind=chat.state.kind, reason="not_helpful") in actions
+    assert "exact error message" in replies(actions)
+    assert chat.state.step is Step.DETAILS
+
+
+def test_an_unclear_answer_to_the_guides_repeats_the_choice(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    assert "Reply with the guide's number" in chat.reply("maybe later")
+    assert chat.state.step is Step.GUIDES
+
+
+def test_without_a_matching_guide_the_gap_is_recorded_and_details_follow(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    actions = chat.say(PROBLEM)
+    assert any(isinstance(a, RecordGap) and a.reason == "no_match" for a in actions)
+    text = replies(actions)
+    assert "couldn't find a guide" in text and "exact error message" in text
+
+
+def test_an_error_quoted_in_the_first_message_is_not_asked_again(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say('Checkout fails with "Error 502: payment gateway timed out" for every customer')
+    text = chat.reply("no")
+    assert "What steps lead to the problem?" in text
+    assert chat.state.details["error_messages"] == "Error 502: payment gateway timed out"
+
+
+def test_system_details_mentioned_in_passing_are_kept(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("On the Pro plan with Chrome on Windows 11 the product page images are missing")
+    assert "Pro plan" in chat.state.details["environment"]
+
+
+@pytest.mark.parametrize("answer", ["", "   ", "idk", "yes", "?", "error"])
+def test_empty_or_meaningless_details_are_asked_again_with_a_hint(policy: Policy, answer: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    text = chat.reply(answer)
+    assert "I need a bit more for “Error messages”" in text
+    assert "error_messages" not in chat.state.details
+
+
+def test_the_hint_offers_the_agent_after_repeated_failures(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("idk")
+    assert "type agent" in chat.reply("idk")
+
+
+def test_no_error_is_an_accepted_answer(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("there is no error")
+    assert chat.state.details["error_messages"] == "No error is shown."
+
+
+def test_consent_is_recorded_with_its_time_and_passwords_are_warned_about(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say('It says "PAYMENT_FAILED: gateway timeout"')
+    chat.say("Open the shop, add to cart, checkout, pay with PayPal")
+    text = chat.reply("Pro plan, Chrome on Windows 11, PayPal")
+    assert "never paste passwords" in text
+    assert "Please reply yes or no" in chat.reply("what do you mean")
+    chat.say("no")
+    assert chat.state.consent is False and chat.state.consent_at == OPEN
+    assert chat.state.step is Step.CONFIRM
+
+
+def test_the_summary_shows_every_field_numbered(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    summary = replies(chat.actions[-1:])
+    for line in ("1. Kind of help:", "2. Problem: " + PROBLEM, "3. Error messages: It says \"PAYMENT_FAILED",
+                 "4. Steps to reproduce: Open the shop", "5. System and configuration: Pro plan",
+                 "6. Access consent: yes"):
+        assert line in summary
+
+
+def test_a_field_is_fixed_by_number(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    assert "What should “Steps to reproduce” say instead?" in chat.reply("4")
+    text = chat.reply("Open any product, click Buy now, choose PayPal, approve")
+    assert "4. Steps to reproduce: Open any product, click Buy now" in text
+    assert chat.state.step is Step.CONFIRM
+
+
+def test_a_field_is_fixed_by_name_in_one_message(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    text = chat.reply("error: No error message, the button just spins")
+    assert "3. Error messages: No error message, the button just spins" in text
+
+
+def test_the_kind_of_help_is_changed_from_a_menu(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    menu = chat.reply("change kind")
+    assert "2. Bug report" in menu
+    assert "1. Kind of help: Bug report" in chat.reply("2")
+    assert chat.state.kind == "bug-fix"
+
+
+def test_consent_can_be_changed_before_sending(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("consent")
+    assert "6. Access consent: no" in chat.reply("no")
+
+
+def test_an_unknown_field_is_explained(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    assert "I didn't recognise that" in chat.reply("purple")
+    assert "I didn't recognise that" in chat.reply("9")
+
+
+def test_send_opens_a_complete_ticket_and_tells_the_id(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    actions = chat.say("send")
+    draft = next(a for a in actions if isinstance(a, OpenTicket)).draft
+    assert draft.problem == PROBLEM and draft.consent is True and draft.missing == ()
+    assert set(draft.details) == {"error_messages", "steps_to_reproduce", "environment"}
+    assert draft.guides == GUIDES and draft.due_at == OPEN and not draft.out_of_hours
+    assert "MCP-" not in replies(chat.actions)  # no id before the ticket exists
+    text = replies(chat.feed(TicketOpened(ticket_id="MCP-1001", at=OPEN)))
+    assert "Your ticket MCP-1001 is open" in text and "right here" in text
+    assert chat.state.step is Step.TICKETED
+
+
+def test_a_ticket_opened_out_of_hours_says_when_it_will_be_answered(policy: Policy) -> None:
+    chat = Driver(policy, at=CLOSED)
+    to_confirm(chat)
+    draft = next(a for a in chat.say("send") if isinstance(a, OpenTicket)).draft
+    assert draft.out_of_hours and draft.due_at == datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
+    text = replies(chat.feed(TicketOpened(ticket_id="MCP-1001", at=CLOSED)))
+    assert "next support window: Monday, November 30 at 9:00 AM Eastern" in text
+
+
+def test_after_the_ticket_every_message_goes_to_it(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("send")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=OPEN))
+    assert chat.say("It also happens with cards now") == [
+        ForwardToTicket(ticket_id="MCP-1001", text="It also happens with cards now")
+    ]
+
+
+@pytest.mark.parametrize("words", ["agent", "human", "Talk to a human!"])
+def test_agent_opens_the_ticket_now_and_says_what_is_missing(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    actions = chat.say(words)
+    draft = next(a for a in actions if isinstance(a, OpenTicket)).draft
+    assert draft.missing == ("Error messages", "Steps to reproduce", "System and configuration", "Access consent")
+    text = replies(chat.feed(TicketOpened(ticket_id="MCP-1002", at=OPEN)))
+    assert "Still missing: Error messages, Steps to reproduce" in text
+
+
+def test_agent_before_any_description_still_opens_a_ticket(policy: Policy) -> None:
+    chat = Driver(policy)
+    draft = next(a for a in chat.say("agent") if isinstance(a, OpenTicket)).draft
+    assert draft.problem == "(not described yet)" and "Problem" in draft.missing
+
+
+@pytest.mark.parametrize("at_step", ["problem", "guides", "details", "consent", "confirm", "edit"])
+def test_help_works_at_every_step_and_repeats_the_question(policy: Policy, at_step: str) -> None:
+    chat = Driver(policy)
+    walk = {
+        "problem": ["hi"],
+        "guides": [PROBLEM],
+        "details": [PROBLEM, "no"],
+        "consent": [PROBLEM, "no", 'It says "Error 500 failed"', "Open shop then add to cart then pay", "Pro plan Chrome Windows"],
+    }
+    if at_step in walk:
+        for text in walk[at_step]:
+            chat.say(text)
+    else:
+        to_confirm(chat)
+        if at_step == "edit":
+            chat.say("2")
+    before = chat.state
+    text = chat.reply("help")
+    assert "status: your tickets" in text and "agent (or human)" in text
+    assert chat.state == before
+    assert len(text.split("\n\n")) == 2  # the help, then the pending question
+
+
+def test_status_looks_up_the_customers_tickets(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    assert chat.say("status") == [LookUpTickets()]
+    lines = (TicketLine(ticket_id="MCP-1001", status="open", problem="PayPal fails"),)
+    assert "MCP-1001: open (PayPal fails)" in replies(chat.feed(TicketsFound(tickets=lines, at=OPEN)))
+    assert "no support tickets" in replies(chat.feed(TicketsFound(tickets=(), at=OPEN)))
+    assert chat.state.step is Step.DETAILS
+
+
+def test_restart_forgets_everything_but_the_greeting(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    text = chat.reply("start over")
+    assert "start over" in text and "What can we help you with?" in text
+    assert chat.state.step is Step.PROBLEM and chat.state.problem is None and chat.state.details == {}
+
+
+def test_cancel_ends_without_a_ticket(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    assert "Nothing was sent" in chat.reply("cancel")
+    assert chat.state.finished and not any(isinstance(a, OpenTicket) for a in chat.actions)
+    with pytest.raises(IllegalTransition):
+        chat.say("hello again")
+
+
+def test_after_the_ticket_cancel_and_agent_explain_and_restart_finishes(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("send")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=OPEN))
+    assert "already with the team" in chat.reply("cancel")
+    assert "already with the support team" in chat.reply("agent")
+    assert "stays open" in chat.reply("restart")
+    assert chat.state.step is Step.CLOSED
+
+
+def test_an_agent_closing_the_ticket_finishes_the_conversation(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("send")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=OPEN))
+    assert chat.feed(TicketClosed(at=OPEN)) == []
+    assert chat.state.finished
+
+
+def test_another_language_gets_a_polite_english_note_and_intake_goes_on(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say("hi")
+    text = chat.reply("Bonjour, je ne peux pas recevoir les paiements avec PayPal sur ma boutique")
+    assert "support is provided in English" in text
+    assert chat.state.step is Step.GUIDES
+
+
+@pytest.mark.parametrize("text", ["Привет, у меня не работает оплата в магазине", "我的商店无法付款，结账时出现错误"])
+def test_other_scripts_are_recognised(policy: Policy, text: str) -> None:
+    chat = Driver(policy)
+    assert "support is provided in English" in chat.reply(text)
+
+
+def test_pasted_english_errors_are_not_mistaken_for_another_language(policy: Policy) -> None:
+    chat = Driver(policy)
+    assert "in English" not in chat.reply("TypeError: Cannot read properties of undefined (reading 'total') at checkout.js:42")
+
+
+def test_the_privacy_notice_is_given_once(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say("hi")
+    first = chat.reply("My card [card •••• 4242] was charged twice at checkout", redacted=frozenset({"card"}))
+    assert "removed" in first
+    chat.say("no")
+    second = chat.reply("still [card •••• 4242] charged", redacted=frozenset({"card"}))
+    assert "removed" not in second
+
+
+def test_a_huge_message_is_kept_in_the_field_up_to_the_limit_with_a_note(policy: Policy) -> None:
+    chat = Driver(policy)
+    text = chat.reply("checkout fails " * 5000)
+    assert "kept the first 4,000 characters" in text
+    assert chat.state.problem is not None and len(chat.state.problem) <= 4001
+
+
+def test_control_characters_and_emoji_do_not_break_anything(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say("hi")
+    chat.say("\x00\x07 The 🛒 cart page \x1b[31m crashes \u202e on iPhone 📱")
+    assert chat.state.problem is not None and "\x00" not in chat.state.problem and "🛒" in chat.state.problem
