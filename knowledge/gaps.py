@@ -35,9 +35,7 @@ def group_gaps(texts: Sequence[str], similarity: float = SIMILARITY) -> list[Gap
         if not text.strip():
             continue
         key = " ".join(sorted(set(terms(text)))) or text.strip().casefold()
-        found = process.extractOne(
-            key, keys, scorer=fuzz.token_set_ratio, score_cutoff=similarity
-        )
+        found = process.extractOne(key, keys, scorer=fuzz.token_set_ratio, score_cutoff=similarity)
         if found is None:
             keys.append(key)
             members.append([text])

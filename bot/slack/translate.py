@@ -1,0 +1,378 @@
+"""Pure conversions between Slack's payloads and our own messages, in both directions.
+
+Inbound: an Events API ``message``/``app_mention`` event or a ``block_actions`` payload becomes a
+``Heard`` (who, where, what, under which dedupe id) or ``None`` when the bot must not react.
+Slack's markup is decoded to plain text, so what we store never carries ``<@U…>`` or ``&amp;``.
+
+Outbound: an ``Outgoing`` becomes ``chat.postMessage``/``chat.update`` keyword arguments. Every
+text is escaped (``&``, ``<``, ``>``) and ``@channel``/``@here``/``@everyone`` are broken with a
+word joiner, so nothing a customer wrote can ping a channel or forge a mention or link.
+"""
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from intake.addresses import Address, Person
+from intake.inbound import CustomerMessage, TeamMessage
+from intake.outgoing import Outgoing, TicketCard
+from intake.tickets import Action, Status, next_status
+
+PLATFORM = "slack"
+CHOICE_ACTION = "intake_choice_"
+TICKET_ACTION = "ticket_"
+
+# Message subtypes that are someone writing; edits, deletes, joins and bot posts are not.
+_WRITTEN_SUBTYPES = {None, "file_share", "thread_broadcast"}
+_MARKUP = re.compile(r"<([^<>]*)>")
+_BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
+_WORD_JOINER = "\u2060"
+_SECTION_LIMIT = 3000
+_FIELD_LIMIT = 2000
+_TEXT_LIMIT = 39_000
+_MAX_BUTTONS = 25
+_PRIORITIES = ("low", "normal", "high", "urgent")
+_CARD_BUTTONS = (
+    (Action.CLAIM, "Claim", None),
+    (Action.PENDING, "Pending", None),
+    (Action.RESOLVE, "Resolve", "primary"),
+    (Action.CLOSE, "Close", "danger"),
+    (Action.REOPEN, "Reopen", None),
+)
+
+
+class Heard(BaseModel):
+    """A Slack message or click worth handing to the service, before names are looked up."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    audience: Literal["customer", "team"]
+    user_id: str
+    address: Address
+    text: str
+    message_id: str
+    at: datetime
+    continuation: bool = False
+
+
+# ── inbound ─────────────────────────────────────────────────────────────────────────────
+
+
+def heard_message(
+    event: Mapping[str, Any], bot_user_id: str | None, team_channel: str | None
+) -> Heard | None:
+    """A ``message`` event: a DM, a reply in a customer's thread, or a ticket-thread reply."""
+    if not _written_by_a_person(event, bot_user_id):
+        return None
+    channel, ts = str(event.get("channel", "")), str(event.get("ts", ""))
+    thread = event.get("thread_ts")
+    in_thread = isinstance(thread, str) and thread != ts
+    raw = str(event.get("text") or "")
+    if channel == team_channel:
+        if not in_thread:
+            return None
+        return _heard("team", event, Address(platform=PLATFORM, channel=channel, thread=thread))
+    if event.get("channel_type") == "im":
+        return _heard("customer", event, Address(platform=PLATFORM, channel=channel))
+    if not in_thread or (bot_user_id and f"<@{bot_user_id}" in raw):
+        # Top-level chatter is not for us; a mention arrives again as app_mention.
+        return None
+    address = Address(platform=PLATFORM, channel=channel, thread=thread)
+    return _heard("customer", event, address, bot_user_id, continuation=True)
+
+
+def heard_mention(
+    event: Mapping[str, Any], bot_user_id: str | None, team_channel: str | None
+) -> Heard | None:
+    """An ``app_mention``: a customer starts (or continues) a conversation in a channel thread."""
+    if not _written_by_a_person(event, bot_user_id):
+        return None
+    channel = str(event.get("channel", ""))
+    if channel == team_channel or event.get("channel_type") == "im":
+        return None
+    thread = str(event.get("thread_ts") or event.get("ts", ""))
+    address = Address(platform=PLATFORM, channel=channel, thread=thread)
+    return _heard("customer", event, address, bot_user_id)
+
+
+def heard_action(body: Mapping[str, Any], team_channel: str | None) -> Heard | None:
+    """A ``block_actions`` click: a customer's choice, or a ticket action on a summary card.
+
+    Its dedupe id is the click's ``action_ts`` and user, which Slack keeps on redelivery.
+    """
+    actions = body.get("actions") or []
+    if not actions:
+        return None
+    action = actions[0]
+    action_id = str(action.get("action_id", ""))
+    value = action.get("value") or (action.get("selected_option") or {}).get("value")
+    user = str((body.get("user") or {}).get("id", ""))
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    channel = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
+    message_ts = container.get("message_ts") or message.get("ts")
+    action_ts = str(action.get("action_ts") or body.get("action_ts") or message_ts or "")
+    if not (value and user and channel and action_ts):
+        return None
+    message_id = f"{channel}:{action_ts}:{user}"
+    at = _time(action_ts)
+    if action_id.startswith(TICKET_ACTION):
+        if channel != team_channel or not message_ts:
+            return None
+        address = Address(platform=PLATFORM, channel=channel, thread=str(message_ts))
+        return Heard(
+            audience="team",
+            user_id=user,
+            address=address,
+            text=str(value),
+            message_id=message_id,
+            at=at,
+        )
+    if not action_id.startswith(CHOICE_ACTION) or channel == team_channel:
+        return None
+    thread = None if channel.startswith("D") else container.get("thread_ts") or message.get(
+        "thread_ts"
+    )
+    return Heard(
+        audience="customer",
+        user_id=user,
+        address=Address(platform=PLATFORM, channel=channel, thread=thread),
+        text=str(value),
+        message_id=message_id,
+        at=at,
+        continuation=True,
+    )
+
+
+def customer_message(heard: Heard, name: str) -> CustomerMessage:
+    return CustomerMessage(
+        message_id=heard.message_id,
+        author=Person(platform=PLATFORM, user_id=heard.user_id, display_name=name),
+        address=heard.address,
+        text=heard.text,
+        at=heard.at,
+        continuation=heard.continuation,
+    )
+
+
+def team_message(heard: Heard, name: str, is_agent: bool) -> TeamMessage:
+    return TeamMessage(
+        message_id=heard.message_id,
+        author=Person(platform=PLATFORM, user_id=heard.user_id, display_name=name),
+        address=heard.address,
+        text=heard.text,
+        at=heard.at,
+        is_agent=is_agent,
+    )
+
+
+def display_name(user: Mapping[str, Any]) -> str | None:
+    """The name Slack shows for a ``users.info`` user: display name, else real name."""
+    profile = user.get("profile") or {}
+    for name in (
+        profile.get("display_name"),
+        profile.get("real_name"),
+        user.get("real_name"),
+        user.get("name"),
+    ):
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    return None
+
+
+def plain_text(text: str, bot_user_id: str | None = None) -> str:
+    """Slack's message markup as the plain words a person sees, without the bot's own mention."""
+
+    def _one(match: re.Match[str]) -> str:
+        target, _, label = match.group(1).partition("|")
+        if target.startswith("@"):
+            return "" if target[1:] == bot_user_id else "@" + (label or target[1:])
+        if target.startswith("#"):
+            return "#" + (label or target[1:])
+        if target.startswith("!"):
+            name = target[1:].split("^")[0]
+            if name in {"here", "channel", "everyone"}:
+                return "@" + name
+            return label
+        url = target.removeprefix("mailto:")
+        return url if not label or label in {target, url} else f"{label} ({url})"
+
+    decoded = _MARKUP.sub(_one, text)
+    return decoded.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+
+
+def _written_by_a_person(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
+    user = event.get("user")
+    return (
+        event.get("subtype") in _WRITTEN_SUBTYPES
+        and not event.get("bot_id")
+        and isinstance(user, str)
+        and bool(user)
+        and user != bot_user_id
+        and bool(event.get("ts"))
+    )
+
+
+def _heard(
+    audience: Literal["customer", "team"],
+    event: Mapping[str, Any],
+    address: Address,
+    bot_user_id: str | None = None,
+    *,
+    continuation: bool = False,
+) -> Heard | None:
+    text = plain_text(str(event.get("text") or ""), bot_user_id)
+    if not text:
+        return None
+    ts = str(event["ts"])
+    return Heard(
+        audience=audience,
+        user_id=str(event["user"]),
+        address=address,
+        text=text,
+        message_id=f"{event['channel']}:{ts}",
+        at=_time(ts),
+        continuation=continuation,
+    )
+
+
+def _time(ts: str) -> datetime:
+    try:
+        return datetime.fromtimestamp(float(ts), tz=UTC)
+    except ValueError:
+        return datetime.now(UTC)
+
+
+# ── outbound ────────────────────────────────────────────────────────────────────────────
+
+
+def escape(text: str) -> str:
+    """Text safe to post: no markup, links or mentions of its own, no channel-wide pings."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BROADCAST.sub("@" + _WORD_JOINER, escaped)
+
+
+def post_kwargs(address: Address, message: Outgoing, team_channel: str | None) -> dict[str, Any]:
+    """``chat.postMessage`` arguments for ``message`` at ``address``."""
+    kwargs = _rendered(address, message, team_channel)
+    kwargs["channel"] = address.channel
+    if address.thread:
+        kwargs["thread_ts"] = address.thread
+    return kwargs
+
+
+def update_kwargs(
+    address: Address, ts: str, message: Outgoing, team_channel: str | None
+) -> dict[str, Any]:
+    """``chat.update`` arguments replacing the bot's message ``ts`` with ``message``."""
+    kwargs = _rendered(address, message, team_channel)
+    kwargs.update(channel=address.channel, ts=ts)
+    return kwargs
+
+
+def _rendered(address: Address, message: Outgoing, team_channel: str | None) -> dict[str, Any]:
+    text = escape(message.text)
+    if message.author:
+        in_team = team_channel is not None and address.channel == team_channel
+        speaker = message.author if in_team else f"{message.author} (support)"
+        text = f"*{escape(speaker)}:* {text}"
+    kwargs: dict[str, Any] = {"text": _cut(text, _TEXT_LIMIT), "unfurl_links": False}
+    if message.card is not None:
+        kwargs["blocks"] = card_blocks(message.card)
+    elif message.choices:
+        kwargs["blocks"] = [
+            _section(text),
+            {
+                "type": "actions",
+                "block_id": "intake_choices",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": f"{CHOICE_ACTION}{n}",
+                        "text": _plain(choice.label, 75),
+                        "value": _cut(choice.value, 2000),
+                    }
+                    for n, choice in enumerate(message.choices[:_MAX_BUTTONS], start=1)
+                ],
+            },
+        ]
+    return kwargs
+
+
+def card_blocks(card: TicketCard) -> list[dict[str, Any]]:
+    """The ticket summary: every field readable, then the actions an agent can take now."""
+    due = card.due + (" (arrived out of hours)" if card.out_of_hours else "")
+    facts = [
+        ("Customer", f"{card.customer} ({card.platform})"),
+        ("Status", card.status),
+        ("Priority", card.priority),
+        ("Owner", card.assignee or "nobody yet"),
+        ("Due", due),
+        ("Access consent", card.consent),
+    ]
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": _plain(f"{card.ticket_id}: {card.kind}", 150)},
+        {
+            "type": "section",
+            "fields": [_mrkdwn(f"*{label}*\n{escape(value)}", _FIELD_LIMIT) for label, value in facts],
+        },
+        _section(f"*Problem*\n{escape(card.problem)}"),
+    ]
+    blocks += [_section(f"*{escape(label)}*\n{escape(value)}") for label, value in card.details]
+    if card.missing:
+        blocks.append(_section(f"*Missing*\n{escape(', '.join(card.missing))}"))
+    guides = ", ".join(card.guides) or "none"
+    blocks.append(_section(f"*Suggested guides*\n{escape(guides)}"))
+    blocks.append({"type": "actions", "block_id": "ticket_actions", "elements": _card_actions(card)})
+    return blocks
+
+
+def _card_actions(card: TicketCard) -> list[dict[str, Any]]:
+    try:
+        status: Status | None = Status(card.status)
+    except ValueError:
+        status = None
+    elements: list[dict[str, Any]] = []
+    for action, label, style in _CARD_BUTTONS:
+        if status is not None and not isinstance(next_status(action, status), Status):
+            continue
+        button: dict[str, Any] = {
+            "type": "button",
+            "action_id": f"{TICKET_ACTION}{action.value}",
+            "text": _plain(label, 75),
+            "value": f"!{action.value}",
+        }
+        if style:
+            button["style"] = style
+        elements.append(button)
+    options = [{"text": _plain(level.title(), 75), "value": f"!priority {level}"} for level in _PRIORITIES]
+    select: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": f"{TICKET_ACTION}priority",
+        "placeholder": _plain("Priority", 75),
+        "options": options,
+    }
+    current = [option for option in options if option["value"] == f"!priority {card.priority}"]
+    if current:
+        select["initial_option"] = current[0]
+    elements.append(select)
+    return elements
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": _mrkdwn(text, _SECTION_LIMIT)}
+
+
+def _mrkdwn(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": _cut(text, limit)}
+
+
+def _plain(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "plain_text", "text": _cut(text, limit), "emoji": True}
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

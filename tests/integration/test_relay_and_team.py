@@ -1,0 +1,234 @@
+"""The relay and the agents' side, platform-neutral: a recording sender stands in for a platform."""
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.app import App
+from bot.delivery import PermanentFailure, RateLimited, TemporaryFailure
+from bot.relay import Relay
+from intake.addresses import Address
+from intake.outgoing import Outgoing
+from intake.tickets import Status
+from storage.unit_of_work import UnitOfWork
+from tests.integration.intake_driver import OPEN_TIME, Customer, make_app, team_message
+
+TEAM = "slack:CTEAM"
+
+
+class RecordingSender:
+    """Delivers into a list; ``failures`` are raised, one per send, before succeeding."""
+
+    def __init__(self, platform: str) -> None:
+        self.platform = platform
+        self.sent: list[tuple[Address, Outgoing, str]] = []
+        self.edits: list[tuple[str, Outgoing]] = []
+        self.failures: list[Exception] = []
+
+    async def send(self, address: Address, message: Outgoing, key: str) -> str:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append((address, message, key))
+        return f"{self.platform}-msg-{len(self.sent)}"
+
+    async def edit(self, address: Address, message_ref: str, message: Outgoing) -> None:
+        self.edits.append((message_ref, message))
+
+    def texts_to(self, channel: str) -> list[str]:
+        return [message.text for address, message, _ in self.sent if address.channel == channel]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = OPEN_TIME + timedelta(hours=2)  # after every message the tests write
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[App]:
+    app = make_app(database_url, team=TEAM)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def relay_for(app: App, clock: Clock, *senders: RecordingSender) -> Relay:
+    return Relay(app.sessions, {s.platform: s for s in senders}, clock)
+
+
+async def open_ticket(app: App, clock: Clock) -> tuple[Customer, RecordingSender, RecordingSender, Address]:
+    customer = Customer(app)
+    customer.intake()
+    console, slack = RecordingSender("console"), RecordingSender("slack")
+    await relay_for(app, clock, console, slack).drain()
+    ticket_thread = Address(platform="slack", channel="CTEAM", thread="slack-msg-1")
+    return customer, console, slack, ticket_thread
+
+
+async def test_a_new_ticket_posts_one_card_and_its_thread_becomes_the_ticket(app: App, clock: Clock) -> None:
+    customer, console, slack, thread = await open_ticket(app, clock)
+    [(address, card_message, _)] = slack.sent
+    assert address == Address(platform="slack", channel="CTEAM")
+    assert card_message.card is not None and card_message.card.ticket_id == "MCP-1001"
+    assert "MCP-1001" in card_message.text and "PAYMENT_FAILED" in card_message.text
+    assert "Your ticket MCP-1001 is open" in console.texts_to(customer.address.channel)[-1]
+    with UnitOfWork(app.sessions) as uow:
+        assert uow.tickets.by_team_thread(thread) is not None
+
+
+async def test_agents_and_customers_talk_through_the_thread(app: App, clock: Clock) -> None:
+    customer, console, slack, thread = await open_ticket(app, clock)
+    relay = relay_for(app, clock, console, slack)
+    customer.say("It also fails with Apple Pay now")
+    assert team_message(app, thread, "Thanks Dana, we're looking at the gateway logs.", agent="Sam")
+    assert team_message(app, thread, "note: probably the PayPal IPN misconfig")
+    await relay.drain()
+    [(_, forwarded, _)] = [s for s in slack.sent if s[0].thread == "slack-msg-1"]
+    assert forwarded.text == "It also fails with Apple Pay now" and forwarded.author == "Dana"
+    agent_reply = [m for a, m, _ in console.sent if m.author == "Sam"]
+    assert [m.text for m in agent_reply] == ["Thanks Dana, we're looking at the gateway logs."]
+    assert not any("IPN" in m.text for _, m, _ in console.sent)
+    with UnitOfWork(app.sessions) as uow:
+        events = uow.tickets.events("MCP-1001")
+    assert [e.kind for e in events] == ["opened", "note"]
+
+
+async def test_status_commands_change_the_ticket_tell_the_thread_and_the_customer(app: App, clock: Clock) -> None:
+    customer, console, slack, thread = await open_ticket(app, clock)
+    relay = relay_for(app, clock, console, slack)
+    team_message(app, thread, "!claim", agent="Sam")
+    team_message(app, thread, "!priority urgent", agent="Sam")
+    team_message(app, thread, "!resolve", agent="Sam")
+    await relay.drain()
+    with UnitOfWork(app.sessions) as uow:
+        ticket = uow.tickets.get("MCP-1001")
+        events = [e.kind for e in uow.tickets.events("MCP-1001")]
+    assert (ticket.status, ticket.assignee, ticket.priority.value) == (Status.RESOLVED, "Sam", "urgent")
+    assert events == ["opened", "claimed", "priority", "resolve"]
+    thread_texts = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
+    assert thread_texts == [
+        "Sam took this ticket.",
+        "Priority set to urgent by Sam.",
+        "Ticket MCP-1001 is now resolved (resolve by Sam).",
+    ]
+    assert slack.edits and slack.edits[-1][0] == "slack-msg-1"
+    final_card = slack.edits[-1][1].card
+    assert final_card is not None and (final_card.status, final_card.assignee) == ("resolved", "Sam")
+    assert "marked resolved" in console.texts_to(customer.address.channel)[-1]
+
+
+async def test_a_customer_reply_reopens_a_resolved_ticket(app: App, clock: Clock) -> None:
+    customer, console, slack, thread = await open_ticket(app, clock)
+    team_message(app, thread, "!resolve")
+    customer.say("Sorry, it is still broken for some customers")
+    with UnitOfWork(app.sessions) as uow:
+        assert uow.tickets.get("MCP-1001").status is Status.OPEN
+        assert [e.kind for e in uow.tickets.events("MCP-1001")][-1] == "reopened"
+
+
+async def test_closing_tells_the_customer_and_their_next_message_starts_afresh(app: App, clock: Clock) -> None:
+    customer, console, slack, thread = await open_ticket(app, clock)
+    relay = relay_for(app, clock, console, slack)
+    team_message(app, thread, "!close")
+    customer.say("Hello, I have another question about taxes")
+    await relay.drain()
+    texts = console.texts_to(customer.address.channel)
+    assert "is now closed" in texts[-2]
+    assert texts[-1].startswith("Hi! This is MyCartPro support.")
+
+
+async def test_refused_and_unknown_commands_are_explained_in_the_thread(app: App, clock: Clock) -> None:
+    customer, console, slack, thread = await open_ticket(app, clock)
+    relay = relay_for(app, clock, console, slack)
+    team_message(app, thread, "!reopen")
+    team_message(app, thread, "!frobnicate")
+    team_message(app, thread, "!priority whenever")
+    await relay.drain()
+    texts = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
+    assert texts[0] == "Can't do that: can't reopen a ticket that is open."
+    assert texts[1].startswith("unknown command !frobnicate")
+    assert "low, normal, high or urgent" in texts[2]
+
+
+async def test_people_who_are_not_agents_cannot_act(app: App, clock: Clock) -> None:
+    customer, console, slack, thread = await open_ticket(app, clock)
+    relay = relay_for(app, clock, console, slack)
+    assert team_message(app, thread, "!close", agent="Visitor", is_agent=False)
+    assert team_message(app, thread, "Hey customer, try turning it off", agent="Visitor", is_agent=False)
+    await relay.drain()
+    with UnitOfWork(app.sessions) as uow:
+        assert uow.tickets.get("MCP-1001").status is Status.OPEN
+    assert not any(m.author == "Visitor" for _, m, _ in console.sent)
+    assert [m.text for a, m, _ in slack.sent if a.thread][-1] == "Only support agents can reply to or change tickets."
+
+
+async def test_a_thread_that_is_not_a_ticket_is_left_alone(app: App, clock: Clock) -> None:
+    await open_ticket(app, clock)
+    elsewhere = Address(platform="slack", channel="CTEAM", thread="not-a-ticket")
+    assert not team_message(app, elsewhere, "!close")
+
+
+async def test_429_waits_for_retry_after_and_keeps_the_order(app: App, clock: Clock) -> None:
+    customer = Customer(app)
+    console = RecordingSender("console")
+    relay = relay_for(app, clock, console)
+    console.failures.append(RateLimited(retry_after=7))
+    customer.say("hi")
+    customer.say("My storefront takes 20 seconds to load every page")
+    assert await relay.deliver_due() == 1 and console.sent == []
+    assert await relay.deliver_due() == 0  # the second reply waits behind the first
+    clock.now += timedelta(seconds=6)
+    assert await relay.deliver_due() == 0
+    clock.now += timedelta(seconds=2)
+    await relay.drain()
+    texts = console.texts_to(customer.address.channel)
+    assert len(texts) == 2 and texts[0].startswith("Hi!") and "guides" in texts[1]
+
+
+async def test_temporary_failures_back_off_and_permanent_ones_are_dropped(app: App, clock: Clock) -> None:
+    customer = Customer(app)
+    console = RecordingSender("console")
+    relay = relay_for(app, clock, console)
+    console.failures += [TemporaryFailure("502"), PermanentFailure("channel_not_found")]
+    customer.say("hi")
+    customer.say("My storefront takes 20 seconds to load every page")
+    await relay.drain()
+    clock.now += timedelta(seconds=2)
+    await relay.drain()  # second attempt of the first message: dropped as permanent
+    await relay.drain()
+    assert len(console.sent) == 1 and "guides" in console.sent[0][1].text
+    with UnitOfWork(app.sessions) as uow:
+        assert uow.outbox.depth()[0] == 0
+
+
+async def test_a_message_committed_but_not_sent_is_sent_after_a_restart(database_url: str, clock: Clock) -> None:
+    first = make_app(database_url, team=TEAM)
+    customer = Customer(first)
+    customer.say("hi")  # committed to the outbox; the process "dies" before any relay ran
+    first.close()
+    second = make_app(database_url, team=TEAM)
+    console = RecordingSender("console")
+    await relay_for(second, clock, console).drain()
+    assert console.texts_to(customer.address.channel)[0].startswith("Hi!")
+    second.close()
+
+
+async def test_a_send_that_crashed_mid_flight_is_retried_after_its_lease(app: App, clock: Clock) -> None:
+    customer = Customer(app)
+    customer.say("hi")
+    with UnitOfWork(app.sessions) as uow:  # an instance claimed it, then died
+        assert len(uow.outbox.claim_due(clock(), {"console"}, 10, timedelta(seconds=60))) == 1
+        uow.commit()
+    console = RecordingSender("console")
+    relay = relay_for(app, clock, console)
+    assert await relay.deliver_due() == 0
+    clock.now += timedelta(seconds=61)
+    await relay.drain()
+    assert len(console.sent) == 1

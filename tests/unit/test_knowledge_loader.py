@@ -1,0 +1,72 @@
+from pathlib import Path
+
+import pytest
+
+from knowledge.guide import DEFAULT_CATEGORIES
+from knowledge.loader import FolderError, configured_kb_dir, default_kb_dir, load_folder
+
+
+def write(folder: Path, name: str, text: str | bytes) -> None:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
+def guide(title: str, body: str = "1. Do it.") -> str:
+    return f"---\ntitle: {title}\n---\n{body}\n"
+
+
+def test_the_bundled_guides_are_clean_and_cover_every_kind_of_help() -> None:
+    result = load_folder(default_kb_dir())
+
+    assert [str(problem) for problem in result.problems] == []
+    assert len(result.guides) >= 30
+    assert {g.category for g in result.guides} == DEFAULT_CATEGORIES
+    assert all("1. " in g.body for g in result.guides), "every guide has numbered steps"
+
+
+def test_every_problem_in_a_folder_is_reported_in_one_run(tmp_path: Path) -> None:
+    write(tmp_path, "good.md", guide("Good", "See [missing](nowhere.md)."))
+    write(tmp_path, "same-title.md", guide("good"))
+    write(tmp_path, "sub/good.md", guide("Another"))
+    write(tmp_path, "latin1.md", "---\ntitle: Caf\xe9\n---\nx".encode("latin-1"))
+    write(tmp_path, "notes.txt", "not a guide")
+    write(tmp_path, ".hidden.md.swp", "editor swap file")
+
+    result = load_folder(tmp_path)
+
+    assert [g.id for g in result.guides] == ["good"]
+    problems = sorted(str(p).removeprefix(f"{tmp_path}/") for p in result.problems)
+    assert problems == [
+        "good.md:4: link to a guide that does not exist: nowhere.md",
+        "latin1.md:2: not UTF-8 text (byte 0xe9); save it as UTF-8",
+        f"same-title.md:1: duplicate title 'good', already used by {tmp_path}/good.md; "
+        "this file is skipped",
+        f"sub/good.md:1: duplicate id 'good', already used by {tmp_path}/good.md; "
+        "this file is skipped",
+    ]
+    assert result.notes == (f"{tmp_path}/notes.txt: ignored, not a markdown (.md) file",)
+
+
+def test_an_empty_folder_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    result = load_folder(tmp_path)
+
+    assert [str(p) for p in result.problems] == [f"{tmp_path}: no guides here (no .md files)"]
+
+
+def test_a_missing_folder_raises_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FolderError, match="no such folder"):
+        load_folder(tmp_path / "nope")
+
+
+def test_the_folder_comes_from_the_argument_then_the_environment_then_the_bundle(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("INTAKE_KB_DIR", raising=False)
+    assert configured_kb_dir() == default_kb_dir()
+    monkeypatch.setenv("INTAKE_KB_DIR", str(tmp_path))
+    assert configured_kb_dir() == tmp_path
+    assert configured_kb_dir("elsewhere") == Path("elsewhere")
