@@ -2,7 +2,7 @@
 and by the tests, so what is tested is what runs."""
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -37,8 +37,10 @@ class App:
     guides: GuideSearch
     service: IntakeService
 
-    def relay(self, senders: Mapping[str, Sender]) -> Relay:
-        return Relay(self.sessions, senders, utc_now)
+    def relay(
+        self, senders: Mapping[str, Sender], clock: Callable[[], datetime] = utc_now
+    ) -> Relay:
+        return Relay(self.sessions, senders, clock)
 
     def close(self) -> None:
         stop = getattr(self.guides, "stop", None)

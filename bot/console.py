@@ -48,7 +48,7 @@ async def chat(
     output: TextIO = sys.stdout,
 ) -> None:
     """Read lines until EOF; each is handled and answered before the next is read."""
-    relay = app.relay({PLATFORM: ConsoleSender(output)})
+    relay = app.relay({PLATFORM: ConsoleSender(output)}, clock)
     person = Person(platform=PLATFORM, user_id=user, display_name=user)
     address = Address(platform=PLATFORM, channel=user)
     interactive = source.isatty()

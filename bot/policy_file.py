@@ -27,7 +27,9 @@ def load_policy(path: Path | None = None) -> Policy:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
-        raise UserFacingError(f"policy file {name}{where} is not valid YAML") from None
+        problem = getattr(error, "problem", None)
+        detail = f" ({problem})" if problem else ""
+        raise UserFacingError(f"policy file {name}{where} is not valid YAML{detail}") from None
     if not isinstance(data, dict):
         raise UserFacingError(f"policy file {name} must be a mapping of settings")
     try:

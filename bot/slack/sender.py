@@ -4,7 +4,6 @@ The SDK's own retry handlers stay off: the relay owns retries, so order per conv
 delivery after a restart hold, and a 429 becomes ``RateLimited`` with Slack's ``Retry-After``.
 """
 
-import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -63,7 +62,7 @@ async def mapped_errors() -> AsyncIterator[None]:
         yield
     except SlackApiError as error:
         raise failure_for(error) from error
-    except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+    except (TimeoutError, aiohttp.ClientError, OSError) as error:
         raise TemporaryFailure(f"slack unreachable: {type(error).__name__}") from error
     except SlackClientError as error:
         raise TemporaryFailure(f"slack client error: {type(error).__name__}") from error

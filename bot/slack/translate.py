@@ -133,8 +133,8 @@ def heard_action(body: Mapping[str, Any], team_channel: str | None) -> Heard | N
         )
     if not action_id.startswith(CHOICE_ACTION) or channel == team_channel:
         return None
-    thread = None if channel.startswith("D") else container.get("thread_ts") or message.get(
-        "thread_ts"
+    thread = (
+        None if channel.startswith("D") else container.get("thread_ts") or message.get("thread_ts")
     )
     return Heard(
         audience="customer",
@@ -317,7 +317,9 @@ def card_blocks(card: TicketCard) -> list[dict[str, Any]]:
         {"type": "header", "text": _plain(f"{card.ticket_id}: {card.kind}", 150)},
         {
             "type": "section",
-            "fields": [_mrkdwn(f"*{label}*\n{escape(value)}", _FIELD_LIMIT) for label, value in facts],
+            "fields": [
+                _mrkdwn(f"*{label}*\n{escape(value)}", _FIELD_LIMIT) for label, value in facts
+            ],
         },
         _section(f"*Problem*\n{escape(card.problem)}"),
     ]
@@ -326,7 +328,9 @@ def card_blocks(card: TicketCard) -> list[dict[str, Any]]:
         blocks.append(_section(f"*Missing*\n{escape(', '.join(card.missing))}"))
     guides = ", ".join(card.guides) or "none"
     blocks.append(_section(f"*Suggested guides*\n{escape(guides)}"))
-    blocks.append({"type": "actions", "block_id": "ticket_actions", "elements": _card_actions(card)})
+    blocks.append(
+        {"type": "actions", "block_id": "ticket_actions", "elements": _card_actions(card)}
+    )
     return blocks
 
 
@@ -348,7 +352,9 @@ def _card_actions(card: TicketCard) -> list[dict[str, Any]]:
         if style:
             button["style"] = style
         elements.append(button)
-    options = [{"text": _plain(level.title(), 75), "value": f"!priority {level}"} for level in _PRIORITIES]
+    options = [
+        {"text": _plain(level.title(), 75), "value": f"!priority {level}"} for level in _PRIORITIES
+    ]
     select: dict[str, Any] = {
         "type": "static_select",
         "action_id": f"{TICKET_ACTION}priority",

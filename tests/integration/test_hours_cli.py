@@ -1,11 +1,11 @@
 import json
 from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
 
 import pytest
 
 from bot.cli import main
-from bot.commands import hours as hours_command
-from intake.hours import SupportHours
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -114,11 +114,12 @@ def test_out_of_range_at_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert "too far" in err
 
 
-def test_hours_come_from_the_one_seam(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_hours_come_from_the_admins_policy_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(
-        hours_command, "load_support_hours", lambda: SupportHours(weekdays=frozenset({5}))
-    )
+    bundled = (files("intake") / "default_policy.yaml").read_text("utf-8")
+    custom = tmp_path / "policy.yaml"
+    custom.write_text(bundled.replace("weekdays: [0, 1, 2, 3, 4]", "weekdays: [5]"), "utf-8")
+    monkeypatch.setenv("INTAKE_POLICY_FILE", str(custom))
     report = run_json(capsys, "--at", "2026-11-27T18:00")
     assert report["next_open"] == "2026-11-28T09:00:00-05:00"

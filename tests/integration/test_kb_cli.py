@@ -52,7 +52,7 @@ def test_check_lists_every_problem_as_file_line(
 def test_check_of_a_missing_folder_is_one_clear_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code, out, err = run(capsys, "kb", "check", str(tmp_path / "nope"))
+    code, _, err = run(capsys, "kb", "check", str(tmp_path / "nope"))
 
     assert code == 2
     assert err == f"intake: {tmp_path}/nope: no such folder (set --kb-dir or $INTAKE_KB_DIR)\n"

@@ -1,0 +1,294 @@
+"""Pure translation between Discord and our messages: no I/O, no client, no event loop.
+
+Outbound: ``render`` turns an ``Outgoing`` into the parts Discord can take (2,000 characters of
+content each, an embed for ticket cards, buttons whose custom ids say what a click means).
+Inbound: ``route`` decides what a gateway message is to us (a customer writing, an agent in a
+ticket thread, a mention that needs a thread first, or nothing), and ``parse_custom_id`` reads
+a button click back.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from intake.addresses import Address
+from intake.outgoing import Outgoing, TicketCard
+
+PLATFORM = "discord"
+MESSAGE_LIMIT = 2000
+CHOICE_PREFIX = "intake:choice:"
+TICKET_PREFIX = "intake:ticket:"
+
+_FENCE = "```"
+_CLOSE_FENCE = "\n```"
+# Room kept free in every part for closing a code block and reopening it in the next part.
+_FENCE_ROOM = 50
+_CUSTOM_ID_LIMIT = 100
+_BUTTON_LABEL_LIMIT = 80
+_MAX_BUTTONS = 25
+_NONCE_LENGTH = 25
+
+ButtonStyle = Literal["primary", "secondary", "success", "danger"]
+
+
+# ── outbound ───────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    custom_id: str
+    style: ButtonStyle = "secondary"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One Discord message: ``content`` never exceeds 2,000 characters."""
+
+    content: str
+    embed: dict[str, Any] | None = None
+    buttons: tuple[Button, ...] = ()
+
+
+def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Cut ``text`` into parts of at most ``limit`` characters.
+
+    Cuts fall between lines or between words, never inside a word (only a single word longer
+    than a whole part is cut, as nothing else can be done with it). A cut inside a ``` code block
+    closes the block at the end of one part and reopens it, language included, in the next, so
+    every part renders on its own.
+    """
+    if len(text) <= limit:
+        return [text]
+    budget = limit - _FENCE_ROOM
+    parts: list[str] = []
+    current = ""
+    fence: str | None = None  # the opening fence line in force at the end of ``current``
+    for segment in _segments(text, budget):
+        after = _fence_after(fence, segment)
+        closing = len(_CLOSE_FENCE) if after else 0
+        if len(current) + len(segment) + closing <= limit:
+            current += segment
+            fence = after
+            continue
+        part = current.rstrip() + (_CLOSE_FENCE if fence else "")
+        if part.strip():
+            parts.append(part)
+        current = (fence + "\n" if fence else "") + segment
+        fence = after
+    if current.strip():
+        parts.append(current.rstrip())
+    return parts
+
+
+def _segments(text: str, budget: int) -> list[str]:
+    """Lines (keeping their newline), long lines broken after a space."""
+    segments: list[str] = []
+    for line in text.splitlines(keepends=True):
+        while len(line) > budget:
+            cut = line.rfind(" ", 0, budget)
+            cut = budget if cut <= 0 else cut + 1
+            segments.append(line[:cut])
+            line = line[cut:]
+        if line:
+            segments.append(line)
+    return segments
+
+
+def _fence_after(fence: str | None, segment: str) -> str | None:
+    """The code block open after ``segment``, given the one open before it."""
+    if segment.count(_FENCE) % 2 == 0:
+        return fence
+    if fence is not None:
+        return None
+    stripped = segment.strip()
+    if stripped.startswith(_FENCE) and len(stripped) <= _FENCE_ROOM - len(_CLOSE_FENCE) - 1:
+        return stripped
+    return _FENCE
+
+
+def nonce(key: str, part: int) -> str:
+    """Discord's nonce (at most 25 characters) for part ``part`` of the outbox message ``key``:
+    the same on every retry, so ``enforce_nonce`` makes a retried send return the first post."""
+    return hashlib.sha256(f"{key}#{part}".encode()).hexdigest()[:_NONCE_LENGTH]
+
+
+def render(message: Outgoing) -> list[Part]:
+    """The Discord messages for ``message``; buttons go on the last part, under the text."""
+    if message.card is not None:
+        return [
+            Part(
+                content=card_content(message.card),
+                embed=card_embed(message.card),
+                buttons=ticket_buttons(message.card.status),
+            )
+        ]
+    text = message.text
+    if message.author:
+        text = f"**{escape_markdown(message.author)}:** {text}"
+    contents = split_text(text) or [""]
+    parts = [Part(content=content) for content in contents]
+    buttons = choice_buttons(message)
+    if buttons:
+        parts[-1] = Part(content=parts[-1].content, buttons=buttons)
+    return parts
+
+
+def choice_buttons(message: Outgoing) -> tuple[Button, ...]:
+    buttons = []
+    for choice in message.choices:
+        custom_id = CHOICE_PREFIX + choice.value
+        if len(custom_id) > _CUSTOM_ID_LIMIT:
+            continue  # typing the value still works; the button would be rejected
+        buttons.append(Button(label=_clip(choice.label, _BUTTON_LABEL_LIMIT), custom_id=custom_id))
+    return tuple(buttons[:_MAX_BUTTONS])
+
+
+def ticket_buttons(status: str) -> tuple[Button, ...]:
+    if status in {"resolved", "closed"}:
+        return (Button("Reopen", TICKET_PREFIX + "reopen", "primary"),)
+    return (
+        Button("Claim", TICKET_PREFIX + "claim", "primary"),
+        Button("Pending", TICKET_PREFIX + "pending"),
+        Button("Resolve", TICKET_PREFIX + "resolve", "success"),
+        Button("Close", TICKET_PREFIX + "close", "danger"),
+    )
+
+
+def card_content(card: TicketCard) -> str:
+    """The plain line above the embed: the ticket id and the problem in the customer's words."""
+    head = f"**{card.ticket_id}** · {escape_markdown(card.kind)} · {card.status}"
+    return f"{head}\n> {_clip(_one_line(card.problem), MESSAGE_LIMIT - len(head) - 10)}"
+
+
+def card_embed(card: TicketCard) -> dict[str, Any]:
+    fields: list[tuple[str, str]] = [
+        ("Customer", f"{card.customer} ({card.platform})"),
+        ("Status", card.status),
+        ("Priority", card.priority),
+        ("Owner", card.assignee or "nobody yet"),
+        ("Due", card.due + (" (arrived out of hours)" if card.out_of_hours else "")),
+        *card.details,
+    ]
+    if card.missing:
+        fields.append(("Missing", ", ".join(card.missing)))
+    fields.append(("Access consent", card.consent))
+    fields.append(("Suggested guides", ", ".join(card.guides) or "none"))
+    return {
+        "type": "rich",
+        "title": _clip(f"{card.ticket_id}: {card.kind}", 256),
+        "description": _clip(card.problem, 4096),
+        "fields": [
+            {"name": _clip(name, 256), "value": _clip(value or "-", 1024), "inline": False}
+            for name, value in fields[:25]
+        ],
+        "footer": {"text": "Reply in the thread; note: for internal notes; !claim, !resolve…"},
+    }
+
+
+def escape_markdown(text: str) -> str:
+    return re.sub(r"([\\*_~`|>])", r"\\\1", text)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ── inbound ────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the adapter read off a Discord message, with the SDK's objects left behind."""
+
+    message_id: str
+    channel_id: str
+    author_id: str
+    author_is_bot: bool
+    regular: bool  # a default message or a reply, not a join notice, pin, thread starter…
+    text: str
+    at: datetime
+    in_dm: bool
+    thread_parent: str | None  # the parent channel's id when the message is in a thread
+    mentions_bot: bool
+
+
+@dataclass(frozen=True)
+class FromCustomer:
+    address: Address
+    text: str
+    continuation: bool
+
+
+@dataclass(frozen=True)
+class FromTeam:
+    address: Address
+    text: str
+
+
+@dataclass(frozen=True)
+class OpenThread:
+    """A mention in a channel: the conversation continues in a thread started from it."""
+
+    text: str
+
+
+Route = FromCustomer | FromTeam | OpenThread | None
+
+
+def route(seen: Seen, *, bot_id: str, team_channel: str | None) -> Route:
+    """Who is speaking where; None for anything we don't answer (bots, ourselves, notices)."""
+    if seen.author_id == bot_id or seen.author_is_bot or not seen.regular:
+        return None
+    text = strip_mention(seen.text, bot_id)
+    if seen.in_dm:
+        return FromCustomer(Address(platform=PLATFORM, channel=seen.channel_id), text, False)
+    if seen.thread_parent is not None:
+        if seen.thread_parent == team_channel:
+            address = Address(platform=PLATFORM, channel=team_channel, thread=seen.channel_id)
+            return FromTeam(address, seen.text.strip())
+        address = Address(platform=PLATFORM, channel=seen.channel_id)
+        return FromCustomer(address, text, continuation=not seen.mentions_bot)
+    if seen.mentions_bot and seen.channel_id != team_channel:
+        return OpenThread(text)
+    return None
+
+
+def strip_mention(text: str, bot_id: str) -> str:
+    return re.sub(rf"<@!?{re.escape(bot_id)}>", " ", text).strip()
+
+
+def thread_name(author: str) -> str:
+    return _clip(f"Support for {author}", 100)
+
+
+@dataclass(frozen=True)
+class Click:
+    kind: Literal["choice", "ticket"]
+    value: str
+
+
+def parse_custom_id(custom_id: str) -> Click | None:
+    """A click on one of our buttons; the value is what typing would have sent."""
+    if custom_id.startswith(CHOICE_PREFIX):
+        return Click("choice", custom_id[len(CHOICE_PREFIX) :])
+    if custom_id.startswith(TICKET_PREFIX):
+        action = custom_id[len(TICKET_PREFIX) :]
+        return Click("ticket", f"!{action}") if action.isalpha() else None
+    return None
+
+
+def agent_allowed(
+    author_id: str, role_ids: frozenset[str], *, agent_ids: frozenset[str], agent_role: str | None
+) -> bool:
+    """Agents are listed by id or hold the agent role; with neither configured, whoever can
+    write in the team channel's threads is trusted (Discord's channel permissions decide)."""
+    if not agent_ids and not agent_role:
+        return True
+    return author_id in agent_ids or (agent_role is not None and agent_role in role_ids)

@@ -1,0 +1,173 @@
+"""Slack plugged into ``intake serve``: the Events API at ``/slack/events``, or Socket Mode.
+
+Settings are checked here, before anything connects, so a missing or malformed one is a single
+line naming it.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+
+import aiohttp
+from aiohttp import web
+from pydantic import SecretStr
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.app import App
+from bot.delivery import Sender
+from bot.errors import UserFacingError
+from bot.platform import Platform
+from bot.settings import Settings
+from bot.slack.adapter import SlackAdapter, SlackDirectory
+from bot.slack.sender import SlackSender
+from bot.slack.translate import PLATFORM
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+_AUTH_ERRORS = {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}
+_RECONNECT_SECONDS = 5.0
+
+
+class SlackPlatform:
+    """Slack as one ``Platform``: bolt receives, ``SlackAdapter`` routes, ``SlackSender`` posts."""
+
+    name: str = PLATFORM
+
+    def __init__(
+        self,
+        bolt: AsyncApp,
+        client: AsyncWebClient,
+        adapter: SlackAdapter,
+        sender: SlackSender,
+        *,
+        app_token: str | None,
+        serve_http: bool,
+    ) -> None:
+        self.sender: Sender = sender
+        self._bolt = bolt
+        self._client = client
+        self._adapter = adapter
+        self._app_token = app_token
+        self._serve_http = serve_http
+        self._socket: AsyncSocketModeHandler | None = None
+        self._connecting: asyncio.Task[None] | None = None
+        self._ready = False
+
+    def mount(self, web_app: web.Application) -> None:
+        if self._serve_http:
+            web_app.router.add_post(EVENTS_PATH, self._events)
+
+    async def start(self, wake_relay: Callable[[], None]) -> None:
+        try:
+            await self._connect(wake_relay)
+        except SlackApiError as error:
+            code = str(error.response.get("error", ""))
+            if code in _AUTH_ERRORS:
+                raise UserFacingError(f"SLACK_BOT_TOKEN was refused by Slack: {code}") from None
+            self._retry_later(wake_relay, code)
+        except (TimeoutError, OSError) as error:
+            self._retry_later(wake_relay, type(error).__name__)
+
+    async def stop(self) -> None:
+        self._ready = False
+        if self._connecting is not None:
+            self._connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._connecting
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+        await _close_session(self._client)
+
+    def ready(self) -> bool:
+        return self._ready
+
+    async def _connect(self, wake_relay: Callable[[], None]) -> None:
+        if self._client.session is None or self._client.session.closed:
+            # One pooled session for every Web API call instead of a connection per call.
+            self._client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        identity = await self._client.auth_test()
+        bot_user_id = identity.get("user_id")
+        self._adapter.connected(bot_user_id if isinstance(bot_user_id, str) else None, wake_relay)
+        if self._app_token and self._socket is None:
+            self._socket = AsyncSocketModeHandler(self._bolt, self._app_token)
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        self._ready = True
+        log.info("slack connected as %s", bot_user_id)
+
+    def _retry_later(self, wake_relay: Callable[[], None], reason: str) -> None:
+        log.warning("slack not reachable yet (%s); retrying in the background", reason)
+
+        async def keep_trying() -> None:
+            while True:
+                await asyncio.sleep(_RECONNECT_SECONDS)
+                try:
+                    await self._connect(wake_relay)
+                    return
+                except (TimeoutError, SlackApiError, OSError) as error:
+                    log.warning("slack still not reachable: %s", type(error).__name__)
+
+        self._connecting = asyncio.create_task(keep_trying())
+
+    async def _events(self, request: web.Request) -> web.Response:
+        response = await self._bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+
+def slack_platform(settings: Settings, app: App) -> Platform:
+    """The Slack platform from settings; ``UserFacingError`` naming the first bad setting."""
+    bot_token = _secret(settings.slack_bot_token)
+    signing_secret = _secret(settings.slack_signing_secret)
+    app_token = _secret(settings.slack_app_token)
+    if not bot_token:
+        raise UserFacingError("SLACK_BOT_TOKEN is missing (the Bot User OAuth Token, xoxb-…)")
+    if not bot_token.startswith("xoxb-"):
+        raise UserFacingError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+    if app_token and not app_token.startswith("xapp-"):
+        raise UserFacingError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+    if not signing_secret and not app_token:
+        raise UserFacingError(
+            "SLACK_SIGNING_SECRET is missing (Basic Information > Signing Secret), "
+            "or set SLACK_APP_TOKEN for Socket Mode"
+        )
+    base_url = settings.slack_api_base_url
+    if not base_url.startswith(("http://", "https://")):
+        raise UserFacingError(f"SLACK_API_BASE_URL is not an http(s) URL: {base_url!r}")
+    team = settings.team_channel
+    team_channel = team.channel if team is not None and team.platform == PLATFORM else None
+    if team is None:
+        log.warning("INTAKE_TEAM_CHANNEL is not set: tickets are stored but no agent sees them")
+    client = AsyncWebClient(token=bot_token, base_url=base_url.rstrip("/") + "/")
+    bolt = AsyncApp(
+        client=client,
+        signing_secret=signing_secret or "",
+        process_before_response=False,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    directory = SlackDirectory(client, team_channel, settings.agent_ids)
+    adapter = SlackAdapter(app.service, directory, team_channel)
+    adapter.register(bolt)
+    return SlackPlatform(
+        bolt,
+        client,
+        adapter,
+        SlackSender(client, team_channel),
+        app_token=app_token or None,
+        serve_http=bool(signing_secret),
+    )
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value().strip() if value is not None else ""
+
+
+async def _close_session(client: AsyncWebClient) -> None:
+    session = client.session
+    if session is not None and not session.closed:
+        await session.close()
+    client.session = None

@@ -1,0 +1,118 @@
+"""End to end through the real command: `intake chat` with piped stdin, then `intake tickets`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+INTAKE = str(Path(sys.executable).with_name("intake"))
+
+
+def intake(args: list[str], cwd: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("INTAKE_", "SLACK_", "DISCORD_"))}
+    environment.update(env)
+    return subprocess.run(
+        [INTAKE, *args], input=stdin, capture_output=True, text=True, cwd=cwd, env=environment, timeout=60
+    )
+
+
+CONVERSATION = """\
+hello
+Our store's checkout page gives customers an error when they pay with a credit card
+no
+"Your card was declined. Error code: card_declined_generic (402)"
+Go to the storefront, add any product to the cart, click Checkout, pay with a Visa card
+Business plan, hosted by MyCartPro, Safari 17 on macOS 14, Stripe payment gateway
+yes
+send
+"""
+
+
+def test_a_piped_chat_ends_in_a_stored_ticket_that_admins_can_read(tmp_path: Path) -> None:
+    chat = intake(["chat", "--user", "Priya", "--now", "2026-11-27T18:30:00-05:00"], tmp_path, CONVERSATION)
+    assert chat.returncode == 0, chat.stderr
+    assert "Traceback" not in chat.stderr
+    out = chat.stdout
+    assert "next support window: Monday, November 30 at 9:00 AM Eastern" in out
+    assert "Did one of these solve it?" in out
+    assert "Your ticket MCP-1001 is open" in out
+    assert out.index("Your ticket MCP-1001") > out.index("Here's your request:")
+    assert "data/intake.db" in chat.stderr  # where the database is, said at start
+
+    listing = intake(["tickets", "list"], tmp_path)
+    assert listing.returncode == 0 and "MCP-1001  open" in listing.stdout and "Priya" in listing.stdout
+
+    shown = intake(["tickets", "show", "mcp-1001"], tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    for expected in (
+        "MCP-1001  [open]",
+        "Kind of help: Troubleshooting",
+        "Customer: Priya (console:Priya)",
+        "Problem: Our store's checkout page gives customers an error",
+        "Error messages: \"Your card was declined.",
+        "Steps to reproduce: Go to the storefront",
+        "System and configuration: Business plan",
+        "Access consent: yes (at 2026-11-27T23:3",
+        "(arrived out of hours)",
+        "Due: 2026-11-30T14:00:00+00:00",
+        "opened by customer",
+        "customer Priya: hello",
+        "bot bot: Your ticket MCP-1001 is open",
+    ):
+        assert expected in shown.stdout, expected
+
+
+def test_a_killed_chat_resumes_where_it_stopped(tmp_path: Path) -> None:
+    lines = CONVERSATION.splitlines(keepends=True)
+    intake(["chat", "--user", "Priya"], tmp_path, "".join(lines[:4]))
+    resumed = intake(["chat", "--user", "Priya"], tmp_path, "".join(lines[4:]))
+    assert "Your ticket MCP-1001 is open" in resumed.stdout
+    assert "hello" not in resumed.stdout and "Hi!" not in resumed.stdout
+
+
+@pytest.mark.parametrize(
+    "stdin",
+    ["\n\n   \n", "x" * 50_000 + "\n", "🙂🛒💳 ¿Dónde está mi pedido? 我的订单在哪里\n", "<script>alert(1)</script> **bold** \x1b[2J\x00\n"],
+)
+def test_awkward_input_gets_an_answer_never_a_traceback(tmp_path: Path, stdin: str) -> None:
+    chat = intake(["chat", "--user", "Sam"], tmp_path, stdin)
+    assert chat.returncode == 0 and "Traceback" not in chat.stderr
+    assert chat.stdout.count("bot>") >= 1
+
+
+def test_an_unknown_ticket_is_one_clear_line(tmp_path: Path) -> None:
+    shown = intake(["tickets", "show", "MCP-9999"], tmp_path)
+    assert shown.returncode == 2 and shown.stderr.strip() == "intake: no ticket MCP-9999"
+
+
+def test_a_broken_policy_file_is_one_clear_line(tmp_path: Path) -> None:
+    broken = tmp_path / "policy.yaml"
+    broken.write_text("product: [unclosed\n", "utf-8")
+    chat = intake(["chat"], tmp_path, "hi\n", INTAKE_POLICY_FILE=str(broken))
+    [line] = chat.stderr.strip().splitlines()
+    assert chat.returncode == 2 and line.startswith(f"intake: policy file {broken}:2 is not valid YAML")
+    invalid = tmp_path / "invalid.yaml"
+    invalid.write_text("product: MyCartPro\nticket_prefix: 12\n", "utf-8")
+    chat = intake(["chat"], tmp_path, "hi\n", INTAKE_POLICY_FILE=str(invalid))
+    assert chat.returncode == 2 and len(chat.stderr.strip().splitlines()) == 1
+    assert "policy file" in chat.stderr and "Traceback" not in chat.stderr
+    missing = intake(["chat"], tmp_path, "hi\n", INTAKE_POLICY_FILE=str(tmp_path / "nope.yaml"))
+    assert missing.returncode == 2 and "can't read policy file" in missing.stderr
+
+
+def test_an_unwritable_database_path_is_one_clear_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", "utf-8")
+    chat = intake(["chat"], tmp_path, "hi\n", INTAKE_DATA_DIR=str(blocker / "data"))
+    assert chat.returncode == 2
+    assert chat.stderr.strip().startswith("intake: can't write the database file")
+    bad_url = intake(["tickets", "list"], tmp_path, INTAKE_DATABASE_URL="nonsense://")
+    assert bad_url.returncode == 2 and len(bad_url.stderr.strip().splitlines()) == 1
+
+
+def test_a_bad_setting_names_the_variable(tmp_path: Path) -> None:
+    result = intake(["tickets", "list"], tmp_path, INTAKE_TEAM_CHANNEL="teams:123")
+    assert result.returncode == 2
+    assert result.stderr.startswith("intake: INTAKE_TEAM_CHANNEL:")
