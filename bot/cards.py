@@ -42,7 +42,8 @@ def card_text(card: TicketCard) -> str:
     """The plain-text form: complete on its own, as platform fallbacks and logs need."""
     lines = [
         f"{card.ticket_id}: {card.kind}, from {card.customer} ({card.platform})",
-        f"Status: {card.status} · Priority: {card.priority} · Owner: {card.assignee or 'nobody yet'}",
+        f"Status: {card.status} · Priority: {card.priority} · "
+        f"Owner: {card.assignee or 'nobody yet'}",
         f"Due: {card.due}" + (" (arrived out of hours)" if card.out_of_hours else ""),
         f"Problem: {card.problem}",
     ]

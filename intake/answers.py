@@ -38,55 +38,21 @@ _COMMAND_WORDS: dict[str, Command] = {
     "speak to an agent": Command.AGENT,
 }
 
-_YES = frozenset(
-    ["yes", "y", "yep", "yeah", "yea", "ya", "sure", "ok", "okay", "correct", "right", "affirmative", "absolutely", "of", "course", "yes", "please", "yes", "it", "did", "it", "did", "that", "did", "it", "that", "helped", "it", "helped", "solved", "fixed", "👍", "✅", "send", "submit", "confirm", "looks", "good", "all", "good", "good", "go", "ahead"]
-    + [
-        "yes please",
-        "yes it did",
-        "it did",
-        "that helped",
-        "it helped",
-        "looks good",
-        "all good",
-        "go ahead",
-        "of course",
-        "that's right",
-        "thats right",
-        "yes, thanks",
-        "yes thanks",
-        "that's it",
-        "sounds good",
-    ]
+
+def _phrases(text: str) -> frozenset[str]:
+    return frozenset(phrase.strip() for phrase in text.split("|"))
+
+
+_YES = _phrases(
+    "yes|y|yep|yeah|yea|ya|sure|ok|okay|correct|right|absolutely|of course|yes please|"
+    "yes it did|it did|that did it|that helped|it helped|solved|fixed|👍|✅|send|submit|"
+    "confirm|looks good|all good|go ahead|that's right|thats right|yes thanks|yes, thanks|"
+    "that's it|sounds good|yes send it|send it"
 )
-_NO = frozenset(
-    [
-        "no",
-        "n",
-        "nope",
-        "nah",
-        "no thanks",
-        "not really",
-        "no it didn't",
-        "no it did not",
-        "didn't help",
-        "did not help",
-        "it didn't help",
-        "none",
-        "none of them",
-        "none of these",
-        "neither",
-        "not helpful",
-        "👎",
-        "❌",
-        "no, thanks",
-        "i don't agree",
-        "don't",
-        "do not",
-        "no access",
-        "not allowed",
-        "refuse",
-        "decline",
-    ]
+_NO = _phrases(
+    "no|n|nope|nah|no thanks|no, thanks|not really|no it didn't|no it did not|didn't help|"
+    "did not help|it didn't help|none|none of them|none of these|neither|not helpful|👎|❌|"
+    "don't|do not|no access|not allowed|refuse|decline"
 )
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 _NUMBER = re.compile(r"^(?:#|no\.?\s*|number\s+|option\s+|guide\s+)?(\d{1,2})$")

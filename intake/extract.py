@@ -9,7 +9,8 @@ _ERROR_WORDS = re.compile(
     re.IGNORECASE,
 )
 _ERROR_LINE = re.compile(
-    r"(?:^|\b)((?:[A-Z][\w.]*)?(?:Error|Exception|ERROR|FATAL|Fatal error|Warning)\b[:\s][^\n]{3,400})"
+    r"(?:^|\b)((?:[A-Z][\w.]*)?(?:Error|Exception|ERROR|FATAL|Fatal error|Warning)\b"
+    r"[:\s][^\n]{3,400})"
 )
 
 _ENVIRONMENT = {

@@ -11,22 +11,28 @@ import unicodedata
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 _ENGLISH = frozenset(
-    ["the", "a", "an", "and", "or", "but", "is", "are", "was", "were", "be", "been", "it", "this", "that", "my", "i", "you", "we", "they", "he", "she", "to", "of", "in", "on", "at", "for", "with", "from", "not", "no", "can", "can't", "cannot", "do", "does", "did", "have", "has", "had", "when", "what", "why", "how", "where", "which", "please", "help", "error", "page", "store", "order", "get", "got"]
+    (
+        "the a an and or but is are was were be been it this that my i you we they he she to of "
+        "in on at for with from not no can can't cannot do does did have has had when what why "
+        "how where which please help error page store order get got"
+    ).split()
 )
 _OTHER = (
     frozenset(
-        # French
-        "le la les un une des est et je tu nous vous ils ne pas mon ma mes du au aux avec pour "
-        "sur dans une qui que quoi bonjour merci erreur commande paiement fonctionne marche "
-        # Spanish
-        "el los las y es en por con para una uno mi mis tu su sus hola gracias error pedido "
-        "pago funciona tengo tienda cuando porque pero también no puedo "
-        # German
-        "der die das und ist ich nicht mit für ein eine mein meine sie wir auf bei hallo danke "
-        "fehler bestellung zahlung funktioniert kann habe wenn aber "
-        # Portuguese / Italian
-        "o os um uma não é com para meu minha ola obrigado pagamento loja il lo gli di che "
-        "non per sono ciao grazie ordine pagamento funziona".split()
+        (
+            # French
+            "le la les un une des est et je tu nous vous ils ne pas mon ma mes du au aux avec "
+            "pour sur dans qui que quoi bonjour merci erreur commande paiement fonctionne marche "
+            # Spanish
+            "el los las y es en por con para una uno mi mis tu su sus hola gracias pedido pago "
+            "funciona tengo tienda cuando porque pero también puedo "
+            # German
+            "der die das und ist ich nicht mit für ein eine mein meine sie wir auf bei hallo "
+            "danke fehler bestellung zahlung funktioniert kann habe wenn aber "
+            # Portuguese / Italian
+            "o os um uma não é com meu minha ola obrigado pagamento loja il lo gli di che non "
+            "per sono ciao grazie ordine funziona"
+        ).split()
     )
     - _ENGLISH
 )

@@ -206,11 +206,11 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
     if edit is not None:
         field, value = edit
         return _apply_edit(state.model_copy(update={"editing": field.key}), turn, value)
-    field = field_named(turn.policy, turn.text)
-    if field is None:
+    named = field_named(turn.policy, turn.text)
+    if named is None:
         return _reask(state, texts.NOT_A_FIELD, _SEND)
-    state = state.model_copy(update={"step": Step.EDIT, "editing": field.key, "reasks": 0})
-    return state, (_edit_prompt(turn.policy, field),)
+    state = state.model_copy(update={"step": Step.EDIT, "editing": named.key, "reasks": 0})
+    return state, (_edit_prompt(turn.policy, named),)
 
 
 def _edit(state: Conversation, turn: _Turn) -> Outcome:

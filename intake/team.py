@@ -38,7 +38,10 @@ class Unclear(_Frozen):
 
 TeamInput = RelayToCustomer | InternalNote | TicketCommand | Unclear
 
-COMMAND_HELP = "Commands: !claim, !pending, !resolve, !close, !reopen, !priority low|normal|high|urgent, note: <text>"
+COMMAND_HELP = (
+    "Commands: !claim, !pending, !resolve, !close, !reopen, !priority low|normal|high|urgent, "
+    "note: <text>"
+)
 
 
 def read_team_message(text: str) -> TeamInput:

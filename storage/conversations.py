@@ -128,15 +128,13 @@ class ConversationRepository:
         """Claim a platform message id; False when it was already handled (a redelivery)."""
         dialect = self._session.get_bind().dialect.name
         values = {"platform": platform, "message_id": message_id, "processed_at": at}
-        if dialect == "postgresql":
-            statement = pg_insert(ProcessedInboundRow).values(values).on_conflict_do_nothing()
-        elif dialect == "sqlite":
-            statement = sqlite_insert(ProcessedInboundRow).values(values).on_conflict_do_nothing()
-        else:
+        if dialect not in {"postgresql", "sqlite"}:
             if self._session.get(ProcessedInboundRow, (platform, message_id)) is not None:
                 return False
             self._session.execute(insert(ProcessedInboundRow).values(values))
             return True
+        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = upsert(ProcessedInboundRow).values(values).on_conflict_do_nothing()
         claimed = self._session.execute(statement.returning(ProcessedInboundRow.message_id))
         return claimed.scalar() is not None
 

@@ -57,7 +57,8 @@ def run_show(args: argparse.Namespace) -> int:
         ("Kind of help", kinds.get(ticket.kind, ticket.kind)),
         (
             "Customer",
-            f"{ticket.customer.display_name} ({ticket.customer.platform}:{ticket.customer.user_id})",
+            f"{ticket.customer.display_name} "
+            f"({ticket.customer.platform}:{ticket.customer.user_id})",
         ),
         ("Opened", ticket.created_at.isoformat()),
         (

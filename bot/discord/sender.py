@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 THREAD_ALREADY_EXISTS = 160004
-_ONE_DAY_MINUTES = 1440
 _STYLES = {
     "primary": discord.ButtonStyle.primary,
     "secondary": discord.ButtonStyle.secondary,
@@ -81,7 +80,7 @@ class DiscordSender:
         try:
             await _mapped(
                 http.start_thread_with_message(
-                    channel, message_id, name=name, auto_archive_duration=_ONE_DAY_MINUTES
+                    channel, message_id, name=name, auto_archive_duration=1440
                 )
             )
         except PermanentFailure as failure:

@@ -32,7 +32,9 @@ def make_app(database_url: str, team: str | None = None, **settings: object) -> 
 
 
 class Customer:
-    def __init__(self, app: App, name: str = "Dana", platform: str = "console", start: datetime = OPEN_TIME) -> None:
+    def __init__(
+        self, app: App, name: str = "Dana", platform: str = "console", start: datetime = OPEN_TIME
+    ) -> None:
         self.app = app
         self.person = Person(platform=platform, user_id=f"id-{name}", display_name=name)
         self.address = Address(platform=platform, channel=f"dm-{name}")
@@ -56,7 +58,9 @@ class Customer:
             assert self.say(text)
 
 
-def team_message(app: App, thread: Address, text: str, agent: str = "Sam", is_agent: bool = True) -> bool:
+def team_message(
+    app: App, thread: Address, text: str, agent: str = "Sam", is_agent: bool = True
+) -> bool:
     return app.service.handle_team(
         TeamMessage(
             message_id=f"t{next(_ids)}",

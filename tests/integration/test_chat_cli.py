@@ -10,11 +10,21 @@ import pytest
 INTAKE = str(Path(sys.executable).with_name("intake"))
 
 
-def intake(args: list[str], cwd: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("INTAKE_", "SLACK_", "DISCORD_"))}
+def intake(
+    args: list[str], cwd: Path, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("INTAKE_", "SLACK_", "DISCORD_"))
+    }
     environment.update(env)
     return subprocess.run(
-        [INTAKE, *args], input=stdin, capture_output=True, text=True, cwd=cwd, env=environment, timeout=60
+        [INTAKE, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        timeout=60,
     )
 
 
@@ -31,7 +41,9 @@ send
 
 
 def test_a_piped_chat_ends_in_a_stored_ticket_that_admins_can_read(tmp_path: Path) -> None:
-    chat = intake(["chat", "--user", "Priya", "--now", "2026-11-27T18:30:00-05:00"], tmp_path, CONVERSATION)
+    chat = intake(
+        ["chat", "--user", "Priya", "--now", "2026-11-27T18:30:00-05:00"], tmp_path, CONVERSATION
+    )
     assert chat.returncode == 0, chat.stderr
     assert "Traceback" not in chat.stderr
     out = chat.stdout
@@ -42,7 +54,9 @@ def test_a_piped_chat_ends_in_a_stored_ticket_that_admins_can_read(tmp_path: Pat
     assert "data/intake.db" in chat.stderr  # where the database is, said at start
 
     listing = intake(["tickets", "list"], tmp_path)
-    assert listing.returncode == 0 and "MCP-1001  open" in listing.stdout and "Priya" in listing.stdout
+    assert (
+        listing.returncode == 0 and "MCP-1001  open" in listing.stdout and "Priya" in listing.stdout
+    )
 
     shown = intake(["tickets", "show", "mcp-1001"], tmp_path)
     assert shown.returncode == 0, shown.stderr
@@ -51,7 +65,7 @@ def test_a_piped_chat_ends_in_a_stored_ticket_that_admins_can_read(tmp_path: Pat
         "Kind of help: Troubleshooting",
         "Customer: Priya (console:Priya)",
         "Problem: Our store's checkout page gives customers an error",
-        "Error messages: \"Your card was declined.",
+        'Error messages: "Your card was declined.',
         "Steps to reproduce: Go to the storefront",
         "System and configuration: Business plan",
         "Access consent: yes (at 2026-11-27T23:3",
@@ -74,7 +88,12 @@ def test_a_killed_chat_resumes_where_it_stopped(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "stdin",
-    ["\n\n   \n", "x" * 50_000 + "\n", "🙂🛒💳 ¿Dónde está mi pedido? 我的订单在哪里\n", "<script>alert(1)</script> **bold** \x1b[2J\x00\n"],
+    [
+        "\n\n   \n",
+        "x" * 50_000 + "\n",
+        "🙂🛒💳 ¿Dónde está mi pedido? 我的订单在哪里\n",
+        "<script>alert(1)</script> **bold** \x1b[2J\x00\n",
+    ],
 )
 def test_awkward_input_gets_an_answer_never_a_traceback(tmp_path: Path, stdin: str) -> None:
     chat = intake(["chat", "--user", "Sam"], tmp_path, stdin)
@@ -92,7 +111,9 @@ def test_a_broken_policy_file_is_one_clear_line(tmp_path: Path) -> None:
     broken.write_text("product: [unclosed\n", "utf-8")
     chat = intake(["chat"], tmp_path, "hi\n", INTAKE_POLICY_FILE=str(broken))
     [line] = chat.stderr.strip().splitlines()
-    assert chat.returncode == 2 and line.startswith(f"intake: policy file {broken}:2 is not valid YAML")
+    assert chat.returncode == 2 and line.startswith(
+        f"intake: policy file {broken}:2 is not valid YAML"
+    )
     invalid = tmp_path / "invalid.yaml"
     invalid.write_text("product: MyCartPro\nticket_prefix: 12\n", "utf-8")
     chat = intake(["chat"], tmp_path, "hi\n", INTAKE_POLICY_FILE=str(invalid))

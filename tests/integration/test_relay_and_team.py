@@ -63,7 +63,9 @@ def relay_for(app: App, clock: Clock, *senders: RecordingSender) -> Relay:
     return Relay(app.sessions, {s.platform: s for s in senders}, clock)
 
 
-async def open_ticket(app: App, clock: Clock) -> tuple[Customer, RecordingSender, RecordingSender, Address]:
+async def open_ticket(
+    app: App, clock: Clock
+) -> tuple[Customer, RecordingSender, RecordingSender, Address]:
     customer = Customer(app)
     customer.intake()
     console, slack = RecordingSender("console"), RecordingSender("slack")
@@ -72,7 +74,9 @@ async def open_ticket(app: App, clock: Clock) -> tuple[Customer, RecordingSender
     return customer, console, slack, ticket_thread
 
 
-async def test_a_new_ticket_posts_one_card_and_its_thread_becomes_the_ticket(app: App, clock: Clock) -> None:
+async def test_a_new_ticket_posts_one_card_and_its_thread_becomes_the_ticket(
+    app: App, clock: Clock
+) -> None:
     customer, console, slack, thread = await open_ticket(app, clock)
     [(address, card_message, _)] = slack.sent
     assert address == Address(platform="slack", channel="CTEAM")
@@ -100,7 +104,9 @@ async def test_agents_and_customers_talk_through_the_thread(app: App, clock: Clo
     assert [e.kind for e in events] == ["opened", "note"]
 
 
-async def test_status_commands_change_the_ticket_tell_the_thread_and_the_customer(app: App, clock: Clock) -> None:
+async def test_status_commands_change_the_ticket_tell_the_thread_and_the_customer(
+    app: App, clock: Clock
+) -> None:
     customer, console, slack, thread = await open_ticket(app, clock)
     relay = relay_for(app, clock, console, slack)
     team_message(app, thread, "!claim", agent="Sam")
@@ -110,7 +116,11 @@ async def test_status_commands_change_the_ticket_tell_the_thread_and_the_custome
     with UnitOfWork(app.sessions) as uow:
         ticket = uow.tickets.get("MCP-1001")
         events = [e.kind for e in uow.tickets.events("MCP-1001")]
-    assert (ticket.status, ticket.assignee, ticket.priority.value) == (Status.RESOLVED, "Sam", "urgent")
+    assert (ticket.status, ticket.assignee, ticket.priority.value) == (
+        Status.RESOLVED,
+        "Sam",
+        "urgent",
+    )
     assert events == ["opened", "claimed", "priority", "resolve"]
     thread_texts = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
     assert thread_texts == [
@@ -120,12 +130,15 @@ async def test_status_commands_change_the_ticket_tell_the_thread_and_the_custome
     ]
     assert slack.edits and slack.edits[-1][0] == "slack-msg-1"
     final_card = slack.edits[-1][1].card
-    assert final_card is not None and (final_card.status, final_card.assignee) == ("resolved", "Sam")
+    assert final_card is not None and (final_card.status, final_card.assignee) == (
+        "resolved",
+        "Sam",
+    )
     assert "marked resolved" in console.texts_to(customer.address.channel)[-1]
 
 
 async def test_a_customer_reply_reopens_a_resolved_ticket(app: App, clock: Clock) -> None:
-    customer, console, slack, thread = await open_ticket(app, clock)
+    customer, _console, _slack, thread = await open_ticket(app, clock)
     team_message(app, thread, "!resolve")
     customer.say("Sorry, it is still broken for some customers")
     with UnitOfWork(app.sessions) as uow:
@@ -133,7 +146,9 @@ async def test_a_customer_reply_reopens_a_resolved_ticket(app: App, clock: Clock
         assert [e.kind for e in uow.tickets.events("MCP-1001")][-1] == "reopened"
 
 
-async def test_closing_tells_the_customer_and_their_next_message_starts_afresh(app: App, clock: Clock) -> None:
+async def test_closing_tells_the_customer_and_their_next_message_starts_afresh(
+    app: App, clock: Clock
+) -> None:
     customer, console, slack, thread = await open_ticket(app, clock)
     relay = relay_for(app, clock, console, slack)
     team_message(app, thread, "!close")
@@ -144,8 +159,10 @@ async def test_closing_tells_the_customer_and_their_next_message_starts_afresh(a
     assert texts[-1].startswith("Hi! This is MyCartPro support.")
 
 
-async def test_refused_and_unknown_commands_are_explained_in_the_thread(app: App, clock: Clock) -> None:
-    customer, console, slack, thread = await open_ticket(app, clock)
+async def test_refused_and_unknown_commands_are_explained_in_the_thread(
+    app: App, clock: Clock
+) -> None:
+    _customer, console, slack, thread = await open_ticket(app, clock)
     relay = relay_for(app, clock, console, slack)
     team_message(app, thread, "!reopen")
     team_message(app, thread, "!frobnicate")
@@ -158,15 +175,19 @@ async def test_refused_and_unknown_commands_are_explained_in_the_thread(app: App
 
 
 async def test_people_who_are_not_agents_cannot_act(app: App, clock: Clock) -> None:
-    customer, console, slack, thread = await open_ticket(app, clock)
+    _customer, console, slack, thread = await open_ticket(app, clock)
     relay = relay_for(app, clock, console, slack)
     assert team_message(app, thread, "!close", agent="Visitor", is_agent=False)
-    assert team_message(app, thread, "Hey customer, try turning it off", agent="Visitor", is_agent=False)
+    assert team_message(
+        app, thread, "Hey customer, try turning it off", agent="Visitor", is_agent=False
+    )
     await relay.drain()
     with UnitOfWork(app.sessions) as uow:
         assert uow.tickets.get("MCP-1001").status is Status.OPEN
     assert not any(m.author == "Visitor" for _, m, _ in console.sent)
-    assert [m.text for a, m, _ in slack.sent if a.thread][-1] == "Only support agents can reply to or change tickets."
+    assert [m.text for a, m, _ in slack.sent if a.thread][
+        -1
+    ] == "Only support agents can reply to or change tickets."
 
 
 async def test_a_thread_that_is_not_a_ticket_is_left_alone(app: App, clock: Clock) -> None:
@@ -192,7 +213,9 @@ async def test_429_waits_for_retry_after_and_keeps_the_order(app: App, clock: Cl
     assert len(texts) == 2 and texts[0].startswith("Hi!") and "guides" in texts[1]
 
 
-async def test_temporary_failures_back_off_and_permanent_ones_are_dropped(app: App, clock: Clock) -> None:
+async def test_temporary_failures_back_off_and_permanent_ones_are_dropped(
+    app: App, clock: Clock
+) -> None:
     customer = Customer(app)
     console = RecordingSender("console")
     relay = relay_for(app, clock, console)
@@ -208,7 +231,9 @@ async def test_temporary_failures_back_off_and_permanent_ones_are_dropped(app: A
         assert uow.outbox.depth()[0] == 0
 
 
-async def test_a_message_committed_but_not_sent_is_sent_after_a_restart(database_url: str, clock: Clock) -> None:
+async def test_a_message_committed_but_not_sent_is_sent_after_a_restart(
+    database_url: str, clock: Clock
+) -> None:
     first = make_app(database_url, team=TEAM)
     customer = Customer(first)
     customer.say("hi")  # committed to the outbox; the process "dies" before any relay ran
@@ -220,7 +245,9 @@ async def test_a_message_committed_but_not_sent_is_sent_after_a_restart(database
     second.close()
 
 
-async def test_a_send_that_crashed_mid_flight_is_retried_after_its_lease(app: App, clock: Clock) -> None:
+async def test_a_send_that_crashed_mid_flight_is_retried_after_its_lease(
+    app: App, clock: Clock
+) -> None:
     customer = Customer(app)
     customer.say("hi")
     with UnitOfWork(app.sessions) as uow:  # an instance claimed it, then died

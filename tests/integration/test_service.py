@@ -11,7 +11,11 @@ from tests.integration.intake_driver import FULL_INTAKE, Customer, make_app
 def outbox_texts(app_sessions: object, address_key: str | None = None) -> list[str]:
     with app_sessions() as session:  # type: ignore[operator]
         rows = session.scalars(select(OutboxRow).order_by(OutboxRow.id)).all()
-    return [row.payload["text"] for row in rows if address_key is None or row.ordering_key == address_key]
+    return [
+        row.payload["text"]
+        for row in rows
+        if address_key is None or row.ordering_key == address_key
+    ]
 
 
 def test_a_full_intake_stores_a_complete_ticket(database_url: str) -> None:
@@ -88,7 +92,11 @@ def test_card_numbers_and_passwords_are_never_stored(database_url: str) -> None:
         assert found is not None
         stored = " ".join(line.text for line in uow.conversations.transcript(found[0]))
     everything = stored + " ".join(outbox_texts(app.sessions))
-    assert "4242 4242 4242 4242" not in everything and "hunter2xyz" not in everything and "123," not in everything
+    assert (
+        "4242 4242 4242 4242" not in everything
+        and "hunter2xyz" not in everything
+        and "123," not in everything
+    )
     assert "4242" in stored  # the mask keeps the last four
     assert "removed card details" in everything
     app.close()

@@ -26,10 +26,20 @@ OPEN = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)
 CLOSED = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)
 
 GUIDES = (
-    GuideMatch(id="setup-paypal", title="Set up PayPal", excerpt="Connect PayPal…", score=0.8,
-               category="installation-setup"),
-    GuideMatch(id="payment-declined", title="Payments declined", excerpt="A decline…", score=0.6,
-               category="troubleshooting"),
+    GuideMatch(
+        id="setup-paypal",
+        title="Set up PayPal",
+        excerpt="Connect PayPal…",
+        score=0.8,
+        category="installation-setup",
+    ),
+    GuideMatch(
+        id="payment-declined",
+        title="Payments declined",
+        excerpt="A decline…",
+        score=0.6,
+        category="troubleshooting",
+    ),
 )
 
 
@@ -48,7 +58,9 @@ class FixedGuides:
 class Driver:
     """Feeds customer messages one by one, like a chat, keeping every action seen."""
 
-    def __init__(self, policy: Policy, guides: FixedGuides | None = None, at: datetime = OPEN) -> None:
+    def __init__(
+        self, policy: Policy, guides: FixedGuides | None = None, at: datetime = OPEN
+    ) -> None:
         self.policy = policy
         self.guides = guides or FixedGuides()
         self.state = Conversation()
@@ -58,7 +70,9 @@ class Driver:
     def say(self, text: str, redacted: frozenset[str] = frozenset()) -> list[Action]:
         return self.feed(CustomerSaid(text=text, at=self.at, redacted=redacted))
 
-    def feed(self, event: CustomerSaid | TicketOpened | TicketsFound | TicketClosed) -> list[Action]:
+    def feed(
+        self, event: CustomerSaid | TicketOpened | TicketsFound | TicketClosed
+    ) -> list[Action]:
         self.state, actions = step(self.state, event, self.policy, self.guides)
         self.actions += actions
         return list(actions)
@@ -122,7 +136,10 @@ def test_too_short_a_problem_is_asked_again_with_a_hint(policy: Policy) -> None:
     assert chat.state.step is Step.PROBLEM and chat.state.reasks == 1
 
 
-@pytest.mark.parametrize(("answer", "guide_id"), [("2", "payment-declined"), ("#1", "setup-paypal"), ("the second one", "payment-declined")])
+@pytest.mark.parametrize(
+    ("answer", "guide_id"),
+    [("2", "payment-declined"), ("#1", "setup-paypal"), ("the second one", "payment-declined")],
+)
 def test_choosing_a_guide_closes_as_self_served(policy: Policy, answer: str, guide_id: str) -> None:
     chat = Driver(policy)
     chat.say(PROBLEM)
@@ -177,7 +194,9 @@ def test_system_details_mentioned_in_passing_are_kept(policy: Policy) -> None:
 
 
 @pytest.mark.parametrize("answer", ["", "   ", "idk", "yes", "?", "error"])
-def test_empty_or_meaningless_details_are_asked_again_with_a_hint(policy: Policy, answer: str) -> None:
+def test_empty_or_meaningless_details_are_asked_again_with_a_hint(
+    policy: Policy, answer: str
+) -> None:
     chat = Driver(policy)
     to_details(chat)
     text = chat.reply(answer)
@@ -216,9 +235,14 @@ def test_the_summary_shows_every_field_numbered(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
     summary = replies(chat.actions[-1:])
-    for line in ("1. Kind of help:", "2. Problem: " + PROBLEM, "3. Error messages: It says \"PAYMENT_FAILED",
-                 "4. Steps to reproduce: Open the shop", "5. System and configuration: Pro plan",
-                 "6. Access consent: yes"):
+    for line in (
+        "1. Kind of help:",
+        "2. Problem: " + PROBLEM,
+        '3. Error messages: It says "PAYMENT_FAILED',
+        "4. Steps to reproduce: Open the shop",
+        "5. System and configuration: Pro plan",
+        "6. Access consent: yes",
+    ):
         assert line in summary
 
 
@@ -300,7 +324,12 @@ def test_agent_opens_the_ticket_now_and_says_what_is_missing(policy: Policy, wor
     to_details(chat)
     actions = chat.say(words)
     draft = next(a for a in actions if isinstance(a, OpenTicket)).draft
-    assert draft.missing == ("Error messages", "Steps to reproduce", "System and configuration", "Access consent")
+    assert draft.missing == (
+        "Error messages",
+        "Steps to reproduce",
+        "System and configuration",
+        "Access consent",
+    )
     text = replies(chat.feed(TicketOpened(ticket_id="MCP-1002", at=OPEN)))
     assert "Still missing: Error messages, Steps to reproduce" in text
 
@@ -318,7 +347,13 @@ def test_help_works_at_every_step_and_repeats_the_question(policy: Policy, at_st
         "problem": ["hi"],
         "guides": [PROBLEM],
         "details": [PROBLEM, "no"],
-        "consent": [PROBLEM, "no", 'It says "Error 500 failed"', "Open shop then add to cart then pay", "Pro plan Chrome Windows"],
+        "consent": [
+            PROBLEM,
+            "no",
+            'It says "Error 500 failed"',
+            "Open shop then add to cart then pay",
+            "Pro plan Chrome Windows",
+        ],
     }
     if at_step in walk:
         for text in walk[at_step]:
@@ -339,7 +374,9 @@ def test_status_looks_up_the_customers_tickets(policy: Policy) -> None:
     to_details(chat)
     assert chat.say("status") == [LookUpTickets()]
     lines = (TicketLine(ticket_id="MCP-1001", status="open", problem="PayPal fails"),)
-    assert "MCP-1001: open (PayPal fails)" in replies(chat.feed(TicketsFound(tickets=lines, at=OPEN)))
+    assert "MCP-1001: open (PayPal fails)" in replies(
+        chat.feed(TicketsFound(tickets=lines, at=OPEN))
+    )
     assert "no support tickets" in replies(chat.feed(TicketsFound(tickets=(), at=OPEN)))
     assert chat.state.step is Step.DETAILS
 
@@ -349,7 +386,9 @@ def test_restart_forgets_everything_but_the_greeting(policy: Policy) -> None:
     to_confirm(chat)
     text = chat.reply("start over")
     assert "start over" in text and "What can we help you with?" in text
-    assert chat.state.step is Step.PROBLEM and chat.state.problem is None and chat.state.details == {}
+    assert (
+        chat.state.step is Step.PROBLEM and chat.state.problem is None and chat.state.details == {}
+    )
 
 
 def test_cancel_ends_without_a_ticket(policy: Policy) -> None:
@@ -389,7 +428,9 @@ def test_another_language_gets_a_polite_english_note_and_intake_goes_on(policy: 
     assert chat.state.step is Step.GUIDES
 
 
-@pytest.mark.parametrize("text", ["Привет, у меня не работает оплата в магазине", "我的商店无法付款，结账时出现错误"])
+@pytest.mark.parametrize(
+    "text", ["Привет, у меня не работает оплата в магазине", "我的商店无法付款，结账时出现错误"]
+)
 def test_other_scripts_are_recognised(policy: Policy, text: str) -> None:
     chat = Driver(policy)
     assert "support is provided in English" in chat.reply(text)
@@ -397,13 +438,17 @@ def test_other_scripts_are_recognised(policy: Policy, text: str) -> None:
 
 def test_pasted_english_errors_are_not_mistaken_for_another_language(policy: Policy) -> None:
     chat = Driver(policy)
-    assert "in English" not in chat.reply("TypeError: Cannot read properties of undefined (reading 'total') at checkout.js:42")
+    assert "in English" not in chat.reply(
+        "TypeError: Cannot read properties of undefined (reading 'total') at checkout.js:42"
+    )
 
 
 def test_the_privacy_notice_is_given_once(policy: Policy) -> None:
     chat = Driver(policy)
     chat.say("hi")
-    first = chat.reply("My card [card •••• 4242] was charged twice at checkout", redacted=frozenset({"card"}))
+    first = chat.reply(
+        "My card [card •••• 4242] was charged twice at checkout", redacted=frozenset({"card"})
+    )
     assert "removed" in first
     chat.say("no")
     second = chat.reply("still [card •••• 4242] charged", redacted=frozenset({"card"}))
@@ -421,4 +466,8 @@ def test_control_characters_and_emoji_do_not_break_anything(policy: Policy) -> N
     chat = Driver(policy)
     chat.say("hi")
     chat.say("\x00\x07 The 🛒 cart page \x1b[31m crashes \u202e on iPhone 📱")
-    assert chat.state.problem is not None and "\x00" not in chat.state.problem and "🛒" in chat.state.problem
+    assert (
+        chat.state.problem is not None
+        and "\x00" not in chat.state.problem
+        and "🛒" in chat.state.problem
+    )

@@ -1,0 +1,322 @@
+"""The discord.py client: gateway events in, service calls out, and catch-up after downtime.
+
+Rules this module keeps:
+- Messages of one channel are handled one at a time, in the order the gateway sent them (a
+  lock per channel, taken before the first await that could reorder them).
+- The service's database work runs in a worker thread (``asyncio.to_thread``), never on the
+  event loop, so heartbeats are never late.
+- After every fresh session (READY: a start, or a resume the gateway refused) the history of
+  each channel and thread with earlier traffic is read from the last message handled there, and
+  each message goes through the same handler as a live one; the service drops what it has seen.
+  Live messages wait until that catch-up is done, so nothing is handled out of order.
+- A brand-new customer's first DM sent while the bot was offline cannot be found: bots cannot
+  list DM channels. Their next message starts the conversation.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+import discord
+
+from bot.discord.translate import (
+    PLATFORM,
+    FromCustomer,
+    FromTeam,
+    OpenThread,
+    Seen,
+    agent_allowed,
+    parse_custom_id,
+    route,
+    thread_name,
+)
+from bot.service import IntakeService
+from intake.addresses import Address, Person
+from intake.inbound import CustomerMessage, TeamMessage
+
+log = logging.getLogger(__name__)
+
+THREAD_ALREADY_EXISTS = 160004
+_REGULAR = {discord.MessageType.default, discord.MessageType.reply}
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who the bot serves: where the team works and who counts as an agent."""
+
+    team_channel: str | None
+    agent_ids: frozenset[str]
+    agent_role: str | None
+
+
+def intents() -> discord.Intents:
+    """Exactly what the bot reads: guilds and threads, channel and DM messages, their text."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_messages = True
+    wanted.dm_messages = True
+    wanted.message_content = True
+    return wanted
+
+
+class _ChannelLocks:
+    """One FIFO lock per channel, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, channel: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(channel, (asyncio.Lock(), 0))
+        self._locks[channel] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[channel]
+            if users == 1:
+                del self._locks[channel]
+            else:
+                self._locks[channel] = (lock, users - 1)
+
+
+class IntakeClient(discord.Client):
+    def __init__(
+        self,
+        service: IntakeService,
+        audience: Audience,
+        wake_relay: Callable[[], None],
+        *,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
+        super().__init__(
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=guild_ready_timeout,
+            max_ratelimit_timeout=30.0,
+            chunk_guilds_at_startup=False,
+            max_messages=None,
+        )
+        self._service = service
+        self._audience = audience
+        self._wake_relay = wake_relay
+        self._locks = _ChannelLocks()
+        self._caught_up = asyncio.Event()
+        self._parents: dict[int, int | None] = {}
+
+    # ── gateway events ──────────────────────────────────────────────────────────────────
+
+    async def on_connect(self) -> None:
+        # A fresh session: hold live messages until the history before them is handled.
+        self._caught_up.clear()
+
+    async def on_ready(self) -> None:
+        try:
+            await self._catch_up()
+        finally:
+            self._caught_up.set()
+
+    async def on_resumed(self) -> None:
+        log.info("discord session resumed")
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self._caught_up.wait()
+        async with self._locks.hold(str(message.channel.id)):
+            await self._handle(message)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is not discord.InteractionType.component or interaction.data is None:
+            return
+        custom_id = interaction.data.get("custom_id")
+        click = parse_custom_id(custom_id) if isinstance(custom_id, str) else None
+        if click is None or interaction.channel_id is None:
+            return
+        with contextlib.suppress(discord.HTTPException):
+            await interaction.response.defer()
+        await self._caught_up.wait()
+        person = _person(interaction.user)
+        channel = str(interaction.channel_id)
+        if click.kind == "choice":
+            customer = CustomerMessage(
+                message_id=str(interaction.id),
+                author=person,
+                address=Address(platform=PLATFORM, channel=channel),
+                text=click.value,
+                at=interaction.created_at,
+                continuation=True,
+            )
+            async with self._locks.hold(channel):
+                await self._deliver(customer)
+            return
+        if interaction.message is None:
+            return
+        thread = str(interaction.message.id)
+        team = TeamMessage(
+            message_id=str(interaction.id),
+            author=person,
+            address=Address(platform=PLATFORM, channel=channel, thread=thread),
+            text=click.value,
+            at=interaction.created_at,
+            is_agent=await self._is_agent(interaction.user, interaction.guild),
+        )
+        async with self._locks.hold(thread):
+            await self._deliver(team)
+
+    # ── one message ─────────────────────────────────────────────────────────────────────
+
+    async def _handle(self, message: discord.Message) -> None:
+        if self.user is None:
+            return
+        seen = await self._seen(message)
+        routed = route(seen, bot_id=str(self.user.id), team_channel=self._audience.team_channel)
+        if routed is None:
+            return
+        person = _person(message.author)
+        if isinstance(routed, FromTeam):
+            guild = message.guild
+            guild_id = _guild_id(message)
+            if guild is None and guild_id is not None:
+                guild = self.get_guild(guild_id)
+            inbound: CustomerMessage | TeamMessage = TeamMessage(
+                message_id=seen.message_id,
+                author=person,
+                address=routed.address,
+                text=routed.text,
+                at=seen.at,
+                is_agent=await self._is_agent(message.author, guild),
+            )
+        else:
+            if isinstance(routed, OpenThread):
+                address = await self._open_thread(message)
+                if address is None:
+                    return
+                text, continuation = routed.text, False
+            else:
+                assert isinstance(routed, FromCustomer)
+                address, text, continuation = routed.address, routed.text, routed.continuation
+            inbound = CustomerMessage(
+                message_id=seen.message_id,
+                author=person,
+                address=address,
+                text=text,
+                at=seen.at,
+                continuation=continuation,
+            )
+        await self._deliver(inbound)
+
+    async def _deliver(self, inbound: CustomerMessage | TeamMessage) -> None:
+        if isinstance(inbound, CustomerMessage):
+            handled = await asyncio.to_thread(self._service.handle_customer, inbound)
+        else:
+            handled = await asyncio.to_thread(self._service.handle_team, inbound)
+        if handled:
+            self._wake_relay()
+        log.debug("discord message %s handled=%s", inbound.message_id, handled)
+
+    async def _seen(self, message: discord.Message) -> Seen:
+        channel = message.channel
+        parent: int | None = None
+        if isinstance(channel, discord.Thread):
+            parent = channel.parent_id
+        elif isinstance(channel, discord.PartialMessageable) and channel.guild_id is not None:
+            parent = await self._parent_of(channel.id)
+        text = message.content
+        for attachment in message.attachments:
+            text += f"\n[attachment: {attachment.filename} {attachment.url}]"
+        bot_id = self.user.id if self.user else 0
+        return Seen(
+            message_id=str(message.id),
+            channel_id=str(channel.id),
+            author_id=str(message.author.id),
+            author_is_bot=message.author.bot or message.webhook_id is not None,
+            regular=message.type in _REGULAR,
+            text=text,
+            at=message.created_at,
+            in_dm=isinstance(channel, discord.DMChannel),
+            thread_parent=str(parent) if parent is not None else None,
+            mentions_bot=any(user.id == bot_id for user in message.mentions),
+        )
+
+    async def _parent_of(self, channel_id: int) -> int | None:
+        """The parent of a thread the cache doesn't know (None for a channel, not a thread)."""
+        if channel_id not in self._parents:
+            try:
+                channel = await self.fetch_channel(channel_id)
+            except discord.HTTPException:
+                return None
+            self._parents[channel_id] = (
+                channel.parent_id if isinstance(channel, discord.Thread) else None
+            )
+        return self._parents[channel_id]
+
+    async def _open_thread(self, message: discord.Message) -> Address | None:
+        """A thread from the mention, or the customer's DMs where threads aren't allowed."""
+        try:
+            thread = await self.http.start_thread_with_message(
+                message.channel.id,
+                message.id,
+                name=thread_name(message.author.display_name),
+                auto_archive_duration=1440,
+            )
+            return Address(platform=PLATFORM, channel=str(thread["id"]))
+        except discord.HTTPException as error:
+            if error.code == THREAD_ALREADY_EXISTS:  # a redelivery of the same mention
+                return Address(platform=PLATFORM, channel=str(message.id))
+            log.info("no thread in channel %s (%s); using DMs", message.channel.id, error.status)
+        try:
+            dm = await message.author.create_dm()
+        except discord.HTTPException:
+            log.warning("could not reach %s in a thread or DMs", message.author.id)
+            return None
+        return Address(platform=PLATFORM, channel=str(dm.id))
+
+    async def _is_agent(
+        self, user: discord.User | discord.Member, guild: discord.Guild | None
+    ) -> bool:
+        audience = self._audience
+        roles: frozenset[str] = frozenset()
+        if audience.agent_role and str(user.id) not in audience.agent_ids:
+            member = user if isinstance(user, discord.Member) else None
+            if member is None and guild is not None:
+                with contextlib.suppress(discord.HTTPException):
+                    member = guild.get_member(user.id) or await guild.fetch_member(user.id)
+            if member is not None:
+                roles = frozenset(str(role.id) for role in member.roles)
+        return agent_allowed(
+            str(user.id),
+            roles,
+            agent_ids=audience.agent_ids,
+            agent_role=audience.agent_role,
+        )
+
+    # ── catch-up ────────────────────────────────────────────────────────────────────────
+
+    async def _catch_up(self) -> None:
+        points = await asyncio.to_thread(self._service.resume_points, PLATFORM)
+        log.info("discord catch-up over %s channels", len(points))
+        for address, last_seen in points:
+            channel_id = address.thread or address.channel
+            async with self._locks.hold(channel_id):
+                try:
+                    await self._read_since(int(channel_id), int(last_seen))
+                except discord.HTTPException as error:
+                    log.warning("catch-up skipped channel %s (%s)", channel_id, error.status)
+
+    async def _read_since(self, channel_id: int, last_seen: int) -> None:
+        channel = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            return
+        after = discord.Object(id=last_seen)
+        async for message in channel.history(limit=None, after=after, oldest_first=True):
+            await self._handle(message)
+
+
+def _guild_id(message: discord.Message) -> int | None:
+    channel = message.channel
+    return channel.guild_id if isinstance(channel, discord.PartialMessageable) else None
+
+
+def _person(user: discord.User | discord.Member) -> Person:
+    return Person(platform=PLATFORM, user_id=str(user.id), display_name=user.display_name)

@@ -1,0 +1,1 @@
+"""Loopback fakes of the chat platforms' APIs, driven by the real SDKs in integration tests."""
