@@ -1,7 +1,6 @@
 """Wiring: the one function that builds the service from settings, used by every entry point
 and by the tests, so what is tested is what runs."""
 
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,13 +14,10 @@ from bot.policy_file import load_policy
 from bot.relay import Relay
 from bot.service import IntakeService
 from bot.settings import Settings
-from intake.guides import GuideSearch
 from intake.policy import Policy
-from knowledge.index import GuideIndex
-from knowledge.loader import FolderError, configured_kb_dir
+from knowledge.live import LiveGuideIndex
+from knowledge.loader import configured_kb_dir
 from storage.database import DatabaseError, open_engine, session_factory, upgrade
-
-log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -34,7 +30,7 @@ class App:
     policy: Policy
     engine: Engine
     sessions: sessionmaker[Session]
-    guides: GuideSearch
+    guides: LiveGuideIndex
     service: IntakeService
 
     def relay(
@@ -43,9 +39,7 @@ class App:
         return Relay(self.sessions, senders, clock)
 
     def close(self) -> None:
-        stop = getattr(self.guides, "stop", None)
-        if callable(stop):
-            stop()
+        self.guides.stop()
         self.engine.dispose()
 
 
@@ -59,14 +53,13 @@ def open_database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
     return engine, session_factory(engine)
 
 
-def open_guides(settings: Settings, policy: Policy) -> GuideSearch:
+def open_guides(settings: Settings, policy: Policy) -> LiveGuideIndex:
+    """The guides folder, followed live: admins' edits show up within seconds."""
     folder = configured_kb_dir(settings.kb_dir)
-    try:
-        index, result = GuideIndex.from_folder(folder, [kind.id for kind in policy.kinds])
-    except FolderError as error:
-        raise UserFacingError(str(error)) from None
-    for problem in result.problems:
-        log.warning("guide left out: %s", problem)
+    if not folder.is_dir():
+        raise UserFacingError(f"INTAKE_KB_DIR: {folder} is not a folder of guides")
+    index = LiveGuideIndex(folder, [kind.id for kind in policy.kinds])
+    index.start()
     return index
 
 

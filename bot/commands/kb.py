@@ -1,4 +1,4 @@
-"""``intake kb check|search``: validate the guides folder and try the matcher by hand."""
+"""``intake kb check|search|gaps``: validate the guides, try the matcher, see what is missing."""
 
 import argparse
 import json
@@ -6,9 +6,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.app import open_database
 from bot.errors import UserFacingError
+from bot.settings import load_settings
+from knowledge.gaps import format_gaps, group_gaps
 from knowledge.index import GuideIndex
 from knowledge.loader import KB_DIR_ENV, FolderError, LoadResult, configured_kb_dir, load_folder
+from storage.unit_of_work import UnitOfWork
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -30,6 +34,25 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "--batch", action="store_true", help='read {"query": ...} JSON lines from stdin'
     )
     search.set_defaults(handler=run_search)
+
+    gaps = commands.add_parser(
+        "gaps", help="the most frequent problems no guide solved, and the deflection rate"
+    )
+    gaps.add_argument("--top", type=_positive, default=20, metavar="N", help="show N groups")
+    gaps.set_defaults(handler=run_gaps)
+
+
+def run_gaps(args: argparse.Namespace) -> int:
+    engine, sessions = open_database(load_settings())
+    with UnitOfWork(sessions) as uow:
+        texts = uow.conversations.gaps()
+        outcomes = uow.conversations.outcomes()
+    engine.dispose()
+    report = format_gaps(
+        group_gaps(texts), sum(outcomes.values()), outcomes.get("self_served", 0), args.top
+    )
+    print(report)
+    return 0
 
 
 def add_kb_dir_option(parser: argparse.ArgumentParser) -> None:

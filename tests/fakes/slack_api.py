@@ -43,11 +43,17 @@ class Call:
     token: str | None
     status: int
     error: str | None = None
+    answer: dict[str, Any] = field(default_factory=dict)
     at: float = field(default_factory=time.monotonic)
 
     @property
     def ok(self) -> bool:
         return self.status == 200 and self.error is None
+
+    @property
+    def ts(self) -> str:
+        """The ``ts`` the fake gave a posted message."""
+        return str(self.answer.get("ts", ""))
 
 
 @dataclass(frozen=True)
@@ -228,7 +234,7 @@ class FakeSlack:
                 {"ok": False, "error": failure.error}, status=failure.status, headers=headers
             )
         body = self._answer(method, args)
-        await self._record(Call(method, args, token, 200, body.get("error")))
+        await self._record(Call(method, args, token, 200, body.get("error"), body))
         return web.json_response(body)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:

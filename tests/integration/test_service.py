@@ -1,7 +1,11 @@
 """The service loop on SQLite and PostgreSQL: what a customer and an admin would notice."""
 
+from pathlib import Path
+
+import pytest
 from sqlalchemy import select
 
+from bot.cli import main
 from intake.tickets import Status
 from storage.rows import OutboxRow
 from storage.unit_of_work import UnitOfWork
@@ -129,3 +133,20 @@ def test_a_finished_conversation_is_followed_by_a_fresh_one(database_url: str) -
     customer.say("hello again")
     assert "Hi! This is MyCartPro support." in outbox_texts(app.sessions)[-1]
     app.close()
+
+
+def test_kb_gaps_lists_unsolved_problems_and_the_deflection_rate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = f"sqlite:///{tmp_path / 'gaps.db'}"
+    app = make_app(database)
+    Customer(app, "Dana").intake([FULL_INTAKE[0], "1"])
+    Customer(app, "Lee").say("The quantum flux widget hums loudly at night")
+    Customer(app, "Kim").say("the quantum flux widget is humming loudly every night")
+    Customer(app, "Ash").intake()
+    app.close()
+    monkeypatch.setenv("INTAKE_DATABASE_URL", database)
+    assert main(["kb", "gaps"]) == 0
+    out = capsys.readouterr().out
+    assert "    2  " in out and "quantum flux widget" in out
+    assert "Deflection rate: 50% (1 of 2 conversations closed by a guide)" in out

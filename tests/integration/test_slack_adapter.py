@@ -1,0 +1,444 @@
+"""The Slack adapter end to end: the real slack-bolt app inside the real ``intake serve``,
+signed Events API and interactivity requests over HTTP, and a loopback fake of the Web API
+that records what Slack would have received."""
+
+import asyncio
+import itertools
+import json
+import socket
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+
+from bot.app import App, build_app
+from bot.server import serve
+from bot.settings import Settings
+from bot.slack.platform import slack_platform
+from storage.unit_of_work import UnitOfWork
+from tests.fakes.slack_api import (
+    BOT_ID,
+    BOT_USER_ID,
+    Call,
+    FakeSlack,
+    block_actions,
+    event_envelope,
+    form_body,
+    mention_event,
+    message_event,
+    signed_headers,
+)
+
+SECRET = "e3b0c44298fc1c149afbf4c8996fb924"
+TEAM = "C0SUPPORT"
+DM = "D0PRIYA"
+CUSTOMER = "U0PRIYA"
+AGENT = "U0DANA"
+OUTSIDER = "U0SAM"
+DESCRIPTION = (
+    "Hi, my checkout page shows a blank screen since I updated the payment plugin yesterday."
+)
+
+_ts = itertools.count(100)
+
+
+def next_ts() -> str:
+    return f"{int(time.time())}.{next(_ts):06d}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class Workspace:
+    """What a test sees of a running ``intake serve``: it speaks as Slack, reads the fake."""
+
+    def __init__(self, fake: FakeSlack, app: App, url: str, http: aiohttp.ClientSession) -> None:
+        self.fake = fake
+        self.app = app
+        self.url = url
+        self.http = http
+
+    async def send(self, body: str, content_type: str, **sign: Any) -> int:
+        headers = {"Content-Type": content_type, **signed_headers(SECRET, body, **sign)}
+        async with self.http.post(f"{self.url}/slack/events", data=body, headers=headers) as r:
+            return r.status
+
+    async def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, **sign: Any
+    ) -> int:
+        body = json.dumps(event_envelope(event, event_id))
+        return await self.send(body, "application/json", **sign)
+
+    async def click(self, payload: dict[str, Any]) -> int:
+        return await self.send(form_body(payload), "application/x-www-form-urlencoded")
+
+    async def dm(self, text: str, user: str = CUSTOMER, channel: str = DM) -> Call:
+        """The customer writes in their DM; returns the bot's next reply there."""
+        before = len(self.fake.posts(channel))
+        assert await self.event(message_event(channel, user, text, next_ts())) == 200
+        replies = await self.fake.wait_for(
+            "chat.postMessage", lambda c: c.args["channel"] == channel, count=before + 1
+        )
+        return replies[before]
+
+    async def in_thread(self, user: str, thread: str, text: str) -> int:
+        event = message_event(TEAM, user, text, next_ts(), channel_type="channel", thread_ts=thread)
+        return await self.event(event)
+
+    async def next_post(self, channel: str, thread: str | None = None) -> Call:
+        before = len(self.fake.posts(channel, thread))
+        calls = await self.fake.wait_for(
+            "chat.postMessage",
+            lambda c: c.args["channel"] == channel and c.args.get("thread_ts") == thread,
+            count=before + 1,
+        )
+        return calls[before]
+
+    def transcript_length(self) -> int:
+        with UnitOfWork(self.app.sessions) as uow:
+            return sum(len(uow.conversations.transcript(n)) for n in range(1, 20))
+
+
+def settings_for(tmp_path: Path, fake: FakeSlack, **extra: Any) -> Settings:
+    values: dict[str, Any] = {
+        "data_dir": tmp_path,
+        "slack_bot_token": SecretStr("xoxb-0000-test"),
+        "slack_signing_secret": SecretStr(SECRET),
+        "slack_api_base_url": fake.base_url,
+        "team_channel": "slack:" + TEAM,
+        "http_port": free_port(),
+    }
+    values.update(extra)
+    return Settings(**values)
+
+
+@asynccontextmanager
+async def running(settings: Settings, fake: FakeSlack) -> AsyncIterator[Workspace]:
+    """``intake serve`` with Slack only, built by the production wiring, until the block ends."""
+    app = build_app(settings)
+    stop = asyncio.Event()
+    auth_calls = len(fake.calls("auth.test"))
+    server = asyncio.create_task(serve(app, [slack_platform(settings, app)], stop))
+    url = f"http://{settings.http_host}:{settings.http_port}"
+    try:
+        await fake.wait_for("auth.test", count=auth_calls + 1)
+        async with aiohttp.ClientSession() as http:
+            await _until_ready(http, url)
+            yield Workspace(fake, app, url, http)
+    finally:
+        stop.set()
+        await server
+        app.close()
+
+
+async def _until_ready(http: aiohttp.ClientSession, url: str) -> None:
+    for _ in range(200):
+        async with http.get(f"{url}/readyz") as response:
+            if response.status == 200:
+                return
+        await asyncio.sleep(0.01)
+    raise AssertionError("intake serve never became ready")
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as slack:
+        slack.add_user(CUSTOMER, "Priya Patel")
+        slack.add_user(AGENT, "Dana")
+        slack.add_user(OUTSIDER, "Sam")
+        slack.set_members(TEAM, [BOT_USER_ID, AGENT])
+        yield slack
+
+
+@pytest.fixture
+async def slack(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Workspace]:
+    async with running(settings_for(tmp_path, fake), fake) as workspace:
+        yield workspace
+
+
+async def open_ticket(slack: Workspace) -> Call:
+    """A complete intake by DM; returns the summary card posted in the team channel."""
+    offer = await slack.dm(DESCRIPTION)
+    assert "guides may solve it" in offer.args["text"]
+    buttons = offer.args["blocks"][1]["elements"]
+    no = next(b for b in buttons if b["value"].lower() == "no")
+    assert await slack.click(block_actions(CUSTOMER, DM, offer.ts, no, action_ts=next_ts())) == 200
+    [question] = await slack.fake.wait_for(
+        "chat.postMessage", lambda c: "error message" in c.args["text"]
+    )
+    assert question.args["channel"] == DM
+    assert "exact error" in question.args["text"]
+    assert (
+        "steps"
+        in (await slack.dm("Uncaught TypeError: cannot read properties of undefined")).args["text"]
+    )
+    assert (
+        "system"
+        in (await slack.dm("Add a product to the cart, click checkout, the page goes blank")).args[
+            "text"
+        ]
+    )
+    consent = await slack.dm("MyCartPro Business plan, Chrome 126 on Windows 11, Stripe plugin 7.9")
+    assert "access" in consent.args["text"]
+    summary = await slack.dm("yes")
+    assert "Reply send" in summary.args["text"]
+    card = asyncio.ensure_future(slack.next_post(TEAM))
+    opened = await slack.dm("send")
+    assert "MCP-1001 is open" in opened.args["text"]
+    for earlier in slack.fake.posts(DM)[:-1]:
+        assert "MCP-" not in earlier.args["text"]
+    return await card
+
+
+async def test_a_dm_intake_opens_a_ticket_with_its_summary_in_the_team_channel(
+    slack: Workspace,
+) -> None:
+    card = await open_ticket(slack)
+
+    text, blocks = card.args["text"], json.dumps(card.args["blocks"])
+    for fact in (
+        "MCP-1001",
+        "Bug report",
+        "Priya Patel",
+        "blank screen since I updated the payment plugin",
+        "Uncaught TypeError: cannot read properties of undefined",
+        "click checkout, the page goes blank",
+        "Stripe plugin 7.9",
+        "Access consent",
+        "Suggested guides",
+        "Due",
+    ):
+        assert fact in text, fact
+        assert fact in blocks, fact
+    assert "out of hours" in text or "during support hours" in text
+    actions = {e["action_id"] for e in card.args["blocks"][-1]["elements"]}
+    assert {"ticket_claim", "ticket_resolve", "ticket_close", "ticket_priority"} <= actions
+
+
+async def test_agents_and_customer_talk_through_the_ticket_thread(slack: Workspace) -> None:
+    card = await open_ticket(slack)
+    thread = card.ts
+
+    reply = asyncio.ensure_future(slack.next_post(DM))
+    await slack.in_thread(
+        AGENT, thread, "Thanks Priya &amp; sorry! Could you try disabling the Stripe plugin?"
+    )
+    relayed = await reply
+    assert relayed.args["text"].startswith("*Dana (support):* Thanks Priya &amp; sorry!")
+
+    into_thread = asyncio.ensure_future(slack.next_post(TEAM, thread))
+    await slack.event(
+        message_event(
+            DM,
+            CUSTOMER,
+            "&lt;!channel&gt; Still blank, <!here> &amp; <@U0SAM> please help",
+            next_ts(),
+        )
+    )
+    posted = await into_thread
+    assert posted.args["text"].startswith("*Priya Patel:* ")
+    assert "<!" not in posted.args["text"] and "<@" not in posted.args["text"]
+    assert "@\u2060here" in posted.args["text"] and "&amp;" in posted.args["text"]
+
+    dms_before = len(slack.fake.posts(DM))
+    await slack.in_thread(AGENT, thread, "note: customer is on the legacy Stripe integration")
+    announcement = asyncio.ensure_future(slack.next_post(TEAM, thread))
+    update = asyncio.ensure_future(
+        slack.fake.wait_for("chat.update", lambda c: "Owner: Dana" in c.args["text"])
+    )
+    claim = next(e for e in card.args["blocks"][-1]["elements"] if e["action_id"] == "ticket_claim")
+    assert await slack.click(block_actions(AGENT, TEAM, thread, claim, action_ts=next_ts())) == 200
+    assert "Dana took this ticket" in (await announcement).args["text"]
+    [edited] = await update
+    assert edited.args["ts"] == thread and "Status: open" in edited.args["text"]
+
+    notice = asyncio.ensure_future(slack.next_post(DM))
+    await slack.in_thread(AGENT, thread, "!resolve")
+    assert "marked resolved" in (await notice).args["text"]
+    assert len(slack.fake.posts(DM)) == dms_before + 1, "the note reached the customer"
+    await slack.fake.wait_for("chat.update", lambda c: "Status: resolved" in c.args["text"])
+    with UnitOfWork(slack.app.sessions) as uow:
+        kinds = [e.kind for e in uow.tickets.events("MCP-1001")]
+    assert kinds == ["opened", "note", "claimed", "resolve"]
+
+
+async def test_only_agents_act_and_bots_or_stray_threads_are_left_alone(slack: Workspace) -> None:
+    card = await open_ticket(slack)
+    thread, dms = card.ts, len(slack.fake.posts(DM))
+
+    refusal = asyncio.ensure_future(slack.next_post(TEAM, thread))
+    await slack.in_thread(OUTSIDER, thread, "!close")
+    assert "Only support agents" in (await refusal).args["text"]
+    refusal = asyncio.ensure_future(slack.next_post(TEAM, thread))
+    close = next(e for e in card.args["blocks"][-1]["elements"] if e["action_id"] == "ticket_close")
+    await slack.click(block_actions(OUTSIDER, TEAM, thread, close, action_ts=next_ts()))
+    assert "Only support agents" in (await refusal).args["text"]
+
+    bot_post = message_event(
+        TEAM, BOT_USER_ID, "echo", next_ts(), channel_type="channel", thread_ts=thread
+    )
+    await slack.event({**bot_post, "bot_id": BOT_ID})
+    other_bot = message_event(
+        TEAM, "U0OTHERBOT", "beep", next_ts(), channel_type="channel", thread_ts=thread
+    )
+    await slack.event({**other_bot, "bot_id": "B0OTHER", "subtype": "bot_message"})
+    await slack.in_thread(AGENT, "1700000000.000001", "a reply in some other thread")
+    await slack.event(
+        message_event(TEAM, AGENT, "top-level chatter", next_ts(), channel_type="channel")
+    )
+    edited = message_event(DM, CUSTOMER, "edited", next_ts(), subtype="message_changed")
+    await slack.event(edited)
+
+    relay = asyncio.ensure_future(slack.next_post(DM))
+    await slack.in_thread(AGENT, thread, "We are looking into it now.")
+    assert "We are looking into it now." in (await relay).args["text"]
+    assert len(slack.fake.posts(DM)) == dms + 1
+    assert [c.args["text"] for c in slack.fake.posts(TEAM, thread)][-1].startswith(
+        "Only support agents"
+    )
+    with UnitOfWork(slack.app.sessions) as uow:
+        assert uow.tickets.get("MCP-1001").status.value == "open"
+
+
+async def test_redelivered_events_change_nothing(slack: Workspace) -> None:
+    first = message_event(DM, CUSTOMER, DESCRIPTION, next_ts())
+    assert await slack.event(first, event_id="Ev0FIRST") == 200
+    await slack.fake.wait_for("chat.postMessage", lambda c: c.args["channel"] == DM)
+    assert await slack.event(first, event_id="Ev0FIRST", retry=1) == 200
+    assert await slack.event(first, event_id="Ev0FIRST", retry=2) == 200
+    assert "exact error" in (await slack.dm("no")).args["text"]
+    assert len(slack.fake.posts(DM)) == 2
+    assert slack.transcript_length() == 4
+
+    card = await finish_intake(slack)
+    thread = card.ts
+    relay = asyncio.ensure_future(slack.next_post(DM))
+    answer = message_event(
+        TEAM, AGENT, "Please clear the cache.", next_ts(), channel_type="channel", thread_ts=thread
+    )
+    await slack.event(answer)
+    await relay
+    await slack.event(answer, retry=1)
+    claim = next(e for e in card.args["blocks"][-1]["elements"] if e["action_id"] == "ticket_claim")
+    click = block_actions(AGENT, TEAM, thread, claim, action_ts=next_ts())
+    announced = asyncio.ensure_future(slack.next_post(TEAM, thread))
+    await slack.click(click)
+    await announced
+    await slack.click(click)
+
+    relay = asyncio.ensure_future(slack.next_post(DM))
+    await slack.in_thread(AGENT, thread, "Did that help?")
+    await relay
+    texts = [c.args["text"] for c in slack.fake.posts(DM)]
+    assert sum("Please clear the cache." in t for t in texts) == 1
+    assert sum("took this ticket" in c.args["text"] for c in slack.fake.posts(TEAM, thread)) == 1
+    with UnitOfWork(slack.app.sessions) as uow:
+        assert len(uow.tickets.list()) == 1
+
+
+async def finish_intake(slack: Workspace) -> Call:
+    await slack.dm("Uncaught TypeError: cannot read properties of undefined")
+    await slack.dm("Add a product to the cart, click checkout, the page goes blank")
+    await slack.dm("MyCartPro Business plan, Chrome 126 on Windows 11, Stripe plugin 7.9")
+    await slack.dm("yes")
+    card = asyncio.ensure_future(slack.next_post(TEAM))
+    send = message_event(DM, CUSTOMER, "send", next_ts())
+    await slack.event(send)
+    opened = await card
+    await slack.event(send, retry=1)
+    thanks = asyncio.ensure_future(slack.next_post(TEAM, opened.ts))
+    await slack.event(message_event(DM, CUSTOMER, "Thanks!", next_ts()))
+    assert (await thanks).args["text"] == "*Priya Patel:* Thanks!"
+    opened_notices = [c for c in slack.fake.posts(DM) if "MCP-1001 is open" in c.args["text"]]
+    assert len(opened_notices) == 1
+    return opened
+
+
+async def test_bad_or_stale_signatures_get_401_and_change_nothing(slack: Workspace) -> None:
+    body = json.dumps(event_envelope(message_event(DM, CUSTOMER, DESCRIPTION, next_ts())))
+    forged = {**signed_headers("not-the-secret", body), "Content-Type": "application/json"}
+    async with slack.http.post(f"{slack.url}/slack/events", data=body, headers=forged) as r:
+        assert r.status == 401
+    stale = int(time.time()) - 600
+    assert await slack.send(body, "application/json", timestamp=stale) == 401
+    async with slack.http.post(f"{slack.url}/slack/events", data=body) as r:
+        assert r.status == 401
+    await slack.dm("Is anyone there?")
+    assert len(slack.fake.posts(DM)) == 1
+    assert slack.transcript_length() == 2
+
+
+async def test_a_429_is_retried_after_retry_after_and_order_is_kept(slack: Workspace) -> None:
+    slack.fake.fail_next("chat.postMessage", status=429, retry_after=1)
+    started = time.monotonic()
+    greeting = await slack.dm(DESCRIPTION)
+    waited = time.monotonic() - started
+    limited = slack.fake.calls("chat.postMessage")[0]
+    assert (limited.status, limited.args["text"]) == (429, greeting.args["text"])
+    assert waited >= 0.9
+    assert "exact error" in (await slack.dm("no")).args["text"]
+    assert [c.status for c in slack.fake.calls("chat.postMessage")] == [429, 200, 200]
+
+
+async def test_a_message_committed_before_a_crash_is_sent_after_restart(
+    tmp_path: Path, fake: FakeSlack
+) -> None:
+    settings = settings_for(tmp_path, fake)
+    fake.fail_next("chat.postMessage", status=503, times=100)
+    async with running(settings, fake) as slack:
+        await slack.event(message_event(DM, CUSTOMER, DESCRIPTION, next_ts()))
+        [failed] = [c for c in await _failed_posts(fake) if c.args["channel"] == DM]
+        assert failed.status == 503
+    assert not fake.posts(DM)
+    fake.clear_failures()
+
+    async with running(settings_for(tmp_path, fake), fake) as slack:
+        [greeting] = await fake.wait_for("chat.postMessage", lambda c: c.args["channel"] == DM)
+        assert greeting.args["text"] == failed.args["text"]
+        assert "exact error" in (await slack.dm("no")).args["text"]
+        assert len(fake.posts(DM)) == 2
+
+
+async def _failed_posts(fake: FakeSlack) -> list[Call]:
+    async with fake._changed:
+        await asyncio.wait_for(
+            fake._changed.wait_for(lambda: bool(fake.calls("chat.postMessage", ok=False))), 10
+        )
+    return fake.calls("chat.postMessage", ok=False)
+
+
+async def test_a_mention_in_a_channel_continues_in_its_thread(slack: Workspace) -> None:
+    channel, ts = "C0GENERAL", next_ts()
+    reply = asyncio.ensure_future(slack.next_post(channel, ts))
+    await slack.event(
+        message_event(
+            channel, CUSTOMER, f"<@{BOT_USER_ID}> {DESCRIPTION}", ts, channel_type="channel"
+        )
+    )
+    await slack.event(mention_event(channel, CUSTOMER, DESCRIPTION, ts))
+    assert "guides may solve it" in (await reply).args["text"]
+
+    await slack.event(
+        message_event(
+            channel, OUTSIDER, "same here!", next_ts(), channel_type="channel", thread_ts=ts
+        )
+    )
+    await slack.event(
+        message_event(channel, CUSTOMER, "unrelated top-level", next_ts(), channel_type="channel")
+    )
+    reply = asyncio.ensure_future(slack.next_post(channel, ts))
+    await slack.event(
+        message_event(channel, CUSTOMER, "no", next_ts(), channel_type="channel", thread_ts=ts)
+    )
+    assert "exact error" in (await reply).args["text"]
+    assert len(slack.fake.posts(channel, ts)) == 2
+    assert not slack.fake.posts(channel)
