@@ -1,6 +1,8 @@
 """Customers, their conversations, transcripts, and the ledger of handled platform messages."""
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -126,17 +128,14 @@ class ConversationRepository:
 
     def first_time_seen(self, platform: str, message_id: str, at: datetime) -> bool:
         """Claim a platform message id; False when it was already handled (a redelivery)."""
-        dialect = self._session.get_bind().dialect.name
         values = {"platform": platform, "message_id": message_id, "processed_at": at}
-        if dialect not in {"postgresql", "sqlite"}:
+        claim = _CLAIMS.get(self._session.get_bind().dialect.name)
+        if claim is None:
             if self._session.get(ProcessedInboundRow, (platform, message_id)) is not None:
                 return False
-            self._session.execute(insert(ProcessedInboundRow).values(values))
+            self._session.execute(insert(ProcessedInboundRow), values)
             return True
-        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = upsert(ProcessedInboundRow).values(values).on_conflict_do_nothing()
-        claimed = self._session.execute(statement.returning(ProcessedInboundRow.message_id))
-        return claimed.scalar() is not None
+        return self._session.execute(claim, values).scalar() is not None
 
     def record_gap(self, text: str, kind: str | None, reason: str, at: datetime) -> None:
         self._session.add(GapRow(text=text, kind=kind, reason=reason, created_at=at))
@@ -175,6 +174,18 @@ class ConversationRepository:
             )
             for row in self._session.scalars(query)
         ]
+
+
+def _claim_statement(upsert: Callable[..., Any]) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING``, built once so its SQL is compiled once."""
+    return (
+        upsert(ProcessedInboundRow)
+        .on_conflict_do_nothing()
+        .returning(ProcessedInboundRow.message_id)
+    )
+
+
+_CLAIMS = {"postgresql": _claim_statement(pg_insert), "sqlite": _claim_statement(sqlite_insert)}
 
 
 def _age_key(message_id: str) -> tuple[int, str]:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from intake.addresses import Address
@@ -48,19 +48,21 @@ class OutboxRepository:
         destination: Destination,
         message: Outgoing,
         at: datetime,
-    ) -> int:
-        row = OutboxRow(
-            ordering_key=ordering_key,
-            platform=platform,
-            destination=destination.model_dump(mode="json"),
-            payload=message.model_dump(mode="json"),
-            created_at=at,
-            next_attempt_at=at,
-            attempts=0,
+    ) -> None:
+        self._session.execute(
+            insert(OutboxRow),
+            [
+                {
+                    "ordering_key": ordering_key,
+                    "platform": platform,
+                    "destination": destination.model_dump(mode="json"),
+                    "payload": message.model_dump(mode="json"),
+                    "created_at": at,
+                    "next_attempt_at": at,
+                    "attempts": 0,
+                }
+            ],
         )
-        self._session.add(row)
-        self._session.flush()
-        return row.id
 
     def claim_due(
         self, now: datetime, platforms: set[str], limit: int, lease: timedelta

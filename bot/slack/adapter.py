@@ -69,6 +69,8 @@ class SlackDirectory:
             name = (display_name(user) if isinstance(user, dict) else None) or user_id
         except (TimeoutError, SlackApiError, OSError) as error:
             log.warning("users.info failed for %s: %s", user_id, type(error).__name__)
+            # Remember the fallback briefly so a missing scope doesn't cost a call per message.
+            self._names[user_id] = (self._clock() + self._members_ttl, user_id)
             return user_id
         self._names[user_id] = (self._clock() + self._name_ttl, name)
         return name

@@ -1,0 +1,200 @@
+"""The Discord adapter end to end: the real discord.py client inside the real ``intake serve``,
+connected to a loopback Discord (REST + gateway) that records what Discord would receive."""
+
+import asyncio
+from typing import Any
+
+from bot.app import App
+from bot.settings import Settings
+from storage.unit_of_work import UnitOfWork
+from tests.fakes.discord_api import FakeDiscord, Payload
+from tests.integration.conftest import DiscordServe
+from tests.integration.intake_driver import FULL_INTAKE
+
+
+def button(message: Payload, label_start: str) -> dict[str, Any]:
+    for row in message["components"]:
+        for component in row["components"]:
+            if component.get("label", "").lower().startswith(label_start.lower()):
+                return dict(component)
+    raise AssertionError(f"no button {label_start!r} in {message['components']}")
+
+
+async def say(fake: FakeDiscord, customer: Payload, text: str) -> Payload:
+    """The customer DMs the bot; returns the bot's next message in that DM."""
+    dm = fake.dm_channel(customer)
+    mark = len(fake.calls)
+    await fake.user_dm(customer, text)
+    return await fake.wait_for_post(dm, after=mark)
+
+
+async def thread_stored(app: App, ticket: str = "MCP-1001") -> None:
+    """The relay records the card's thread just after Discord created it; agents can't write
+    there any sooner, and neither may the test."""
+
+    def stored() -> bool:
+        with UnitOfWork(app.sessions) as uow:
+            team = uow.tickets.get(ticket).team_address
+            return team is not None and team.thread is not None
+
+    for _ in range(500):
+        if await asyncio.to_thread(stored):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the ticket's thread was never stored")
+
+
+async def open_ticket(app: App, fake: FakeDiscord, customer: Payload) -> tuple[Payload, str]:
+    """A full intake by DM (one choice clicked, the rest typed); the card and its thread id."""
+    dm = fake.dm_channel(customer)
+    offer = await say(fake, customer, FULL_INTAKE[0])
+    assert "guides may solve it" in offer["content"]
+    mark = len(fake.calls)
+    await fake.click(customer, offer, button(offer, "no")["custom_id"])
+    await fake.wait_for_call(lambda c: c.path.endswith("/callback"), after=mark)
+    question = await fake.wait_for_post(dm, "error message", after=mark)
+    assert question["channel_id"] == str(dm)
+    for text in FULL_INTAKE[2:-1]:
+        await say(fake, customer, text)
+    mark = len(fake.calls)
+    opened = await say(fake, customer, "send")
+    assert "MCP-1001 is open" in opened["content"]
+    card = await fake.wait_for_post(fake.team_channel_id, "MCP-1001", after=mark)
+    thread = await fake.wait_for_call(
+        lambda c: c.method == "POST" and c.path.endswith(f"/messages/{card['id']}/threads"),
+        after=mark,
+    )
+    assert thread.path == f"/channels/{fake.team_channel_id}/messages/{card['id']}/threads"
+    await thread_stored(app)
+    return card, card["id"]
+
+
+async def in_thread(fake: FakeDiscord, user: Payload, thread: str, text: str) -> Payload:
+    """Someone writes in the ticket thread; returns the bot's next message in the thread."""
+    mark = len(fake.calls)
+    await fake.user_post(user, int(thread), text)
+    return await fake.wait_for_post(thread, after=mark)
+
+
+async def test_a_dm_intake_opens_a_ticket_and_agents_work_it_from_the_thread(
+    discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
+) -> None:
+    fake = discord_fake
+    customer = fake.make_user("Priya")
+    agent = fake.make_user("Dana", agent=True)
+    outsider = fake.make_user("Sam")
+    dm = fake.dm_channel(customer)
+    async with discord_serve(discord_settings) as app:
+        card, thread = await open_ticket(app, fake, customer)
+
+        # The card: ticket id and the customer's own words, details in the embed, buttons.
+        assert "MCP-1001" in card["content"]
+        assert "pay with PayPal" in card["content"]
+        embed = card["embeds"][0]
+        assert embed["title"].startswith("MCP-1001")
+        assert any(f["name"] == "Customer" and "Priya" in f["value"] for f in embed["fields"])
+        assert button(card, "claim")["custom_id"] == "intake:ticket:claim"
+
+        # Agent → customer, customer → agent.
+        mark = len(fake.calls)
+        await fake.user_post(agent, int(thread), "Hi Priya, I'm looking at your PayPal setup now.")
+        reply = await fake.wait_for_post(dm, "PayPal setup", after=mark)
+        assert reply["content"].startswith("**Dana:**")
+        forwarded = await say_and_see_in_thread(fake, customer, thread, "Thanks, it still fails.")
+        assert "it still fails" in forwarded["content"]
+        assert "Priya" in forwarded["content"]
+
+        # Notes stay internal; commands and buttons change the ticket and refresh the card.
+        mark = len(fake.calls)
+        await fake.user_post(agent, int(thread), "note: merchant account looks suspended")
+        await fake.click(agent, card, "intake:ticket:claim")
+        claimed = await fake.wait_for_post(thread, "took this ticket", after=mark)
+        assert "Dana" in claimed["content"]
+        edit = await fake.wait_for_call(
+            lambda c: c.method == "PATCH" and c.path.endswith(f"/messages/{card['id']}"),
+            after=mark,
+        )
+        assert any(f["name"] == "Owner" and f["value"] == "Dana" for f in edit.body["embeds"][0]["fields"])
+        assert "pending" in (await in_thread(fake, agent, thread, "!pending"))["content"]
+        assert "high" in (await in_thread(fake, agent, thread, "!priority high"))["content"]
+        mark = len(fake.calls)
+        await fake.user_post(agent, int(thread), "!resolve")
+        resolved = await fake.wait_for_post(dm, "marked resolved", after=mark)
+        assert "MCP-1001" in resolved["content"]
+        assert "reopen" in (await in_thread(fake, agent, thread, "!reopen"))["content"].lower()
+        mark = len(fake.calls)
+        await fake.user_post(agent, int(thread), "!close")
+        await fake.wait_for_post(dm, "now closed", after=mark)
+
+        # Only agents act; everyone else is told so.
+        mark = len(fake.calls)
+        await fake.user_post(outsider, int(thread), "!reopen")
+        await fake.wait_for_post(thread, "Only support agents", after=mark)
+
+    customer_saw = " ".join(m["content"] for m in fake.posts(dm))
+    assert "suspended" not in customer_saw
+    for message in fake.posts(dm) + fake.posts(thread) + fake.posts(fake.team_channel_id):
+        assert message["author"]["id"] == fake.bot["id"]
+    for call in fake.calls:
+        if call.method == "POST" and call.path.endswith("/messages"):
+            assert call.body["allowed_mentions"]["parse"] == []
+            assert call.body["enforce_nonce"] is True
+            assert 0 < len(call.body["nonce"]) <= 25
+
+
+async def say_and_see_in_thread(
+    fake: FakeDiscord, customer: Payload, thread: str, text: str
+) -> Payload:
+    mark = len(fake.calls)
+    await fake.user_dm(customer, text)
+    return await fake.wait_for_post(thread, text, after=mark)
+
+
+async def test_a_mention_in_a_channel_continues_in_a_thread_or_in_dms(
+    discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
+) -> None:
+    fake = discord_fake
+    customer = fake.make_user("Lee")
+    other = fake.make_user("Kim")
+    async with discord_serve(discord_settings):
+        mark = len(fake.calls)
+        mention = await fake.user_post(
+            customer, fake.support_channel_id, FULL_INTAKE[0], mention_bot=True
+        )
+        offer = await fake.wait_for_post(mention["id"], "guides", after=mark)
+        assert offer["channel_id"] == mention["id"]  # the thread started from the mention
+
+        # Plain replies in that thread continue the conversation; no mention needed.
+        mark = len(fake.calls)
+        await fake.user_post(customer, int(mention["id"]), "no")
+        await fake.wait_for_post(mention["id"], "error message", after=mark)
+
+        # Where threads are not allowed, the conversation moves to the customer's DMs.
+        fake.forbid_threads_in.add(fake.support_channel_id)
+        mark = len(fake.calls)
+        await fake.user_post(other, fake.support_channel_id, FULL_INTAKE[0], mention_bot=True)
+        await fake.wait_for_post(fake.dm_channel(other), "guides", after=mark)
+
+
+async def test_long_replies_are_split_cleanly_and_never_ping(
+    discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
+) -> None:
+    fake = discord_fake
+    customer = fake.make_user("Priya")
+    agent = fake.make_user("Dana", agent=True)
+    dm = fake.dm_channel(customer)
+    code = "\n".join(f"    step_{n}(cart, '@everyone')" for n in range(80))
+    long_reply = ("Please try this. " * 60) + "\n```python\n" + code + "\n```\nThen tell me."
+    async with discord_serve(discord_settings) as app:
+        _, thread = await open_ticket(app, fake, customer)
+        before = len(fake.posts(dm))
+        mark = len(fake.calls)
+        await fake.user_post(agent, int(thread), long_reply)
+        await fake.wait_for_post(dm, "Then tell me", after=mark)
+    parts = [m["content"] for m in fake.posts(dm)[before:]]
+    assert len(parts) >= 3
+    assert all(len(part) <= 2000 for part in parts)
+    assert all(part.count("```") % 2 == 0 for part in parts)
+    assert "".join(parts).count("step_") == 80
+    for part in parts:
+        assert not part[-1].isalpha() or part.endswith("me") or part.endswith("this")

@@ -1,0 +1,112 @@
+"""The pure Slack translations: payloads in, API arguments out."""
+
+from bot.slack.translate import (
+    escape,
+    heard_action,
+    heard_mention,
+    heard_message,
+    plain_text,
+    post_kwargs,
+)
+from intake.actions import Choice
+from intake.addresses import Address
+from intake.outgoing import Outgoing
+
+BOT = "UBOT"
+TEAM = "CTEAM"
+
+
+def event(**fields: object) -> dict[str, object]:
+    return {"type": "message", "user": "U1", "ts": "1700000000.000100", "text": "hi", **fields}
+
+
+def test_markup_is_decoded_to_what_people_see() -> None:
+    text = (
+        "<@UBOT> see <https://shop.example/x?a=1&amp;b=2|my shop> &amp; "
+        "<#C9|general> <!here> <@U7|sam> &lt;b&gt;"
+    )
+    assert plain_text(text, BOT) == (
+        "see my shop (https://shop.example/x?a=1&b=2) & #general @here @sam <b>"
+    )
+
+
+def test_escaping_breaks_markup_and_broadcast_pings() -> None:
+    assert escape("<!channel> & <@U1> @here @Everyone") == (
+        "&lt;!channel&gt; &amp; &lt;@U1&gt; @\u2060here @\u2060Everyone"
+    )
+
+
+def test_a_dm_is_a_customer_message_and_bots_edits_and_joins_are_not() -> None:
+    heard = heard_message(event(channel="D1", channel_type="im"), BOT, TEAM)
+    assert heard is not None
+    assert (heard.audience, heard.address.channel, heard.address.thread) == ("customer", "D1", None)
+    assert heard.message_id == "D1:1700000000.000100"
+    for ignored in (
+        event(channel="D1", channel_type="im", bot_id="B1"),
+        event(channel="D1", channel_type="im", subtype="message_changed"),
+        event(channel="D1", channel_type="im", subtype="channel_join"),
+        event(channel="D1", channel_type="im", user=BOT),
+        event(channel=TEAM, channel_type="channel"),
+        event(channel="C2", channel_type="channel"),
+    ):
+        assert heard_message(ignored, BOT, TEAM) is None
+
+
+def test_threads_in_the_team_channel_are_team_messages_and_elsewhere_continuations() -> None:
+    team = heard_message(event(channel=TEAM, channel_type="channel", thread_ts="1.1"), BOT, TEAM)
+    assert team is not None and team.audience == "team" and team.address.thread == "1.1"
+    reply = heard_message(event(channel="C2", channel_type="channel", thread_ts="1.1"), BOT, TEAM)
+    assert reply is not None and reply.continuation and reply.address.thread == "1.1"
+    mentioned = event(channel="C2", channel_type="channel", thread_ts="1.1", text="<@UBOT> hi")
+    assert heard_message(mentioned, BOT, TEAM) is None
+
+
+def test_a_mention_starts_a_thread_under_the_message() -> None:
+    heard = heard_mention(event(type="app_mention", channel="C2", text="<@UBOT> help"), BOT, TEAM)
+    assert heard is not None
+    assert (heard.text, heard.address.thread, heard.continuation) == (
+        "help",
+        "1700000000.000100",
+        False,
+    )
+
+
+def test_clicks_become_typed_answers_or_ticket_commands() -> None:
+    def click(action_id: str, channel: str, **action: object) -> dict[str, object]:
+        return {
+            "user": {"id": "U1"},
+            "channel": {"id": channel},
+            "container": {"message_ts": "5.5", "channel_id": channel, "thread_ts": "4.4"},
+            "actions": [{"action_id": action_id, "action_ts": "6.6", **action}],
+        }
+
+    choice = heard_action(click("intake_choice_2", "C2", value="no"), TEAM)
+    assert choice is not None
+    assert (choice.text, choice.address.thread, choice.continuation) == ("no", "4.4", True)
+    command = heard_action(
+        click("ticket_priority", TEAM, selected_option={"value": "!priority high"}), TEAM
+    )
+    assert command is not None
+    assert (command.audience, command.text, command.address.thread) == (
+        "team",
+        "!priority high",
+        "5.5",
+    )
+    assert command.message_id == f"{TEAM}:6.6:U1"
+    assert heard_action(click("ticket_close", "C2", value="!close"), TEAM) is None
+
+
+def test_rendering_prefixes_authors_and_offers_buttons() -> None:
+    dm = Address(platform="slack", channel="D1")
+    relay = post_kwargs(dm, Outgoing(text="Try <this> & that", author="Dana"), TEAM)
+    assert relay["text"] == "*Dana (support):* Try &lt;this&gt; &amp; that"
+    thread = Address(platform="slack", channel=TEAM, thread="9.9")
+    post = post_kwargs(thread, Outgoing(text="@channel help", author="Priya"), TEAM)
+    assert (post["text"], post["thread_ts"]) == ("*Priya:* @\u2060channel help", "9.9")
+    choices = (Choice(label="Yes", value="yes"), Choice(label="No", value="no"))
+    asked = post_kwargs(dm, Outgoing(text="May we?", choices=choices), TEAM)
+    buttons = asked["blocks"][1]["elements"]
+    assert [(b["action_id"], b["value"]) for b in buttons] == [
+        ("intake_choice_1", "yes"),
+        ("intake_choice_2", "no"),
+    ]
