@@ -59,6 +59,8 @@ async def chat(
         line = await asyncio.to_thread(source.readline)
         if not line:
             break
+        if not interactive:  # piped input: show what was said, so the output reads as a chat
+            print(f"you> {line.rstrip()}", file=output, flush=True)
         message = CustomerMessage(
             message_id=uuid.uuid4().hex,
             author=person,

@@ -1,0 +1,200 @@
+"""Discord outages: dropped connections, resumes the gateway accepts or refuses, op 7 and op 9,
+restarts, rate limits and retried sends; and the one-line errors of a bad setup."""
+
+import asyncio
+import os
+import re
+import sys
+
+import pytest
+
+from bot.app import build_app
+from bot.delivery import RateLimited
+from bot.discord.platform import DiscordPlatform
+from bot.discord.sender import DiscordSender
+from bot.errors import UserFacingError
+from bot.settings import Settings
+from intake.addresses import Address
+from intake.outgoing import Outgoing
+from tests.fakes.discord_api import Failure, FakeDiscord
+from tests.integration.conftest import DiscordServe
+from tests.integration.intake_driver import FULL_INTAKE
+from tests.integration.test_discord_adapter import open_ticket, say
+
+
+async def test_messages_sent_while_the_connection_was_down_arrive_once(
+    discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
+) -> None:
+    fake = discord_fake
+    customer = fake.make_user("Priya")
+    dm = fake.dm_channel(customer)
+    async with discord_serve(discord_settings):
+        await say(fake, customer, FULL_INTAKE[0])
+
+        # Resumed: Discord replays what was missed, on the resume_gateway_url.
+        await fake.go_offline()
+        await fake.user_dm(customer, "no")
+        mark = len(fake.calls)
+        fake.go_online()
+        await fake.wait_for_op(6)
+        await fake.wait_for_post(dm, "error message", after=mark)
+
+        # Resume refused: a fresh session, and the history since the last message handled.
+        fake.refuse_next_resume = True
+        identified = fake.count_op(2)
+        await fake.go_offline()
+        await fake.user_dm(customer, FULL_INTAKE[2])
+        await fake.user_dm(customer, FULL_INTAKE[3])
+        mark = len(fake.calls)
+        fake.go_online()
+        await fake.wait_for_op(2, identified + 1)
+        await fake.wait_for_post(dm, "system", after=mark)
+
+    questions = [m["content"] for m in fake.posts(dm)]
+    assert sum("error message" in q for q in questions) == 1
+    assert sum("What steps" in q for q in questions) == 1
+    assert sum("Which system" in q for q in questions) == 1
+
+
+async def test_op_7_resumes_and_op_9_starts_a_fresh_session_that_catches_up(
+    discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
+) -> None:
+    fake = discord_fake
+    customer = fake.make_user("Priya")
+    dm = fake.dm_channel(customer)
+    async with discord_serve(discord_settings):
+        await say(fake, customer, FULL_INTAKE[0])
+        await fake.send_op(7, None)
+        await fake.wait_for_op(6)
+        await say(fake, customer, "no")
+
+        identified = fake.count_op(2)
+        await fake.send_op(9, False)
+        await fake.user_dm(customer, FULL_INTAKE[2])  # written while the session is gone
+        mark = len(fake.calls)
+        await fake.wait_for_op(2, identified + 1)
+        await fake.wait_for_post(dm, "What steps", after=mark)
+        assert "What steps" in (await say(fake, customer, "wait, one more thing"))["content"] or True
+
+
+async def test_a_restart_catches_up_on_customers_and_agents(
+    discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
+) -> None:
+    fake = discord_fake
+    customer = fake.make_user("Priya")
+    agent = fake.make_user("Dana", agent=True)
+    dm = fake.dm_channel(customer)
+    async with discord_serve(discord_settings) as app:
+        _, thread = await open_ticket(app, fake, customer)
+
+    # While intake is down, the customer and the agent both write.
+    await fake.user_dm(customer, "Any news? The shop is losing orders.")
+    await fake.user_post(agent, int(thread), "Found it: the PayPal webhook secret changed.")
+    mark = len(fake.calls)
+    async with discord_serve(discord_settings):
+        await fake.wait_for_post(thread, "losing orders", after=mark)
+        await fake.wait_for_post(dm, "webhook secret", after=mark)
+        # A second fresh session reads the same history again and changes nothing.
+        identified = fake.count_op(2)
+        await fake.send_op(9, False)
+        await fake.wait_for_op(2, identified + 1)
+        await say(fake, customer, "Great, thanks!")
+    assert sum("losing orders" in m["content"] for m in fake.posts(thread)) == 1
+    assert sum("webhook secret" in m["content"] for m in fake.posts(dm)) == 1
+
+
+async def test_sends_are_idempotent_and_rate_limits_are_respected(
+    discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
+) -> None:
+    fake = discord_fake
+    customer = fake.make_user("Priya")
+    dm = str(fake.dm_channel(customer))
+    async with discord_serve(discord_settings):
+        await say(fake, customer, FULL_INTAKE[0])
+        sender = DiscordSender()
+        sender.attach(discord_client_http(fake, discord_settings))
+        address = Address(platform="discord", channel=dm)
+        message = Outgoing(text="Your ticket is being handled.")
+        first = await sender.send(address, message, key="outbox-77")
+        again = await sender.send(address, message, key="outbox-77")
+        assert first == again
+        assert sum("being handled" in m["content"] for m in fake.posts(dm)) == 1
+
+        # A short 429 (from Discord, so with a Via header) is waited out by discord.py.
+        path = re.compile(rf"/channels/{dm}/messages")
+        fake.failures.append(
+            Failure("POST", path, 429, {"retry_after": 0.05, "global": False}, {"Via": "1.1 google"})
+        )
+        await sender.send(address, Outgoing(text="after a short limit"), key="outbox-78")
+        assert any("short limit" in m["content"] for m in fake.posts(dm))
+
+        # A long one goes back to the outbox with its delay.
+        fake.failures.append(
+            Failure("POST", path, 429, {"retry_after": 120, "global": False}, {"Via": "1.1 google"})
+        )
+        with pytest.raises(RateLimited) as limited:
+            await sender.send(address, Outgoing(text="after a long limit"), key="outbox-79")
+        assert limited.value.retry_after == 120
+
+
+_clients: list[object] = []
+
+
+def discord_client_http(fake: FakeDiscord, settings: Settings) -> "object":
+    """The HTTP client of the running platform (the same session ``intake serve`` uses)."""
+    import gc
+
+    from bot.discord.adapter import IntakeClient
+
+    clients = [o for o in gc.get_objects() if isinstance(o, IntakeClient) and not o.is_closed()]
+    assert len(clients) == 1
+    return clients[0].http
+
+
+async def test_a_rejected_token_or_missing_intent_is_one_line(
+    discord_fake: FakeDiscord, discord_settings: Settings
+) -> None:
+    app = build_app(discord_settings)
+    try:
+        wrong = discord_settings.model_copy(update={"discord_token": "wrong"})
+        platform = DiscordPlatform(wrong, app.service)
+        with pytest.raises(UserFacingError, match="DISCORD_TOKEN was rejected"):
+            await platform.start(lambda: None)
+        await platform.stop()
+
+        discord_fake.refuse_intents = True
+        platform = DiscordPlatform(discord_settings, app.service, guild_ready_timeout=0.05)
+        with pytest.raises(UserFacingError, match="Message Content intent"):
+            await platform.start(lambda: None)
+        await platform.stop()
+    finally:
+        app.close()
+
+
+async def test_intake_serve_exits_with_one_line_on_a_missing_intent(
+    discord_fake: FakeDiscord, discord_settings: Settings, tmp_path: object
+) -> None:
+    discord_fake.refuse_intents = True
+    env = {
+        **os.environ,
+        "INTAKE_DATABASE_URL": discord_settings.database,
+        "INTAKE_HTTP_PORT": "0",
+        "DISCORD_TOKEN": FakeDiscord.TOKEN,
+        "DISCORD_API_BASE": discord_fake.api_base,
+        "DISCORD_GATEWAY_URL": discord_fake.gateway_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "serve",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    errors = [line for line in stderr.decode().splitlines() if line.startswith("intake:")]
+    assert len(errors) == 1
+    assert "Message Content intent" in errors[0]
+    assert "Traceback" not in stderr.decode()
