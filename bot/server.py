@@ -17,7 +17,11 @@ log = logging.getLogger(__name__)
 async def serve(app: App, platforms: Sequence[Platform], stop: asyncio.Event) -> None:
     web_app = web.Application()
     web_app.router.add_get("/healthz", _healthz)
-    web_app.router.add_get("/readyz", lambda request: _readyz(app, platforms))
+
+    async def readyz(request: web.Request) -> web.Response:
+        return await _readyz(app, platforms)
+
+    web_app.router.add_get("/readyz", readyz)
     for platform in platforms:
         platform.mount(web_app)
     runner = web.AppRunner(web_app, access_log=None)

@@ -7,9 +7,12 @@ redelivered message finds its id claimed and is ignored.
 """
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cards import ticket_card
@@ -59,6 +62,21 @@ class _Turn:
     follow_ups: list[Event] = field(default_factory=list)
 
 
+def retry_on_conflict(work: Callable[[], bool], attempts: int = 5) -> bool:
+    """Run a transaction again when another instance got in the way.
+
+    Two instances can race to create the same customer (a unique violation) or deadlock on
+    PostgreSQL; the loser rolls back whole, so running it again is safe and sees the winner's row.
+    """
+    for attempt in range(1, attempts):
+        try:
+            return work()
+        except (IntegrityError, OperationalError):
+            log.info("transaction conflict, retrying (attempt %s)", attempt)
+            time.sleep(0.01 * attempt)
+    return work()
+
+
 class IntakeService:
     def __init__(
         self,
@@ -76,6 +94,9 @@ class IntakeService:
 
     def handle_customer(self, message: CustomerMessage) -> bool:
         """Process one customer message; False when it was a redelivery and nothing happened."""
+        return retry_on_conflict(lambda: self._handle_customer(message))
+
+    def _handle_customer(self, message: CustomerMessage) -> bool:
         with UnitOfWork(self._sessions) as uow:
             if not uow.conversations.first_time_seen(
                 message.address.platform, message.message_id, message.at
@@ -200,6 +221,9 @@ class IntakeService:
 
     def handle_team(self, message: TeamMessage) -> bool:
         """Process a message in a ticket thread; False when ignored (redelivery, not a ticket)."""
+        return retry_on_conflict(lambda: self._handle_team(message))
+
+    def _handle_team(self, message: TeamMessage) -> bool:
         with UnitOfWork(self._sessions) as uow:
             ticket = uow.tickets.by_team_thread(message.address)
             if ticket is None or not uow.conversations.first_time_seen(

@@ -43,6 +43,8 @@ class Conversation(BaseModel):
     reasks: int = 0
     ticket_id: str | None = None
     privacy_notice_given: bool = False
+    recent: tuple[datetime, ...] = ()
+    flood_noted: bool = False
 
     @property
     def finished(self) -> bool:

@@ -22,6 +22,7 @@ Rules:
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from intake import texts
 from intake.actions import (
@@ -89,6 +90,9 @@ def step(state: Conversation, event: Event, policy: Policy, guides: GuideSearch)
 
 
 def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
+    state, flooding = _count_message(state, turn)
+    if flooding:
+        return _flooded(state, turn)
     notes: list[str] = []
     if turn.event.redacted and not state.privacy_notice_given:
         notes.append(redaction_notice(turn.event.redacted))
@@ -104,6 +108,29 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
     handler = _COMMANDS[command] if command else _STEPS[state.step]
     state, actions = handler(state, turn)
     return state, _with_notes(notes, actions)
+
+
+def _count_message(state: Conversation, turn: _Turn) -> tuple[Conversation, bool]:
+    """Keep the last few message times; True when they come faster than the policy allows."""
+    policy, at = turn.policy, turn.event.at
+    since = at - timedelta(seconds=policy.flood_window_seconds)
+    recent = (*(t for t in state.recent if t > since), at)[-policy.flood_max_messages - 1 :]
+    flooding = len(recent) > policy.flood_max_messages
+    update: dict[str, object] = {"recent": recent}
+    if not flooding:
+        update["flood_noted"] = False
+    return state.model_copy(update=update), flooding
+
+
+def _flooded(state: Conversation, turn: _Turn) -> Outcome:
+    """Too fast: the message is kept (and still reaches a ticket) but not read as an answer."""
+    actions: list[Action] = []
+    if state.step is Step.TICKETED and turn.text:
+        actions.append(ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text))
+    if not state.flood_noted:
+        state = state.model_copy(update={"flood_noted": True})
+        actions.append(Reply(text=texts.SLOW_DOWN))
+    return state, tuple(actions)
 
 
 def _greet(state: Conversation, turn: _Turn) -> tuple[Conversation, list[str]]:

@@ -54,6 +54,8 @@ class Policy(_Frozen):
     consent_question: str = Field(min_length=1)
     max_guides: int = Field(default=3, ge=0, le=10)
     max_field_chars: int = Field(default=4000, ge=100)
+    flood_max_messages: int = Field(default=8, ge=1)
+    flood_window_seconds: int = Field(default=10, ge=1)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Self:

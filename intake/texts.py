@@ -66,6 +66,10 @@ CANCEL_AFTER_TICKET = (
     "the agent will close it. Type restart to begin a separate request."
 )
 NO_TICKETS = "You have no support tickets yet."
+SLOW_DOWN = (
+    "You're sending messages faster than I can read them. I've saved everything you wrote; "
+    "please wait a few seconds, then send your answer again."
+)
 
 
 def restart_after_ticket(ticket_id: str) -> str:

@@ -294,15 +294,31 @@ class IntakeClient(discord.Client):
     # ── catch-up ────────────────────────────────────────────────────────────────────────
 
     async def _catch_up(self) -> None:
-        points = await asyncio.to_thread(self._service.resume_points, PLATFORM)
+        points = [
+            (address.thread or address.channel, last_seen)
+            for address, last_seen in await asyncio.to_thread(self._service.resume_points, PLATFORM)
+        ]
+        points += self._unread_ticket_threads({channel for channel, _ in points})
         log.info("discord catch-up over %s channels", len(points))
-        for address, last_seen in points:
-            channel_id = address.thread or address.channel
+        for channel_id, last_seen in points:
             async with self._locks.hold(channel_id):
                 try:
                     await self._read_since(int(channel_id), int(last_seen))
                 except discord.HTTPException as error:
                     log.warning("catch-up skipped channel %s (%s)", channel_id, error.status)
+
+    def _unread_ticket_threads(self, known: set[str]) -> list[tuple[str, str]]:
+        """Active ticket threads nobody has written in yet have no resume point: read them
+        from their start (a thread's id is that of its card, so "after the card")."""
+        team = self._audience.team_channel
+        channel = self.get_channel(int(team)) if team else None
+        if not isinstance(channel, discord.TextChannel) or self.user is None:
+            return []
+        return [
+            (str(thread.id), str(thread.id))
+            for thread in channel.threads
+            if thread.owner_id == self.user.id and str(thread.id) not in known
+        ]
 
     async def _read_since(self, channel_id: int, last_seen: int) -> None:
         channel = self.get_channel(channel_id) or await self.fetch_channel(channel_id)

@@ -9,6 +9,7 @@ with 4014 (missing privileged intent). Payloads follow Discord's documented shap
 """
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -292,10 +293,8 @@ class FakeDiscord:
         payload = {"op": 0, "t": event, "s": self._seq, "d": data}
         self._sent.append(payload)
         if self._ws is not None and not self._ws.closed:
-            try:
+            with contextlib.suppress(ConnectionError):
                 await self._ws.send_str(json.dumps(payload))
-            except ConnectionError:
-                pass
 
     async def drop_connection(self) -> None:
         """The connection breaks (the session stays resumable)."""

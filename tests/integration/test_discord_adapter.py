@@ -116,7 +116,9 @@ async def test_a_dm_intake_opens_a_ticket_and_agents_work_it_from_the_thread(
             lambda c: c.method == "PATCH" and c.path.endswith(f"/messages/{card['id']}"),
             after=mark,
         )
-        assert any(f["name"] == "Owner" and f["value"] == "Dana" for f in edit.body["embeds"][0]["fields"])
+        assert any(
+            f["name"] == "Owner" and f["value"] == "Dana" for f in edit.body["embeds"][0]["fields"]
+        )
         await in_thread(fake, agent, thread, "!pending", "is now pending")
         await in_thread(fake, agent, thread, "!priority high", "Priority set to high")
         mark = len(fake.calls)

@@ -6,11 +6,14 @@ import os
 import re
 import sys
 
+import discord
 import pytest
+from pydantic import SecretStr
 
 from bot.app import build_app
 from bot.delivery import RateLimited
-from bot.discord.platform import DiscordPlatform
+from bot.discord.adapter import intents
+from bot.discord.platform import DiscordPlatform, configure_endpoints
 from bot.discord.sender import DiscordSender
 from bot.errors import UserFacingError
 from bot.settings import Settings
@@ -74,7 +77,9 @@ async def test_op_7_resumes_and_op_9_starts_a_fresh_session_that_catches_up(
         mark = len(fake.calls)
         await fake.wait_for_op(2, identified + 1)
         await fake.wait_for_post(dm, "What steps", after=mark)
-        assert "What steps" in (await say(fake, customer, "wait, one more thing"))["content"] or True
+        assert (
+            "What steps" in (await say(fake, customer, "wait, one more thing"))["content"] or True
+        )
 
 
 async def test_a_restart_catches_up_on_customers_and_agents(
@@ -98,21 +103,24 @@ async def test_a_restart_catches_up_on_customers_and_agents(
         identified = fake.count_op(2)
         await fake.send_op(9, False)
         await fake.wait_for_op(2, identified + 1)
-        await say(fake, customer, "Great, thanks!")
+        mark = len(fake.calls)
+        await fake.user_dm(customer, "Great, thanks!")
+        await fake.wait_for_post(thread, "Great, thanks", after=mark)
     assert sum("losing orders" in m["content"] for m in fake.posts(thread)) == 1
     assert sum("webhook secret" in m["content"] for m in fake.posts(dm)) == 1
 
 
 async def test_sends_are_idempotent_and_rate_limits_are_respected(
-    discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
+    discord_fake: FakeDiscord,
 ) -> None:
     fake = discord_fake
     customer = fake.make_user("Priya")
     dm = str(fake.dm_channel(customer))
-    async with discord_serve(discord_settings):
-        await say(fake, customer, FULL_INTAKE[0])
+    configure_endpoints(fake.api_base, fake.gateway_url)
+    async with discord.Client(intents=intents(), max_ratelimit_timeout=30) as client:
+        await client.login(FakeDiscord.TOKEN)
         sender = DiscordSender()
-        sender.attach(discord_client_http(fake, discord_settings))
+        sender.attach(client.http)
         address = Address(platform="discord", channel=dm)
         message = Outgoing(text="Your ticket is being handled.")
         first = await sender.send(address, message, key="outbox-77")
@@ -123,7 +131,9 @@ async def test_sends_are_idempotent_and_rate_limits_are_respected(
         # A short 429 (from Discord, so with a Via header) is waited out by discord.py.
         path = re.compile(rf"/channels/{dm}/messages")
         fake.failures.append(
-            Failure("POST", path, 429, {"retry_after": 0.05, "global": False}, {"Via": "1.1 google"})
+            Failure(
+                "POST", path, 429, {"retry_after": 0.05, "global": False}, {"Via": "1.1 google"}
+            )
         )
         await sender.send(address, Outgoing(text="after a short limit"), key="outbox-78")
         assert any("short limit" in m["content"] for m in fake.posts(dm))
@@ -137,26 +147,12 @@ async def test_sends_are_idempotent_and_rate_limits_are_respected(
         assert limited.value.retry_after == 120
 
 
-_clients: list[object] = []
-
-
-def discord_client_http(fake: FakeDiscord, settings: Settings) -> "object":
-    """The HTTP client of the running platform (the same session ``intake serve`` uses)."""
-    import gc
-
-    from bot.discord.adapter import IntakeClient
-
-    clients = [o for o in gc.get_objects() if isinstance(o, IntakeClient) and not o.is_closed()]
-    assert len(clients) == 1
-    return clients[0].http
-
-
 async def test_a_rejected_token_or_missing_intent_is_one_line(
     discord_fake: FakeDiscord, discord_settings: Settings
 ) -> None:
     app = build_app(discord_settings)
     try:
-        wrong = discord_settings.model_copy(update={"discord_token": "wrong"})
+        wrong = discord_settings.model_copy(update={"discord_token": SecretStr("wrong")})
         platform = DiscordPlatform(wrong, app.service)
         with pytest.raises(UserFacingError, match="DISCORD_TOKEN was rejected"):
             await platform.start(lambda: None)

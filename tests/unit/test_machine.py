@@ -1,10 +1,11 @@
 """Every path of the intake machine, driven the way the service drives it."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from intake import texts
 from intake.actions import (
     Action,
     ForwardToTicket,
@@ -65,10 +66,14 @@ class Driver:
         self.guides = guides or FixedGuides()
         self.state = Conversation()
         self.at = at
+        self.gap = timedelta(seconds=20)
         self.actions: list[Action] = []
 
     def say(self, text: str, redacted: frozenset[str] = frozenset()) -> list[Action]:
-        return self.feed(CustomerSaid(text=text, at=self.at, redacted=redacted))
+        """A message at ``at``; the next one comes ``gap`` later."""
+        event = CustomerSaid(text=text, at=self.at, redacted=redacted)
+        self.at += self.gap
+        return self.feed(event)
 
     def feed(
         self, event: CustomerSaid | TicketOpened | TicketsFound | TicketClosed
@@ -227,7 +232,7 @@ def test_consent_is_recorded_with_its_time_and_passwords_are_warned_about(policy
     assert "never paste passwords" in text
     assert "Please reply yes or no" in chat.reply("what do you mean")
     chat.say("no")
-    assert chat.state.consent is False and chat.state.consent_at == OPEN
+    assert chat.state.consent is False and chat.state.consent_at == chat.at - chat.gap
     assert chat.state.step is Step.CONFIRM
 
 
@@ -292,7 +297,8 @@ def test_send_opens_a_complete_ticket_and_tells_the_id(policy: Policy) -> None:
     draft = next(a for a in actions if isinstance(a, OpenTicket)).draft
     assert draft.problem == PROBLEM and draft.consent is True and draft.missing == ()
     assert set(draft.details) == {"error_messages", "steps_to_reproduce", "environment"}
-    assert draft.guides == GUIDES and draft.due_at == OPEN and not draft.out_of_hours
+    assert draft.guides == GUIDES and draft.due_at == chat.at - chat.gap
+    assert not draft.out_of_hours
     assert "MCP-" not in replies(chat.actions)  # no id before the ticket exists
     text = replies(chat.feed(TicketOpened(ticket_id="MCP-1001", at=OPEN)))
     assert "Your ticket MCP-1001 is open" in text and "right here" in text
@@ -365,7 +371,7 @@ def test_help_works_at_every_step_and_repeats_the_question(policy: Policy, at_st
     before = chat.state
     text = chat.reply("help")
     assert "status: your tickets" in text and "agent (or human)" in text
-    assert chat.state == before
+    assert chat.state.model_copy(update={"recent": before.recent}) == before
     assert len(text.split("\n\n")) == 2  # the help, then the pending question
 
 
@@ -470,4 +476,31 @@ def test_control_characters_and_emoji_do_not_break_anything(policy: Policy) -> N
         chat.state.problem is not None
         and "\x00" not in chat.state.problem
         and "🛒" in chat.state.problem
+    )
+
+
+def test_a_flood_is_slowed_told_once_and_then_answers_resume(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    chat.say("no")
+    chat.gap = timedelta(0)
+    for _ in range(8):
+        chat.reply("idk")
+    assert chat.reply("idk") == texts.SLOW_DOWN
+    assert chat.reply('"Error 500"') == ""  # told once; the message is kept, not read
+    assert chat.state.step is Step.DETAILS and "error_messages" not in chat.state.details
+    chat.at += timedelta(seconds=11)
+    assert "What steps lead" in chat.reply('It says "Error 500: checkout failed"')
+
+
+def test_a_flood_after_the_ticket_still_reaches_the_ticket(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("send")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=OPEN))
+    chat.gap = timedelta(0)
+    actions = [chat.say(f"more detail {n}") for n in range(9)]
+    assert all(
+        ForwardToTicket(ticket_id="MCP-1001", text=f"more detail {n}") in a
+        for n, a in enumerate(actions)
     )
