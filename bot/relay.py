@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery import PermanentFailure, RateLimited, Sender, TemporaryFailure
+from bot.polling import Poller
 from intake.addresses import Address
 from storage.outbox import Pending
 from storage.tickets import TicketNotFound
@@ -41,11 +42,11 @@ class Relay:
         self._batch = batch
         self._lease = lease
         self._max_attempts = max_attempts
-        self._wake = asyncio.Event()
+        self._poller = Poller(self.deliver_due)
 
     def wake(self) -> None:
         """Something was just written to the outbox: look now instead of at the next poll."""
-        self._wake.set()
+        self._poller.wake()
 
     async def deliver_due(self) -> int:
         """Send every message that is due now (one per conversation); return how many tried."""
@@ -55,21 +56,10 @@ class Relay:
 
     async def drain(self) -> None:
         """Deliver until nothing is due (what the terminal chat does after each message)."""
-        while await self.deliver_due():
-            pass
+        await self._poller.drain()
 
-    async def run(self, stop: asyncio.Event, poll_seconds: float = 0.5) -> None:
-        while not stop.is_set():
-            try:
-                if await self.deliver_due():
-                    continue
-            except Exception:
-                log.exception("relay pass failed; retrying")
-            self._wake.clear()
-            waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
-            await asyncio.wait(waiters, timeout=poll_seconds, return_when=asyncio.FIRST_COMPLETED)
-            for waiter in waiters:
-                waiter.cancel()
+    async def run(self, stop: asyncio.Event) -> None:
+        await self._poller.run(stop)
 
     def _claim(self) -> list[Pending]:
         with UnitOfWork(self._sessions) as uow:

@@ -10,7 +10,8 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -38,6 +39,7 @@ from intake.redaction import redact
 from intake.team import InternalNote, RelayToCustomer, TicketCommand, Unclear, read_team_message
 from intake.tickets import Action as TicketAction
 from intake.tickets import Status, Ticket, customer_notice, next_status
+from storage.inbox import Accepted
 from storage.outbox import Destination
 from storage.unit_of_work import UnitOfWork
 
@@ -344,6 +346,40 @@ class IntakeService:
         self._to_team(
             uow, ticket.public_id, Destination(ticket_card=ticket.public_id), refreshed, at
         )
+
+    # ── the inbox ───────────────────────────────────────────────────────────────────────
+
+    def accept(
+        self,
+        platform: str,
+        message_id: str,
+        ordering_key: str,
+        payload: dict[str, Any],
+        at: datetime,
+    ) -> bool:
+        """Durably accept a platform event before acknowledging it; False for a redelivery."""
+        with UnitOfWork(self._sessions) as uow:
+            accepted = uow.inbox.add(platform, message_id, ordering_key, payload, at)
+            uow.commit()
+        return accepted
+
+    def claim_inbox(
+        self, platform: str, now: datetime, limit: int, lease: timedelta
+    ) -> list[Accepted]:
+        with UnitOfWork(self._sessions) as uow:
+            claimed = uow.inbox.claim_due(now, {platform}, limit, lease)
+            uow.commit()
+        return claimed
+
+    def inbox_done(self, item_id: int, at: datetime, error: str | None) -> None:
+        with UnitOfWork(self._sessions) as uow:
+            uow.inbox.done(item_id, at, error)
+            uow.commit()
+
+    def inbox_retry(self, item_id: int, until: datetime, error: str) -> None:
+        with UnitOfWork(self._sessions) as uow:
+            uow.inbox.retry_later(item_id, until, error)
+            uow.commit()
 
     def resume_points(self, platform: str) -> list[tuple[Address, str]]:
         """Every channel or thread with traffic on ``platform``, and the newest message handled

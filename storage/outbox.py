@@ -1,19 +1,18 @@
 """The outbox: messages written with the change that caused them, sent later by the relay.
 
-Order is kept per ``ordering_key`` (one customer conversation, or one ticket thread): only the
-oldest unsent message of a key can be claimed, so a retry never lets a later message overtake.
-On PostgreSQL the claim uses ``FOR UPDATE SKIP LOCKED`` so each message goes to one instance.
+Its ordering key is one customer conversation or one ticket thread (see ``storage.queue``).
 """
 
 from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 
 from intake.addresses import Address
 from intake.outgoing import Outgoing
+from storage.queue import claim_heads, finish, postpone
 from storage.rows import OutboxRow
 
 
@@ -67,61 +66,24 @@ class OutboxRepository:
     def claim_due(
         self, now: datetime, platforms: set[str], limit: int, lease: timedelta
     ) -> list[Pending]:
-        """Take up to ``limit`` due messages, the head of each key only, and lease them.
-
-        Leasing pushes ``next_attempt_at`` forward, so a message whose sender crashed mid-send
-        becomes due again after the lease instead of being lost.
-        """
-        older = aliased(OutboxRow)
-        head_of_key = ~(
-            select(older.id)
-            .where(
-                older.ordering_key == OutboxRow.ordering_key,
-                older.sent_at.is_(None),
-                older.id < OutboxRow.id,
-            )
-            .exists()
-        )
-        query = (
-            select(OutboxRow)
-            .where(
-                OutboxRow.sent_at.is_(None),
-                OutboxRow.next_attempt_at <= now,
-                OutboxRow.platform.in_(platforms),
-                head_of_key,
-            )
-            .order_by(OutboxRow.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True, of=OutboxRow)
-        )
-        rows = list(self._session.scalars(query))
-        for row in rows:
-            row.next_attempt_at = now + lease
-            row.attempts += 1
+        """Up to ``limit`` due messages, the oldest unsent of each conversation only, leased."""
+        rows = claim_heads(self._session, OutboxRow, now, platforms, limit, lease)
         return [_pending(row) for row in rows]
 
     def mark_sent(
         self, outbox_id: int, at: datetime, sent_ref: str | None, error: str | None = None
     ) -> None:
         """Done with this message: delivered (``sent_ref``), or dropped with ``error``."""
-        self._session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == outbox_id)
-            .values(sent_at=at, sent_ref=sent_ref, last_error=error)
-        )
+        finish(self._session, OutboxRow, outbox_id, at, error, sent_ref=sent_ref)
 
     def retry_later(self, outbox_id: int, at: datetime, error: str) -> None:
-        self._session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == outbox_id)
-            .values(next_attempt_at=at, last_error=error[:2000])
-        )
+        postpone(self._session, OutboxRow, outbox_id, at, error)
 
     def depth(self) -> tuple[int, datetime | None]:
         """Unsent messages, and when the oldest was written."""
         count, oldest = self._session.execute(
             select(func.count(OutboxRow.id), func.min(OutboxRow.created_at)).where(
-                OutboxRow.sent_at.is_(None)
+                OutboxRow.done_at.is_(None)
             )
         ).one()
         return int(count), oldest
@@ -129,7 +91,7 @@ class OutboxRepository:
     def next_due(self, platforms: set[str]) -> datetime | None:
         return self._session.scalar(
             select(func.min(OutboxRow.next_attempt_at)).where(
-                OutboxRow.sent_at.is_(None), OutboxRow.platform.in_(platforms)
+                OutboxRow.done_at.is_(None), OutboxRow.platform.in_(platforms)
             )
         )
 

@@ -156,23 +156,44 @@ class ProcessedInboundRow(Base):
     processed_at: Mapped[datetime]
 
 
-class OutboxRow(Base):
-    """A message to send, written in the same transaction as the change that caused it."""
-
-    __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "sent_at", "ordering_key", "id"),)
+class _Queued:
+    """Columns of a durable work queue, read and leased by ``storage.queue``."""
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     ordering_key: Mapped[str] = mapped_column(String(250))
     platform: Mapped[str] = mapped_column(String(20))
-    destination: Mapped[dict[str, Any]]
     payload: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    sent_at: Mapped[datetime | None]
-    sent_ref: Mapped[str | None] = mapped_column(String(100))
+    done_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxRow(_Queued, Base):
+    """A message to send, written in the same transaction as the change that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "done_at", "ordering_key", "id"),)
+
+    destination: Mapped[dict[str, Any]]
+    sent_ref: Mapped[str | None] = mapped_column(String(100))
+
+
+class InboxRow(_Queued, Base):
+    """A platform event accepted before it was acknowledged, handled right after.
+
+    Writing it is one small insert, so the platform gets its acknowledgement at once, and a
+    crash after the acknowledgement cannot lose the event: it is handled when the bot is back.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("platform", "message_id"),
+        Index("ix_inbox_pending", "done_at", "ordering_key", "id"),
+    )
+
+    message_id: Mapped[str] = mapped_column(String(200))
 
 
 class GapRow(Base):

@@ -6,6 +6,7 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.conversations import ConversationRepository
+from storage.inbox import InboxRepository
 from storage.outbox import OutboxRepository
 from storage.tickets import TicketRepository
 
@@ -13,6 +14,7 @@ from storage.tickets import TicketRepository
 class UnitOfWork:
     conversations: ConversationRepository
     tickets: TicketRepository
+    inbox: InboxRepository
     outbox: OutboxRepository
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
@@ -22,6 +24,7 @@ class UnitOfWork:
         self._session = self._sessions()
         self.conversations = ConversationRepository(self._session)
         self.tickets = TicketRepository(self._session)
+        self.inbox = InboxRepository(self._session)
         self.outbox = OutboxRepository(self._session)
         return self
 

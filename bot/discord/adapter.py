@@ -90,6 +90,7 @@ class IntakeClient(discord.Client):
         wake_relay: Callable[[], None],
         *,
         guild_ready_timeout: float = 2.0,
+        identify_delay: float = 5.0,
     ) -> None:
         super().__init__(
             intents=intents(),
@@ -105,8 +106,14 @@ class IntakeClient(discord.Client):
         self._locks = _ChannelLocks()
         self._caught_up = asyncio.Event()
         self._parents: dict[int, int | None] = {}
+        self._identify_delay = identify_delay
 
     # ── gateway events ──────────────────────────────────────────────────────────────────
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Discord allows one IDENTIFY per 5 s; a loopback server in tests needs no pause."""
+        if not initial:
+            await asyncio.sleep(self._identify_delay)
 
     async def on_connect(self) -> None:
         # A fresh session: hold live messages until the history before them is handled.

@@ -49,6 +49,7 @@ class DiscordPlatform:
         service: IntakeService,
         *,
         guild_ready_timeout: float = 2.0,
+        identify_delay: float = 5.0,
         ready_timeout: float = 30.0,
     ) -> None:
         if settings.discord_token is None:
@@ -57,6 +58,7 @@ class DiscordPlatform:
         self._settings = settings
         self._service = service
         self._guild_ready_timeout = guild_ready_timeout
+        self._identify_delay = identify_delay
         self._ready_timeout = ready_timeout
         self._client: IntakeClient | None = None
         self._connection: asyncio.Task[None] | None = None
@@ -75,7 +77,11 @@ class DiscordPlatform:
             agent_role=settings.discord_agent_role,
         )
         client = IntakeClient(
-            self._service, audience, wake_relay, guild_ready_timeout=self._guild_ready_timeout
+            self._service,
+            audience,
+            wake_relay,
+            guild_ready_timeout=self._guild_ready_timeout,
+            identify_delay=self._identify_delay,
         )
         self._client = client
         await _login(client, settings.discord_token.get_secret_value(), settings.discord_api_base)

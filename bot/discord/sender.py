@@ -49,8 +49,9 @@ class DiscordSender:
         self._logged_in.set()
 
     def detach(self) -> None:
+        """Stopping: sends waiting for a login fail at once instead of delaying shutdown."""
         self._http = None
-        self._logged_in.clear()
+        self._logged_in.set()
 
     async def send(self, address: Address, message: Outgoing, key: str) -> str:
         http = await self._connected()
@@ -93,7 +94,8 @@ class DiscordSender:
             await asyncio.wait_for(self._logged_in.wait(), self._wait_for_login)
         except TimeoutError:
             raise TemporaryFailure("not connected to Discord yet") from None
-        assert self._http is not None
+        if self._http is None:
+            raise TemporaryFailure("Discord is disconnected")
         return self._http
 
 

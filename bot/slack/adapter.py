@@ -1,26 +1,29 @@
-"""Bolt's listeners: translate each event, look up names, hand it to the service.
+"""Bolt's listeners: translate each event, accept it, and handle it right after the ack.
 
-Bolt acks an event before its listener runs (``process_before_response=False``), so all the work
-here happens after Slack has its 200. Redeliveries are harmless: the service claims each message
-id in the database and ignores the second copy. Messages in one channel or thread are handled
-one at a time, in the order they arrived, so a quick second message never overtakes the first.
+A listener only translates the event and accepts it into the inbox (one insert), then bolt
+acks; names, membership and the intake itself run afterwards in the inbox worker, in arrival
+order per channel or thread. So Slack gets its 200 in milliseconds, and an event acked just
+before a crash is still handled when the bot is back. Redeliveries are harmless twice over:
+the inbox and the service each recognise a message id they have seen.
 """
 
 import asyncio
 import logging
 import re
 import time
-import weakref
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.app import utc_now
+from bot.inbox import InboxWorker
 from bot.service import IntakeService
 from bot.slack.translate import (
     CHOICE_ACTION,
+    PLATFORM,
     TICKET_ACTION,
     Heard,
     customer_message,
@@ -32,8 +35,6 @@ from bot.slack.translate import (
 )
 
 log = logging.getLogger(__name__)
-
-_ATTEMPTS = 3
 
 
 class SlackDirectory:
@@ -116,7 +117,7 @@ class SlackAdapter:
         self._team_channel = team_channel
         self._wake: Callable[[], None] = lambda: None
         self._bot_user_id: str | None = None
-        self._order: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.inbox = InboxWorker(service, PLATFORM, self._process, utc_now)
 
     def connected(self, bot_user_id: str | None, wake_relay: Callable[[], None]) -> None:
         self._bot_user_id = bot_user_id
@@ -125,53 +126,39 @@ class SlackAdapter:
     def register(self, bolt: AsyncApp) -> None:
         async def on_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
             bot = context.bot_user_id or self._bot_user_id
-            await self.handle(heard_message(event, bot, self._team_channel))
+            await self.accept(heard_message(event, bot, self._team_channel))
 
         async def on_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
             bot = context.bot_user_id or self._bot_user_id
-            await self.handle(heard_mention(event, bot, self._team_channel))
+            await self.accept(heard_mention(event, bot, self._team_channel))
 
         async def on_action(ack: AsyncAck, body: dict[str, Any]) -> None:
+            await self.accept(heard_action(body, self._team_channel))
             await ack()
-            await self.handle(heard_action(body, self._team_channel))
 
         bolt.event("message")(on_message)
         bolt.event("app_mention")(on_mention)
         bolt.action(re.compile(f"^({CHOICE_ACTION}|{TICKET_ACTION})"))(on_action)
 
-    async def handle(self, heard: Heard | None) -> None:
+    async def accept(self, heard: Heard | None) -> None:
+        """Store the event durably (before bolt acks it) and wake the worker."""
         if heard is None:
             return
-        lock = self._order.get(heard.address.key)
-        if lock is None:
-            lock = self._order[heard.address.key] = asyncio.Lock()
-        async with lock:
-            handled = await _with_retries(heard.message_id, lambda: self._dispatch(heard))
-        if handled:
-            self._wake()
+        payload = heard.model_dump(mode="json")
+        await asyncio.to_thread(
+            self._service.accept, PLATFORM, heard.message_id, heard.address.key, payload, heard.at
+        )
+        self.inbox.wake()
 
-    async def _dispatch(self, heard: Heard) -> bool:
+    async def _process(self, payload: dict[str, Any]) -> None:
+        heard = Heard.model_validate(payload)
         name = await self._directory.name(heard.user_id)
         if heard.audience == "team":
             is_agent = await self._directory.is_agent(heard.user_id)
             message = team_message(heard, name, is_agent)
-            return await asyncio.to_thread(self._service.handle_team, message)
-        return await asyncio.to_thread(self._service.handle_customer, customer_message(heard, name))
-
-
-async def _with_retries(message_id: str, attempt: Callable[[], Awaitable[bool]]) -> bool:
-    """The event is already acked, so a passing failure (a locked database) is retried here.
-
-    Each attempt is one transaction that either committed or rolled back, so a retry never
-    doubles anything.
-    """
-    for number in range(1, _ATTEMPTS + 1):
-        try:
-            return await attempt()
-        except Exception:
-            if number == _ATTEMPTS:
-                log.exception("slack message %s dropped after %s attempts", message_id, number)
-                return False
-            log.warning("slack message %s failed; retrying", message_id, exc_info=True)
-            await asyncio.sleep(0.2 * 2**number)
-    return False
+            handled = await asyncio.to_thread(self._service.handle_team, message)
+        else:
+            customer = customer_message(heard, name)
+            handled = await asyncio.to_thread(self._service.handle_customer, customer)
+        if handled:
+            self._wake()

@@ -58,12 +58,16 @@ class SlackPlatform:
         self._socket: AsyncSocketModeHandler | None = None
         self._connecting: asyncio.Task[None] | None = None
         self._ready = False
+        self._stop_inbox = asyncio.Event()
+        self._inbox_task: asyncio.Task[None] | None = None
 
     def mount(self, web_app: web.Application) -> None:
         if self._serve_http:
             web_app.router.add_post(EVENTS_PATH, self._events)
 
     async def start(self, wake_relay: Callable[[], None]) -> None:
+        # Events accepted before a restart are handled as soon as the worker runs.
+        self._inbox_task = asyncio.create_task(self._adapter.inbox.run(self._stop_inbox))
         try:
             await self._connect(wake_relay)
         except SlackApiError as error:
@@ -76,6 +80,9 @@ class SlackPlatform:
 
     async def stop(self) -> None:
         self._ready = False
+        self._stop_inbox.set()
+        if self._inbox_task is not None:
+            await self._inbox_task
         if self._connecting is not None:
             self._connecting.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -146,7 +153,8 @@ def slack_platform(settings: Settings, app: App) -> Platform:
     bolt = AsyncApp(
         client=client,
         signing_secret=signing_secret or "",
-        process_before_response=False,
+        # Listeners only accept events into the inbox, so acking after them is still quick.
+        process_before_response=True,
         logger=logging.getLogger("slack_bolt"),
     )
     directory = SlackDirectory(client, team_channel, settings.agent_ids)

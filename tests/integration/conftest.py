@@ -59,7 +59,9 @@ def discord_serve(discord_fake: _FakeDiscord) -> DiscordServe:
         **options: _Any,
     ) -> _AsyncIterator[_App]:
         app = _build_app(settings)
-        platform = _DiscordPlatform(settings, app.service, guild_ready_timeout=0.05, **options)
+        platform = _DiscordPlatform(
+            settings, app.service, guild_ready_timeout=0.05, identify_delay=0.0, **options
+        )
         stop = _asyncio.Event()
         identified = discord_fake.count_op(2)
         server = _asyncio.create_task(_serve(app, [platform, *others(app)], stop))

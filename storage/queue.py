@@ -1,0 +1,71 @@
+"""The durable queue both the inbox and the outbox are: ordered per key, leased, retried.
+
+Only the oldest unfinished item of an ``ordering_key`` can be claimed, so a retry never lets a
+later item overtake. Claiming leases the item (pushes ``next_attempt_at`` forward): an instance
+that dies holding it only delays it by the lease. On PostgreSQL the claim uses
+``FOR UPDATE SKIP LOCKED`` so concurrent instances never take the same item.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, aliased
+
+from storage.rows import InboxRow, OutboxRow
+
+Row = TypeVar("Row", InboxRow, OutboxRow)
+
+
+def claim_heads(
+    session: Session,
+    table: type[Row],
+    now: datetime,
+    platforms: set[str],
+    limit: int,
+    lease: timedelta,
+) -> list[Row]:
+    older = aliased(table)
+    head_of_key = ~(
+        select(older.id)
+        .where(
+            older.ordering_key == table.ordering_key,
+            older.done_at.is_(None),
+            older.id < table.id,
+        )
+        .exists()
+    )
+    query = (
+        select(table)
+        .where(
+            table.done_at.is_(None),
+            table.next_attempt_at <= now,
+            table.platform.in_(platforms),
+            head_of_key,
+        )
+        .order_by(table.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=table)
+    )
+    rows = list(session.scalars(query))
+    for row in rows:
+        row.next_attempt_at = now + lease
+        row.attempts += 1
+    return rows
+
+
+def finish(
+    session: Session, table: type[Row], item_id: int, at: datetime, error: str | None, **extra: Any
+) -> None:
+    """Done with an item: handled, or given up on with ``error`` (kept for inspection)."""
+    session.execute(
+        update(table).where(table.id == item_id).values(done_at=at, last_error=error, **extra)
+    )
+
+
+def postpone(session: Session, table: type[Row], item_id: int, until: datetime, error: str) -> None:
+    session.execute(
+        update(table)
+        .where(table.id == item_id)
+        .values(next_attempt_at=until, last_error=error[:2000])
+    )
