@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery import Sender
 from bot.errors import UserFacingError
+from bot.metrics import Metrics
 from bot.policy_file import load_policy
 from bot.relay import Relay
 from bot.service import IntakeService
@@ -18,6 +19,7 @@ from intake.policy import Policy
 from knowledge.live import LiveGuideIndex
 from knowledge.loader import configured_kb_dir
 from storage.database import DatabaseError, open_engine, session_factory, upgrade
+from storage.unit_of_work import UnitOfWork
 
 
 def utc_now() -> datetime:
@@ -32,6 +34,11 @@ class App:
     sessions: sessionmaker[Session]
     guides: LiveGuideIndex
     service: IntakeService
+    metrics: Metrics
+
+    def outbox_depth(self) -> tuple[int, datetime | None]:
+        with UnitOfWork(self.sessions) as uow:
+            return uow.outbox.depth()
 
     def relay(
         self, senders: Mapping[str, Sender], clock: Callable[[], datetime] = utc_now
@@ -67,5 +74,6 @@ def build_app(settings: Settings) -> App:
     policy = load_policy(settings.policy_file)
     engine, sessions = open_database(settings)
     guides = open_guides(settings, policy)
-    service = IntakeService(sessions, policy, guides, settings.team_channel)
-    return App(settings, policy, engine, sessions, guides, service)
+    metrics = Metrics()
+    service = IntakeService(sessions, policy, guides, settings.team_channel, metrics)
+    return App(settings, policy, engine, sessions, guides, service, metrics)

@@ -12,8 +12,11 @@ class Platform(Protocol):
     """One connected chat platform. Implemented by ``bot.slack.SlackPlatform`` and
     ``bot.discord.DiscordPlatform``."""
 
-    name: str
-    sender: Sender
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def sender(self) -> Sender: ...
 
     def mount(self, web_app: web.Application) -> None:
         """Add HTTP routes (before the server starts); platforms without webhooks add none."""

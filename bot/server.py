@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
-from bot.app import App
+from bot.app import App, utc_now
 from bot.platform import Platform
 from storage.database import is_current
 
@@ -22,6 +22,13 @@ async def serve(app: App, platforms: Sequence[Platform], stop: asyncio.Event) ->
         return await _readyz(app, platforms)
 
     web_app.router.add_get("/readyz", readyz)
+
+    async def metrics(request: web.Request) -> web.Response:
+        outbox = await asyncio.to_thread(app.outbox_depth)
+        body = app.metrics.render(outbox, utc_now())
+        return web.Response(body=body, content_type="text/plain", charset="utf-8")
+
+    web_app.router.add_get("/metrics", metrics)
     for platform in platforms:
         platform.mount(web_app)
     runner = web.AppRunner(web_app, access_log=None)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cards import ticket_card
+from bot.metrics import CountedGuides, Metrics
 from intake.actions import (
     Action,
     ForwardToTicket,
@@ -86,17 +87,23 @@ class IntakeService:
         policy: Policy,
         guides: GuideSearch,
         team_address: Address | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._sessions = sessions
         self._policy = policy
-        self._guides = guides
+        self._metrics = metrics or Metrics()
+        self._guides = CountedGuides(guides, self._metrics)
         self._team = team_address
 
     # ── customers ───────────────────────────────────────────────────────────────────────
 
     def handle_customer(self, message: CustomerMessage) -> bool:
         """Process one customer message; False when it was a redelivery and nothing happened."""
-        return retry_on_conflict(lambda: self._handle_customer(message))
+        with self._metrics.timed_step():
+            handled = retry_on_conflict(lambda: self._handle_customer(message))
+        if handled:
+            self._metrics.messages_in.labels(message.address.platform, "customer").inc()
+        return handled
 
     def _handle_customer(self, message: CustomerMessage) -> bool:
         with UnitOfWork(self._sessions) as uow:
@@ -134,10 +141,13 @@ class IntakeService:
                 text=redaction.text, at=message.at, redacted=redaction.found
             )
             state = self._run(state, event, turn)
-            uow.conversations.save(
-                conversation_id, state, message.at, turn.outcome or _OUTCOMES.get(state.step)
-            )
+            outcome = turn.outcome or _OUTCOMES.get(state.step)
+            uow.conversations.save(conversation_id, state, message.at, outcome)
             uow.commit()
+        if outcome is not None:
+            self._metrics.conversations_finished.labels(outcome).inc()
+        if outcome == "ticket":
+            self._metrics.tickets_opened.inc()
         log.info("customer message handled", extra={"conversation_id": conversation_id})
         return True
 
@@ -223,7 +233,11 @@ class IntakeService:
 
     def handle_team(self, message: TeamMessage) -> bool:
         """Process a message in a ticket thread; False when ignored (redelivery, not a ticket)."""
-        return retry_on_conflict(lambda: self._handle_team(message))
+        with self._metrics.timed_step():
+            handled = retry_on_conflict(lambda: self._handle_team(message))
+        if handled:
+            self._metrics.messages_in.labels(message.address.platform, "team").inc()
+        return handled
 
     def _handle_team(self, message: TeamMessage) -> bool:
         with UnitOfWork(self._sessions) as uow:
