@@ -1,5 +1,6 @@
 """Settings from the environment: the one place that reads it. Secrets stay ``SecretStr``."""
 
+import os
 from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -56,9 +57,17 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    """Read the environment; a bad value is one line naming the variable."""
+    """Read the environment (and ``INTAKE_SECRETS_DIR``); a bad value is one line naming it.
+
+    Secrets may come from files instead of variables: a folder such as ``/run/secrets`` with a
+    file per setting, named like the variable (``SLACK_BOT_TOKEN``), as Docker and Kubernetes
+    mount them.
+    """
+    secrets_dir = os.environ.get("INTAKE_SECRETS_DIR", "").strip() or None
+    if secrets_dir and not Path(secrets_dir).is_dir():
+        raise UserFacingError(f"INTAKE_SECRETS_DIR: {secrets_dir} is not a folder")
     try:
-        return Settings()
+        return Settings(_secrets_dir=secrets_dir)
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "settings"

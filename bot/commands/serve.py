@@ -3,11 +3,11 @@
 import argparse
 import asyncio
 import contextlib
-import logging
 import signal
 
 from bot.app import App, build_app
 from bot.errors import UserFacingError
+from bot.logs import configure_logging
 from bot.platform import Platform
 from bot.server import serve
 from bot.settings import Settings, load_settings
@@ -37,9 +37,7 @@ def configured_platforms(settings: Settings, app: App) -> list[Platform]:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging()
     settings = load_settings()
     app = build_app(settings)
     try:

@@ -2,7 +2,6 @@
 with the real discord.py client and the real Slack app in the same ``intake serve``."""
 
 import json
-import socket
 import time
 from collections.abc import AsyncIterator
 
@@ -13,6 +12,7 @@ from pydantic import SecretStr
 from bot.settings import Settings
 from bot.slack.platform import slack_platform
 from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.network import free_port
 from tests.fakes.slack_api import (
     BOT_USER_ID,
     FakeSlack,
@@ -27,13 +27,6 @@ from tests.integration.test_discord_adapter import say
 SECRET = "8f14e45fceea167a5a36dedd4bea2543"
 TEAM = "C0SUPPORT"
 AGENT = "U0DANA"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ that records what Slack would have received."""
 import asyncio
 import itertools
 import json
-import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,6 +22,7 @@ from bot.settings import Settings
 from bot.slack.platform import slack_platform
 from storage.rows import MessageRow
 from storage.unit_of_work import UnitOfWork
+from tests.fakes.network import free_port
 from tests.fakes.slack_api import (
     BOT_ID,
     BOT_USER_ID,
@@ -51,13 +51,6 @@ _ts = itertools.count(100)
 
 def next_ts() -> str:
     return f"{int(time.time())}.{next(_ts):06d}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class Workspace:

@@ -1,0 +1,42 @@
+"""Settings: secrets from files, never shown, and one clear line on a bad value."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.errors import UserFacingError
+from bot.settings import load_settings
+
+
+def test_secrets_come_from_a_folder_of_files_and_are_never_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "SLACK_BOT_TOKEN").write_text("xoxb-123-hunter2\n", "utf-8")
+    (tmp_path / "DISCORD_TOKEN").write_text("discord-hunter2", "utf-8")
+    monkeypatch.setenv("INTAKE_SECRETS_DIR", str(tmp_path))
+    settings = load_settings()
+    assert settings.slack_bot_token is not None and settings.discord_token is not None
+    assert settings.slack_bot_token.get_secret_value().strip() == "xoxb-123-hunter2"
+    assert "hunter2" not in repr(settings) and "hunter2" not in str(settings)
+
+
+def test_a_missing_secrets_folder_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("INTAKE_SECRETS_DIR", str(tmp_path / "nope"))
+    with pytest.raises(UserFacingError, match="^INTAKE_SECRETS_DIR: "):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("INTAKE_TEAM_CHANNEL", "teams:123"),
+        ("INTAKE_HTTP_PORT", "eighty"),
+        ("INTAKE_HTTP_PORT", "70000"),
+    ],
+)
+def test_a_bad_value_names_its_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(UserFacingError, match=f"^{variable}: "):
+        load_settings()
