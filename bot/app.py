@@ -19,6 +19,7 @@ from intake.policy import Policy
 from knowledge.live import LiveGuideIndex
 from knowledge.loader import configured_kb_dir
 from storage.database import DatabaseError, open_engine, session_factory, upgrade
+from storage.leases import Lease
 from storage.unit_of_work import UnitOfWork
 
 
@@ -35,6 +36,9 @@ class App:
     guides: LiveGuideIndex
     service: IntakeService
     metrics: Metrics
+
+    def lease(self, name: str) -> Lease:
+        return Lease(self.engine, name)
 
     def outbox_depth(self) -> tuple[int, datetime | None]:
         with UnitOfWork(self.sessions) as uow:

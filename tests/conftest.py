@@ -34,15 +34,26 @@ def _postgres_schema_url(base_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Every storage test runs on a SQLite file and on the PostgreSQL server (required in CI)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'intake.db'}"
-        return
+def _postgres_base_url() -> str:
+    """The test server's URL; required in CI, a skip only on a laptop without the server."""
     base_url = os.environ.get(POSTGRES_ENV)
     if not base_url:
         if os.environ.get("CI"):
             pytest.fail(f"{POSTGRES_ENV} must be set in CI")
         pytest.skip(f"{POSTGRES_ENV} not set")
-    yield from _postgres_schema_url(base_url)
+    return base_url
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A private schema on the PostgreSQL test server, for tests that need several instances."""
+    yield from _postgres_schema_url(_postgres_base_url())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Every storage test runs on a SQLite file and on the PostgreSQL server (required in CI)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'intake.db'}"
+    else:
+        yield from _postgres_schema_url(_postgres_base_url())

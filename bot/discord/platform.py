@@ -3,6 +3,10 @@
 A bad token or a missing Message Content intent ends ``start`` with one ``UserFacingError``
 line; later disconnects are discord.py's to heal (it resumes, or starts a fresh session that
 the client catches up after).
+
+Discord allows one gateway session per token, so with several instances only the holder of the
+``discord-gateway`` lease connects; the others stand by (still sending over REST) and one of
+them takes over within seconds when the holder dies.
 """
 
 import asyncio
@@ -24,6 +28,7 @@ from bot.discord.translate import PLATFORM
 from bot.errors import UserFacingError
 from bot.service import IntakeService
 from bot.settings import Settings
+from storage.leases import Lease
 
 log = logging.getLogger(__name__)
 
@@ -47,29 +52,46 @@ class DiscordPlatform:
         self,
         settings: Settings,
         service: IntakeService,
+        lease: Lease,
         *,
         guild_ready_timeout: float = 2.0,
         identify_delay: float = 5.0,
         ready_timeout: float = 30.0,
+        lease_poll_seconds: float = 2.0,
     ) -> None:
         if settings.discord_token is None:
             raise UserFacingError("DISCORD_TOKEN is not set")
         self.sender = DiscordSender()
         self._settings = settings
         self._service = service
+        self._lease = lease
         self._guild_ready_timeout = guild_ready_timeout
         self._identify_delay = identify_delay
         self._ready_timeout = ready_timeout
+        self._lease_poll_seconds = lease_poll_seconds
         self._client: IntakeClient | None = None
         self._connection: asyncio.Task[None] | None = None
+        self._leadership: asyncio.Task[None] | None = None
+        self._wake_relay: Callable[[], None] = lambda: None
 
     def mount(self, web_app: web.Application) -> None:
         """Discord comes over the gateway websocket: no HTTP routes."""
 
     async def start(self, wake_relay: Callable[[], None]) -> None:
         settings = self._settings
-        assert settings.discord_token is not None
         configure_endpoints(settings.discord_api_base, settings.discord_gateway_url)
+        self._wake_relay = wake_relay
+        await self._log_in()
+        if await asyncio.to_thread(self._lease.try_acquire):
+            await self._open_gateway()
+        else:
+            log.info("another instance holds the Discord gateway; standing by")
+        self._leadership = asyncio.create_task(self._follow_lease(), name="discord-lease")
+
+    async def _log_in(self) -> None:
+        """A fresh client, logged in for REST (sending works on a standby instance too)."""
+        settings = self._settings
+        assert settings.discord_token is not None
         team = settings.team_channel
         audience = Audience(
             team_channel=team.channel if team is not None and team.platform == PLATFORM else None,
@@ -79,16 +101,37 @@ class DiscordPlatform:
         client = IntakeClient(
             self._service,
             audience,
-            wake_relay,
+            self._wake_relay,
             guild_ready_timeout=self._guild_ready_timeout,
             identify_delay=self._identify_delay,
         )
         self._client = client
         await _login(client, settings.discord_token.get_secret_value(), settings.discord_api_base)
         self.sender.attach(client.http)
-        self._connection = asyncio.create_task(_connect(client), name="discord-gateway")
-        await self._first_ready(client, self._connection)
+
+    async def _open_gateway(self) -> None:
+        assert self._client is not None
+        self._connection = asyncio.create_task(_connect(self._client), name="discord-gateway")
+        await self._first_ready(self._client, self._connection)
         self._connection.add_done_callback(_report_end)
+
+    async def _follow_lease(self) -> None:
+        """Stand by until the lease is ours; give the gateway up at once if the lease is lost."""
+        while True:
+            await asyncio.sleep(self._lease_poll_seconds)
+            connected = self._connection is not None and not self._connection.done()
+            if connected and not await asyncio.to_thread(self._lease.held):
+                log.error(
+                    "Discord gateway lease lost; disconnecting so another instance takes over"
+                )
+                await self._close_client()
+                await self._log_in()
+            elif not connected and await asyncio.to_thread(self._lease.try_acquire):
+                log.info("Discord gateway lease taken over; connecting")
+                try:
+                    await self._open_gateway()
+                except UserFacingError as error:
+                    log.error("Discord gateway: %s", error)
 
     async def _first_ready(self, client: IntakeClient, connection: asyncio.Task[None]) -> None:
         """Wait for the first session, so a refused connection fails ``intake serve`` at once."""
@@ -108,6 +151,15 @@ class DiscordPlatform:
             log.warning("Discord gateway not ready after %ss; still trying", self._ready_timeout)
 
     async def stop(self) -> None:
+        if self._leadership is not None:
+            self._leadership.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._leadership
+            self._leadership = None
+        await self._close_client()
+        await asyncio.to_thread(self._lease.release)
+
+    async def _close_client(self) -> None:
         self.sender.detach()
         if self._client is not None:
             await self._client.close()
@@ -118,18 +170,17 @@ class DiscordPlatform:
         self._connection = None
 
     def ready(self) -> bool:
+        """Connected to the gateway, or standing by with REST sending ready."""
         client = self._client
-        return (
-            client is not None
-            and client.is_ready()
-            and not client.is_closed()
-            and client.ws is not None
-            and client.ws.open
-        )
+        if client is None or client.is_closed():
+            return False
+        if self._connection is None:
+            return True
+        return client.is_ready() and client.ws is not None and client.ws.open
 
 
 def discord_platform(settings: Settings, app: App) -> DiscordPlatform:
-    return DiscordPlatform(settings, app.service)
+    return DiscordPlatform(settings, app.service, app.lease("discord-gateway"))
 
 
 async def _login(client: IntakeClient, token: str, api_base: str) -> None:

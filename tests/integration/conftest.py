@@ -60,7 +60,12 @@ def discord_serve(discord_fake: _FakeDiscord) -> DiscordServe:
     ) -> _AsyncIterator[_App]:
         app = _build_app(settings)
         platform = _DiscordPlatform(
-            settings, app.service, guild_ready_timeout=0.05, identify_delay=0.0, **options
+            settings,
+            app.service,
+            app.lease("discord-gateway"),
+            guild_ready_timeout=0.05,
+            identify_delay=0.0,
+            **options,
         )
         stop = _asyncio.Event()
         identified = discord_fake.count_op(2)

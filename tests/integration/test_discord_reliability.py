@@ -153,13 +153,15 @@ async def test_a_rejected_token_or_missing_intent_is_one_line(
     app = build_app(discord_settings)
     try:
         wrong = discord_settings.model_copy(update={"discord_token": SecretStr("wrong")})
-        platform = DiscordPlatform(wrong, app.service)
+        platform = DiscordPlatform(wrong, app.service, app.lease("discord-gateway"))
         with pytest.raises(UserFacingError, match="DISCORD_TOKEN was rejected"):
             await platform.start(lambda: None)
         await platform.stop()
 
         discord_fake.refuse_intents = True
-        platform = DiscordPlatform(discord_settings, app.service, guild_ready_timeout=0.05)
+        platform = DiscordPlatform(
+            discord_settings, app.service, app.lease("discord-gateway"), guild_ready_timeout=0.05
+        )
         with pytest.raises(UserFacingError, match="Message Content intent"):
             await platform.start(lambda: None)
         await platform.stop()

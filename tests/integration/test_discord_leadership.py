@@ -1,0 +1,39 @@
+"""Several instances, one Discord gateway session: a standby takes over when the holder stops."""
+
+from bot.app import build_app
+from bot.discord.platform import DiscordPlatform
+from bot.settings import Settings
+from tests.fakes.discord_api import FakeDiscord
+
+IDENTIFY = 2
+
+
+async def test_only_the_lease_holder_connects_and_a_standby_takes_over(
+    discord_fake: FakeDiscord, discord_settings: Settings, postgres_url: str
+) -> None:
+    settings = discord_settings.model_copy(update={"database_url": postgres_url})
+    first_app, second_app = build_app(settings), build_app(settings)
+    first, second = (
+        DiscordPlatform(
+            settings,
+            app.service,
+            app.lease("discord-gateway"),
+            guild_ready_timeout=0.05,
+            identify_delay=0.0,
+            lease_poll_seconds=0.1,
+        )
+        for app in (first_app, second_app)
+    )
+    try:
+        await first.start(lambda: None)
+        await second.start(lambda: None)
+        assert discord_fake.count_op(IDENTIFY) == 1
+        assert first.ready() and second.ready()  # the standby can still send over REST
+        await first.stop()  # the holder goes away: its lease is released with it
+        await discord_fake.wait_for_op(IDENTIFY, 2, timeout=5)
+        assert discord_fake.count_op(IDENTIFY) == 2
+    finally:
+        await first.stop()
+        await second.stop()
+        first_app.close()
+        second_app.close()
