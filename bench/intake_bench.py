@@ -7,6 +7,7 @@ conversation is the seven messages of a full intake ending in a ticket.
 """
 
 import argparse
+import os
 import platform
 import statistics
 import tempfile
@@ -68,9 +69,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
         result = run(args.conversations, url)
-    print(
-        f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python {platform.python_version()}"
-    )
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}"
+    print(f"machine: {machine}")
     print(f"database: {url.split('?')[0] if args.database_url else 'sqlite (temporary file)'}")
     print(
         f"{result['messages']:.0f} messages: {result['messages_per_second']:.0f} messages/s, "

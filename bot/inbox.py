@@ -3,6 +3,11 @@
 An adapter accepts an event (``IntakeService.accept``: one insert) before acknowledging it, then
 this worker hands each event back to the adapter's handler. A handler that fails is retried with
 backoff; one that keeps failing is recorded and skipped so it never blocks the conversation.
+
+The lease on a claimed event is short: an instance killed while holding it delays that
+conversation by seconds, not minutes. Handling twice is harmless (the service claims each
+message id once, in the same transaction as its effects), so a lease that runs out under a slow
+handler costs a little repeated work, never a repeated answer.
 """
 
 import asyncio
@@ -29,7 +34,7 @@ class InboxWorker:
         clock: Callable[[], datetime],
         *,
         batch: int = 50,
-        lease: timedelta = timedelta(seconds=60),
+        lease: timedelta = timedelta(seconds=10),
         max_attempts: int = 8,
     ) -> None:
         self._service = service

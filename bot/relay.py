@@ -4,6 +4,10 @@ It retries with exponential backoff, honours a platform's ``Retry-After``, keeps
 conversation's order (the outbox only hands out the oldest unsent message of a key), and
 survives restarts: a message is marked sent only after the platform accepted it, so a crash
 between commit and send means it is sent when the relay runs again.
+
+A claimed message is leased for a few seconds only, and the lease is extended while its send is
+in flight: an instance killed mid-send holds up that conversation for one short lease, never for
+minutes, and a slow platform call never lets a second instance send the same message meanwhile.
 """
 
 import asyncio
@@ -23,6 +27,7 @@ from storage.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 _MAX_BACKOFF = timedelta(minutes=5)
+LEASE = timedelta(seconds=10)
 
 
 class Relay:
@@ -33,7 +38,7 @@ class Relay:
         clock: Callable[[], datetime],
         *,
         batch: int = 50,
-        lease: timedelta = timedelta(seconds=60),
+        lease: timedelta = LEASE,
         max_attempts: int = 10,
     ) -> None:
         self._sessions = sessions
@@ -70,6 +75,34 @@ class Relay:
         return claimed
 
     async def _deliver(self, pending: Pending) -> None:
+        keeper = asyncio.create_task(self._keep_leased(pending))
+        try:
+            await self._deliver_leased(pending)
+        finally:
+            keeper.cancel()
+
+    async def _keep_leased(self, pending: Pending) -> None:
+        """Extend the lease every third of it until cancelled (the send finished)."""
+        every = self._lease.total_seconds() / 3
+        while True:
+            await asyncio.sleep(every)
+            try:
+                held = await asyncio.to_thread(self._extend, pending)
+            except Exception:
+                log.warning("outbox %s: lease not extended", pending.id, exc_info=True)
+                continue
+            if not held:
+                return
+
+    def _extend(self, pending: Pending) -> bool:
+        with UnitOfWork(self._sessions) as uow:
+            held = uow.outbox.extend_lease(
+                pending.id, pending.attempts, self._clock() + self._lease
+            )
+            uow.commit()
+        return held
+
+    async def _deliver_leased(self, pending: Pending) -> None:
         sender = self._senders[pending.platform]
         try:
             target = await asyncio.to_thread(self._resolve, pending)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from intake.addresses import Address
 from intake.outgoing import Outgoing
-from storage.queue import claim_heads, finish, postpone
+from storage.queue import claim_heads, extend_lease, finish, postpone
 from storage.rows import OutboxRow
 
 
@@ -78,6 +78,9 @@ class OutboxRepository:
 
     def retry_later(self, outbox_id: int, at: datetime, error: str) -> None:
         postpone(self._session, OutboxRow, outbox_id, at, error)
+
+    def extend_lease(self, outbox_id: int, attempts: int, until: datetime) -> bool:
+        return extend_lease(self._session, OutboxRow, outbox_id, attempts, until)
 
     def depth(self) -> tuple[int, datetime | None]:
         """Unsent messages, and when the oldest was written."""

@@ -1,9 +1,11 @@
 """The durable queue both the inbox and the outbox are: ordered per key, leased, retried.
 
 Only the oldest unfinished item of an ``ordering_key`` can be claimed, so a retry never lets a
-later item overtake. Claiming leases the item (pushes ``next_attempt_at`` forward): an instance
-that dies holding it only delays it by the lease. On PostgreSQL the claim uses
-``FOR UPDATE SKIP LOCKED`` so concurrent instances never take the same item.
+later item overtake. Claiming leases the item (pushes ``next_attempt_at`` forward) and counts the
+attempt: an instance that dies holding it only delays it by the lease. The attempt count is the
+claim's fencing token, so a holder whose lease ran out can't extend it over a newer claim. On
+PostgreSQL the claim uses ``FOR UPDATE SKIP LOCKED`` so concurrent instances never take the same
+item.
 """
 
 from datetime import datetime, timedelta
@@ -69,3 +71,16 @@ def postpone(session: Session, table: type[Row], item_id: int, until: datetime, 
         .where(table.id == item_id)
         .values(next_attempt_at=until, last_error=error[:2000])
     )
+
+
+def extend_lease(
+    session: Session, table: type[Row], item_id: int, attempts: int, until: datetime
+) -> bool:
+    """Keep a claimed item leased while its work runs; False when it was claimed again since."""
+    extended = session.execute(
+        update(table)
+        .where(table.id == item_id, table.attempts == attempts, table.done_at.is_(None))
+        .values(next_attempt_at=until)
+        .returning(table.id)
+    ).scalar()
+    return extended is not None

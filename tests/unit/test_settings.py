@@ -22,7 +22,7 @@ def test_secrets_come_from_a_folder_of_files_and_are_never_shown(
 
 def test_a_missing_secrets_folder_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("INTAKE_SECRETS_DIR", str(tmp_path / "nope"))
-    with pytest.raises(UserFacingError, match="^INTAKE_SECRETS_DIR: "):
+    with pytest.raises(UserFacingError, match=r"^INTAKE_SECRETS_DIR: "):
         load_settings()
 
 
@@ -38,5 +38,5 @@ def test_a_bad_value_names_its_variable(
     monkeypatch: pytest.MonkeyPatch, variable: str, value: str
 ) -> None:
     monkeypatch.setenv(variable, value)
-    with pytest.raises(UserFacingError, match=f"^{variable}: "):
+    with pytest.raises(UserFacingError, match=rf"^{variable}: "):
         load_settings()
