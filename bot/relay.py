@@ -27,7 +27,7 @@ from storage.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 _MAX_BACKOFF = timedelta(minutes=5)
-LEASE = timedelta(seconds=10)
+_LEASE = timedelta(seconds=10)
 
 
 class Relay:
@@ -38,7 +38,7 @@ class Relay:
         clock: Callable[[], datetime],
         *,
         batch: int = 50,
-        lease: timedelta = LEASE,
+        lease: timedelta = _LEASE,
         max_attempts: int = 10,
     ) -> None:
         self._sessions = sessions

@@ -99,10 +99,15 @@ class IntakeService:
 
     def handle_customer(self, message: CustomerMessage) -> bool:
         """Process one customer message; False when it was a redelivery and nothing happened."""
+        return self._counted("customer", message, lambda: self._handle_customer(message))
+
+    def _counted(
+        self, audience: str, message: CustomerMessage | TeamMessage, work: Callable[[], bool]
+    ) -> bool:
         with self._metrics.timed_step():
-            handled = retry_on_conflict(lambda: self._handle_customer(message))
+            handled = retry_on_conflict(work)
         if handled:
-            self._metrics.messages_in.labels(message.address.platform, "customer").inc()
+            self._metrics.messages_in.labels(message.address.platform, audience).inc()
         return handled
 
     def _handle_customer(self, message: CustomerMessage) -> bool:
@@ -233,11 +238,7 @@ class IntakeService:
 
     def handle_team(self, message: TeamMessage) -> bool:
         """Process a message in a ticket thread; False when ignored (redelivery, not a ticket)."""
-        with self._metrics.timed_step():
-            handled = retry_on_conflict(lambda: self._handle_team(message))
-        if handled:
-            self._metrics.messages_in.labels(message.address.platform, "team").inc()
-        return handled
+        return self._counted("team", message, lambda: self._handle_team(message))
 
     def _handle_team(self, message: TeamMessage) -> bool:
         with UnitOfWork(self._sessions) as uow:

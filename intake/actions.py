@@ -1,11 +1,10 @@
 """What the machine asks the outside world to do. Replies are data; nothing sends itself."""
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from intake.guides import GuideMatch
+from intake.tickets import TicketContent
 
 
 class _Action(BaseModel):
@@ -24,16 +23,8 @@ class Reply(_Action):
     choices: tuple[Choice, ...] = ()
 
 
-class TicketDraft(_Action):
-    kind: str
-    problem: str
-    details: dict[str, str]
-    missing: tuple[str, ...]
-    consent: bool | None
-    consent_at: datetime | None
-    guides: tuple[GuideMatch, ...]
-    out_of_hours: bool
-    due_at: datetime
+class TicketDraft(TicketContent):
+    """The ticket the customer asked to send; the service stores it and gives it an id."""
 
 
 class OpenTicket(_Action):

@@ -78,12 +78,11 @@ def customer_notice(ticket_id: str, status: Status) -> str | None:
     return None
 
 
-class Ticket(BaseModel):
-    """A stored ticket as agents, admins and cards see it."""
+class TicketContent(BaseModel):
+    """What a ticket says about the problem: drafted by the machine, stored as it was sent."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    public_id: str
     kind: str
     problem: str
     details: dict[str, str]
@@ -91,11 +90,17 @@ class Ticket(BaseModel):
     consent: bool | None
     consent_at: datetime | None
     guides: tuple[GuideMatch, ...]
+    out_of_hours: bool
+    due_at: datetime
+
+
+class Ticket(TicketContent):
+    """A stored ticket as agents, admins and cards see it."""
+
+    public_id: str
     status: Status
     priority: Priority
     assignee: str | None
-    out_of_hours: bool
-    due_at: datetime
     created_at: datetime
     customer: Person
     customer_address: Address
