@@ -48,11 +48,20 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, say when transactions start (see below).
+        connection.isolation_level = None
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection: Any) -> None:
+        # Every transaction here writes, so take the write lock up front: two processes never
+        # both read "no schema yet" and both create it, and no transaction fails half-way on
+        # a lock it could not upgrade; a second writer waits (up to the timeout) instead.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -82,6 +82,8 @@ class FakeSlack:
         self._ts_base = int(time.time())
         self._sockets: list[web.WebSocketResponse] = []
         self._runner: web.AppRunner | None = None
+        # Called with every call as it is recorded: cheaper than ``wait_for`` for many waiters.
+        self.listeners: list[Callable[[Call], None]] = []
         self.port = 0
 
     # ── lifecycle ───────────────────────────────────────────────────────────────────────
@@ -289,6 +291,8 @@ class FakeSlack:
         return {"ok": True, "members": page, "response_metadata": {"next_cursor": cursor}}
 
     async def _record(self, call: Call) -> None:
+        for listener in self.listeners:
+            listener(call)
         async with self._changed:
             self._calls.append(call)
             self._changed.notify_all()

@@ -89,8 +89,7 @@ async def test_killed_instances_lose_and_double_nothing(database_url: str, tmp_p
             traffic_done = asyncio.Event()
             chaos = asyncio.create_task(_kill_and_restart(cluster, rng, traffic_done))
             customers = [
-                _converse(fake, http, cluster, n, random.Random(SEED + n))
-                for n in range(CUSTOMERS)
+                _converse(fake, http, cluster, n, random.Random(SEED + n)) for n in range(CUSTOMERS)
             ]
             try:
                 await asyncio.gather(*customers)
@@ -180,6 +179,7 @@ def _check_transcripts(engine: Engine) -> None:
         conversations = db.execute(select(ConversationRow.channel, ConversationRow.id)).all()
         lines = db.execute(
             select(ConversationRow.channel, MessageRow.text)
+            .select_from(MessageRow)
             .join(ConversationRow, ConversationRow.id == MessageRow.conversation_id)
             .where(MessageRow.direction == "customer")
             .order_by(MessageRow.id)
@@ -208,6 +208,7 @@ def _check_replies(engine: Engine, fake: FakeSlack) -> None:
         ).all()
         bot_lines = db.execute(
             select(ConversationRow.channel, func.count())
+            .select_from(MessageRow)
             .join(ConversationRow, ConversationRow.id == MessageRow.conversation_id)
             .where(MessageRow.direction == "bot")
             .group_by(ConversationRow.channel)
@@ -240,9 +241,9 @@ def _check_replies(engine: Engine, fake: FakeSlack) -> None:
 def _check_tickets(engine: Engine) -> None:
     with engine.connect() as db:
         tickets = db.execute(
-            select(TicketRow.public_id, TicketRow.number, ConversationRow.channel).join(
-                ConversationRow, ConversationRow.id == TicketRow.conversation_id
-            )
+            select(TicketRow.public_id, TicketRow.number, ConversationRow.channel)
+            .select_from(TicketRow)
+            .join(ConversationRow, ConversationRow.id == TicketRow.conversation_id)
         ).all()
     per_channel: dict[str, list[str]] = defaultdict(list)
     for public_id, _, channel in tickets:

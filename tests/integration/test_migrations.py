@@ -1,0 +1,42 @@
+"""Schema upgrades: applied at start, current afterwards, safe when instances start together."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import inspect
+
+from storage.database import is_current, open_engine
+
+INTAKE = str(Path(sys.executable).with_name("intake"))
+
+
+def test_instances_starting_at_once_upgrade_the_schema_once(database_url: str) -> None:
+    env = {**os.environ, "INTAKE_DATABASE_URL": database_url}
+    starts = [
+        subprocess.Popen(
+            [INTAKE, "db", "upgrade"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    results = [
+        (process.wait(timeout=60), process.stderr.read() if process.stderr else "")
+        for process in starts
+    ]
+    assert all(code == 0 for code, _ in results), results
+    engine = open_engine(database_url)
+    try:
+        assert is_current(engine)
+        tables = set(inspect(engine).get_table_names())
+        assert {"tickets", "messages", "outbox", "inbox", "processed_inbound"} <= tables
+    finally:
+        engine.dispose()
+    again = subprocess.run(
+        [INTAKE, "db", "upgrade"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert again.returncode == 0 and "up to date" in again.stdout
