@@ -207,8 +207,14 @@ async def run(args: argparse.Namespace, database_url: str, data: Path) -> int:
         fake.set_members(TEAM, [])
         replies = Replies(fake)
         cluster = [
-            ServeProcess(fake, data, database_url=database_url, team_channel=TEAM)
-            for _ in range(instances)
+            ServeProcess(
+                fake,
+                data,
+                database_url=database_url,
+                team_channel=TEAM,
+                profile=args.profile / f"serve-{i}.prof" if args.profile else None,
+            )
+            for i in range(instances)
         ]
         connector = aiohttp.TCPConnector(limit=0)
         async with aiohttp.ClientSession(connector=connector) as http:
@@ -275,6 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--instances", type=int, default=2, help="on PostgreSQL")
     parser.add_argument("--sqlite", action="store_true", help="one instance on a SQLite file")
     parser.add_argument("--drain", type=float, default=30.0, help="max wait for a reply")
+    parser.add_argument("--profile", type=Path, help="run the instances under cProfile, here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)

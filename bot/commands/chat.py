@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.app import build_app, utc_now
+from bot.commands.kb import add_kb_dir_option, with_kb_dir
 from bot.console import chat
 from bot.errors import UserFacingError
 from bot.settings import load_settings
@@ -25,11 +26,12 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         metavar="ISO-8601",
         help="pretend the chat starts at this time (to see out-of-hours behaviour)",
     )
+    add_kb_dir_option(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings()
+    settings = with_kb_dir(load_settings(), args.kb_dir)
     clock = utc_now if args.now is None else _shifted_clock(args.now)
     app = build_app(settings)
     user = (args.user or _login()).strip() or "customer"

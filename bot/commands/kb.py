@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.app import open_database
 from bot.errors import UserFacingError
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from knowledge.gaps import format_gaps, group_gaps
 from knowledge.index import GuideIndex
 from knowledge.loader import KB_DIR_ENV, FolderError, LoadResult, configured_kb_dir, load_folder
@@ -59,6 +59,11 @@ def add_kb_dir_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--kb-dir", metavar="DIR", help=f"guides folder (default: ${KB_DIR_ENV} or bundled)"
     )
+
+
+def with_kb_dir(settings: Settings, kb_dir: str | None) -> Settings:
+    """``--kb-dir`` wins over ``INTAKE_KB_DIR``."""
+    return settings.model_copy(update={"kb_dir": Path(kb_dir)}) if kb_dir else settings
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import contextlib
 import signal
 
 from bot.app import App, build_app
+from bot.commands.kb import add_kb_dir_option, with_kb_dir
 from bot.errors import UserFacingError
 from bot.logs import configure_logging
 from bot.platform import Platform
@@ -15,6 +16,7 @@ from bot.settings import Settings, load_settings
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = subparsers.add_parser("serve", help="run the Slack and/or Discord bot")
+    add_kb_dir_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -38,7 +40,7 @@ def configured_platforms(settings: Settings, app: App) -> list[Platform]:
 
 def run(args: argparse.Namespace) -> int:
     configure_logging()
-    settings = load_settings()
+    settings = with_kb_dir(load_settings(), args.kb_dir)
     app = build_app(settings)
     try:
         platforms = configured_platforms(settings, app)

@@ -39,6 +39,7 @@ class ServeProcess:
         log_file: Path | None = None,
         secret: str = SIGNING_SECRET,
         extra_env: Mapping[str, str] | None = None,
+        profile: Path | None = None,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -61,6 +62,8 @@ class ServeProcess:
             env["INTAKE_TEAM_CHANNEL"] = f"slack:{team_channel}"
         self._env = env
         self._log_file = log_file
+        # Under cProfile, the statistics are written when the process exits on SIGTERM.
+        self._profile = profile
         self._process: asyncio.subprocess.Process | None = None
 
     @property
@@ -69,12 +72,14 @@ class ServeProcess:
 
     async def start(self) -> None:
         """Spawn the process; it listens once it has opened the database and the guides."""
-        intake = Path(sys.executable).with_name("intake")
+        command = [str(Path(sys.executable).with_name("intake")), "serve"]
+        if self._profile is not None:
+            profile = f"{self._profile}.{self.starts}"
+            command = [sys.executable, "-m", "cProfile", "-o", profile, "-m", "bot.cli", "serve"]
         stderr = self._log_file.open("ab") if self._log_file is not None else None
         try:
             self._process = await asyncio.create_subprocess_exec(
-                str(intake),
-                "serve",
+                *command,
                 env=self._env,
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=stderr if stderr is not None else asyncio.subprocess.DEVNULL,

@@ -137,3 +137,19 @@ def test_a_bad_setting_names_the_variable(tmp_path: Path) -> None:
     result = intake(["tickets", "list"], tmp_path, INTAKE_TEAM_CHANNEL="teams:123")
     assert result.returncode == 2
     assert result.stderr.startswith("intake: INTAKE_TEAM_CHANNEL:")
+
+
+def test_the_chat_uses_an_admins_own_guides_folder(tmp_path: Path) -> None:
+    guides = tmp_path / "guides"
+    guides.mkdir()
+    (guides / "gift-cards.md").write_text(
+        "---\ntitle: Sell gift cards\naliases: [gift card not working, gift voucher]\n---\n"
+        "1. Open Products → Gift cards.\n2. Click New gift card.\n",
+        "utf-8",
+    )
+    chat = intake(
+        ["chat", "--kb-dir", str(guides)], tmp_path, "My gift card is not working at checkout\n"
+    )
+    assert "1. Sell gift cards" in chat.stdout
+    missing = intake(["chat", "--kb-dir", str(tmp_path / "nope")], tmp_path, "hi\n")
+    assert missing.returncode == 2 and missing.stderr.startswith("intake: INTAKE_KB_DIR:")
