@@ -68,7 +68,7 @@ def open_guides(settings: Settings, policy: Policy) -> LiveGuideIndex:
     """The guides folder, followed live: admins' edits show up within seconds."""
     folder = configured_kb_dir(settings.kb_dir)
     if not folder.is_dir():
-        raise UserFacingError(f"INTAKE_KB_DIR: {folder} is not a folder of guides")
+        raise UserFacingError(f"INTAKE_KB_DIR / --kb-dir: {folder} is not a folder of guides")
     index = LiveGuideIndex(folder, [kind.id for kind in policy.kinds])
     index.start()
     return index
