@@ -152,4 +152,6 @@ def test_the_chat_uses_an_admins_own_guides_folder(tmp_path: Path) -> None:
     )
     assert "1. Sell gift cards" in chat.stdout
     missing = intake(["chat", "--kb-dir", str(tmp_path / "nope")], tmp_path, "hi\n")
-    assert missing.returncode == 2 and missing.stderr.startswith("intake: INTAKE_KB_DIR / --kb-dir: ")
+    assert missing.returncode == 2 and missing.stderr.startswith(
+        "intake: INTAKE_KB_DIR / --kb-dir: "
+    )
