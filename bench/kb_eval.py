@@ -1,6 +1,9 @@
 """Matching quality on the labelled queries in ``bench/kb_eval.jsonl``.
 
-Run: ``.venv/bin/python -m bench.kb_eval [--threshold T] [--misses]``
+Run: ``.venv/bin/python -m bench.kb_eval [--threshold T] [--misses] [--sweep] [--embeddings]``
+
+``--embeddings`` (needs the ``embeddings`` extra) also reports the blended lexical + embedding
+matcher, at its own threshold (``--threshold`` then sets that one).
 
 Each line is ``{"query": ..., "expected": [guide ids]}``; ``expected`` is empty for a query
 that no guide answers. A hit at rank 1 or within the top 3 counts if it is any expected id;
@@ -14,6 +17,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from intake.guides import GuideSearch
+from knowledge.embeddings import (
+    BLENDED_THRESHOLD,
+    BlendedGuideIndex,
+    GuideVectors,
+    SentenceEmbedder,
+)
 from knowledge.index import DEFAULT_THRESHOLD, GuideIndex
 from knowledge.loader import default_kb_dir, load_folder
 
@@ -54,7 +64,7 @@ def load_cases(path: Path = EVAL_FILE) -> list[Case]:
     return [Case.model_validate(json.loads(line)) for line in lines if line.strip()]
 
 
-def evaluate(index: GuideIndex, cases: Sequence[Case]) -> Report:
+def evaluate(index: GuideSearch, cases: Sequence[Case]) -> Report:
     top1 = top3 = empty = false = 0
     misses: list[str] = []
     for case in cases:
@@ -82,18 +92,43 @@ def evaluate(index: GuideIndex, cases: Sequence[Case]) -> Report:
     )
 
 
+class _Remembering:
+    """An ``Embedder`` that encodes each text once: a sweep asks for the same queries again."""
+
+    def __init__(self, embedder: SentenceEmbedder) -> None:
+        self._embedder = embedder
+        self._known: dict[str, Sequence[float]] = {}
+
+    def encode(self, texts: Sequence[str]) -> list[Sequence[float]]:
+        missing = [text for text in dict.fromkeys(texts) if text not in self._known]
+        if missing:
+            self._known.update(zip(missing, self._embedder.encode(missing), strict=True))
+        return [self._known[text] for text in texts]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--misses", action="store_true", help="list every miss")
     parser.add_argument("--sweep", action="store_true", help="report several thresholds")
+    parser.add_argument("--embeddings", action="store_true", help="also the blended matcher")
     args = parser.parse_args()
     guides = load_folder(default_kb_dir()).guides
     cases = load_cases()
-    thresholds = [t / 100 for t in range(20, 75, 5)] if args.sweep else [args.threshold]
-    for threshold in thresholds:
-        report = evaluate(GuideIndex(guides, threshold), cases)
-        print(f"threshold {threshold:.2f}\n{report}\n")
+    sweep = [t / 100 for t in range(20, 75, 5)]
+    if args.embeddings:
+        print(f"lexical\n{evaluate(GuideIndex(guides), cases)}\n")
+        vectors = GuideVectors(_Remembering(SentenceEmbedder()))
+        blended = sweep if args.sweep else [args.threshold or BLENDED_THRESHOLD]
+        indexes: list[tuple[str, GuideSearch]] = [
+            (f"blended, threshold {t:.2f}", BlendedGuideIndex(guides, vectors, t)) for t in blended
+        ]
+    else:
+        lexical = sweep if args.sweep else [args.threshold or DEFAULT_THRESHOLD]
+        indexes = [(f"threshold {t:.2f}", GuideIndex(guides, t)) for t in lexical]
+    for name, index in indexes:
+        report = evaluate(index, cases)
+        print(f"{name}\n{report}\n")
         if args.misses:
             print("\n".join(report.misses))
 

@@ -16,9 +16,6 @@ sent a second time with ``X-Slack-Retry-Num`` as Slack does after a slow ack.
 import argparse
 import asyncio
 import json
-import os
-import signal
-import socket
 import statistics
 import sys
 import tempfile
@@ -29,6 +26,7 @@ from pathlib import Path
 
 import aiohttp
 
+from tests.fakes.serve_process import ServeProcess
 from tests.fakes.slack_api import FakeSlack, event_envelope, message_event, signed_headers
 
 SECRET = "bench-signing-secret"
@@ -55,12 +53,12 @@ async def main(argv: Sequence[str] | None = None) -> int:
 
     async with FakeSlack() as fake:
         with tempfile.TemporaryDirectory() as data:
-            port = _free_port()
-            server = await _start_serve(fake, Path(data), port)
+            server = ServeProcess(fake, Path(data), team_channel=TEAM, secret=SECRET)
+            await server.start()
             try:
-                url = f"http://127.0.0.1:{port}"
+                url = server.url
                 async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
-                    await _until_ready(http, url)
+                    await server.wait_ready(http)
                     results = []
                     for rate in args.rates:
                         count = int(rate * args.seconds)
@@ -70,8 +68,7 @@ async def main(argv: Sequence[str] | None = None) -> int:
                         results.append(result)
                         print(result, flush=True)
             finally:
-                server.send_signal(signal.SIGTERM)
-                await server.wait()
+                await server.stop()
     passed = all(r.ok for r in results)
     target = next((r for r in results if r.rate == 200), None)
     if target is not None:
@@ -175,44 +172,6 @@ async def _post(
         bench.failed_acks += 1
         return
     bench.acks.append((time.monotonic() - began) * 1000)
-
-
-async def _start_serve(fake: FakeSlack, data: Path, port: int) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": "xoxb-bench",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_BASE_URL": fake.base_url,
-        "INTAKE_DATA_DIR": str(data),
-        "INTAKE_HTTP_PORT": str(port),
-        "INTAKE_TEAM_CHANNEL": f"slack:{TEAM}",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    env.pop("DISCORD_TOKEN", None)
-    intake = Path(sys.executable).with_name("intake")
-    return await asyncio.create_subprocess_exec(
-        str(intake), "serve", env=env, stderr=asyncio.subprocess.DEVNULL
-    )
-
-
-async def _until_ready(http: aiohttp.ClientSession, url: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            async with http.get(f"{url}/readyz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.05)
-    raise SystemExit("intake serve did not become ready")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _percentile(values: list[float], percent: int) -> float:

@@ -5,6 +5,9 @@ re-parses only the changed files, builds a new ``GuideIndex`` off the answering 
 it in with one reference assignment, so ``search`` never waits for a reload. A guide whose edit
 breaks it keeps serving its last good version; a new broken file stays out until fixed. Every
 problem is logged once per change, as ``file:line: explanation``.
+
+Given an ``Embedder`` it serves a ``BlendedGuideIndex`` instead, and a reload encodes only the
+guides whose text changed.
 """
 
 import logging
@@ -13,6 +16,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from intake.guides import GuideMatch
+from knowledge.embeddings import BLENDED_THRESHOLD, BlendedGuideIndex, Embedder, GuideVectors
 from knowledge.guide import DEFAULT_CATEGORIES, Guide
 from knowledge.index import DEFAULT_THRESHOLD, GuideIndex
 from knowledge.loader import FolderError, LoadResult, ParsedFile, combine, list_folder, parse_file
@@ -30,14 +34,18 @@ class LiveGuideIndex:
         self,
         folder: Path,
         categories: Collection[str] = DEFAULT_CATEGORIES,
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: float | None = None,
         poll_seconds: float = POLL_SECONDS,
+        embedder: Embedder | None = None,
     ) -> None:
+        """``threshold`` defaults to the one chosen for the matcher in use."""
         self.folder = folder
         self._categories = frozenset(categories)
-        self._threshold = threshold
+        self._vectors = GuideVectors(embedder) if embedder is not None else None
+        default = DEFAULT_THRESHOLD if embedder is None else BLENDED_THRESHOLD
+        self._threshold = default if threshold is None else threshold
         self._poll_seconds = poll_seconds
-        self._index = GuideIndex((), threshold)
+        self._index: GuideIndex | BlendedGuideIndex = GuideIndex((), self._threshold)
         self._parsed: dict[Path, tuple[_Stamp, ParsedFile]] = {}
         self._last_good: dict[Path, Guide] = {}
         self._reload_lock = threading.Lock()
@@ -85,12 +93,17 @@ class LiveGuideIndex:
             result = combine((self._serveable(path) for path in paths), notes)
             for problem in result.problems:
                 log.warning("guide problem: %s", problem)
-            self._index = GuideIndex(result.guides, self._threshold)
+            self._index = self._build(result.guides)
             log.info("guides reloaded from %s: %d served", self.folder, len(result.guides))
             return result
 
     def __len__(self) -> int:
         return len(self._index)
+
+    def _build(self, guides: Sequence[Guide]) -> GuideIndex | BlendedGuideIndex:
+        if self._vectors is None:
+            return GuideIndex(guides, self._threshold)
+        return BlendedGuideIndex(guides, self._vectors, self._threshold)
 
     def _parse(self, path: Path, stamp: _Stamp) -> ParsedFile:
         known = self._parsed.get(path)

@@ -225,15 +225,16 @@ def _check_replies(engine: Engine, fake: FakeSlack) -> None:
     for n in range(CUSTOMERS):
         keys = expected[(dm(n), None)]
         assert _shown(fake.posts(dm(n))) == keys, f"replies to customer {n}"
-    assert dict(bot_lines) == {dm(n): len(expected[(dm(n), None)]) for n in range(CUSTOMERS)}
+    transcribed = {channel: count for channel, count in bot_lines}
+    assert transcribed == {dm(n): len(expected[(dm(n), None)]) for n in range(CUSTOMERS)}
 
     cards = {
         call.ts: _key(call) for call in fake.posts(TEAM) if _key(call) in expected[(TEAM, None)]
     }
     assert sorted(set(cards.values())) == sorted(expected[(TEAM, None)]), "one card per ticket"
     with engine.connect() as db:
-        threads = dict(db.execute(select(TicketRow.public_id, TicketRow.team_thread)).all())
-    for public_id, thread in threads.items():
+        threads = db.execute(select(TicketRow.public_id, TicketRow.team_thread)).all()
+    for public_id, thread in threads:
         assert thread in cards, f"{public_id}'s thread is one of the cards posted"
         assert _shown(fake.posts(TEAM, thread)) == expected[("ticket", public_id)], public_id
 
