@@ -47,7 +47,7 @@ class App:
     def relay(
         self, senders: Mapping[str, Sender], clock: Callable[[], datetime] = utc_now
     ) -> Relay:
-        return Relay(self.sessions, senders, clock)
+        return Relay(self.sessions, senders, clock, metrics=self.metrics)
 
     def close(self) -> None:
         self.guides.stop()

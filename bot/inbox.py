@@ -62,7 +62,16 @@ class InboxWorker:
         await asyncio.gather(*(self._handle(item) for item in claimed))
         return len(claimed)
 
+    @property
+    def lease(self) -> timedelta:
+        return self._lease
+
+    async def handle_now(self, item: Accepted) -> None:
+        """Handle an event its adapter accepted and holds the lease of (see ``accept``)."""
+        await self._handle(item)
+
     async def _handle(self, item: Accepted) -> None:
+        """The handler's transaction marks the event done; a failure is retried later."""
         try:
             await self._handler(item.payload)
         except Exception as error:
@@ -79,5 +88,6 @@ class InboxWorker:
             await asyncio.to_thread(
                 self._service.inbox_retry, item.id, self._clock() + delay, repr(error)
             )
-        else:
-            await asyncio.to_thread(self._service.inbox_done, item.id, self._clock(), None)
+        finally:
+            # Whatever waited behind this event in its conversation may go now.
+            self.wake()

@@ -13,11 +13,13 @@ minutes, and a slow platform call never lets a second instance send the same mes
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery import PermanentFailure, RateLimited, Sender, TemporaryFailure
+from bot.metrics import Metrics
 from bot.polling import Poller
 from intake.addresses import Address
 from storage.outbox import Pending
@@ -40,6 +42,7 @@ class Relay:
         batch: int = 50,
         lease: timedelta = _LEASE,
         max_attempts: int = 10,
+        metrics: Metrics | None = None,
     ) -> None:
         self._sessions = sessions
         self._senders = dict(senders)
@@ -47,6 +50,7 @@ class Relay:
         self._batch = batch
         self._lease = lease
         self._max_attempts = max_attempts
+        self._metrics = metrics or Metrics()
         self._poller = Poller(self.deliver_due)
 
     def wake(self) -> None:
@@ -56,7 +60,9 @@ class Relay:
     async def deliver_due(self) -> int:
         """Send every message that is due now (one per conversation); return how many tried."""
         claimed = await asyncio.to_thread(self._claim)
-        await asyncio.gather(*(self._deliver(pending) for pending in claimed))
+        if claimed:
+            results = await asyncio.gather(*(self._deliver(pending) for pending in claimed))
+            await asyncio.to_thread(self._record, results)
         return len(claimed)
 
     async def drain(self) -> None:
@@ -74,12 +80,17 @@ class Relay:
             uow.commit()
         return claimed
 
-    async def _deliver(self, pending: Pending) -> None:
+    async def _deliver(self, pending: Pending) -> "_Result":
         keeper = asyncio.create_task(self._keep_leased(pending))
         try:
-            await self._deliver_leased(pending)
+            result = await self._deliver_leased(pending)
         finally:
             keeper.cancel()
+        if result.retry_at is None and result.error is None:
+            self._metrics.messages_out.labels(pending.platform).inc()
+        elif result.error is not None:
+            self._metrics.relay_failures.labels(pending.platform, result.kind).inc()
+        return result
 
     async def _keep_leased(self, pending: Pending) -> None:
         """Extend the lease every third of it until cancelled (the send finished)."""
@@ -102,35 +113,30 @@ class Relay:
             uow.commit()
         return held
 
-    async def _deliver_leased(self, pending: Pending) -> None:
+    async def _deliver_leased(self, pending: Pending) -> "_Result":
         sender = self._senders[pending.platform]
         try:
             target = await asyncio.to_thread(self._resolve, pending)
             if target is None:
-                await asyncio.to_thread(self._finish, pending, None, "nothing to edit yet")
-                return
+                return _Result(pending, None, "nothing to edit yet", "skipped")
             address, edit_ref = target
             if edit_ref is not None:
                 await sender.edit(address, edit_ref, pending.message)
-                ref: str | None = edit_ref
-            else:
-                ref = await sender.send(address, pending.message, key=f"outbox-{pending.id}")
+                return _Result(pending, edit_ref, None, "sent")
+            ref = await sender.send(address, pending.message, key=f"outbox-{pending.id}")
+            return _Result(pending, ref, None, "sent")
         except RateLimited as limited:
-            await asyncio.to_thread(
-                self._later, pending, timedelta(seconds=limited.retry_after), str(limited)
-            )
+            until = self._clock() + timedelta(seconds=limited.retry_after)
+            return _Result(pending, None, str(limited), "rate_limited", retry_at=until)
         except (TemporaryFailure, TicketNotFound) as failure:
             if pending.attempts >= self._max_attempts:
                 log.error("outbox %s given up after %s attempts", pending.id, pending.attempts)
-                await asyncio.to_thread(self._finish, pending, None, f"gave up: {failure}")
-            else:
-                backoff = min(timedelta(seconds=2**pending.attempts), _MAX_BACKOFF)
-                await asyncio.to_thread(self._later, pending, backoff, str(failure))
+                return _Result(pending, None, f"gave up: {failure}", "gave_up")
+            backoff = min(timedelta(seconds=2**pending.attempts), _MAX_BACKOFF)
+            return _Result(pending, None, str(failure), "temporary", self._clock() + backoff)
         except PermanentFailure as failure:
             log.error("outbox %s could not be delivered: %s", pending.id, failure)
-            await asyncio.to_thread(self._finish, pending, None, f"failed: {failure}")
-        else:
-            await asyncio.to_thread(self._finish, pending, ref, None)
+            return _Result(pending, None, f"failed: {failure}", "permanent")
 
     def _resolve(self, pending: Pending) -> tuple[Address, str | None] | None:
         """Where to post: a fixed address, or a ticket's thread or card looked up now."""
@@ -147,15 +153,33 @@ class Relay:
             return None if ticket.team_message is None else (team, ticket.team_message)
         return team, None
 
-    def _finish(self, pending: Pending, ref: str | None, error: str | None) -> None:
+    def _record(self, results: list["_Result"]) -> None:
+        """What a pass achieved, in one transaction: sent, dropped, or due again later."""
+        now = self._clock()
         with UnitOfWork(self._sessions) as uow:
-            uow.outbox.mark_sent(pending.id, self._clock(), ref, error)
-            card = pending.message.card
-            if ref is not None and card is not None and pending.destination.address is not None:
-                uow.tickets.set_team_thread(card.ticket_id, message_ref=ref, thread=ref)
+            for result in results:
+                pending = result.pending
+                if result.retry_at is not None:
+                    uow.outbox.retry_later(pending.id, result.retry_at, result.error or "")
+                    continue
+                uow.outbox.mark_sent(pending.id, now, result.ref, result.error)
+                card, address = pending.message.card, pending.destination.address
+                if result.ref is not None and card is not None and address is not None:
+                    # The card's thread is the ticket; catching up after downtime starts there.
+                    uow.tickets.set_team_thread(
+                        card.ticket_id, message_ref=result.ref, thread=result.ref
+                    )
+                    thread = address.model_copy(update={"thread": result.ref})
+                    uow.conversations.advance_cursor(thread, result.ref)
             uow.commit()
 
-    def _later(self, pending: Pending, delay: timedelta, error: str) -> None:
-        with UnitOfWork(self._sessions) as uow:
-            uow.outbox.retry_later(pending.id, self._clock() + delay, error)
-            uow.commit()
+
+@dataclass(frozen=True)
+class _Result:
+    """How one send went; ``retry_at`` set means try again then."""
+
+    pending: Pending
+    ref: str | None
+    error: str | None
+    kind: str
+    retry_at: datetime | None = None

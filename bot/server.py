@@ -3,6 +3,7 @@ and the health endpoints."""
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 
 from aiohttp import web
@@ -14,7 +15,15 @@ from storage.database import is_current
 log = logging.getLogger(__name__)
 
 
+# Database work runs in threads so the event loop (webhooks, the Discord heartbeat) never
+# waits on it; enough of them that a burst of messages is not queued behind a few.
+_DATABASE_THREADS = 16
+
+
 async def serve(app: App, platforms: Sequence[Platform], stop: asyncio.Event) -> None:
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(_DATABASE_THREADS, thread_name_prefix="intake-db")
+    )
     web_app = web.Application()
     web_app.router.add_get("/healthz", _healthz)
 

@@ -80,6 +80,13 @@ def retry_on_conflict(work: Callable[[], bool], attempts: int = 5) -> bool:
     return work()
 
 
+@dataclass(frozen=True)
+class _Finished:
+    """A handled customer message, and how its intake ended if it just did."""
+
+    outcome: str | None
+
+
 class IntakeService:
     def __init__(
         self,
@@ -112,49 +119,64 @@ class IntakeService:
 
     def _handle_customer(self, message: CustomerMessage) -> bool:
         with UnitOfWork(self._sessions) as uow:
-            if not uow.conversations.first_time_seen(
-                message.address.platform, message.message_id, message.at
-            ):
-                return False
-            redaction = redact(clean_text(message.text))
-            customer_id = uow.conversations.customer_id(message.author, message.at)
-            active = uow.conversations.active(customer_id, message.address)
-            if active is None and message.continuation:
-                return False
-            if active is None:
-                state = Conversation()
-                conversation_id = uow.conversations.start(
-                    customer_id, message.address, state, message.at
-                )
-            else:
-                conversation_id, state = active
-            turn = _Turn(
-                uow, message.author, customer_id, conversation_id, message.address, message.at
-            )
-            if state.ticket_id:
-                turn.ticket_row = uow.tickets.row_id(state.ticket_id)
-            uow.conversations.advance_cursor(message.address, message.message_id)
-            uow.conversations.record(
-                conversation_id,
-                "customer",
-                message.author.display_name,
-                redaction.text,
-                message.at,
-                turn.ticket_row,
-            )
-            event: Event = CustomerSaid(
-                text=redaction.text, at=message.at, redacted=redaction.found
-            )
-            state = self._run(state, event, turn)
-            outcome = turn.outcome or _OUTCOMES.get(state.step)
-            uow.conversations.save(conversation_id, state, message.at, outcome)
-            uow.commit()
-        if outcome is not None:
-            self._metrics.conversations_finished.labels(outcome).inc()
-        if outcome == "ticket":
+            finished = self._customer_turn(uow, message)
+            self._close_inbox_item(uow, message, handled=finished is not None)
+        if finished is None:
+            return False
+        if finished.outcome is not None:
+            self._metrics.conversations_finished.labels(finished.outcome).inc()
+        if finished.outcome == "ticket":
             self._metrics.tickets_opened.inc()
-        log.info("customer message handled", extra={"conversation_id": conversation_id})
         return True
+
+    def _customer_turn(self, uow: UnitOfWork, message: CustomerMessage) -> "_Finished | None":
+        """One customer message in ``uow``; None when there is nothing to do (redelivery,
+        or a thread reply that continues no conversation)."""
+        if not uow.conversations.first_time_seen(
+            message.address.platform, message.message_id, message.at
+        ):
+            return None
+        redaction = redact(clean_text(message.text))
+        customer_id = uow.conversations.customer_id(message.author, message.at)
+        active = uow.conversations.active(customer_id, message.address)
+        if active is None and message.continuation:
+            return None
+        if active is None:
+            state = Conversation()
+            conversation_id = uow.conversations.start(
+                customer_id, message.address, state, message.at
+            )
+        else:
+            conversation_id, state = active
+        turn = _Turn(uow, message.author, customer_id, conversation_id, message.address, message.at)
+        if state.ticket_id:
+            turn.ticket_row = uow.tickets.row_id(state.ticket_id)
+        uow.conversations.advance_cursor(message.address, message.message_id)
+        uow.conversations.record(
+            conversation_id,
+            "customer",
+            message.author.display_name,
+            redaction.text,
+            message.at,
+            turn.ticket_row,
+        )
+        event: Event = CustomerSaid(text=redaction.text, at=message.at, redacted=redaction.found)
+        state = self._run(state, event, turn)
+        outcome = turn.outcome or _OUTCOMES.get(state.step)
+        uow.conversations.save(conversation_id, state, message.at, outcome)
+        log.info("customer message handled", extra={"conversation_id": conversation_id})
+        return _Finished(outcome)
+
+    @staticmethod
+    def _close_inbox_item(
+        uow: UnitOfWork, message: CustomerMessage | TeamMessage, handled: bool
+    ) -> None:
+        """Commit the turn together with marking its inbox event done, so an event is never
+        handled twice nor lost; what a turn that did nothing wrote is dropped first."""
+        if not handled:
+            uow.rollback()
+        uow.inbox.done_by_message(message.address.platform, message.message_id, message.at)
+        uow.commit()
 
     def _run(self, state: Conversation, event: Event, turn: _Turn) -> Conversation:
         pending: list[Event] = [event]
@@ -242,15 +264,19 @@ class IntakeService:
 
     def _handle_team(self, message: TeamMessage) -> bool:
         with UnitOfWork(self._sessions) as uow:
-            ticket = uow.tickets.by_team_thread(message.address)
-            if ticket is None or not uow.conversations.first_time_seen(
-                message.address.platform, message.message_id, message.at
-            ):
-                return False
-            uow.tickets.row_id(ticket.public_id, lock=True)
-            uow.conversations.advance_cursor(message.address, message.message_id)
-            self._team_input(uow, ticket, message)
-            uow.commit()
+            handled = self._team_turn(uow, message)
+            self._close_inbox_item(uow, message, handled)
+        return handled
+
+    def _team_turn(self, uow: UnitOfWork, message: TeamMessage) -> bool:
+        ticket = uow.tickets.by_team_thread(message.address)
+        if ticket is None or not uow.conversations.first_time_seen(
+            message.address.platform, message.message_id, message.at
+        ):
+            return False
+        uow.tickets.row_id(ticket.public_id, lock=True)
+        uow.conversations.advance_cursor(message.address, message.message_id)
+        self._team_input(uow, ticket, message)
         return True
 
     def _team_input(self, uow: UnitOfWork, ticket: Ticket, message: TeamMessage) -> None:
@@ -371,10 +397,16 @@ class IntakeService:
         ordering_key: str,
         payload: dict[str, Any],
         at: datetime,
-    ) -> bool:
-        """Durably accept a platform event before acknowledging it; False for a redelivery."""
+        lease: timedelta,
+    ) -> Accepted | None:
+        """Durably accept a platform event before acknowledging it.
+
+        Returns the event leased to the caller when it may be handled right away (nothing of
+        its conversation waits before it); None for a redelivery or when it must wait its turn
+        (the inbox worker takes it then).
+        """
         with UnitOfWork(self._sessions) as uow:
-            accepted = uow.inbox.add(platform, message_id, ordering_key, payload, at)
+            accepted = uow.inbox.add(platform, message_id, ordering_key, payload, at, lease)
             uow.commit()
         return accepted
 

@@ -183,11 +183,11 @@ def guide_text(guide: Guide) -> str:
 
 def _as_matrix(rows: Sequence[Sequence[float]]) -> Any:
     """A numpy matrix when numpy is there (it comes with the extra), else lists of floats."""
+    if not rows:
+        return []
     try:
         import numpy
     except ImportError:
-        numpy = None
-    if numpy is None or not rows:
         return [list(row) for row in rows]
     return numpy.asarray(rows, dtype=numpy.float32)
 

@@ -4,11 +4,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.queue import claim_heads, finish, postpone
+from storage.queue import claim_heads, finish, lease_if_head, postpone
 from storage.rows import InboxRow
 
 
@@ -33,8 +34,18 @@ class InboxRepository:
         ordering_key: str,
         payload: dict[str, Any],
         at: datetime,
-    ) -> bool:
-        """Store an event once; False when this platform id was accepted before (a redelivery)."""
+        lease: timedelta,
+    ) -> Accepted | None:
+        """Store an event once, and lease it to the caller when nothing of its conversation is
+        still waiting before it. None for a redelivery, or when it must wait its turn."""
+        if self._session.get_bind().dialect.name == "postgresql":
+            # Accepts of one conversation take turns, so "first in line" is decided once.
+            self._session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": ordering_key}
+            )
+        upsert = (
+            pg_insert if self._session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
         values = {
             "platform": platform,
             "message_id": message_id,
@@ -44,12 +55,29 @@ class InboxRepository:
             "next_attempt_at": at,
             "attempts": 0,
         }
-        try:
-            with self._session.begin_nested():
-                self._session.execute(insert(InboxRow), [values])
-        except IntegrityError:
-            return False
-        return True
+        item_id = self._session.execute(
+            upsert(InboxRow).values(values).on_conflict_do_nothing().returning(InboxRow.id)
+        ).scalar()
+        if item_id is None:
+            return None
+        leased = lease_if_head(self._session, InboxRow, item_id, at + lease)
+        if not leased:
+            return None
+        return Accepted(
+            id=item_id, platform=platform, message_id=message_id, payload=payload, attempts=1
+        )
+
+    def done_by_message(self, platform: str, message_id: str, at: datetime) -> None:
+        """The event behind this platform message was handled (in the caller's transaction)."""
+        self._session.execute(
+            update(InboxRow)
+            .where(
+                InboxRow.platform == platform,
+                InboxRow.message_id == message_id,
+                InboxRow.done_at.is_(None),
+            )
+            .values(done_at=at)
+        )
 
     def claim_due(
         self, now: datetime, platforms: set[str], limit: int, lease: timedelta

@@ -39,3 +39,6 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self._session.commit()
+
+    def rollback(self) -> None:
+        self._session.rollback()

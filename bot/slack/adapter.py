@@ -118,6 +118,7 @@ class SlackAdapter:
         self._wake: Callable[[], None] = lambda: None
         self._bot_user_id: str | None = None
         self.inbox = InboxWorker(service, PLATFORM, self._process, utc_now)
+        self._handling: set[asyncio.Task[None]] = set()
 
     def connected(self, bot_user_id: str | None, wake_relay: Callable[[], None]) -> None:
         self._bot_user_id = bot_user_id
@@ -141,14 +142,26 @@ class SlackAdapter:
         bolt.action(re.compile(f"^({CHOICE_ACTION}|{TICKET_ACTION})"))(on_action)
 
     async def accept(self, heard: Heard | None) -> None:
-        """Store the event durably (before bolt acks it) and wake the worker."""
+        """Store the event durably (before bolt acks it); handle it right after when it is
+        first in its conversation's line, else the worker takes it in turn."""
         if heard is None:
             return
         payload = heard.model_dump(mode="json")
-        await asyncio.to_thread(
-            self._service.accept, PLATFORM, heard.message_id, heard.address.key, payload, heard.at
+        leased = await asyncio.to_thread(
+            self._service.accept,
+            PLATFORM,
+            heard.message_id,
+            heard.address.key,
+            payload,
+            heard.at,
+            self.inbox.lease,
         )
-        self.inbox.wake()
+        if leased is None:
+            self.inbox.wake()
+            return
+        task = asyncio.create_task(self.inbox.handle_now(leased))
+        self._handling.add(task)
+        task.add_done_callback(self._handling.discard)
 
     async def _process(self, payload: dict[str, Any]) -> None:
         heard = Heard.model_validate(payload)

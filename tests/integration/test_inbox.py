@@ -1,57 +1,95 @@
-"""The inbox: accepted events survive a crash, keep their order, and are never taken twice."""
+"""The inbox: accepted events survive a crash, keep their order, and are never handled twice."""
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
+from bot.app import App
 from bot.inbox import InboxWorker
-from tests.integration.intake_driver import OPEN_TIME, make_app
+from intake.inbound import CustomerMessage
+from storage.unit_of_work import UnitOfWork
+from tests.integration.intake_driver import Customer, make_app
 from tests.integration.test_relay_and_team import Clock
 
+LEASE = timedelta(seconds=10)
 
-async def test_accepted_events_are_handled_after_a_restart_in_order_once(database_url: str) -> None:
+
+def handler_for(app: App, failures: list[str]) -> Any:
+    """What an adapter does with an accepted event: hand it to the service (failing on cue)."""
+
+    async def handle(payload: dict[str, Any]) -> None:
+        message = CustomerMessage.model_validate(payload)
+        if message.text in failures:
+            failures.remove(message.text)
+            raise RuntimeError("database briefly unavailable")
+        await asyncio.to_thread(app.service.handle_customer, message)
+
+    return handle
+
+
+def accept(app: App, message: CustomerMessage) -> bool:
+    """Accept like an adapter; True when the caller was handed the event to handle now."""
+    leased = app.service.accept(
+        "console",
+        message.message_id,
+        message.address.key,
+        message.model_dump(mode="json"),
+        message.at,
+        LEASE,
+    )
+    return leased is not None
+
+
+def transcript(app: App, customer: Customer) -> list[str]:
+    with UnitOfWork(app.sessions) as uow:
+        found = uow.conversations.active(1, customer.address)
+        assert found is not None
+        return [
+            line.text
+            for line in uow.conversations.transcript(found[0])
+            if line.direction == "customer"
+        ]
+
+
+async def test_accepted_events_are_handled_after_a_crash_in_order_once(database_url: str) -> None:
     first = make_app(database_url)
-    for number in range(3):
-        assert first.service.accept("slack", f"C1:{number}", "slack:C1:", {"n": number}, OPEN_TIME)
-    assert not first.service.accept("slack", "C1:0", "slack:C1:", {"n": 0}, OPEN_TIME)
-    first.close()  # acked, then the process died before handling anything
+    customer = Customer(first)
+    texts = ["hi", "My storefront takes 20 seconds to load", "no"]
+    messages = [customer.message(text) for text in texts]
+    assert [accept(first, m) for m in messages] == [True, False, False]  # only the first may go now
+    assert not accept(first, messages[0])  # a redelivery
+    first.close()  # acknowledged, then the process died before handling anything
 
     second = make_app(database_url)
-    handled: list[int] = []
-    failures = [RuntimeError("database briefly unavailable")]
-
-    async def handler(payload: dict[str, Any]) -> None:
-        if payload["n"] == 1 and failures:
-            raise failures.pop()
-        handled.append(payload["n"])
-
     clock = Clock()
-    worker = InboxWorker(second.service, "slack", handler, clock)
+    worker = InboxWorker(
+        second.service, "console", handler_for(second, [texts[1]]), clock, lease=LEASE
+    )
     await worker.drain()
-    assert handled == [0]  # 1 failed and waits for its retry; 2 may not overtake it
+    assert transcript(second, customer) == [
+        "hi"
+    ]  # the second failed once; the third waits behind it
     clock.now += timedelta(seconds=5)
     await worker.drain()
-    assert handled == [0, 1, 2]
+    assert transcript(second, customer) == texts
     clock.now += timedelta(minutes=5)
     await worker.drain()
-    assert handled == [0, 1, 2]
+    assert transcript(second, customer) == texts
     second.close()
 
 
-async def test_a_handler_that_keeps_failing_is_set_aside(database_url: str) -> None:
+async def test_an_event_that_keeps_failing_is_set_aside(database_url: str) -> None:
     app = make_app(database_url)
-    app.service.accept("slack", "C1:poison", "slack:C1:", {"n": 0}, OPEN_TIME)
-    app.service.accept("slack", "C1:next", "slack:C1:", {"n": 1}, OPEN_TIME)
-    handled: list[int] = []
-
-    async def handler(payload: dict[str, Any]) -> None:
-        if payload["n"] == 0:
-            raise ValueError("cannot be handled")
-        handled.append(payload["n"])
-
+    customer = Customer(app)
+    poison, fine = customer.message("poison"), customer.message("My storefront is slow today")
+    accept(app, poison)
+    accept(app, fine)
     clock = Clock()
-    worker = InboxWorker(app.service, "slack", handler, clock, max_attempts=3)
-    for _ in range(4):
+    worker = InboxWorker(
+        app.service, "console", handler_for(app, ["poison"] * 10), clock, max_attempts=3
+    )
+    for _ in range(5):
         await worker.drain()
         clock.now += timedelta(minutes=2)
-    assert handled == [1]
+    assert transcript(app, customer) == ["My storefront is slow today"]
     app.close()

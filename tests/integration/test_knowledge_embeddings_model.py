@@ -1,0 +1,39 @@
+"""The real all-MiniLM-L6-v2 model, loaded from its package: runs only with the extra installed."""
+
+import math
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+pytest.importorskip("sentence_transformers")
+
+from knowledge.embeddings import (
+    BlendedGuideIndex,
+    GuideVectors,
+    SentenceEmbedder,
+)
+from knowledge.loader import default_kb_dir, load_folder
+
+
+@pytest.fixture(scope="module")
+def embedder() -> Iterator[SentenceEmbedder]:
+    with pytest.MonkeyPatch.context() as patch:
+        # Any attempt to reach a model hub fails instead of being answered from a cache.
+        patch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+        yield SentenceEmbedder()
+
+
+def test_the_packaged_model_loads_offline_into_unit_vectors(embedder: SentenceEmbedder) -> None:
+    vectors = embedder.encode(["can't take money", "payments declined"])
+
+    assert len(vectors) == 2
+    assert all(math.isclose(float(sum(x * x for x in v)), 1.0, abs_tol=1e-4) for v in vectors)
+    assert "all_minilm_l6_v2" not in sys.modules  # its __init__ prints to stdout
+
+
+def test_the_bundled_guides_answer_a_paraphrase_and_not_junk(embedder: SentenceEmbedder) -> None:
+    index = BlendedGuideIndex(load_folder(default_kb_dir()).guides, GuideVectors(embedder))
+
+    assert [match.id for match in index.search("can't take money")][:1] == ["payment-declined"]
+    assert index.search("tell me a joke") == []
