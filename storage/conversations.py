@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -83,13 +83,17 @@ class ConversationRepository:
     def save(
         self, conversation_id: int, state: Conversation, at: datetime, outcome: str | None = None
     ) -> None:
-        row = self._session.get_one(ConversationRow, conversation_id)
-        row.state = state.model_dump(mode="json")
-        row.step = state.step.value
-        row.finished = state.finished
-        row.updated_at = at
+        values: dict[str, Any] = {
+            "state": state.model_dump(mode="json"),
+            "step": state.step.value,
+            "finished": state.finished,
+            "updated_at": at,
+        }
         if outcome is not None:
-            row.outcome = outcome
+            values["outcome"] = outcome
+        self._session.execute(
+            update(ConversationRow).where(ConversationRow.id == conversation_id).values(values)
+        )
 
     def load(self, conversation_id: int) -> Conversation:
         row = self._session.get_one(ConversationRow, conversation_id)
@@ -153,17 +157,30 @@ class ConversationRepository:
         return {str(outcome): int(count) for outcome, count in self._session.execute(query)}
 
     def advance_cursor(self, address: Address, message_id: str) -> None:
-        """Remember the newest message handled in this channel/thread (ids compare by age)."""
-        key = (address.platform, address.channel, address.thread or "")
-        row = self._session.get(CursorRow, key, with_for_update=True)
-        if row is None:
-            self._session.add(
-                CursorRow(
-                    platform=key[0], channel=key[1], thread=key[2], last_message_id=message_id
-                )
+        """Remember the newest message handled in this channel/thread (ids compare by age:
+        longer is newer, then larger), in one statement."""
+        values = {
+            "platform": address.platform,
+            "channel": address.channel,
+            "thread": address.thread or "",
+            "last_message_id": message_id,
+        }
+        upsert = (
+            pg_insert if self._session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
+        statement = upsert(CursorRow).values(values)
+        newer = statement.excluded.last_message_id
+        current = CursorRow.last_message_id
+        self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["platform", "channel", "thread"],
+                set_={"last_message_id": newer},
+                where=or_(
+                    func.length(newer) > func.length(current),
+                    and_(func.length(newer) == func.length(current), newer > current),
+                ),
             )
-        elif _age_key(message_id) > _age_key(row.last_message_id):
-            row.last_message_id = message_id
+        )
 
     def cursors(self, platform: str) -> list[tuple[Address, str]]:
         query = select(CursorRow).where(CursorRow.platform == platform)
@@ -186,8 +203,3 @@ def _claim_statement(upsert: Callable[..., Any]) -> Any:
 
 
 _CLAIMS = {"postgresql": _claim_statement(pg_insert), "sqlite": _claim_statement(sqlite_insert)}
-
-
-def _age_key(message_id: str) -> tuple[int, str]:
-    """Snowflakes and Slack timestamps order by length, then text."""
-    return len(message_id), message_id

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
+from intake.addresses import Address
 from intake.tickets import Status
 from storage.rows import OutboxRow
 from storage.unit_of_work import UnitOfWork
@@ -150,3 +151,19 @@ def test_kb_gaps_lists_unsolved_problems_and_the_deflection_rate(
     out = capsys.readouterr().out
     assert "    2  " in out and "quantum flux widget" in out
     assert "Deflection rate: 50% (1 of 2 conversations closed by a guide)" in out
+
+
+def test_catch_up_cursors_only_move_forward(database_url: str) -> None:
+    app = make_app(database_url)
+    thread = Address(platform="discord", channel="111", thread="222")
+    with UnitOfWork(app.sessions) as uow:
+        for message_id in [
+            "1000000000000000009",
+            "999999999999999999",
+            "1000000000000000010",
+            "1000000000000000002",
+        ]:
+            uow.conversations.advance_cursor(thread, message_id)
+        uow.commit()
+    assert app.service.resume_points("discord") == [(thread, "1000000000000000010")]
+    app.close()
