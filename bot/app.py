@@ -16,6 +16,7 @@ from bot.relay import Relay
 from bot.service import IntakeService
 from bot.settings import Settings
 from intake.policy import Policy
+from knowledge.embeddings import EmbeddingsError, configured_embedder
 from knowledge.live import LiveGuideIndex
 from knowledge.loader import configured_kb_dir
 from storage.database import DatabaseError, open_engine, session_factory, upgrade
@@ -69,7 +70,11 @@ def open_guides(settings: Settings, policy: Policy) -> LiveGuideIndex:
     folder = configured_kb_dir(settings.kb_dir)
     if not folder.is_dir():
         raise UserFacingError(f"INTAKE_KB_DIR / --kb-dir: {folder} is not a folder of guides")
-    index = LiveGuideIndex(folder, [kind.id for kind in policy.kinds])
+    try:
+        embedder = configured_embedder(settings.kb_embeddings)
+    except EmbeddingsError as error:
+        raise UserFacingError(str(error)) from None
+    index = LiveGuideIndex(folder, [kind.id for kind in policy.kinds], embedder=embedder)
     index.start()
     return index
 

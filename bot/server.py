@@ -3,8 +3,8 @@ and the health endpoints."""
 
 import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 

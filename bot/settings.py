@@ -16,6 +16,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), alias="INTAKE_DATA_DIR")
     database_url: str | None = Field(default=None, alias="INTAKE_DATABASE_URL")
     kb_dir: Path | None = Field(default=None, alias="INTAKE_KB_DIR")
+    kb_embeddings: bool = Field(default=False, alias="INTAKE_KB_EMBEDDINGS")
     policy_file: Path | None = Field(default=None, alias="INTAKE_POLICY_FILE")
     team_channel: Address | None = Field(default=None, alias="INTAKE_TEAM_CHANNEL")
     agent_ids: frozenset[str] = Field(default=frozenset(), alias="INTAKE_AGENT_IDS")

@@ -6,14 +6,16 @@ from collections.abc import Iterator
 
 import pytest
 
-pytest.importorskip("sentence_transformers")
-
 from knowledge.embeddings import (
     BlendedGuideIndex,
     GuideVectors,
     SentenceEmbedder,
 )
 from knowledge.loader import default_kb_dir, load_folder
+
+# Needs the embeddings extra (1.5 GB with torch): `make test-embeddings` installs it and runs
+# these; the default `make test` leaves them out rather than skipping them.
+pytestmark = pytest.mark.embeddings
 
 
 @pytest.fixture(scope="module")
