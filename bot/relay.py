@@ -157,12 +157,13 @@ class Relay:
         """What a pass achieved, in one transaction: sent, dropped, or due again later."""
         now = self._clock()
         with UnitOfWork(self._sessions) as uow:
+            sent: list[tuple[int, str | None, str | None]] = []
             for result in results:
                 pending = result.pending
                 if result.retry_at is not None:
                     uow.outbox.retry_later(pending.id, result.retry_at, result.error or "")
                     continue
-                uow.outbox.mark_sent(pending.id, now, result.ref, result.error)
+                sent.append((pending.id, result.ref, result.error))
                 card, address = pending.message.card, pending.destination.address
                 if result.ref is not None and card is not None and address is not None:
                     # The card's thread is the ticket; catching up after downtime starts there.
@@ -171,6 +172,7 @@ class Relay:
                     )
                     thread = address.model_copy(update={"thread": result.ref})
                     uow.conversations.advance_cursor(thread, result.ref)
+            uow.outbox.mark_all_sent(now, sent)
             uow.commit()
 
 

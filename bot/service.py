@@ -151,7 +151,8 @@ class IntakeService:
         turn = _Turn(uow, message.author, customer_id, conversation_id, message.address, message.at)
         if state.ticket_id:
             turn.ticket_row = uow.tickets.row_id(state.ticket_id)
-        uow.conversations.advance_cursor(message.address, message.message_id)
+        if message.catch_up:
+            uow.conversations.advance_cursor(message.address, message.message_id)
         uow.conversations.record(
             conversation_id,
             "customer",
@@ -275,7 +276,8 @@ class IntakeService:
         ):
             return False
         uow.tickets.row_id(ticket.public_id, lock=True)
-        uow.conversations.advance_cursor(message.address, message.message_id)
+        if message.catch_up:
+            uow.conversations.advance_cursor(message.address, message.message_id)
         self._team_input(uow, ticket, message)
         return True
 

@@ -15,6 +15,9 @@ class _Inbound(BaseModel):
     address: Address
     text: str
     at: datetime
+    catch_up: bool = False
+    """Set by platforms that read history after downtime (Discord): the service then keeps
+    a cursor of the newest message handled per channel."""
 
 
 class CustomerMessage(_Inbound):

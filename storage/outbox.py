@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from intake.addresses import Address
 from intake.outgoing import Outgoing
-from storage.queue import claim_heads, extend_lease, finish, postpone
+from storage.queue import claim_heads, extend_lease, finish_many, postpone
 from storage.rows import OutboxRow
 
 
@@ -70,11 +70,13 @@ class OutboxRepository:
         rows = claim_heads(self._session, OutboxRow, now, platforms, limit, lease)
         return [_pending(row) for row in rows]
 
-    def mark_sent(
-        self, outbox_id: int, at: datetime, sent_ref: str | None, error: str | None = None
-    ) -> None:
-        """Done with this message: delivered (``sent_ref``), or dropped with ``error``."""
-        finish(self._session, OutboxRow, outbox_id, at, error, sent_ref=sent_ref)
+    def mark_all_sent(self, at: datetime, sent: list[tuple[int, str | None, str | None]]) -> None:
+        """Done with these (id, sent_ref, error): delivered (a ref), or dropped with an error."""
+        rows = [
+            {"id": outbox_id, "done_at": at, "sent_ref": ref, "last_error": error}
+            for outbox_id, ref, error in sent
+        ]
+        finish_many(self._session, OutboxRow, rows)
 
     def retry_later(self, outbox_id: int, at: datetime, error: str) -> None:
         postpone(self._session, OutboxRow, outbox_id, at, error)

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.rows import InboxRow, OutboxRow
 
@@ -55,9 +56,16 @@ def claim_heads(
         .with_for_update(skip_locked=True, of=table)
     )
     rows = list(session.scalars(query))
-    for row in rows:
-        row.next_attempt_at = now + lease
-        row.attempts += 1
+    if rows:
+        session.execute(
+            update(table)
+            .where(table.id.in_([row.id for row in rows]))
+            .values(next_attempt_at=now + lease, attempts=table.attempts + 1),
+            execution_options={"synchronize_session": False},
+        )
+        for row in rows:  # what the UPDATE wrote, without loading the rows again
+            set_committed_value(row, "attempts", row.attempts + 1)
+            set_committed_value(row, "next_attempt_at", now + lease)
     return rows
 
 
@@ -71,6 +79,12 @@ def lease_if_head(session: Session, table: type[Row], item_id: int, until: datet
         .returning(table.id)
     ).scalar()
     return leased is not None
+
+
+def finish_many(session: Session, table: type[Row], done: list[dict[str, Any]]) -> None:
+    """Several ``finish`` at once: one statement for a whole relay pass."""
+    if done:
+        session.execute(update(table), done)
 
 
 def finish(

@@ -193,6 +193,7 @@ class IntakeClient(discord.Client):
                 text=routed.text,
                 at=seen.at,
                 is_agent=await self._is_agent(message.author, guild),
+                catch_up=True,
             )
         else:
             if isinstance(routed, OpenThread):
@@ -210,6 +211,7 @@ class IntakeClient(discord.Client):
                 text=text,
                 at=seen.at,
                 continuation=continuation,
+                catch_up=True,
             )
         await self._deliver(inbound)
 
