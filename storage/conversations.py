@@ -1,12 +1,8 @@
 """Customers, their conversations, transcripts, and the ledger of handled platform messages."""
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from intake.addresses import Address, Person
@@ -19,6 +15,12 @@ from storage.rows import (
     GapRow,
     MessageRow,
     ProcessedInboundRow,
+)
+from storage.statements import (
+    ADD_MESSAGE,
+    ADVANCE_CURSOR,
+    CLAIM_MESSAGE,
+    SAVE_CONVERSATION,
 )
 
 
@@ -83,16 +85,16 @@ class ConversationRepository:
     def save(
         self, conversation_id: int, state: Conversation, at: datetime, outcome: str | None = None
     ) -> None:
-        values: dict[str, Any] = {
-            "state": state.model_dump(mode="json"),
-            "step": state.step.value,
-            "finished": state.finished,
-            "updated_at": at,
-        }
-        if outcome is not None:
-            values["outcome"] = outcome
         self._session.execute(
-            update(ConversationRow).where(ConversationRow.id == conversation_id).values(values)
+            SAVE_CONVERSATION,
+            {
+                "conversation_id": conversation_id,
+                "new_state": state.model_dump(mode="json"),
+                "new_step": state.step.value,
+                "new_finished": state.finished,
+                "new_updated_at": at,
+                "new_outcome": outcome,
+            },
         )
 
     def load(self, conversation_id: int) -> Conversation:
@@ -108,15 +110,16 @@ class ConversationRepository:
         at: datetime,
         ticket_id: int | None = None,
     ) -> None:
-        self._session.add(
-            MessageRow(
-                conversation_id=conversation_id,
-                ticket_id=ticket_id,
-                direction=direction,
-                author=author,
-                text=text,
-                created_at=at,
-            )
+        self._session.execute(
+            ADD_MESSAGE,
+            {
+                "conversation_id": conversation_id,
+                "ticket_id": ticket_id,
+                "direction": direction,
+                "author": author,
+                "text": text,
+                "created_at": at,
+            },
         )
 
     def transcript(self, conversation_id: int) -> list[TranscriptLine]:
@@ -133,7 +136,7 @@ class ConversationRepository:
     def first_time_seen(self, platform: str, message_id: str, at: datetime) -> bool:
         """Claim a platform message id; False when it was already handled (a redelivery)."""
         values = {"platform": platform, "message_id": message_id, "processed_at": at}
-        claim = _CLAIMS.get(self._session.get_bind().dialect.name)
+        claim = CLAIM_MESSAGE.get(self._session.get_bind().dialect.name)
         if claim is None:
             if self._session.get(ProcessedInboundRow, (platform, message_id)) is not None:
                 return False
@@ -159,27 +162,14 @@ class ConversationRepository:
     def advance_cursor(self, address: Address, message_id: str) -> None:
         """Remember the newest message handled in this channel/thread (ids compare by age:
         longer is newer, then larger), in one statement."""
-        values = {
-            "platform": address.platform,
-            "channel": address.channel,
-            "thread": address.thread or "",
-            "last_message_id": message_id,
-        }
-        upsert = (
-            pg_insert if self._session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        )
-        statement = upsert(CursorRow).values(values)
-        newer = statement.excluded.last_message_id
-        current = CursorRow.last_message_id
         self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["platform", "channel", "thread"],
-                set_={"last_message_id": newer},
-                where=or_(
-                    func.length(newer) > func.length(current),
-                    and_(func.length(newer) == func.length(current), newer > current),
-                ),
-            )
+            ADVANCE_CURSOR[self._session.get_bind().dialect.name],
+            {
+                "platform": address.platform,
+                "channel": address.channel,
+                "thread": address.thread or "",
+                "last_message_id": message_id,
+            },
         )
 
     def cursors(self, platform: str) -> list[tuple[Address, str]]:
@@ -191,15 +181,3 @@ class ConversationRepository:
             )
             for row in self._session.scalars(query)
         ]
-
-
-def _claim_statement(upsert: Callable[..., Any]) -> Any:
-    """``INSERT … ON CONFLICT DO NOTHING RETURNING``, built once so its SQL is compiled once."""
-    return (
-        upsert(ProcessedInboundRow)
-        .on_conflict_do_nothing()
-        .returning(ProcessedInboundRow.message_id)
-    )
-
-
-_CLAIMS = {"postgresql": _claim_statement(pg_insert), "sqlite": _claim_statement(sqlite_insert)}

@@ -4,13 +4,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from storage.queue import claim_heads, finish, lease_if_head, postpone
+from storage.queue import claim_heads, finish, postpone
 from storage.rows import InboxRow
+from storage.statements import ADD_INBOX, INBOX_DONE, LEASE_IF_FIRST
 
 
 class Accepted(BaseModel):
@@ -38,30 +37,30 @@ class InboxRepository:
     ) -> Accepted | None:
         """Store an event once, and lease it to the caller when nothing of its conversation is
         still waiting before it. None for a redelivery, or when it must wait its turn."""
-        if self._session.get_bind().dialect.name == "postgresql":
+        dialect = self._session.get_bind().dialect.name
+        if dialect == "postgresql":
             # Accepts of one conversation take turns, so "first in line" is decided once.
             self._session.execute(
                 text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": ordering_key}
             )
-        upsert = (
-            pg_insert if self._session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        )
-        values = {
-            "platform": platform,
-            "message_id": message_id,
-            "ordering_key": ordering_key,
-            "payload": payload,
-            "created_at": at,
-            "next_attempt_at": at,
-            "attempts": 0,
-        }
         item_id = self._session.execute(
-            upsert(InboxRow).values(values).on_conflict_do_nothing().returning(InboxRow.id)
+            ADD_INBOX[dialect],
+            {
+                "platform": platform,
+                "message_id": message_id,
+                "ordering_key": ordering_key,
+                "payload": payload,
+                "created_at": at,
+                "next_attempt_at": at,
+                "attempts": 0,
+            },
         ).scalar()
         if item_id is None:
             return None
-        leased = lease_if_head(self._session, InboxRow, item_id, at + lease)
-        if not leased:
+        leased = self._session.execute(
+            LEASE_IF_FIRST["inbox"], {"item_id": item_id, "until": at + lease}
+        ).scalar()
+        if leased is None:
             return None
         return Accepted(
             id=item_id, platform=platform, message_id=message_id, payload=payload, attempts=1
@@ -70,13 +69,7 @@ class InboxRepository:
     def done_by_message(self, platform: str, message_id: str, at: datetime) -> None:
         """The event behind this platform message was handled (in the caller's transaction)."""
         self._session.execute(
-            update(InboxRow)
-            .where(
-                InboxRow.platform == platform,
-                InboxRow.message_id == message_id,
-                InboxRow.done_at.is_(None),
-            )
-            .values(done_at=at)
+            INBOX_DONE, {"the_platform": platform, "the_message_id": message_id, "at": at}
         )
 
     def claim_due(

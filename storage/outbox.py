@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from intake.addresses import Address
 from intake.outgoing import Outgoing
 from storage.queue import claim_heads, extend_lease, finish_many, postpone
 from storage.rows import OutboxRow
+from storage.statements import ADD_OUTBOX
 
 
 class Destination(BaseModel):
@@ -49,18 +50,16 @@ class OutboxRepository:
         at: datetime,
     ) -> None:
         self._session.execute(
-            insert(OutboxRow),
-            [
-                {
-                    "ordering_key": ordering_key,
-                    "platform": platform,
-                    "destination": destination.model_dump(mode="json"),
-                    "payload": message.model_dump(mode="json"),
-                    "created_at": at,
-                    "next_attempt_at": at,
-                    "attempts": 0,
-                }
-            ],
+            ADD_OUTBOX,
+            {
+                "ordering_key": ordering_key,
+                "platform": platform,
+                "destination": destination.model_dump(mode="json"),
+                "payload": message.model_dump(mode="json"),
+                "created_at": at,
+                "next_attempt_at": at,
+                "attempts": 0,
+            },
         )
 
     def claim_due(

@@ -11,27 +11,14 @@ item.
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.rows import InboxRow, OutboxRow
+from storage.statements import first_in_line
 
 Row = TypeVar("Row", InboxRow, OutboxRow)
-
-
-def _first_in_line(table: type[Row]) -> ColumnElement[bool]:
-    """No older unfinished item of the same ordering key exists."""
-    older = aliased(table)
-    return ~(
-        select(older.id)
-        .where(
-            older.ordering_key == table.ordering_key,
-            older.done_at.is_(None),
-            older.id < table.id,
-        )
-        .exists()
-    )
 
 
 def claim_heads(
@@ -42,7 +29,7 @@ def claim_heads(
     limit: int,
     lease: timedelta,
 ) -> list[Row]:
-    head_of_key = _first_in_line(table)
+    head_of_key = first_in_line(table.__table__)  # type: ignore[arg-type]
     query = (
         select(table)
         .where(
@@ -67,18 +54,6 @@ def claim_heads(
             set_committed_value(row, "attempts", row.attempts + 1)
             set_committed_value(row, "next_attempt_at", now + lease)
     return rows
-
-
-def lease_if_head(session: Session, table: type[Row], item_id: int, until: datetime) -> bool:
-    """Lease a just-written item to its writer if it is first in its conversation's line."""
-    head_of_key = _first_in_line(table)
-    leased = session.execute(
-        update(table)
-        .where(table.id == item_id, head_of_key)
-        .values(next_attempt_at=until, attempts=table.attempts + 1)
-        .returning(table.id)
-    ).scalar()
-    return leased is not None
 
 
 def finish_many(session: Session, table: type[Row], done: list[dict[str, Any]]) -> None:

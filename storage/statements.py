@@ -1,0 +1,128 @@
+"""The statements of the per-message path, built once on the plain tables.
+
+Every message runs these; building a statement costs more Python than running it, and the
+ORM's bulk paths cost more again, so they are made once here and executed with parameters.
+"""
+
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from storage.rows import (
+    ConversationRow,
+    CursorRow,
+    InboxRow,
+    MessageRow,
+    OutboxRow,
+    ProcessedInboundRow,
+)
+
+inbox: Table = InboxRow.__table__  # type: ignore[assignment]
+outbox: Table = OutboxRow.__table__  # type: ignore[assignment]
+messages: Table = MessageRow.__table__  # type: ignore[assignment]
+conversations: Table = ConversationRow.__table__  # type: ignore[assignment]
+processed: Table = ProcessedInboundRow.__table__  # type: ignore[assignment]
+cursors: Table = CursorRow.__table__  # type: ignore[assignment]
+
+_DIALECTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _per_dialect(build: Any) -> dict[str, Any]:
+    return {name: build(upsert) for name, upsert in _DIALECTS.items()}
+
+
+ADD_MESSAGE = insert(messages)
+ADD_OUTBOX = insert(outbox)
+
+# Parameters: the inbox row's columns. Returns the new id, or nothing for a redelivery.
+ADD_INBOX = _per_dialect(
+    lambda upsert: upsert(inbox).on_conflict_do_nothing().returning(inbox.c.id)
+)
+
+# Parameters: platform, message_id, processed_at. Returns a row only the first time.
+CLAIM_MESSAGE = _per_dialect(
+    lambda upsert: upsert(processed).on_conflict_do_nothing().returning(processed.c.message_id)
+)
+
+
+def _advance_cursor(upsert: Any) -> Any:
+    statement = upsert(cursors)
+    newer, current = statement.excluded.last_message_id, cursors.c.last_message_id
+    return statement.on_conflict_do_update(
+        index_elements=["platform", "channel", "thread"],
+        set_={"last_message_id": newer},
+        where=or_(
+            func.length(newer) > func.length(current),
+            and_(func.length(newer) == func.length(current), newer > current),
+        ),
+    )
+
+
+# Parameters: platform, channel, thread, last_message_id. Ids compare by age: longer is
+# newer, then larger (Discord snowflakes, Slack timestamps).
+ADVANCE_CURSOR = _per_dialect(_advance_cursor)
+
+# Parameters: the_platform, the_message_id, at.
+INBOX_DONE = (
+    update(inbox)
+    .where(
+        inbox.c.platform == bindparam("the_platform"),
+        inbox.c.message_id == bindparam("the_message_id"),
+        inbox.c.done_at.is_(None),
+    )
+    .values(done_at=bindparam("at"))
+)
+
+# Parameters: conversation_id, state, step, finished, updated_at, new_outcome (or None).
+SAVE_CONVERSATION = (
+    update(conversations)
+    .where(conversations.c.id == bindparam("conversation_id"))
+    .values(
+        state=bindparam("new_state", type_=conversations.c.state.type),
+        step=bindparam("new_step"),
+        finished=bindparam("new_finished"),
+        updated_at=bindparam("new_updated_at", type_=conversations.c.updated_at.type),
+        outcome=func.coalesce(bindparam("new_outcome"), conversations.c.outcome),
+    )
+)
+
+
+def first_in_line(table: Table) -> ColumnElement[bool]:
+    """No older unfinished item of the same ordering key exists."""
+    older = table.alias("older")
+    return ~exists(
+        select(older.c.id).where(
+            older.c.ordering_key == table.c.ordering_key,
+            older.c.done_at.is_(None),
+            older.c.id < table.c.id,
+        )
+    )
+
+
+def _lease_if_first(table: Table) -> Update:
+    return (
+        update(table)
+        .where(table.c.id == bindparam("item_id"), first_in_line(table))
+        .values(
+            next_attempt_at=bindparam("until", type_=table.c.next_attempt_at.type),
+            attempts=table.c.attempts + 1,
+        )
+        .returning(table.c.id)
+    )
+
+
+# Parameters: item_id, until. Returns the id when the item was first in line and is leased.
+LEASE_IF_FIRST = {"inbox": _lease_if_first(inbox), "outbox": _lease_if_first(outbox)}
