@@ -45,9 +45,15 @@ class InboxWorker:
         self._lease = lease
         self._max_attempts = max_attempts
         self._poller = Poller(self.handle_due)
+        self._someone_waits = False
 
     def wake(self) -> None:
         self._poller.wake()
+
+    def queued(self) -> None:
+        """An event was accepted behind another of its conversation: take it once that is done."""
+        self._someone_waits = True
+        self.wake()
 
     async def run(self, stop: asyncio.Event) -> None:
         await self._poller.run(stop)
@@ -89,5 +95,7 @@ class InboxWorker:
                 self._service.inbox_retry, item.id, self._clock() + delay, repr(error)
             )
         finally:
-            # Whatever waited behind this event in its conversation may go now.
-            self.wake()
+            if self._someone_waits:
+                # An event was queued behind one being handled: it may go now.
+                self._someone_waits = False
+                self.wake()

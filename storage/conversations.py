@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from intake.addresses import Address, Person
@@ -17,9 +17,11 @@ from storage.rows import (
     ProcessedInboundRow,
 )
 from storage.statements import (
+    ACTIVE_CONVERSATION,
     ADD_MESSAGE,
     ADVANCE_CURSOR,
     CLAIM_MESSAGE,
+    LOCK_CUSTOMER,
     SAVE_CONVERSATION,
 )
 
@@ -34,14 +36,10 @@ class ConversationRepository:
         The lock serialises every message of one customer across instances, so steps of one
         conversation run one at a time and in order.
         """
-        query = (
-            select(CustomerRow)
-            .where(CustomerRow.platform == person.platform)
-            .where(CustomerRow.platform_user_id == person.user_id)
-            .with_for_update()
-        )
-        row = self._session.scalars(query).first()
-        if row is None:
+        found = self._session.execute(
+            LOCK_CUSTOMER, {"the_platform": person.platform, "the_user_id": person.user_id}
+        ).first()
+        if found is None:
             row = CustomerRow(
                 platform=person.platform,
                 platform_user_id=person.user_id,
@@ -50,20 +48,21 @@ class ConversationRepository:
             )
             self._session.add(row)
             self._session.flush()
-        elif person.display_name and row.display_name != person.display_name:
-            row.display_name = person.display_name
-        return row.id
+            return row.id
+        customer_id, display_name = found
+        if person.display_name and display_name != person.display_name:
+            self._session.execute(
+                update(CustomerRow)
+                .where(CustomerRow.id == customer_id)
+                .values(display_name=person.display_name)
+            )
+        return int(customer_id)
 
     def active(self, customer_id: int, address: Address) -> tuple[int, Conversation] | None:
-        query = (
-            select(ConversationRow)
-            .where(ConversationRow.customer_id == customer_id)
-            .where(ConversationRow.address_key == address.key)
-            .where(ConversationRow.finished.is_(False))
-            .order_by(ConversationRow.id.desc())
-        )
-        row = self._session.scalars(query).first()
-        return None if row is None else (row.id, Conversation.model_validate(row.state))
+        found = self._session.execute(
+            ACTIVE_CONVERSATION, {"the_customer": customer_id, "the_address_key": address.key}
+        ).first()
+        return None if found is None else (int(found.id), Conversation.model_validate(found.state))
 
     def start(self, customer_id: int, address: Address, state: Conversation, at: datetime) -> int:
         row = ConversationRow(

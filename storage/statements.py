@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from storage.rows import (
     ConversationRow,
     CursorRow,
+    CustomerRow,
     InboxRow,
     MessageRow,
     OutboxRow,
@@ -44,7 +45,31 @@ def _per_dialect(build: Any) -> dict[str, Any]:
     return {name: build(upsert) for name, upsert in _DIALECTS.items()}
 
 
+customers: Table = CustomerRow.__table__  # type: ignore[assignment]
+
 ADD_MESSAGE = insert(messages)
+
+# Parameters: the_platform, the_user_id. The customer's row, locked for this transaction.
+LOCK_CUSTOMER = (
+    select(customers.c.id, customers.c.display_name)
+    .where(
+        customers.c.platform == bindparam("the_platform"),
+        customers.c.platform_user_id == bindparam("the_user_id"),
+    )
+    .with_for_update()
+)
+
+# Parameters: the_customer, the_address_key. The newest unfinished conversation there.
+ACTIVE_CONVERSATION = (
+    select(conversations.c.id, conversations.c.state)
+    .where(
+        conversations.c.customer_id == bindparam("the_customer"),
+        conversations.c.address_key == bindparam("the_address_key"),
+        conversations.c.finished.is_(False),
+    )
+    .order_by(conversations.c.id.desc())
+    .limit(1)
+)
 ADD_OUTBOX = insert(outbox)
 
 # Parameters: the inbox row's columns. Returns the new id, or nothing for a redelivery.

@@ -157,7 +157,7 @@ class SlackAdapter:
             self.inbox.lease,
         )
         if leased is None:
-            self.inbox.wake()
+            self.inbox.queued()
             return
         task = asyncio.create_task(self.inbox.handle_now(leased))
         self._handling.add(task)
