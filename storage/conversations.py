@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from intake.addresses import Address, Person
@@ -14,7 +14,6 @@ from storage.rows import (
     CustomerRow,
     GapRow,
     MessageRow,
-    ProcessedInboundRow,
 )
 from storage.statements import (
     ACTIVE_CONVERSATION,
@@ -135,13 +134,7 @@ class ConversationRepository:
     def first_time_seen(self, platform: str, message_id: str, at: datetime) -> bool:
         """Claim a platform message id; False when it was already handled (a redelivery)."""
         values = {"platform": platform, "message_id": message_id, "processed_at": at}
-        claim = CLAIM_MESSAGE.get(self._session.get_bind().dialect.name)
-        if claim is None:
-            if self._session.get(ProcessedInboundRow, (platform, message_id)) is not None:
-                return False
-            self._session.execute(insert(ProcessedInboundRow), values)
-            return True
-        return self._session.execute(claim, values).scalar() is not None
+        return self._session.execute(CLAIM_MESSAGE, values).scalar() is not None
 
     def record_gap(self, text: str, kind: str | None, reason: str, at: datetime) -> None:
         self._session.add(GapRow(text=text, kind=kind, reason=reason, created_at=at))
@@ -162,7 +155,7 @@ class ConversationRepository:
         """Remember the newest message handled in this channel/thread (ids compare by age:
         longer is newer, then larger), in one statement."""
         self._session.execute(
-            ADVANCE_CURSOR[self._session.get_bind().dialect.name],
+            ADVANCE_CURSOR,
             {
                 "platform": address.platform,
                 "channel": address.channel,

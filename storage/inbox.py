@@ -37,14 +37,13 @@ class InboxRepository:
     ) -> Accepted | None:
         """Store an event once, and lease it to the caller when nothing of its conversation is
         still waiting before it. None for a redelivery, or when it must wait its turn."""
-        dialect = self._session.get_bind().dialect.name
-        if dialect == "postgresql":
+        if self._session.get_bind().dialect.name == "postgresql":
             # Accepts of one conversation take turns, so "first in line" is decided once.
             self._session.execute(
                 text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": ordering_key}
             )
         item_id = self._session.execute(
-            ADD_INBOX[dialect],
+            ADD_INBOX,
             {
                 "platform": platform,
                 "message_id": message_id,
@@ -52,7 +51,6 @@ class InboxRepository:
                 "payload": payload,
                 "created_at": at,
                 "next_attempt_at": at,
-                "attempts": 0,
             },
         ).scalar()
         if item_id is None:

@@ -4,22 +4,18 @@ Every message runs these; building a statement costs more Python than running it
 ORM's bulk paths cost more again, so they are made once here and executed with parameters.
 """
 
-from typing import Any
-
 from sqlalchemy import (
     ColumnElement,
     Table,
     Update,
-    and_,
     bindparam,
     exists,
     func,
     insert,
-    or_,
     select,
+    text,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.rows import (
     ConversationRow,
@@ -37,13 +33,6 @@ messages: Table = MessageRow.__table__  # type: ignore[assignment]
 conversations: Table = ConversationRow.__table__  # type: ignore[assignment]
 processed: Table = ProcessedInboundRow.__table__  # type: ignore[assignment]
 cursors: Table = CursorRow.__table__  # type: ignore[assignment]
-
-_DIALECTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
-def _per_dialect(build: Any) -> dict[str, Any]:
-    return {name: build(upsert) for name, upsert in _DIALECTS.items()}
-
 
 customers: Table = CustomerRow.__table__  # type: ignore[assignment]
 
@@ -72,33 +61,41 @@ ACTIVE_CONVERSATION = (
 )
 ADD_OUTBOX = insert(outbox)
 
+# The upserts are written out: SQLAlchemy cannot cache its dialect-specific ON CONFLICT
+# constructs, and this SQL is the same on PostgreSQL and SQLite (3.35+).
+
 # Parameters: the inbox row's columns. Returns the new id, or nothing for a redelivery.
-ADD_INBOX = _per_dialect(
-    lambda upsert: upsert(inbox).on_conflict_do_nothing().returning(inbox.c.id)
+ADD_INBOX = text(
+    "INSERT INTO inbox (platform, message_id, ordering_key, payload, created_at, "
+    "next_attempt_at, attempts) VALUES (:platform, :message_id, :ordering_key, :payload, "
+    ":created_at, :next_attempt_at, 0) ON CONFLICT DO NOTHING RETURNING id"
+).bindparams(
+    bindparam("payload", type_=inbox.c.payload.type),
+    bindparam("created_at", type_=inbox.c.created_at.type),
+    bindparam("next_attempt_at", type_=inbox.c.next_attempt_at.type),
 )
 
 # Parameters: platform, message_id, processed_at. Returns a row only the first time.
-CLAIM_MESSAGE = _per_dialect(
-    lambda upsert: upsert(processed).on_conflict_do_nothing().returning(processed.c.message_id)
+CLAIM_MESSAGE = text(
+    "INSERT INTO processed_inbound (platform, message_id, processed_at) "
+    "VALUES (:platform, :message_id, :processed_at) ON CONFLICT DO NOTHING RETURNING message_id"
+).bindparams(bindparam("processed_at", type_=processed.c.processed_at.type))
+
+# Parameters: name, value. Creates a counter at its starting value unless it exists.
+CREATE_COUNTER = text(
+    "INSERT INTO counters (name, value) VALUES (:name, :value) ON CONFLICT DO NOTHING"
 )
-
-
-def _advance_cursor(upsert: Any) -> Any:
-    statement = upsert(cursors)
-    newer, current = statement.excluded.last_message_id, cursors.c.last_message_id
-    return statement.on_conflict_do_update(
-        index_elements=["platform", "channel", "thread"],
-        set_={"last_message_id": newer},
-        where=or_(
-            func.length(newer) > func.length(current),
-            and_(func.length(newer) == func.length(current), newer > current),
-        ),
-    )
-
 
 # Parameters: platform, channel, thread, last_message_id. Ids compare by age: longer is
 # newer, then larger (Discord snowflakes, Slack timestamps).
-ADVANCE_CURSOR = _per_dialect(_advance_cursor)
+ADVANCE_CURSOR = text(
+    "INSERT INTO cursors (platform, channel, thread, last_message_id) "
+    "VALUES (:platform, :channel, :thread, :last_message_id) "
+    "ON CONFLICT (platform, channel, thread) DO UPDATE SET last_message_id = "
+    "excluded.last_message_id WHERE length(excluded.last_message_id) > "
+    "length(cursors.last_message_id) OR (length(excluded.last_message_id) = "
+    "length(cursors.last_message_id) AND excluded.last_message_id > cursors.last_message_id)"
+)
 
 # Parameters: the_platform, the_message_id, at.
 INBOX_DONE = (

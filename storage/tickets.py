@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from intake.actions import TicketDraft
@@ -12,6 +11,7 @@ from intake.addresses import Address, Person
 from intake.guides import GuideMatch
 from intake.tickets import Priority, Status, Ticket, TicketEvent
 from storage.rows import CounterRow, CustomerRow, TicketEventRow, TicketRow
+from storage.statements import CREATE_COUNTER
 
 _TICKET_COUNTER = "ticket"
 
@@ -67,16 +67,7 @@ class TicketRepository:
 
     def _next_number(self, first_number: int) -> int:
         """The next ticket number, taken under the counter row's lock: unique, no gaps."""
-        dialect = self._session.get_bind().dialect.name
-        if dialect == "postgresql":
-            self._session.execute(
-                pg_insert(CounterRow)
-                .values(name=_TICKET_COUNTER, value=first_number - 1)
-                .on_conflict_do_nothing()
-            )
-        elif self._session.get(CounterRow, _TICKET_COUNTER) is None:
-            self._session.add(CounterRow(name=_TICKET_COUNTER, value=first_number - 1))
-            self._session.flush()
+        self._session.execute(CREATE_COUNTER, {"name": _TICKET_COUNTER, "value": first_number - 1})
         value = self._session.execute(
             update(CounterRow)
             .where(CounterRow.name == _TICKET_COUNTER)
