@@ -116,7 +116,8 @@ class Relay:
     async def _deliver_leased(self, pending: Pending) -> "_Result":
         sender = self._senders[pending.platform]
         try:
-            target = await asyncio.to_thread(self._resolve, pending)
+            address = pending.destination.address
+            target = (address, None) if address else await asyncio.to_thread(self._resolve, pending)
             if target is None:
                 return _Result(pending, None, "nothing to edit yet", "skipped")
             address, edit_ref = target
@@ -139,10 +140,8 @@ class Relay:
             return _Result(pending, None, f"failed: {failure}", "permanent")
 
     def _resolve(self, pending: Pending) -> tuple[Address, str | None] | None:
-        """Where to post: a fixed address, or a ticket's thread or card looked up now."""
+        """Where to post in a ticket's thread, or which card to edit, looked up now."""
         destination = pending.destination
-        if destination.address is not None:
-            return destination.address, None
         with UnitOfWork(self._sessions) as uow:
             public_id = destination.ticket_thread or destination.ticket_card or ""
             ticket = uow.tickets.get(public_id)
