@@ -9,14 +9,14 @@ redelivered message finds its id claimed and is ignored.
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.cards import ticket_card
+from bot.desk import TicketDesk
 from bot.metrics import CountedGuides, Metrics
 from intake.actions import (
     Action,
@@ -30,23 +30,18 @@ from intake.actions import (
 from intake.addresses import Address, Person
 from intake.answers import clean_text
 from intake.conversation import Conversation, Step
-from intake.events import CustomerSaid, Event, TicketClosed, TicketLine, TicketOpened, TicketsFound
+from intake.events import CustomerSaid, Event, TicketLine, TicketOpened, TicketsFound
 from intake.guides import GuideSearch
 from intake.inbound import CustomerMessage, TeamMessage
 from intake.machine import step
 from intake.outgoing import Outgoing
 from intake.policy import Policy
 from intake.redaction import redact
-from intake.team import InternalNote, RelayToCustomer, TicketCommand, Unclear, read_team_message
-from intake.tickets import Action as TicketAction
-from intake.tickets import Status, Ticket, customer_notice, next_status
 from storage.inbox import Accepted
-from storage.outbox import Destination
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-NOT_AN_AGENT = "Only support agents can reply to or change tickets."
 _OUTCOMES = {Step.SELF_SERVED: "self_served", Step.CANCELLED: "cancelled"}
 
 
@@ -62,7 +57,6 @@ class _Turn:
     at: datetime
     ticket_row: int | None = None
     outcome: str | None = None
-    follow_ups: list[Event] = field(default_factory=list)
 
 
 def retry_on_conflict(work: Callable[[], bool], attempts: int = 5) -> bool:
@@ -100,7 +94,7 @@ class IntakeService:
         self._policy = policy
         self._metrics = metrics or Metrics()
         self._guides = CountedGuides(guides, self._metrics)
-        self._team = team_address
+        self._desk = TicketDesk(policy, self._guides, team_address)
 
     # ── customers ───────────────────────────────────────────────────────────────────────
 
@@ -190,7 +184,7 @@ class IntakeService:
     def _perform(self, action: Action, turn: _Turn) -> list[Event]:
         uow, at = turn.uow, turn.at
         if isinstance(action, Reply):
-            self._to_customer(
+            self._desk.to_customer(
                 uow,
                 turn.conversation_id,
                 turn.address,
@@ -209,17 +203,11 @@ class IntakeService:
                 conversation_id=turn.conversation_id,
                 customer_id=turn.customer_id,
                 customer_address=turn.address,
-                team_address=self._team,
+                team_address=self._desk.team_address,
                 at=at,
             )
             turn.outcome = "ticket"
-            self._to_team(
-                uow,
-                public_id,
-                Destination(address=self._team),
-                ticket_card(uow.tickets.get(public_id), self._policy, at),
-                at,
-            )
+            self._desk.open_card(uow, public_id, at)
             log.info(
                 "ticket opened",
                 extra={"ticket": public_id, "conversation_id": turn.conversation_id},
@@ -233,7 +221,7 @@ class IntakeService:
             )
             return [TicketsFound(tickets=lines, at=at)]
         if isinstance(action, ForwardToTicket):
-            self._forward(uow, action, turn)
+            self._desk.forward(uow, action.ticket_id, action.text, turn.customer.display_name, at)
             return []
         if isinstance(action, SelfServed):
             turn.outcome = "self_served"
@@ -243,20 +231,6 @@ class IntakeService:
             return []
         raise TypeError(f"unhandled action {type(action).__name__}")
 
-    def _forward(self, uow: UnitOfWork, action: ForwardToTicket, turn: _Turn) -> None:
-        ticket = uow.tickets.get(action.ticket_id)
-        if ticket.status is Status.RESOLVED:
-            self._change_status(
-                uow, ticket, Status.OPEN, "reopened", turn.customer.display_name, turn.at
-            )
-        self._to_team(
-            uow,
-            ticket.public_id,
-            Destination(ticket_thread=ticket.public_id),
-            Outgoing(text=action.text, author=turn.customer.display_name),
-            turn.at,
-        )
-
     # ── agents ──────────────────────────────────────────────────────────────────────────
 
     def handle_team(self, message: TeamMessage) -> bool:
@@ -265,130 +239,9 @@ class IntakeService:
 
     def _handle_team(self, message: TeamMessage) -> bool:
         with UnitOfWork(self._sessions) as uow:
-            handled = self._team_turn(uow, message)
+            handled = self._desk.team_turn(uow, message)
             self._close_inbox_item(uow, message, handled)
         return handled
-
-    def _team_turn(self, uow: UnitOfWork, message: TeamMessage) -> bool:
-        ticket = uow.tickets.by_team_thread(message.address)
-        if ticket is None or not uow.conversations.first_time_seen(
-            message.address.platform, message.message_id, message.at
-        ):
-            return False
-        uow.tickets.row_id(ticket.public_id, lock=True)
-        if message.catch_up:
-            uow.conversations.advance_cursor(message.address, message.message_id)
-        self._team_input(uow, ticket, message)
-        return True
-
-    def _team_input(self, uow: UnitOfWork, ticket: Ticket, message: TeamMessage) -> None:
-        at, agent = message.at, message.author.display_name
-        thread = Destination(ticket_thread=ticket.public_id)
-        if not message.is_agent:
-            self._to_team(uow, ticket.public_id, thread, Outgoing(text=NOT_AN_AGENT), at)
-            return
-        text = redact(clean_text(message.text)).text
-        conversation_id = uow.tickets.conversation_of(ticket.public_id)
-        ticket_row = uow.tickets.row_id(ticket.public_id)
-        parsed = read_team_message(text)
-        if isinstance(parsed, RelayToCustomer):
-            if parsed.text:
-                self._to_customer(
-                    uow,
-                    conversation_id,
-                    ticket.customer_address,
-                    Outgoing(text=parsed.text, author=agent),
-                    "agent",
-                    agent,
-                    at,
-                    ticket_row,
-                )
-        elif isinstance(parsed, InternalNote):
-            uow.tickets.add_event(ticket_row, "note", agent, parsed.text, at)
-            uow.conversations.record(conversation_id, "note", agent, parsed.text, at, ticket_row)
-        elif isinstance(parsed, Unclear):
-            self._to_team(uow, ticket.public_id, thread, Outgoing(text=parsed.reason), at)
-        else:
-            self._command(uow, ticket, parsed, agent, at)
-
-    def _command(
-        self, uow: UnitOfWork, ticket: Ticket, command: TicketCommand, agent: str, at: datetime
-    ) -> None:
-        target = next_status(command.action, ticket.status)
-        thread = Destination(ticket_thread=ticket.public_id)
-        if not isinstance(target, Status):
-            self._to_team(
-                uow, ticket.public_id, thread, Outgoing(text=f"Can't do that: {target.reason}."), at
-            )
-            return
-        if command.action is TicketAction.CLAIM:
-            uow.tickets.change(ticket.public_id, at, assignee=agent, status=target.value)
-            self._record_change(uow, ticket, "claimed", agent, f"{agent} took this ticket.", at)
-        elif command.action is TicketAction.PRIORITY and command.priority is not None:
-            uow.tickets.change(ticket.public_id, at, priority=command.priority.value)
-            self._record_change(
-                uow,
-                ticket,
-                "priority",
-                agent,
-                f"Priority set to {command.priority.value} by {agent}.",
-                at,
-            )
-        else:
-            self._change_status(uow, ticket, target, command.action.value, agent, at)
-
-    def _change_status(
-        self, uow: UnitOfWork, ticket: Ticket, status: Status, kind: str, actor: str, at: datetime
-    ) -> None:
-        uow.tickets.change(ticket.public_id, at, status=status.value)
-        self._record_change(
-            uow,
-            ticket,
-            kind,
-            actor,
-            f"Ticket {ticket.public_id} is now {status.value} ({kind} by {actor}).",
-            at,
-        )
-        conversation_id = uow.tickets.conversation_of(ticket.public_id)
-        notice = customer_notice(ticket.public_id, status)
-        if notice:
-            self._to_customer(
-                uow,
-                conversation_id,
-                ticket.customer_address,
-                Outgoing(text=notice),
-                "bot",
-                "bot",
-                at,
-                uow.tickets.row_id(ticket.public_id),
-            )
-        if status is Status.CLOSED:
-            state = uow.conversations.load(conversation_id)
-            if not state.finished:
-                state, _ = step(state, TicketClosed(at=at), self._policy, self._guides)
-                uow.conversations.save(conversation_id, state, at)
-
-    def _record_change(
-        self,
-        uow: UnitOfWork,
-        ticket: Ticket,
-        kind: str,
-        actor: str,
-        announcement: str,
-        at: datetime,
-    ) -> None:
-        uow.tickets.add_event(uow.tickets.row_id(ticket.public_id), kind, actor, announcement, at)
-        self._to_team(
-            uow,
-            ticket.public_id,
-            Destination(ticket_thread=ticket.public_id),
-            Outgoing(text=announcement),
-            at,
-        )
-        refreshed = ticket_card(uow.tickets.get(ticket.public_id), self._policy, at)
-        self._to_team(
-            uow, ticket.public_id, Destination(ticket_card=ticket.public_id), refreshed, at
-        )
 
     # ── the inbox ───────────────────────────────────────────────────────────────────────
 
@@ -435,31 +288,3 @@ class IntakeService:
         there: where to fetch history after downtime so no customer message is lost."""
         with UnitOfWork(self._sessions) as uow:
             return uow.conversations.cursors(platform)
-
-    # ── outbox ──────────────────────────────────────────────────────────────────────────
-
-    def _to_customer(
-        self,
-        uow: UnitOfWork,
-        conversation_id: int,
-        address: Address,
-        message: Outgoing,
-        direction: str,
-        author: str,
-        at: datetime,
-        ticket_row: int | None,
-    ) -> None:
-        uow.conversations.record(conversation_id, direction, author, message.text, at, ticket_row)
-        uow.outbox.add(address.platform, address.key, Destination(address=address), message, at)
-
-    def _to_team(
-        self,
-        uow: UnitOfWork,
-        public_id: str,
-        destination: Destination,
-        message: Outgoing,
-        at: datetime,
-    ) -> None:
-        if self._team is None:
-            return
-        uow.outbox.add(self._team.platform, f"ticket:{public_id}", destination, message, at)

@@ -1,0 +1,198 @@
+"""The ticket desk: what agents do in a ticket thread, and the posts each side of a ticket gets.
+
+Shared by the customer flow (a ticket opens, a customer adds to it or reopens it) and the
+agents' flow (replies, notes, commands), so both write transcript and outbox the same way.
+"""
+
+import logging
+from datetime import datetime
+
+from bot.cards import ticket_card
+from intake.addresses import Address
+from intake.answers import clean_text
+from intake.events import TicketClosed
+from intake.guides import GuideSearch
+from intake.inbound import TeamMessage
+from intake.machine import step
+from intake.outgoing import Outgoing
+from intake.policy import Policy
+from intake.redaction import redact
+from intake.team import InternalNote, RelayToCustomer, TicketCommand, Unclear, read_team_message
+from intake.tickets import Action as TicketAction
+from intake.tickets import Status, Ticket, customer_notice, next_status
+from storage.outbox import Destination
+from storage.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+NOT_AN_AGENT = "Only support agents can reply to or change tickets."
+
+
+class TicketDesk:
+    def __init__(self, policy: Policy, guides: GuideSearch, team_address: Address | None) -> None:
+        self._policy = policy
+        self._guides = guides
+        self.team_address = team_address
+
+    def open_card(self, uow: UnitOfWork, public_id: str, at: datetime) -> None:
+        """Post a new ticket's card to the team channel; its thread becomes the ticket."""
+        card = ticket_card(uow.tickets.get(public_id), self._policy, at)
+        self.to_team(uow, public_id, Destination(address=self.team_address), card, at)
+
+    def forward(
+        self, uow: UnitOfWork, public_id: str, text: str, author: str, at: datetime
+    ) -> None:
+        """A customer added to their ticket: reopen it if it was resolved, show the agents."""
+        ticket = uow.tickets.get(public_id)
+        if ticket.status is Status.RESOLVED:
+            self.change_status(uow, ticket, Status.OPEN, "reopened", author, at)
+        thread = Destination(ticket_thread=ticket.public_id)
+        self.to_team(uow, ticket.public_id, thread, Outgoing(text=text, author=author), at)
+
+    def team_turn(self, uow: UnitOfWork, message: TeamMessage) -> bool:
+        """One message in a team thread; False when it is not a ticket's or was seen before."""
+        ticket = uow.tickets.by_team_thread(message.address)
+        if ticket is None or not uow.conversations.first_time_seen(
+            message.address.platform, message.message_id, message.at
+        ):
+            return False
+        uow.tickets.row_id(ticket.public_id, lock=True)
+        if message.catch_up:
+            uow.conversations.advance_cursor(message.address, message.message_id)
+        self._team_input(uow, ticket, message)
+        return True
+
+    def _team_input(self, uow: UnitOfWork, ticket: Ticket, message: TeamMessage) -> None:
+        at, agent = message.at, message.author.display_name
+        thread = Destination(ticket_thread=ticket.public_id)
+        if not message.is_agent:
+            self.to_team(uow, ticket.public_id, thread, Outgoing(text=NOT_AN_AGENT), at)
+            return
+        text = redact(clean_text(message.text)).text
+        conversation_id = uow.tickets.conversation_of(ticket.public_id)
+        ticket_row = uow.tickets.row_id(ticket.public_id)
+        parsed = read_team_message(text)
+        if isinstance(parsed, RelayToCustomer):
+            if parsed.text:
+                self.to_customer(
+                    uow,
+                    conversation_id,
+                    ticket.customer_address,
+                    Outgoing(text=parsed.text, author=agent),
+                    "agent",
+                    agent,
+                    at,
+                    ticket_row,
+                )
+        elif isinstance(parsed, InternalNote):
+            uow.tickets.add_event(ticket_row, "note", agent, parsed.text, at)
+            uow.conversations.record(conversation_id, "note", agent, parsed.text, at, ticket_row)
+        elif isinstance(parsed, Unclear):
+            self.to_team(uow, ticket.public_id, thread, Outgoing(text=parsed.reason), at)
+        else:
+            self._command(uow, ticket, parsed, agent, at)
+
+    def _command(
+        self, uow: UnitOfWork, ticket: Ticket, command: TicketCommand, agent: str, at: datetime
+    ) -> None:
+        target = next_status(command.action, ticket.status)
+        thread = Destination(ticket_thread=ticket.public_id)
+        if not isinstance(target, Status):
+            self.to_team(
+                uow, ticket.public_id, thread, Outgoing(text=f"Can't do that: {target.reason}."), at
+            )
+            return
+        if command.action is TicketAction.CLAIM:
+            uow.tickets.change(ticket.public_id, at, assignee=agent, status=target.value)
+            self._record_change(uow, ticket, "claimed", agent, f"{agent} took this ticket.", at)
+        elif command.action is TicketAction.PRIORITY and command.priority is not None:
+            uow.tickets.change(ticket.public_id, at, priority=command.priority.value)
+            self._record_change(
+                uow,
+                ticket,
+                "priority",
+                agent,
+                f"Priority set to {command.priority.value} by {agent}.",
+                at,
+            )
+        else:
+            self.change_status(uow, ticket, target, command.action.value, agent, at)
+
+    def change_status(
+        self, uow: UnitOfWork, ticket: Ticket, status: Status, kind: str, actor: str, at: datetime
+    ) -> None:
+        uow.tickets.change(ticket.public_id, at, status=status.value)
+        self._record_change(
+            uow,
+            ticket,
+            kind,
+            actor,
+            f"Ticket {ticket.public_id} is now {status.value} ({kind} by {actor}).",
+            at,
+        )
+        conversation_id = uow.tickets.conversation_of(ticket.public_id)
+        notice = customer_notice(ticket.public_id, status)
+        if notice:
+            self.to_customer(
+                uow,
+                conversation_id,
+                ticket.customer_address,
+                Outgoing(text=notice),
+                "bot",
+                "bot",
+                at,
+                uow.tickets.row_id(ticket.public_id),
+            )
+        if status is Status.CLOSED:
+            state = uow.conversations.load(conversation_id)
+            if not state.finished:
+                state, _ = step(state, TicketClosed(at=at), self._policy, self._guides)
+                uow.conversations.save(conversation_id, state, at)
+
+    def _record_change(
+        self,
+        uow: UnitOfWork,
+        ticket: Ticket,
+        kind: str,
+        actor: str,
+        announcement: str,
+        at: datetime,
+    ) -> None:
+        uow.tickets.add_event(uow.tickets.row_id(ticket.public_id), kind, actor, announcement, at)
+        self.to_team(
+            uow,
+            ticket.public_id,
+            Destination(ticket_thread=ticket.public_id),
+            Outgoing(text=announcement),
+            at,
+        )
+        refreshed = ticket_card(uow.tickets.get(ticket.public_id), self._policy, at)
+        self.to_team(
+            uow, ticket.public_id, Destination(ticket_card=ticket.public_id), refreshed, at
+        )
+
+    def to_customer(
+        self,
+        uow: UnitOfWork,
+        conversation_id: int,
+        address: Address,
+        message: Outgoing,
+        direction: str,
+        author: str,
+        at: datetime,
+        ticket_row: int | None,
+    ) -> None:
+        uow.conversations.record(conversation_id, direction, author, message.text, at, ticket_row)
+        uow.outbox.add(address.platform, address.key, Destination(address=address), message, at)
+
+    def to_team(
+        self,
+        uow: UnitOfWork,
+        public_id: str,
+        destination: Destination,
+        message: Outgoing,
+        at: datetime,
+    ) -> None:
+        if self.team_address is None:
+            return
+        uow.outbox.add(self.team_address.platform, f"ticket:{public_id}", destination, message, at)
