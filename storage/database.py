@@ -1,5 +1,6 @@
 """Opening the database: engine, sessions, and the schema brought up to date by Alembic."""
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 _MIGRATIONS = Path(__file__).with_name("migrations")
 # Any constant works; it only has to be the same in every instance of the service.
 _MIGRATION_LOCK_KEY = 7_310_245_001
+
+
+WRITE_LOCK = "write_lock"
 
 
 class DatabaseError(Exception):
@@ -67,7 +71,9 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions for ``UnitOfWork``. On SQLite they share one writer lock (see ``UnitOfWork``)."""
+    info = {WRITE_LOCK: threading.Lock()} if engine.dialect.name == "sqlite" else {}
+    return sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 def _alembic_config() -> Config:

@@ -1,11 +1,18 @@
-"""One transaction: the unit of work owns the session; repositories never commit."""
+"""One transaction: the unit of work owns the session; repositories never commit.
 
+SQLite has one writer at a time, and a writer that finds the database busy sleeps in growing
+steps (up to 100 ms) before it tries again. Within one process, units of work on SQLite take
+turns on a lock instead, so the next one starts the moment the previous one ends.
+"""
+
+import threading
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.conversations import ConversationRepository
+from storage.database import WRITE_LOCK
 from storage.inbox import InboxRepository
 from storage.outbox import OutboxRepository
 from storage.tickets import TicketRepository
@@ -22,6 +29,9 @@ class UnitOfWork:
 
     def __enter__(self) -> Self:
         self._session = self._sessions()
+        self._turn: threading.Lock | None = self._session.info.get(WRITE_LOCK)
+        if self._turn is not None:
+            self._turn.acquire()
         self.conversations = ConversationRepository(self._session)
         self.tickets = TicketRepository(self._session)
         self.inbox = InboxRepository(self._session)
@@ -34,8 +44,12 @@ class UnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._session.rollback()
-        self._session.close()
+        try:
+            self._session.rollback()
+            self._session.close()
+        finally:
+            if self._turn is not None:
+                self._turn.release()
 
     def commit(self) -> None:
         self._session.commit()

@@ -8,10 +8,12 @@ the inbox and the service each recognise a message id they have seen.
 """
 
 import asyncio
+import functools
 import logging
 import re
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
@@ -119,6 +121,10 @@ class SlackAdapter:
         self._bot_user_id: str | None = None
         self.inbox = InboxWorker(service, PLATFORM, self._process, utc_now)
         self._handling: set[asyncio.Task[None]] = set()
+        self._accepting = ThreadPoolExecutor(2, thread_name_prefix="slack-accept")
+
+    def close(self) -> None:
+        self._accepting.shutdown(wait=False, cancel_futures=True)
 
     def connected(self, bot_user_id: str | None, wake_relay: Callable[[], None]) -> None:
         self._bot_user_id = bot_user_id
@@ -147,7 +153,7 @@ class SlackAdapter:
         if heard is None:
             return
         payload = heard.model_dump(mode="json")
-        leased = await asyncio.to_thread(
+        accept = functools.partial(
             self._service.accept,
             PLATFORM,
             heard.message_id,
@@ -156,6 +162,8 @@ class SlackAdapter:
             heard.at,
             self.inbox.lease,
         )
+        # Its own threads: an ack must never wait behind the handling of earlier events.
+        leased = await asyncio.get_running_loop().run_in_executor(self._accepting, accept)
         if leased is None:
             self.inbox.queued()
             return

@@ -83,6 +83,7 @@ class SlackPlatform:
         self._stop_inbox.set()
         if self._inbox_task is not None:
             await self._inbox_task
+        self._adapter.close()
         if self._connecting is not None:
             self._connecting.cancel()
             with contextlib.suppress(asyncio.CancelledError):
