@@ -170,7 +170,8 @@ class IntakeService:
         handled twice nor lost; what a turn that did nothing wrote is dropped first."""
         if not handled:
             uow.rollback()
-        uow.inbox.done_by_message(message.address.platform, message.message_id, message.at)
+        if message.accepted:
+            uow.inbox.done_by_message(message.address.platform, message.message_id, message.at)
         uow.commit()
 
     def _run(self, state: Conversation, event: Event, turn: _Turn) -> Conversation:

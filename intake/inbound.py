@@ -18,6 +18,9 @@ class _Inbound(BaseModel):
     catch_up: bool = False
     """Set by platforms that read history after downtime (Discord): the service then keeps
     a cursor of the newest message handled per channel."""
+    accepted: bool = False
+    """Came through the inbox (accepted before it was acknowledged, as Slack events are): its
+    handling transaction also marks the inbox event done."""
 
 
 class CustomerMessage(_Inbound):

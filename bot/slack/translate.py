@@ -155,6 +155,7 @@ def customer_message(heard: Heard, name: str) -> CustomerMessage:
         text=heard.text,
         at=heard.at,
         continuation=heard.continuation,
+        accepted=True,
     )
 
 
@@ -166,6 +167,7 @@ def team_message(heard: Heard, name: str, is_agent: bool) -> TeamMessage:
         text=heard.text,
         at=heard.at,
         is_agent=is_agent,
+        accepted=True,
     )
 
 

@@ -27,6 +27,11 @@ def handler_for(app: App, failures: list[str]) -> Any:
     return handle
 
 
+def accepted(message: CustomerMessage) -> CustomerMessage:
+    """The message as an adapter that accepts into the inbox hands it on."""
+    return message.model_copy(update={"accepted": True})
+
+
 def accept(app: App, message: CustomerMessage) -> bool:
     """Accept like an adapter; True when the caller was handed the event to handle now."""
     leased = app.service.accept(
@@ -55,7 +60,7 @@ async def test_accepted_events_are_handled_after_a_crash_in_order_once(database_
     first = make_app(database_url)
     customer = Customer(first)
     texts = ["hi", "My storefront takes 20 seconds to load", "no"]
-    messages = [customer.message(text) for text in texts]
+    messages = [accepted(customer.message(text)) for text in texts]
     assert [accept(first, m) for m in messages] == [True, False, False]  # only the first may go now
     assert not accept(first, messages[0])  # a redelivery
     first.close()  # acknowledged, then the process died before handling anything
@@ -81,7 +86,8 @@ async def test_accepted_events_are_handled_after_a_crash_in_order_once(database_
 async def test_an_event_that_keeps_failing_is_set_aside(database_url: str) -> None:
     app = make_app(database_url)
     customer = Customer(app)
-    poison, fine = customer.message("poison"), customer.message("My storefront is slow today")
+    poison = accepted(customer.message("poison"))
+    fine = accepted(customer.message("My storefront is slow today"))
     accept(app, poison)
     accept(app, fine)
     clock = Clock()
