@@ -35,7 +35,7 @@ class ConversationRepository:
         The lock serialises every message of one customer across instances, so steps of one
         conversation run one at a time and in order.
         """
-        found = self._session.execute(
+        found = self._session.connection().execute(
             LOCK_CUSTOMER, {"the_platform": person.platform, "the_user_id": person.user_id}
         ).first()
         if found is None:
@@ -58,7 +58,7 @@ class ConversationRepository:
         return int(customer_id)
 
     def active(self, customer_id: int, address: Address) -> tuple[int, Conversation] | None:
-        found = self._session.execute(
+        found = self._session.connection().execute(
             ACTIVE_CONVERSATION, {"the_customer": customer_id, "the_address_key": address.key}
         ).first()
         return None if found is None else (int(found.id), Conversation.model_validate(found.state))
@@ -83,7 +83,7 @@ class ConversationRepository:
     def save(
         self, conversation_id: int, state: Conversation, at: datetime, outcome: str | None = None
     ) -> None:
-        self._session.execute(
+        self._session.connection().execute(
             SAVE_CONVERSATION,
             {
                 "conversation_id": conversation_id,
@@ -108,7 +108,7 @@ class ConversationRepository:
         at: datetime,
         ticket_id: int | None = None,
     ) -> None:
-        self._session.execute(
+        self._session.connection().execute(
             ADD_MESSAGE,
             {
                 "conversation_id": conversation_id,
@@ -134,7 +134,7 @@ class ConversationRepository:
     def first_time_seen(self, platform: str, message_id: str, at: datetime) -> bool:
         """Claim a platform message id; False when it was already handled (a redelivery)."""
         values = {"platform": platform, "message_id": message_id, "processed_at": at}
-        return self._session.execute(CLAIM_MESSAGE, values).scalar() is not None
+        return self._session.connection().execute(CLAIM_MESSAGE, values).scalar() is not None
 
     def record_gap(self, text: str, kind: str | None, reason: str, at: datetime) -> None:
         self._session.add(GapRow(text=text, kind=kind, reason=reason, created_at=at))
@@ -154,7 +154,7 @@ class ConversationRepository:
     def advance_cursor(self, address: Address, message_id: str) -> None:
         """Remember the newest message handled in this channel/thread (ids compare by age:
         longer is newer, then larger), in one statement."""
-        self._session.execute(
+        self._session.connection().execute(
             ADVANCE_CURSOR,
             {
                 "platform": address.platform,

@@ -42,7 +42,7 @@ class InboxRepository:
             self._session.execute(
                 text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": ordering_key}
             )
-        item_id = self._session.execute(
+        item_id = self._session.connection().execute(
             ADD_INBOX,
             {
                 "platform": platform,
@@ -55,7 +55,7 @@ class InboxRepository:
         ).scalar()
         if item_id is None:
             return None
-        leased = self._session.execute(
+        leased = self._session.connection().execute(
             LEASE_IF_FIRST["inbox"], {"item_id": item_id, "until": at + lease}
         ).scalar()
         if leased is None:
@@ -66,7 +66,7 @@ class InboxRepository:
 
     def done_by_message(self, platform: str, message_id: str, at: datetime) -> None:
         """The event behind this platform message was handled (in the caller's transaction)."""
-        self._session.execute(
+        self._session.connection().execute(
             INBOX_DONE, {"the_platform": platform, "the_message_id": message_id, "at": at}
         )
 

@@ -49,7 +49,7 @@ class OutboxRepository:
         message: Outgoing,
         at: datetime,
     ) -> None:
-        self._session.execute(
+        self._session.connection().execute(
             ADD_OUTBOX,
             {
                 "ordering_key": ordering_key,
