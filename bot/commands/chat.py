@@ -33,7 +33,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 def run(args: argparse.Namespace) -> int:
     settings = with_kb_dir(load_settings(), args.kb_dir)
     clock = utc_now if args.now is None else _shifted_clock(args.now)
-    app = build_app(settings)
+    app = build_app(settings, scripted=True)
     user = (args.user or _login()).strip() or "customer"
     print(
         f"MyCartPro Intake — chatting as {user}. Database: {app.settings.database}. "

@@ -155,3 +155,10 @@ def test_the_chat_uses_an_admins_own_guides_folder(tmp_path: Path) -> None:
     assert missing.returncode == 2 and missing.stderr.startswith(
         "intake: INTAKE_KB_DIR / --kb-dir: "
     )
+
+
+def test_a_script_may_type_faster_than_a_person(tmp_path: Path) -> None:
+    lines = ["hi"] * 12 + CONVERSATION.splitlines()[1:]
+    chat = intake(["chat", "--user", "Bot"], tmp_path, "\n".join(lines) + "\n")
+    assert "faster than I can read" not in chat.stdout
+    assert "Your ticket MCP-1001 is open" in chat.stdout
