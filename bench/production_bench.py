@@ -23,7 +23,6 @@ Reported:
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import random
@@ -31,18 +30,18 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 
 from storage.rows import OutboxRow
+from tests.fakes.postgres import private_schema
 from tests.fakes.serve_process import EventsClient, ServeProcess
 from tests.fakes.slack_api import Call, FakeSlack, event_envelope, message_event
 from tests.integration.intake_driver import FULL_INTAKE, Customer, make_app
@@ -173,21 +172,6 @@ async def customer_loop(
         stats.completed += 1
 
 
-@contextlib.contextmanager
-def private_schema(base_url: str) -> Iterator[str]:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base_url else "?"
-    try:
-        yield f"{base_url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def outbox_lag_ms(database_url: str) -> list[float]:
     engine = create_engine(database_url)
     try:
@@ -292,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if not base:
             raise SystemExit("set INTAKE_BENCH_POSTGRES_URL (or pass --sqlite)")
-        with private_schema(base) as url:
+        with private_schema(base, prefix="bench") as url:
             return asyncio.run(run(args, url, data))
 
 

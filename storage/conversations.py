@@ -35,9 +35,13 @@ class ConversationRepository:
         The lock serialises every message of one customer across instances, so steps of one
         conversation run one at a time and in order.
         """
-        found = self._session.connection().execute(
-            LOCK_CUSTOMER, {"the_platform": person.platform, "the_user_id": person.user_id}
-        ).first()
+        found = (
+            self._session.connection()
+            .execute(
+                LOCK_CUSTOMER, {"the_platform": person.platform, "the_user_id": person.user_id}
+            )
+            .first()
+        )
         if found is None:
             row = CustomerRow(
                 platform=person.platform,
@@ -58,9 +62,13 @@ class ConversationRepository:
         return int(customer_id)
 
     def active(self, customer_id: int, address: Address) -> tuple[int, Conversation] | None:
-        found = self._session.connection().execute(
-            ACTIVE_CONVERSATION, {"the_customer": customer_id, "the_address_key": address.key}
-        ).first()
+        found = (
+            self._session.connection()
+            .execute(
+                ACTIVE_CONVERSATION, {"the_customer": customer_id, "the_address_key": address.key}
+            )
+            .first()
+        )
         return None if found is None else (int(found.id), Conversation.model_validate(found.state))
 
     def start(self, customer_id: int, address: Address, state: Conversation, at: datetime) -> int:

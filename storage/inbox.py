@@ -42,22 +42,28 @@ class InboxRepository:
             self._session.execute(
                 text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": ordering_key}
             )
-        item_id = self._session.connection().execute(
-            ADD_INBOX,
-            {
-                "platform": platform,
-                "message_id": message_id,
-                "ordering_key": ordering_key,
-                "payload": payload,
-                "created_at": at,
-                "next_attempt_at": at,
-            },
-        ).scalar()
+        item_id = (
+            self._session.connection()
+            .execute(
+                ADD_INBOX,
+                {
+                    "platform": platform,
+                    "message_id": message_id,
+                    "ordering_key": ordering_key,
+                    "payload": payload,
+                    "created_at": at,
+                    "next_attempt_at": at,
+                },
+            )
+            .scalar()
+        )
         if item_id is None:
             return None
-        leased = self._session.connection().execute(
-            LEASE_IF_FIRST["inbox"], {"item_id": item_id, "until": at + lease}
-        ).scalar()
+        leased = (
+            self._session.connection()
+            .execute(LEASE_IF_FIRST["inbox"], {"item_id": item_id, "until": at + lease})
+            .scalar()
+        )
         if leased is None:
             return None
         return Accepted(

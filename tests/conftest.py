@@ -1,15 +1,14 @@
 """Fixtures shared by unit and integration tests."""
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from bot.policy_file import load_policy
 from intake.policy import Policy
+from tests.fakes.postgres import private_schema
 
 POSTGRES_ENV = "INTAKE_TEST_POSTGRES_URL"
 
@@ -17,21 +16,6 @@ POSTGRES_ENV = "INTAKE_TEST_POSTGRES_URL"
 @pytest.fixture(scope="session")
 def policy() -> Policy:
     return load_policy()
-
-
-def _postgres_schema_url(base_url: str) -> Iterator[str]:
-    """A private schema on the test server, so tests never see each other's rows."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base_url else "?"
-    try:
-        yield f"{base_url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _postgres_base_url() -> str:
@@ -47,7 +31,8 @@ def _postgres_base_url() -> str:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A private schema on the PostgreSQL test server, for tests that need several instances."""
-    yield from _postgres_schema_url(_postgres_base_url())
+    with private_schema(_postgres_base_url()) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -56,4 +41,5 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'intake.db'}"
     else:
-        yield from _postgres_schema_url(_postgres_base_url())
+        with private_schema(_postgres_base_url()) as url:
+            yield url
