@@ -15,8 +15,8 @@ EXCERPT_LENGTH = 160
 _MARKUP = (
     (re.compile(r"```.*?```", re.S), " "),
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"^\s*(#+|[-*+]|\d+[.)])\s+", re.M), ""),
-    (re.compile(r"[*_`>|]+"), ""),
+    (re.compile(r"^\s*(#+|>+|[-*+]|\d+[.)])\s+", re.M), ""),
+    (re.compile(r"[*_`|]+"), ""),
     (re.compile(r"\s+"), " "),
 )
 

@@ -1,7 +1,7 @@
 import pytest
 
 from bench.kb_eval import evaluate, load_cases
-from knowledge.index import EXCERPT_LENGTH, GuideIndex
+from knowledge.index import EXCERPT_LENGTH, GuideIndex, excerpt
 from knowledge.loader import default_kb_dir, load_folder
 
 # Measured with bench/kb_eval.py (see knowledge/README.md), minus a small margin: a change
@@ -76,3 +76,8 @@ def test_matches_are_bounded_ordered_and_carry_a_short_plain_excerpt(index: Guid
 
 def test_an_empty_index_answers_nothing() -> None:
     assert GuideIndex(()).search("checkout") == []
+
+
+def test_excerpts_keep_menu_paths_but_drop_markdown() -> None:
+    text = excerpt("> Tip: read this first.\n1. Open **Settings > Payments** and click `Connect`.")
+    assert text == "Tip: read this first. Open Settings > Payments and click Connect."
