@@ -131,8 +131,7 @@ class IntakeService:
         ):
             return None
         redaction = redact(clean_text(message.text))
-        customer_id = uow.conversations.customer_id(message.author, message.at)
-        active = uow.conversations.active(customer_id, message.address)
+        customer_id, active = uow.conversations.locate(message.author, message.address, message.at)
         if active is None and message.continuation:
             return None
         if active is None:

@@ -5,6 +5,7 @@ import unicodedata
 from enum import StrEnum
 
 _PUNCTUATION = " \t\n.!?,;:'\"`*_~()[]"
+_PLAIN = re.compile(r"[\t\n\x20-\x7e]*")
 _SPACES = re.compile(r"\s+")
 
 
@@ -60,6 +61,8 @@ _NUMBER = re.compile(r"^(?:#|no\.?\s*|number\s+|option\s+|guide\s+)?(\d{1,2})$")
 
 def clean_text(text: str) -> str:
     """Drop control characters (keeping newlines and tabs) and trim; never fails on any input."""
+    if _PLAIN.fullmatch(text):  # the usual message: nothing to drop, no character-by-character pass
+        return text.strip()
     kept = (
         char
         for char in text

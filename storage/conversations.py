@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from intake.addresses import Address, Person
 from intake.conversation import Conversation
 from intake.tickets import TranscriptLine
+from storage.batch import InsertBatch
 from storage.rows import (
     ConversationRow,
     CursorRow,
@@ -20,7 +21,7 @@ from storage.statements import (
     ADD_MESSAGE,
     ADVANCE_CURSOR,
     CLAIM_MESSAGE,
-    LOCK_CUSTOMER,
+    LOCK_CUSTOMER_AND_CONVERSATION,
     SAVE_CONVERSATION,
 )
 
@@ -28,9 +29,14 @@ from storage.statements import (
 class ConversationRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+        # Written when the unit of work commits.
+        self.transcript_rows = InsertBatch(ADD_MESSAGE)
 
-    def customer_id(self, person: Person, at: datetime) -> int:
-        """The customer's row id, created on first contact; later calls lock the row.
+    def locate(
+        self, person: Person, address: Address, at: datetime
+    ) -> tuple[int, tuple[int, Conversation] | None]:
+        """The customer's row id (created on first contact) and their unfinished conversation at
+        ``address``, in one query that locks the customer's row.
 
         The lock serialises every message of one customer across instances, so steps of one
         conversation run one at a time and in order.
@@ -38,7 +44,12 @@ class ConversationRepository:
         found = (
             self._session.connection()
             .execute(
-                LOCK_CUSTOMER, {"the_platform": person.platform, "the_user_id": person.user_id}
+                LOCK_CUSTOMER_AND_CONVERSATION,
+                {
+                    "the_platform": person.platform,
+                    "the_user_id": person.user_id,
+                    "the_address_key": address.key,
+                },
             )
             .first()
         )
@@ -51,15 +62,19 @@ class ConversationRepository:
             )
             self._session.add(row)
             self._session.flush()
-            return row.id
-        customer_id, display_name = found
-        if person.display_name and display_name != person.display_name:
+            return row.id, None
+        if person.display_name and found.display_name != person.display_name:
             self._session.execute(
                 update(CustomerRow)
-                .where(CustomerRow.id == customer_id)
+                .where(CustomerRow.id == found.id)
                 .values(display_name=person.display_name)
             )
-        return int(customer_id)
+        if found.conversation_id is None:
+            return int(found.id), None
+        return int(found.id), (
+            int(found.conversation_id),
+            Conversation.model_validate(found.state),
+        )
 
     def active(self, customer_id: int, address: Address) -> tuple[int, Conversation] | None:
         found = (
@@ -116,8 +131,7 @@ class ConversationRepository:
         at: datetime,
         ticket_id: int | None = None,
     ) -> None:
-        self._session.connection().execute(
-            ADD_MESSAGE,
+        self.transcript_rows.add(
             {
                 "conversation_id": conversation_id,
                 "ticket_id": ticket_id,
@@ -125,7 +139,7 @@ class ConversationRepository:
                 "author": author,
                 "text": text,
                 "created_at": at,
-            },
+            }
         )
 
     def transcript(self, conversation_id: int) -> list[TranscriptLine]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from intake.addresses import Address
 from intake.outgoing import Outgoing
+from storage.batch import InsertBatch
 from storage.queue import claim_heads, extend_lease, finish_many, postpone
 from storage.rows import OutboxRow
 from storage.statements import ADD_OUTBOX
@@ -40,6 +41,8 @@ class Pending(BaseModel):
 class OutboxRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+        # Written when the unit of work commits, in the order they were added.
+        self.new_rows = InsertBatch(ADD_OUTBOX)
 
     def add(
         self,
@@ -49,8 +52,7 @@ class OutboxRepository:
         message: Outgoing,
         at: datetime,
     ) -> None:
-        self._session.connection().execute(
-            ADD_OUTBOX,
+        self.new_rows.add(
             {
                 "ordering_key": ordering_key,
                 "platform": platform,
@@ -59,7 +61,7 @@ class OutboxRepository:
                 "created_at": at,
                 "next_attempt_at": at,
                 "attempts": 0,
-            },
+            }
         )
 
     def claim_due(

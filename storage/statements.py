@@ -8,6 +8,7 @@ from sqlalchemy import (
     ColumnElement,
     Table,
     Update,
+    and_,
     bindparam,
     exists,
     func,
@@ -38,14 +39,32 @@ customers: Table = CustomerRow.__table__  # type: ignore[assignment]
 
 ADD_MESSAGE = insert(messages)
 
-# Parameters: the_platform, the_user_id. The customer's row, locked for this transaction.
-LOCK_CUSTOMER = (
-    select(customers.c.id, customers.c.display_name)
+# Parameters: the_platform, the_user_id, the_address_key. The customer's row, locked for this
+# transaction, with their newest unfinished conversation at that address (if any).
+LOCK_CUSTOMER_AND_CONVERSATION = (
+    select(
+        customers.c.id,
+        customers.c.display_name,
+        conversations.c.id.label("conversation_id"),
+        conversations.c.state,
+    )
+    .select_from(
+        customers.outerjoin(
+            conversations,
+            and_(
+                conversations.c.customer_id == customers.c.id,
+                conversations.c.address_key == bindparam("the_address_key"),
+                conversations.c.finished.is_(False),
+            ),
+        )
+    )
     .where(
         customers.c.platform == bindparam("the_platform"),
         customers.c.platform_user_id == bindparam("the_user_id"),
     )
-    .with_for_update()
+    .order_by(conversations.c.id.desc())
+    .limit(1)
+    .with_for_update(of=customers)
 )
 
 # Parameters: the_customer, the_address_key. The newest unfinished conversation there.

@@ -11,6 +11,7 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.batch import InsertBatch
 from storage.conversations import ConversationRepository
 from storage.database import WRITE_LOCK
 from storage.inbox import InboxRepository
@@ -52,7 +53,15 @@ class UnitOfWork:
                 self._turn.release()
 
     def commit(self) -> None:
+        connection = self._session.connection()
+        for batch in self._batches():
+            batch.write(connection)
         self._session.commit()
 
     def rollback(self) -> None:
+        for batch in self._batches():
+            batch.clear()
         self._session.rollback()
+
+    def _batches(self) -> tuple[InsertBatch, ...]:
+        return (self.conversations.transcript_rows, self.outbox.new_rows)
