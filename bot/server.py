@@ -2,6 +2,7 @@
 and the health endpoints."""
 
 import asyncio
+import gc
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -50,6 +51,10 @@ async def serve(app: App, platforms: Sequence[Platform], stop: asyncio.Event) ->
     try:
         for platform in platforms:
             await platform.start(relay.wake)
+        # Everything loaded at start lives as long as the process: keep it out of the
+        # collector's full passes (bench/production_bench.py at 100 messages/s: reply p99
+        # 100–137 ms without this, 74–82 ms with it).
+        gc.freeze()
         log.info(
             "serving %s on http://%s:%s",
             ", ".join(p.name for p in platforms),
