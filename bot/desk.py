@@ -36,8 +36,9 @@ class TicketDesk:
 
     def open_card(self, uow: UnitOfWork, public_id: str, at: datetime) -> None:
         """Post a new ticket's card to the team channel; its thread becomes the ticket."""
-        card = ticket_card(uow.tickets.get(public_id), self._policy, at)
-        self.to_team(uow, public_id, Destination(address=self.team_address), card, at)
+        if self.team_address is not None:
+            card = ticket_card(uow.tickets.get(public_id), self._policy, at)
+            self.to_team(uow, public_id, Destination(address=self.team_address), card, at)
 
     def forward(
         self, uow: UnitOfWork, public_id: str, text: str, author: str, at: datetime
@@ -166,10 +167,10 @@ class TicketDesk:
             Outgoing(text=announcement),
             at,
         )
-        refreshed = ticket_card(uow.tickets.get(ticket.public_id), self._policy, at)
-        self.to_team(
-            uow, ticket.public_id, Destination(ticket_card=ticket.public_id), refreshed, at
-        )
+        if self.team_address is not None:
+            refreshed = ticket_card(uow.tickets.get(ticket.public_id), self._policy, at)
+            card = Destination(ticket_card=ticket.public_id)
+            self.to_team(uow, ticket.public_id, card, refreshed, at)
 
     def to_customer(
         self,
