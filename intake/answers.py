@@ -40,23 +40,22 @@ _COMMAND_WORDS: dict[str, Command] = {
 }
 
 
-def _phrases(text: str) -> frozenset[str]:
-    return frozenset(phrase.strip() for phrase in text.split("|"))
-
-
-_YES = _phrases(
-    "yes|y|yep|yeah|yea|ya|sure|ok|okay|correct|right|absolutely|of course|yes please|"
-    "yes it did|it did|that did it|that helped|it helped|solved|fixed|👍|✅|send|submit|"
-    "confirm|looks good|all good|go ahead|that's right|thats right|yes thanks|yes, thanks|"
-    "that's it|sounds good|yes send it|send it"
+_WORDS = re.compile(r"[a-z0-9']+|[👍👎✅❌]")
+_NEGATIONS = frozenset(
+    "no n nope nah nay none neither never not nothing negative don't dont didn't didnt "
+    "doesn't doesnt won't wont can't cant cannot refuse decline disagree 👎 ❌".split()
 )
-_NO = _phrases(
-    "no|n|nope|nah|no thanks|no, thanks|not really|no it didn't|no it did not|didn't help|"
-    "did not help|it didn't help|none|none of them|none of these|neither|not helpful|👎|❌|"
-    "don't|do not|no access|not allowed|refuse|decline"
+_AFFIRMATIONS = frozenset(
+    "yes y yep yeah yea ya yup sure ok okay k correct right absolutely definitely agree "
+    "agreed fine good great perfect please go send submit confirm worked works fixed solved "
+    "helped allowed may can 👍 ✅".split()
 )
+# "Not sure" is not a no, and "yes but it still fails" is not a yes.
+_UNSURE = frozenset(["not sure", "maybe", "dunno", "idk", "i don't know", "don't know"])
+_HEDGES = frozenset("but however still though except".split())
+_SHORT = 8  # longer messages are descriptions, not answers, unless they open with yes or no
+_LEADS_TO_A_NUMBER = frozenset("yes the number option guide".split())
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
-_NUMBER = re.compile(r"^(?:#|no\.?\s*|number\s+|option\s+|guide\s+)?(\d{1,2})$")
 
 
 def clean_text(text: str) -> str:
@@ -80,22 +79,48 @@ def command_in(text: str) -> Command | None:
     return _COMMAND_WORDS.get(normalize(text))
 
 
+def _answer_words(text: str) -> list[str]:
+    return _WORDS.findall(normalize(text).replace("’", "'"))
+
+
+def _unsure(text: str) -> bool:
+    answer = normalize(text)
+    return any(phrase in answer for phrase in _UNSURE)
+
+
 def is_yes(text: str) -> bool:
-    return normalize(text) in _YES
+    """ "yes", "sure, go ahead", "that worked, thanks", "looks good, send it"."""
+    words = _answer_words(text)
+    if not words or len(words) > _SHORT or _unsure(text):
+        return False
+    hesitant = any(word in _NEGATIONS or word in _HEDGES for word in words)
+    return not hesitant and any(word in _AFFIRMATIONS for word in words)
 
 
 def is_no(text: str) -> bool:
-    return normalize(text) in _NO
+    """ "no", "none of them helped", "didn't work", "absolutely not", "No, actually …"."""
+    words = _answer_words(text)
+    if not words or _unsure(text):
+        return False
+    if words[0] in _NEGATIONS:
+        return True
+    return len(words) <= _SHORT and any(word in _NEGATIONS for word in words)
 
 
 def number_in(text: str) -> int | None:
-    """A choice by number: "2", "#2", "option 2", "the second one"."""
-    answer = normalize(text)
-    match = _NUMBER.match(answer)
-    if match:
-        return int(match.group(1))
-    words = answer.removeprefix("the ").removesuffix(" one").strip()
-    return _ORDINALS.get(words)
+    """A choice by number: "2", "#2", "option 2", "1 worked", "the second one"."""
+    words = _answer_words(text)
+    if not words or len(words) > 6 or any(word in _NEGATIONS for word in words):
+        return None
+    for word in words:
+        if word.isdigit():
+            return int(word) if len(word) <= 2 else None
+        if word in _ORDINALS:
+            return _ORDINALS[word]
+        if word not in _LEADS_TO_A_NUMBER:
+            break
+    ordinals = [_ORDINALS[word] for word in words if word in _ORDINALS]
+    return ordinals[0] if len(ordinals) == 1 else None
 
 
 def word_count(text: str) -> int:

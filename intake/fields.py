@@ -83,7 +83,16 @@ def field_named(policy: Policy, text: str) -> Field | None:
     for field in fields:
         if answer in field.names or any(answer == name.split()[0] for name in field.names):
             return field
-    return None
+    return _field_mentioned(fields, answer)
+
+
+def _field_mentioned(fields: list[Field], answer: str) -> Field | None:
+    """ "the steps are wrong": the one field a short message names in passing."""
+    words = set(answer.split())
+    if len(words) > 8:
+        return None
+    named = [f for f in fields if any(name.split()[0] in words for name in f.names)]
+    return named[0] if len(named) == 1 else None
 
 
 def inline_edit(policy: Policy, text: str) -> tuple[Field, str] | None:

@@ -504,3 +504,23 @@ def test_a_flood_after_the_ticket_still_reaches_the_ticket(policy: Policy) -> No
         ForwardToTicket(ticket_id="MCP-1001", text=f"more detail {n}") in a
         for n, a in enumerate(actions)
     )
+
+
+def test_natural_answers_carry_the_conversation(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    assert "exact error message" in chat.reply("none of them helped unfortunately")
+    chat.say('It says "PAYMENT_FAILED: gateway timeout"')
+    chat.say("Open the shop, add to cart, checkout, pay with PayPal")
+    chat.say("Pro plan, Chrome on Windows 11, PayPal")
+    chat.say("yes, you can access it")
+    assert chat.state.consent is True
+    assert "What should “Steps to reproduce” say instead?" in chat.reply("the steps are wrong")
+    chat.say("Open any product, click Buy now, choose PayPal, approve")
+    assert any(isinstance(a, OpenTicket) for a in chat.say("looks good, send it"))
+
+
+def test_a_guide_chosen_in_a_sentence_closes_the_conversation(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    assert SelfServed(guide_id="payment-declined") in chat.say("number 2 fixed it, thanks!")
