@@ -55,6 +55,13 @@ _UNSURE = frozenset(["not sure", "maybe", "dunno", "idk", "i don't know", "don't
 _HEDGES = frozenset("but however still though except".split())
 _SHORT = 8  # longer messages are descriptions, not answers, unless they open with yes or no
 _LEADS_TO_A_NUMBER = frozenset("yes the number option guide".split())
+# Words that open a chat without saying anything about the problem yet.
+_SMALL_TALK = frozenset(
+    "hi hello hey hiya yo good morning afternoon evening there dear team support i i'm im we "
+    "need needs want would like some help helping please pls can could you someone somebody "
+    "anyone a an the have got has question questions issue issues problem problems "
+    "thanks thank thx ok okay so um hmm with me my us our is it an".split()
+)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 
 
@@ -121,6 +128,12 @@ def number_in(text: str) -> int | None:
             break
     ordinals = [_ORDINALS[word] for word in words if word in _ORDINALS]
     return ordinals[0] if len(ordinals) == 1 else None
+
+
+def says_something(text: str, at_least: int = 2) -> bool:
+    """True when a message has ``at_least`` words beyond greetings and "I need help"."""
+    words = _WORDS.findall(text.lower())
+    return sum(1 for word in words if word not in _SMALL_TALK) >= at_least
 
 
 def word_count(text: str) -> int:

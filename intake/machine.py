@@ -36,7 +36,16 @@ from intake.actions import (
     SelfServed,
     TicketDraft,
 )
-from intake.answers import Command, clean_text, command_in, is_no, is_yes, number_in, word_count
+from intake.answers import (
+    Command,
+    clean_text,
+    command_in,
+    is_no,
+    is_yes,
+    number_in,
+    says_something,
+    word_count,
+)
 from intake.conversation import Conversation, Step
 from intake.events import CustomerSaid, Event, TicketClosed, TicketOpened, TicketsFound
 from intake.fields import (
@@ -74,7 +83,6 @@ _Handler = Callable[[Conversation, _Turn], Outcome]
 _MIN_PROBLEM_WORDS = 3
 _MIN_PROBLEM_CHARS = 12
 _NON_WORD = re.compile(r"[^\w\s']+")
-_GREETINGS = frozenset({"hi", "hello", "hey", "yo", "good morning", "good afternoon", "hiya"})
 
 
 def step(state: Conversation, event: Event, policy: Policy, guides: GuideSearch) -> Outcome:
@@ -145,7 +153,7 @@ def _greet(state: Conversation, turn: _Turn) -> tuple[Conversation, list[str]]:
 
 
 def _is_description(text: str) -> bool:
-    return word_count(text) >= _MIN_PROBLEM_WORDS and text.lower().strip(" !.") not in _GREETINGS
+    return word_count(text) >= _MIN_PROBLEM_WORDS and says_something(text)
 
 
 def _with_notes(notes: list[str], actions: tuple[Action, ...]) -> tuple[Action, ...]:
@@ -164,7 +172,7 @@ def _with_notes(notes: list[str], actions: tuple[Action, ...]) -> tuple[Action, 
 
 def _problem(state: Conversation, turn: _Turn) -> Outcome:
     text, policy = turn.text, turn.policy
-    if word_count(text) < _MIN_PROBLEM_WORDS or len(text) < _MIN_PROBLEM_CHARS:
+    if not _is_description(text) or len(text) < _MIN_PROBLEM_CHARS:
         return _reask(state, texts.PROBLEM_HINT)
     problem, notes = _fit(text, policy)
     matches = tuple(turn.guides.search(problem, policy.max_guides)) if policy.max_guides else ()

@@ -524,3 +524,15 @@ def test_a_guide_chosen_in_a_sentence_closes_the_conversation(policy: Policy) ->
     chat = Driver(policy)
     chat.say(PROBLEM)
     assert SelfServed(guide_id="payment-declined") in chat.say("number 2 fixed it, thanks!")
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["hi, I need help", "Hello, can someone help me please?", "hi there I have a question"],
+)
+def test_small_talk_is_not_taken_for_the_problem(policy: Policy, opening: str) -> None:
+    chat = Driver(policy)
+    assert "What can we help you with?" in chat.reply(opening)
+    assert chat.state.problem is None
+    assert "tell me a little more" in chat.reply("I need some help please")
+    assert chat.state.problem is None
