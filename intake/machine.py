@@ -19,7 +19,6 @@ Rules:
 - Stepping a finished conversation raises ``IllegalTransition``: the service starts a new one.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -59,6 +58,7 @@ from intake.fields import (
 )
 from intake.guides import GuideSearch
 from intake.hours import describe_window_start, is_open, next_window
+from intake.kinds import infer_kind
 from intake.language import is_clearly_not_english
 from intake.policy import DetailField, Policy
 from intake.redaction import redaction_notice
@@ -82,7 +82,6 @@ class _Turn:
 _Handler = Callable[[Conversation, _Turn], Outcome]
 _MIN_PROBLEM_WORDS = 3
 _MIN_PROBLEM_CHARS = 12
-_NON_WORD = re.compile(r"[^\w\s']+")
 
 
 def step(state: Conversation, event: Event, policy: Policy, guides: GuideSearch) -> Outcome:
@@ -176,7 +175,7 @@ def _problem(state: Conversation, turn: _Turn) -> Outcome:
         return _reask(state, texts.PROBLEM_HINT)
     problem, notes = _fit(text, policy)
     matches = tuple(turn.guides.search(problem, policy.max_guides)) if policy.max_guides else ()
-    kind = _infer_kind(policy, problem, matches[0].category if matches else None)
+    kind = infer_kind(policy, problem, matches[0].category if matches else None)
     state = state.model_copy(
         update={
             "problem": problem,
@@ -378,19 +377,6 @@ def _fit(text: str, policy: Policy) -> tuple[str, list[str]]:
     if len(text) <= limit:
         return text, []
     return text[:limit].rstrip() + "…", [texts.LONG_ANSWER.format(limit=limit)]
-
-
-def _infer_kind(policy: Policy, text: str, guide_category: str | None) -> str:
-    lowered = f" {' '.join(_NON_WORD.sub(' ', text.lower()).split())} "
-    scores = {
-        kind.id: sum(f" {keyword}" in lowered for keyword in kind.keywords) for kind in policy.kinds
-    }
-    best = max(scores.values())
-    leaders = [kind_id for kind_id, score in scores.items() if score == best and score > 0]
-    known = {kind.id for kind in policy.kinds}
-    if guide_category in leaders or (not leaders and guide_category in known):
-        return str(guide_category)
-    return leaders[0] if leaders else policy.default_kind
 
 
 def _draft(state: Conversation, turn: _Turn) -> TicketDraft:
