@@ -102,7 +102,7 @@ class OutboxRepository:
         )
 
 
-def _pending(row: OutboxRow) -> Pending:
+def _pending(row: Any) -> Pending:
     payload: dict[str, Any] = row.payload
     return Pending(
         id=row.id,

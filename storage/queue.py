@@ -11,9 +11,8 @@ item.
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.rows import InboxRow, OutboxRow
 from storage.statements import first_in_line
@@ -28,32 +27,29 @@ def claim_heads(
     platforms: set[str],
     limit: int,
     lease: timedelta,
-) -> list[Row]:
-    head_of_key = first_in_line(table.__table__)  # type: ignore[arg-type]
-    query = (
-        select(table)
+) -> list[Any]:
+    """Lease up to ``limit`` due items, the oldest unfinished of each key only, in one
+    statement; returns their rows (with the new lease), oldest first."""
+    plain: Table = table.__table__  # type: ignore[assignment]
+    due = (
+        select(plain.c.id)
         .where(
-            table.done_at.is_(None),
-            table.next_attempt_at <= now,
-            table.platform.in_(platforms),
-            head_of_key,
+            plain.c.done_at.is_(None),
+            plain.c.next_attempt_at <= now,
+            plain.c.platform.in_(platforms),
+            first_in_line(plain),
         )
-        .order_by(table.id)
+        .order_by(plain.c.id)
         .limit(limit)
-        .with_for_update(skip_locked=True, of=table)
+        .with_for_update(skip_locked=True)
     )
-    rows = list(session.scalars(query))
-    if rows:
-        session.execute(
-            update(table)
-            .where(table.id.in_([row.id for row in rows]))
-            .values(next_attempt_at=now + lease, attempts=table.attempts + 1),
-            execution_options={"synchronize_session": False},
-        )
-        for row in rows:  # what the UPDATE wrote, without loading the rows again
-            set_committed_value(row, "attempts", row.attempts + 1)
-            set_committed_value(row, "next_attempt_at", now + lease)
-    return rows
+    claimed = session.connection().execute(
+        update(plain)
+        .where(plain.c.id.in_(due.scalar_subquery()))
+        .values(next_attempt_at=now + lease, attempts=plain.c.attempts + 1)
+        .returning(*plain.c)
+    )
+    return sorted(claimed, key=lambda row: row.id)
 
 
 def finish_many(session: Session, table: type[Row], done: list[dict[str, Any]]) -> None:
