@@ -2,11 +2,9 @@
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 from intake.guides import GuideMatch
-from knowledge.guide import DEFAULT_CATEGORIES, Guide
-from knowledge.loader import LoadResult, load_folder
+from knowledge.guide import Guide
 from knowledge.matcher import Matcher
 
 # Chosen on bench/kb_eval.jsonl: the lowest confidence that keeps false suggestions under 5%.
@@ -29,17 +27,6 @@ class GuideIndex:
         self.threshold = threshold
         self._matcher = Matcher([_fields(guide) for guide in self.guides])
         self._excerpts = [excerpt(guide.body) for guide in self.guides]
-
-    @classmethod
-    def from_folder(
-        cls,
-        folder: Path,
-        categories: Iterable[str] = DEFAULT_CATEGORIES,
-        threshold: float = DEFAULT_THRESHOLD,
-    ) -> tuple["GuideIndex", LoadResult]:
-        """Index what loads from ``folder``; the result lists the problems left out."""
-        result = load_folder(folder, frozenset(categories))
-        return cls(result.guides, threshold), result
 
     def __len__(self) -> int:
         return len(self.guides)

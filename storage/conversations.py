@@ -17,7 +17,6 @@ from storage.rows import (
     MessageRow,
 )
 from storage.statements import (
-    ACTIVE_CONVERSATION,
     ADD_MESSAGE,
     ADVANCE_CURSOR,
     CLAIM_MESSAGE,
@@ -75,16 +74,6 @@ class ConversationRepository:
             int(found.conversation_id),
             Conversation.model_validate(found.state),
         )
-
-    def active(self, customer_id: int, address: Address) -> tuple[int, Conversation] | None:
-        found = (
-            self._session.connection()
-            .execute(
-                ACTIVE_CONVERSATION, {"the_customer": customer_id, "the_address_key": address.key}
-            )
-            .first()
-        )
-        return None if found is None else (int(found.id), Conversation.model_validate(found.state))
 
     def start(self, customer_id: int, address: Address, state: Conversation, at: datetime) -> int:
         row = ConversationRow(

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from storage.queue import claim_heads, finish, postpone
 from storage.rows import InboxRow
-from storage.statements import ADD_INBOX, INBOX_DONE, LEASE_IF_FIRST
+from storage.statements import ADD_INBOX, INBOX_DONE, LEASE_INBOX_IF_FIRST
 
 
 class Accepted(BaseModel):
@@ -61,7 +61,7 @@ class InboxRepository:
             return None
         leased = (
             self._session.connection()
-            .execute(LEASE_IF_FIRST["inbox"], {"item_id": item_id, "until": at + lease})
+            .execute(LEASE_INBOX_IF_FIRST, {"item_id": item_id, "until": at + lease})
             .scalar()
         )
         if leased is None:

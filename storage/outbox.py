@@ -94,13 +94,6 @@ class OutboxRepository:
         ).one()
         return int(count), oldest
 
-    def next_due(self, platforms: set[str]) -> datetime | None:
-        return self._session.scalar(
-            select(func.min(OutboxRow.next_attempt_at)).where(
-                OutboxRow.done_at.is_(None), OutboxRow.platform.in_(platforms)
-            )
-        )
-
 
 def _pending(row: Any) -> Pending:
     payload: dict[str, Any] = row.payload

@@ -7,7 +7,6 @@ ORM's bulk paths cost more again, so they are made once here and executed with p
 from sqlalchemy import (
     ColumnElement,
     Table,
-    Update,
     and_,
     bindparam,
     exists,
@@ -38,6 +37,7 @@ cursors: Table = CursorRow.__table__  # type: ignore[assignment]
 customers: Table = CustomerRow.__table__  # type: ignore[assignment]
 
 ADD_MESSAGE = insert(messages)
+ADD_OUTBOX = insert(outbox)
 
 # Parameters: the_platform, the_user_id, the_address_key. The customer's row, locked for this
 # transaction, with their newest unfinished conversation at that address (if any).
@@ -66,19 +66,6 @@ LOCK_CUSTOMER_AND_CONVERSATION = (
     .limit(1)
     .with_for_update(of=customers)
 )
-
-# Parameters: the_customer, the_address_key. The newest unfinished conversation there.
-ACTIVE_CONVERSATION = (
-    select(conversations.c.id, conversations.c.state)
-    .where(
-        conversations.c.customer_id == bindparam("the_customer"),
-        conversations.c.address_key == bindparam("the_address_key"),
-        conversations.c.finished.is_(False),
-    )
-    .order_by(conversations.c.id.desc())
-    .limit(1)
-)
-ADD_OUTBOX = insert(outbox)
 
 # The upserts are written out: SQLAlchemy cannot cache its dialect-specific ON CONFLICT
 # constructs, and this SQL is the same on PostgreSQL and SQLite (3.35+).
@@ -153,17 +140,14 @@ def first_in_line(table: Table) -> ColumnElement[bool]:
     )
 
 
-def _lease_if_first(table: Table) -> Update:
-    return (
-        update(table)
-        .where(table.c.id == bindparam("item_id"), first_in_line(table))
-        .values(
-            next_attempt_at=bindparam("until", type_=table.c.next_attempt_at.type),
-            attempts=table.c.attempts + 1,
-        )
-        .returning(table.c.id)
+# Parameters: item_id, until. Returns the id when the just-accepted inbox item was first in
+# line and is now leased to its writer.
+LEASE_INBOX_IF_FIRST = (
+    update(inbox)
+    .where(inbox.c.id == bindparam("item_id"), first_in_line(inbox))
+    .values(
+        next_attempt_at=bindparam("until", type_=inbox.c.next_attempt_at.type),
+        attempts=inbox.c.attempts + 1,
     )
-
-
-# Parameters: item_id, until. Returns the id when the item was first in line and is leased.
-LEASE_IF_FIRST = {"inbox": _lease_if_first(inbox), "outbox": _lease_if_first(outbox)}
+    .returning(inbox.c.id)
+)

@@ -7,6 +7,8 @@ from bot.app import App, build_app
 from bot.settings import Settings
 from intake.addresses import Address, Person
 from intake.inbound import CustomerMessage, TeamMessage
+from intake.tickets import TranscriptLine
+from storage.unit_of_work import UnitOfWork
 
 # Thursday 2026-11-26, 11:00 in Toronto: support is open.
 OPEN_TIME = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)
@@ -52,6 +54,13 @@ class Customer:
 
     def say(self, text: str, message_id: str | None = None) -> bool:
         return self.app.service.handle_customer(self.message(text, message_id))
+
+    def transcript(self) -> list[TranscriptLine]:
+        """Every line of this customer's unfinished conversation, in order."""
+        with UnitOfWork(self.app.sessions) as uow:
+            _, found = uow.conversations.locate(self.person, self.address, self.clock)
+            assert found is not None, "no conversation"
+            return uow.conversations.transcript(found[0])
 
     def intake(self, messages: list[str] = FULL_INTAKE) -> None:
         for text in messages:

@@ -7,7 +7,6 @@ from typing import Any
 from bot.app import App
 from bot.inbox import InboxWorker
 from intake.inbound import CustomerMessage
-from storage.unit_of_work import UnitOfWork
 from tests.integration.intake_driver import Customer, make_app
 from tests.integration.test_relay_and_team import Clock
 
@@ -45,15 +44,8 @@ def accept(app: App, message: CustomerMessage) -> bool:
     return leased is not None
 
 
-def transcript(app: App, customer: Customer) -> list[str]:
-    with UnitOfWork(app.sessions) as uow:
-        found = uow.conversations.active(1, customer.address)
-        assert found is not None
-        return [
-            line.text
-            for line in uow.conversations.transcript(found[0])
-            if line.direction == "customer"
-        ]
+def transcript(customer: Customer) -> list[str]:
+    return [line.text for line in customer.transcript() if line.direction == "customer"]
 
 
 async def test_accepted_events_are_handled_after_a_crash_in_order_once(database_url: str) -> None:
@@ -66,20 +58,19 @@ async def test_accepted_events_are_handled_after_a_crash_in_order_once(database_
     first.close()  # acknowledged, then the process died before handling anything
 
     second = make_app(database_url)
+    customer.app = second
     clock = Clock()
     worker = InboxWorker(
         second.service, "console", handler_for(second, [texts[1]]), clock, lease=LEASE
     )
     await worker.drain()
-    assert transcript(second, customer) == [
-        "hi"
-    ]  # the second failed once; the third waits behind it
+    assert transcript(customer) == ["hi"]  # the second failed once; the third waits behind it
     clock.now += timedelta(seconds=5)
     await worker.drain()
-    assert transcript(second, customer) == texts
+    assert transcript(customer) == texts
     clock.now += timedelta(minutes=5)
     await worker.drain()
-    assert transcript(second, customer) == texts
+    assert transcript(customer) == texts
     second.close()
 
 
@@ -97,5 +88,5 @@ async def test_an_event_that_keeps_failing_is_set_aside(database_url: str) -> No
     for _ in range(5):
         await worker.drain()
         clock.now += timedelta(minutes=2)
-    assert transcript(app, customer) == ["My storefront is slow today"]
+    assert transcript(customer) == ["My storefront is slow today"]
     app.close()

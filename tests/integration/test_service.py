@@ -51,11 +51,7 @@ def test_a_redelivered_message_is_ignored(database_url: str) -> None:
     customer = Customer(app)
     assert customer.say("My storefront is very slow since yesterday", message_id="same")
     assert not customer.say("My storefront is very slow since yesterday", message_id="same")
-    with UnitOfWork(app.sessions) as uow:
-        conversation_id = uow.conversations.active(1, customer.address)
-        assert conversation_id is not None
-        transcript = uow.conversations.transcript(conversation_id[0])
-    assert [line.direction for line in transcript] == ["customer", "bot"]
+    assert [line.direction for line in customer.transcript()] == ["customer", "bot"]
     assert len(outbox_texts(app.sessions)) == 1
     app.close()
 
@@ -92,10 +88,7 @@ def test_card_numbers_and_passwords_are_never_stored(database_url: str) -> None:
     app = make_app(database_url)
     customer = Customer(app)
     customer.say("I was charged twice, card 4242 4242 4242 4242 cvv 123, my password: hunter2xyz")
-    with UnitOfWork(app.sessions) as uow:
-        found = uow.conversations.active(1, customer.address)
-        assert found is not None
-        stored = " ".join(line.text for line in uow.conversations.transcript(found[0]))
+    stored = " ".join(line.text for line in customer.transcript())
     everything = stored + " ".join(outbox_texts(app.sessions))
     assert (
         "4242 4242 4242 4242" not in everything
