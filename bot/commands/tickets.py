@@ -6,6 +6,7 @@ from bot.app import open_database
 from bot.errors import UserFacingError
 from bot.policy_file import load_policy
 from bot.settings import load_settings
+from intake.texts import consent_word
 from intake.tickets import Status, Ticket
 from storage.tickets import TicketNotFound
 from storage.unit_of_work import UnitOfWork
@@ -49,7 +50,7 @@ def run_show(args: argparse.Namespace) -> int:
         engine.dispose()
     labels = {detail.id: detail.label for detail in policy.details}
     kinds = {kind.id: kind.label for kind in policy.kinds}
-    consent = {True: "yes", False: "no", None: "not answered"}[ticket.consent]
+    consent = consent_word(ticket.consent)
     if ticket.consent_at is not None:
         consent += f" (at {ticket.consent_at.isoformat()})"
     print(f"{ticket.public_id}  [{ticket.status.value}]  priority {ticket.priority.value}")
