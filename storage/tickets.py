@@ -23,6 +23,9 @@ class TicketNotFound(LookupError):
 class TicketRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+        # public id -> (row id, conversation id) of tickets this unit of work has read: they
+        # never change, so an agent's command needs one lookup, not one per step.
+        self._keys: dict[str, tuple[int, int]] = {}
 
     def open(
         self,
@@ -77,6 +80,8 @@ class TicketRepository:
         return int(value)
 
     def row_id(self, public_id: str, lock: bool = False) -> int:
+        if not lock and public_id.upper() in self._keys:
+            return self._keys[public_id.upper()][0]
         query = select(TicketRow.id).where(TicketRow.public_id == public_id.upper())
         ticket_id = self._session.scalar(query.with_for_update() if lock else query)
         if ticket_id is None:
@@ -92,10 +97,9 @@ class TicketRepository:
         return self._to_ticket(row)
 
     def conversation_of(self, public_id: str) -> int:
-        row = self._session.scalars(
-            select(TicketRow).where(TicketRow.public_id == public_id.upper())
-        ).one()
-        return row.conversation_id
+        if public_id.upper() not in self._keys:
+            self.get(public_id)
+        return self._keys[public_id.upper()][1]
 
     def by_team_thread(self, address: Address) -> Ticket | None:
         row = self._session.scalars(
@@ -150,6 +154,7 @@ class TicketRepository:
         ]
 
     def _to_ticket(self, row: TicketRow) -> Ticket:
+        self._keys[row.public_id] = (row.id, row.conversation_id)
         customer = self._session.get_one(CustomerRow, row.customer_id)
         team = None
         if row.team_platform and row.team_channel:
