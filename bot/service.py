@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -44,6 +44,10 @@ log = logging.getLogger(__name__)
 
 _OUTCOMES = {Step.SELF_SERVED: "self_served", Step.CANCELLED: "cancelled"}
 
+Arrival = Literal["handled", "ignored", "queued"]
+"""What became of a message that just arrived: handled now, a redelivery or nothing to do,
+or queued behind an earlier message of its conversation."""
+
 
 @dataclass
 class _Turn:
@@ -60,16 +64,18 @@ class _Turn:
 
 
 def retry_on_conflict(work: Callable[[], bool], attempts: int = 5) -> bool:
-    """Run a transaction again when another instance got in the way.
+    """Run a transaction again when another instance got in the way or the connection was lost.
 
     Two instances can race to create the same customer (a unique violation) or deadlock on
-    PostgreSQL; the loser rolls back whole, so running it again is safe and sees the winner's row.
+    PostgreSQL, and a pooled connection can die with its server (connections are not pinged
+    before use; a dead one fails its first statement and the pool is refreshed). The transaction
+    rolls back whole, so running it again is safe and sees the winner's row.
     """
     for attempt in range(1, attempts):
         try:
             return work()
-        except (IntegrityError, OperationalError):
-            log.info("transaction conflict, retrying (attempt %s)", attempt)
+        except (IntegrityError, OperationalError) as error:
+            log.info("transaction failed (%s), retrying (%s)", type(error).__name__, attempt)
             time.sleep(0.01 * attempt)
     return work()
 
@@ -111,10 +117,39 @@ class IntakeService:
             self._metrics.messages_in.labels(message.address.platform, audience).inc()
         return handled
 
+    def handle_arrival(
+        self, message: CustomerMessage, ordering_key: str, payload: dict[str, Any]
+    ) -> Arrival:
+        """Handle a message that just arrived in the same transaction that takes its turn, or
+        queue it in the inbox (``payload``) when an earlier one of its conversation still waits
+        there. Either way it is stored when this returns, so the platform may be acknowledged:
+        one transaction instead of accepting first and handling in a second one."""
+        queued = False
+
+        def work() -> bool:
+            nonlocal queued
+            with UnitOfWork(self._sessions) as uow:
+                uow.inbox.take_turn(ordering_key)
+                queued = uow.inbox.waiting(ordering_key)
+                if not queued:
+                    return self._customer_unit(uow, message)
+                uow.inbox.enqueue(
+                    message.address.platform, message.message_id, ordering_key, payload, message.at
+                )
+                uow.commit()
+                return False
+
+        handled = self._counted("customer", message, work)
+        return "queued" if queued else "handled" if handled else "ignored"
+
     def _handle_customer(self, message: CustomerMessage) -> bool:
         with UnitOfWork(self._sessions) as uow:
-            finished = self._customer_turn(uow, message)
-            self._close_inbox_item(uow, message, handled=finished is not None)
+            return self._customer_unit(uow, message)
+
+    def _customer_unit(self, uow: UnitOfWork, message: CustomerMessage) -> bool:
+        """The customer's turn, committed (``uow`` is the caller's), then counted."""
+        finished = self._customer_turn(uow, message)
+        self._close_inbox_item(uow, message, handled=finished is not None)
         if finished is None:
             return False
         if finished.outcome is not None:

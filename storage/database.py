@@ -33,7 +33,7 @@ def open_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)
     try:
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        return create_engine(url, pool_size=10, max_overflow=10)
     except (SQLAlchemyError, ImportError) as error:
         raise DatabaseError(f"can't use database {parsed.render_as_string()}: {error}") from error
 

@@ -4,12 +4,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from storage.queue import claim_heads, finish, postpone
 from storage.rows import InboxRow
-from storage.statements import ADD_INBOX, INBOX_DONE, LEASE_INBOX_IF_FIRST
+from storage.statements import (
+    ADD_INBOX,
+    INBOX_DONE,
+    INBOX_WAITING,
+    LEASE_INBOX_IF_FIRST,
+    TAKE_TURN,
+)
 
 
 class Accepted(BaseModel):
@@ -26,23 +31,28 @@ class InboxRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(
+    def take_turn(self, ordering_key: str) -> None:
+        """Wait for any other arrival of this conversation to commit, so whether something of
+        it is still waiting is decided once (SQLite's single writer already takes turns)."""
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(TAKE_TURN, {"key": ordering_key})
+
+    def waiting(self, ordering_key: str) -> bool:
+        """Whether an event of this conversation is still unhandled (call ``take_turn`` first)."""
+        return bool(
+            self._session.connection().execute(INBOX_WAITING, {"key": ordering_key}).scalar()
+        )
+
+    def enqueue(
         self,
         platform: str,
         message_id: str,
         ordering_key: str,
         payload: dict[str, Any],
         at: datetime,
-        lease: timedelta,
-    ) -> Accepted | None:
-        """Store an event once, and lease it to the caller when nothing of its conversation is
-        still waiting before it. None for a redelivery, or when it must wait its turn."""
-        if self._session.get_bind().dialect.name == "postgresql":
-            # Accepts of one conversation take turns, so "first in line" is decided once.
-            self._session.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": ordering_key}
-            )
-        item_id = (
+    ) -> int | None:
+        """Store an event once, due now; its id, or None for a redelivery."""
+        item_id: int | None = (
             self._session.connection()
             .execute(
                 ADD_INBOX,
@@ -57,6 +67,21 @@ class InboxRepository:
             )
             .scalar()
         )
+        return item_id
+
+    def add(
+        self,
+        platform: str,
+        message_id: str,
+        ordering_key: str,
+        payload: dict[str, Any],
+        at: datetime,
+        lease: timedelta,
+    ) -> Accepted | None:
+        """Store an event once, and lease it to the caller when nothing of its conversation is
+        still waiting before it. None for a redelivery, or when it must wait its turn."""
+        self.take_turn(ordering_key)
+        item_id = self.enqueue(platform, message_id, ordering_key, payload, at)
         if item_id is None:
             return None
         leased = (

@@ -103,6 +103,14 @@ ADVANCE_CURSOR = text(
     "length(cursors.last_message_id) AND excluded.last_message_id > cursors.last_message_id)"
 )
 
+# Parameters: key. A transaction-long lock on one conversation's arrivals (PostgreSQL).
+TAKE_TURN = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
+
+# Parameters: key. Whether an event of that ordering key is still unhandled.
+INBOX_WAITING = select(
+    exists().where(inbox.c.ordering_key == bindparam("key"), inbox.c.done_at.is_(None))
+)
+
 # Parameters: the_platform, the_message_id, at.
 INBOX_DONE = (
     update(inbox)

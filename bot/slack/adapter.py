@@ -1,10 +1,12 @@
-"""Bolt's listeners: translate each event, accept it, and handle it right after the ack.
+"""Bolt's listeners: translate each event and store it durably before bolt acks it.
 
-A listener only translates the event and accepts it into the inbox (one insert), then bolt
-acks; names, membership and the intake itself run afterwards in the inbox worker, in arrival
-order per channel or thread. So Slack gets its 200 in milliseconds, and an event acked just
-before a crash is still handled when the bot is back. Redeliveries are harmless twice over:
-the inbox and the service each recognise a message id they have seen.
+A message from a customer whose name is known is handled in the transaction that stores it
+(a few milliseconds), unless an earlier message of that conversation still waits. Everything
+else is accepted into the inbox (one insert) and bolt acks; names, membership and the intake
+itself run afterwards in the inbox worker, in arrival order per channel or thread. Either way an
+event acked just before a crash is still handled when the bot is back, and Slack never waits
+on a Web API call. Redeliveries are harmless twice over: the inbox and the service each
+recognise a message id they have seen.
 """
 
 import asyncio
@@ -62,10 +64,15 @@ class SlackDirectory:
         self._members: tuple[float, frozenset[str]] | None = None
         self._members_lock = asyncio.Lock()
 
-    async def name(self, user_id: str) -> str:
+    def known_name(self, user_id: str) -> str | None:
+        """The cached name, without asking Slack; None when it must be looked up."""
         cached = self._names.get(user_id)
-        if cached and cached[0] > self._clock():
-            return cached[1]
+        return cached[1] if cached and cached[0] > self._clock() else None
+
+    async def name(self, user_id: str) -> str:
+        known = self.known_name(user_id)
+        if known is not None:
+            return known
         try:
             response = await self._client.users_info(user=user_id)
             user = response.get("user")
@@ -148,11 +155,17 @@ class SlackAdapter:
         bolt.action(re.compile(f"^({CHOICE_ACTION}|{TICKET_ACTION})"))(on_action)
 
     async def accept(self, heard: Heard | None) -> None:
-        """Store the event durably (before bolt acks it); handle it right after when it is
-        first in its conversation's line, else the worker takes it in turn."""
+        """Store the event durably before bolt acks it.
+
+        A customer whose name is known is handled in that same transaction when nothing of
+        their conversation waits before it. Anything else goes to the inbox: handled right
+        after the ack when first in its conversation's line, else by the worker in turn.
+        """
         if heard is None:
             return
         payload = heard.model_dump(mode="json")
+        if await self._handled_on_arrival(heard, payload):
+            return
         accept = functools.partial(
             self._service.accept,
             PLATFORM,
@@ -162,7 +175,7 @@ class SlackAdapter:
             heard.at,
             self.inbox.lease,
         )
-        # Its own threads: an ack must never wait behind the handling of earlier events.
+        # Its own threads: an ack never waits behind the inbox worker's handling.
         leased = await asyncio.get_running_loop().run_in_executor(self._accepting, accept)
         if leased is None:
             self.inbox.queued()
@@ -170,6 +183,29 @@ class SlackAdapter:
         task = asyncio.create_task(self.inbox.handle_now(leased))
         self._handling.add(task)
         task.add_done_callback(self._handling.discard)
+
+    async def _handled_on_arrival(self, heard: Heard, payload: dict[str, Any]) -> bool:
+        """True when the event was handled or queued at once; False sends it the inbox way
+        (a name to look up first, an agent to recognise, or handling that failed)."""
+        name = self._directory.known_name(heard.user_id)
+        if heard.audience != "customer" or name is None:
+            return False
+        arrive = functools.partial(
+            self._service.handle_arrival,
+            customer_message(heard, name, accepted=False),
+            heard.address.key,
+            payload,
+        )
+        try:
+            arrival = await asyncio.get_running_loop().run_in_executor(self._accepting, arrive)
+        except Exception:
+            log.warning("event %s failed on arrival; queueing", heard.message_id, exc_info=True)
+            return False
+        if arrival == "queued":
+            self.inbox.queued()
+        elif arrival == "handled":
+            self._wake()
+        return True
 
     async def _process(self, payload: dict[str, Any]) -> None:
         heard = Heard.model_validate(payload)

@@ -147,7 +147,7 @@ def heard_action(body: Mapping[str, Any], team_channel: str | None) -> Heard | N
     )
 
 
-def customer_message(heard: Heard, name: str) -> CustomerMessage:
+def customer_message(heard: Heard, name: str, *, accepted: bool = True) -> CustomerMessage:
     return CustomerMessage(
         message_id=heard.message_id,
         author=Person(platform=PLATFORM, user_id=heard.user_id, display_name=name),
@@ -155,7 +155,7 @@ def customer_message(heard: Heard, name: str) -> CustomerMessage:
         text=heard.text,
         at=heard.at,
         continuation=heard.continuation,
-        accepted=True,
+        accepted=accepted,
     )
 
 

@@ -77,6 +77,7 @@ class FakeSlack:
         self.socket_acks: list[dict[str, Any]] = []
         self._calls: list[Call] = []
         self._failures: dict[str, deque[_Failure]] = {}
+        self._holds: dict[str, asyncio.Event] = {}
         self._changed = asyncio.Condition()
         self._ts = itertools.count(1)
         self._ts_base = int(time.time())
@@ -144,6 +145,11 @@ class FakeSlack:
         code = error or {429: "ratelimited"}.get(status, "internal_error")
         queue = self._failures.setdefault(method, deque())
         queue.extend(_Failure(status, code, retry_after) for _ in range(times))
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls of ``method`` are answered only once the returned event is set (a slow API)."""
+        gate = self._holds[method] = asyncio.Event()
+        return gate
 
     def clear_failures(self) -> None:
         self._failures.clear()
@@ -223,6 +229,9 @@ class FakeSlack:
                 args[key] = json.loads(args[key])
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ") if header else args.pop("token", None)
+        gate = self._holds.get(method)
+        if gate is not None:
+            await gate.wait()
         queue = self._failures.get(method)
         if queue:
             failure = queue.popleft()

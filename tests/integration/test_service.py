@@ -1,9 +1,10 @@
 """The service loop on SQLite and PostgreSQL: what a customer and an admin would notice."""
 
+import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from bot.cli import main
 from intake.addresses import Address
@@ -53,6 +54,28 @@ def test_a_redelivered_message_is_ignored(database_url: str) -> None:
     assert not customer.say("My storefront is very slow since yesterday", message_id="same")
     assert [line.direction for line in customer.transcript()] == ["customer", "bot"]
     assert len(outbox_texts(app.sessions)) == 1
+    app.close()
+
+
+def test_a_database_restart_costs_no_message(postgres_url: str) -> None:
+    name = f"intake-{uuid.uuid4().hex[:8]}"
+    app = make_app(f"{postgres_url}&application_name={name}")
+    customer = Customer(app)
+    assert customer.say(FULL_INTAKE[0])
+    # What a server restart does to the connections the instance keeps open.
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        cut = connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = :name"
+            ),
+            {"name": name},
+        ).scalar()
+    admin.dispose()
+    assert cut
+    assert customer.say("no")
+    assert "exact error" in outbox_texts(app.sessions)[-1]
     app.close()
 
 

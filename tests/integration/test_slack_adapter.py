@@ -8,6 +8,7 @@ import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from bot.app import App, build_app
 from bot.server import serve
 from bot.settings import Settings
 from bot.slack.platform import slack_platform
+from intake.addresses import Address, Person
 from storage.rows import MessageRow
 from storage.unit_of_work import UnitOfWork
 from tests.fakes.network import free_port
@@ -350,6 +352,52 @@ async def finish_intake(slack: Workspace) -> Call:
     opened_notices = [c for c in slack.fake.posts(DM) if "MCP-1001 is open" in c.args["text"]]
     assert len(opened_notices) == 1
     return opened
+
+
+async def test_a_known_customers_message_is_stored_and_answered_before_the_ack(
+    slack: Workspace,
+) -> None:
+    await slack.dm(DESCRIPTION)
+    stored = slack.transcript_length()
+    assert await slack.event(message_event(DM, CUSTOMER, "no", next_ts())) == 200
+    # Handled in the transaction that stored it: the answer is written before Slack's 200.
+    assert slack.transcript_length() == stored + 2
+    assert "exact error" in (await slack.next_post(DM)).args["text"]
+
+
+async def test_a_message_waits_while_another_instance_handles_an_earlier_one(
+    tmp_path: Path, fake: FakeSlack, database_url: str
+) -> None:
+    first_settings = settings_for(tmp_path, fake, database_url=database_url)
+    second_settings = settings_for(tmp_path, fake, database_url=database_url)
+    async with (
+        running(first_settings, fake) as knows_her,
+        running(second_settings, fake) as new_to_her,
+    ):
+        await knows_her.dm(DESCRIPTION)
+        names = fake.hold("users.info")
+        # The other instance must look her name up: it accepts the event, then waits on Slack.
+        assert await new_to_her.event(message_event(DM, CUSTOMER, "no", next_ts())) == 200
+        before = knows_her.transcript_length()
+        error = "Uncaught TypeError: cannot read properties of undefined"
+        assert await knows_her.event(message_event(DM, CUSTOMER, error, next_ts())) == 200
+        assert knows_her.transcript_length() == before  # queued behind "no", not answered first
+        names.set()
+        replies = await fake.wait_for(
+            "chat.postMessage", lambda c: c.args["channel"] == DM, count=3
+        )
+        assert "exact error" in replies[1].args["text"]
+        assert "steps" in replies[2].args["text"]
+        with UnitOfWork(knows_her.app.sessions) as uow:
+            _, found = uow.conversations.locate(
+                Person(platform="slack", user_id=CUSTOMER, display_name="Priya Patel"),
+                Address(platform="slack", channel=DM),
+                datetime.now(UTC),
+            )
+            assert found is not None
+            lines = uow.conversations.transcript(found[0])
+        said = [line.text for line in lines if line.direction == "customer"]
+        assert said == [DESCRIPTION, "no", error]
 
 
 async def test_bad_or_stale_signatures_get_401_and_change_nothing(slack: Workspace) -> None:
