@@ -144,12 +144,11 @@ class Relay:
         destination = pending.destination
         with UnitOfWork(self._sessions) as uow:
             public_id = destination.ticket_thread or destination.ticket_card or ""
-            ticket = uow.tickets.get(public_id)
-        team = ticket.team_address
+            team, card = uow.tickets.team_place(public_id)
         if team is None:
             raise PermanentFailure(f"ticket {public_id} has no team channel")
         if destination.ticket_card is not None:
-            return None if ticket.team_message is None else (team, ticket.team_message)
+            return None if card is None else (team, card)
         return team, None
 
     def _record(self, results: list["_Result"]) -> None:

@@ -11,11 +11,11 @@ item.
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from storage.rows import InboxRow, OutboxRow
-from storage.statements import first_in_line
+from storage.statements import CLAIM_INBOX, CLAIM_OUTBOX
 
 Row = TypeVar("Row", InboxRow, OutboxRow)
 
@@ -30,24 +30,10 @@ def claim_heads(
 ) -> list[Any]:
     """Lease up to ``limit`` due items, the oldest unfinished of each key only, in one
     statement; returns their rows (with the new lease), oldest first."""
-    plain: Table = table.__table__  # type: ignore[assignment]
-    due = (
-        select(plain.c.id)
-        .where(
-            plain.c.done_at.is_(None),
-            plain.c.next_attempt_at <= now,
-            plain.c.platform.in_(platforms),
-            first_in_line(plain),
-        )
-        .order_by(plain.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
+    claim = CLAIM_INBOX if table is InboxRow else CLAIM_OUTBOX
     claimed = session.connection().execute(
-        update(plain)
-        .where(plain.c.id.in_(due.scalar_subquery()))
-        .values(next_attempt_at=now + lease, attempts=plain.c.attempts + 1)
-        .returning(*plain.c)
+        claim,
+        {"now": now, "platforms": sorted(platforms), "limit": limit, "until": now + lease},
     )
     return sorted(claimed, key=lambda row: row.id)
 

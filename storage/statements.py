@@ -16,6 +16,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.sql.dml import Update
 
 from storage.rows import (
     ConversationRow,
@@ -147,6 +148,35 @@ def first_in_line(table: Table) -> ColumnElement[bool]:
         )
     )
 
+
+def _claim_heads(table: Table) -> Update:
+    """Parameters: now, platforms, limit, until. Leases the due items that are first in line,
+    oldest first, skipping rows another instance has locked; returns the leased rows."""
+    due = (
+        select(table.c.id)
+        .where(
+            table.c.done_at.is_(None),
+            table.c.next_attempt_at <= bindparam("now", type_=table.c.next_attempt_at.type),
+            table.c.platform.in_(bindparam("platforms", expanding=True)),
+            first_in_line(table),
+        )
+        .order_by(table.c.id)
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True)
+    )
+    return (
+        update(table)
+        .where(table.c.id.in_(due.scalar_subquery()))
+        .values(
+            next_attempt_at=bindparam("until", type_=table.c.next_attempt_at.type),
+            attempts=table.c.attempts + 1,
+        )
+        .returning(*table.c)
+    )
+
+
+CLAIM_INBOX = _claim_heads(inbox)
+CLAIM_OUTBOX = _claim_heads(outbox)
 
 # Parameters: item_id, until. Returns the id when the just-accepted inbox item was first in
 # line and is now leased to its writer.

@@ -96,6 +96,21 @@ class TicketRepository:
             raise TicketNotFound(public_id)
         return self._to_ticket(row)
 
+    def team_place(self, public_id: str) -> tuple[Address | None, str | None]:
+        """The ticket's thread in the team channel and its card's message (None until posted),
+        without loading the whole ticket: the relay asks for every message to a thread."""
+        row = self._session.execute(
+            select(
+                TicketRow.team_platform,
+                TicketRow.team_channel,
+                TicketRow.team_thread,
+                TicketRow.team_message,
+            ).where(TicketRow.public_id == public_id.upper())
+        ).first()
+        if row is None:
+            raise TicketNotFound(public_id)
+        return _team_address(row.team_platform, row.team_channel, row.team_thread), row.team_message
+
     def conversation_of(self, public_id: str) -> int:
         if public_id.upper() not in self._keys:
             self.get(public_id)
@@ -156,11 +171,6 @@ class TicketRepository:
     def _to_ticket(self, row: TicketRow) -> Ticket:
         self._keys[row.public_id] = (row.id, row.conversation_id)
         customer = self._session.get_one(CustomerRow, row.customer_id)
-        team = None
-        if row.team_platform and row.team_channel:
-            team = Address(
-                platform=row.team_platform, channel=row.team_channel, thread=row.team_thread
-            )
         return Ticket(
             public_id=row.public_id,
             kind=row.kind,
@@ -182,6 +192,12 @@ class TicketRepository:
                 display_name=customer.display_name,
             ),
             customer_address=Address.model_validate(row.customer_address),
-            team_address=team,
+            team_address=_team_address(row.team_platform, row.team_channel, row.team_thread),
             team_message=row.team_message,
         )
+
+
+def _team_address(platform: str | None, channel: str | None, thread: str | None) -> Address | None:
+    if not (platform and channel):
+        return None
+    return Address(platform=platform, channel=channel, thread=thread)
