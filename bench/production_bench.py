@@ -1,7 +1,9 @@
 """Complete intakes through ``intake serve`` as it runs in production: two instances on PostgreSQL.
 
 Run: ``.venv/bin/python -m bench.production_bench [--customers 60] [--rate 300] [--seconds 10]``
-(``--sqlite`` for one instance on a SQLite file). PostgreSQL comes from
+(``--sqlite`` for one instance on a SQLite file; ``--floor`` for the same load against
+``bench/floor_server.py``, bolt answering each message with one post and storing nothing: the
+machine's ceiling for any bolt service measured this way). PostgreSQL comes from
 ``INTAKE_BENCH_POSTGRES_URL`` or ``INTAKE_TEST_POSTGRES_URL``; the bench works in a private
 schema it drops afterwards.
 
@@ -74,7 +76,9 @@ class Replies:
         if call.method != "chat.postMessage" or not call.ok:
             return
         metadata: dict[str, Any] = call.args.get("metadata") or {}
-        self.keys[str((metadata.get("event_payload") or {}).get("key"))] += 1
+        key = (metadata.get("event_payload") or {}).get("key")
+        if key is not None:
+            self.keys[str(key)] += 1
         channel = str(call.args.get("channel"))
         if call.args.get("thread_ts") is not None or not channel.startswith("D"):
             return
@@ -183,7 +187,8 @@ def outbox_lag_ms(database_url: str) -> list[float]:
 
 
 async def run(args: argparse.Namespace, database_url: str, data: Path) -> int:
-    expected = replies_per_message(FULL_INTAKE)
+    expected = [1] * len(FULL_INTAKE) if args.floor else replies_per_message(FULL_INTAKE)
+    floor_server = [sys.executable, str(Path(__file__).with_name("floor_server.py"))]
     instances = 1 if args.sqlite else args.instances
     budget = int(args.rate * args.seconds)
     stats = Stats()
@@ -197,6 +202,7 @@ async def run(args: argparse.Namespace, database_url: str, data: Path) -> int:
                 database_url=database_url,
                 team_channel=TEAM,
                 profile=args.profile / f"serve-{i}.prof" if args.profile else None,
+                command=floor_server if args.floor else None,
             )
             for i in range(instances)
         ]
@@ -227,18 +233,23 @@ async def run(args: argparse.Namespace, database_url: str, data: Path) -> int:
             finally:
                 for process in cluster:
                     await process.stop()
-    lag = await asyncio.to_thread(outbox_lag_ms, database_url)
+    lag = [] if args.floor else await asyncio.to_thread(outbox_lag_ms, database_url)
     doubled = sum(count - 1 for count in replies.keys.values() if count > 1)
     elapsed = max(stats.last_reply - stats.first_send, 1e-9)
     latency_p99 = percentile(stats.latencies, 99)
     rate = stats.sent / elapsed
+    outbox_lag = (
+        f"p50 {percentile(lag, 50):.1f} ms p99 {percentile(lag, 99):.1f} ms" if lag else "none"
+    )
     where = "SQLite, 1 instance" if args.sqlite else f"PostgreSQL, {instances} instances"
+    if args.floor:
+        where = f"bolt floor (nothing stored), {instances} instances"
     print(
         f"{where}, {args.customers} customers, target {args.rate:g} msg/s: "
         f"{stats.sent} messages in {elapsed:.1f} s, {stats.completed} complete conversations "
         f"({stats.completed / elapsed:.1f}/s), {rate:.0f} messages/s; "
         f"latency p50 {percentile(stats.latencies, 50):.1f} ms p99 {latency_p99:.1f} ms; "
-        f"outbox lag p50 {percentile(lag, 50):.1f} ms p99 {percentile(lag, 99):.1f} ms; "
+        f"outbox lag {outbox_lag}; "
         f"lost {stats.lost}, doubled {doubled}"
     )
     met = rate >= TARGET_RATE * 0.98 and latency_p99 < TARGET_P99_MS
@@ -264,12 +275,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="rate x seconds messages")
     parser.add_argument("--instances", type=int, default=2, help="on PostgreSQL")
     parser.add_argument("--sqlite", action="store_true", help="one instance on a SQLite file")
+    parser.add_argument("--floor", action="store_true", help="bolt alone, nothing stored")
     parser.add_argument("--drain", type=float, default=30.0, help="max wait for a reply")
     parser.add_argument("--profile", type=Path, help="run the instances under cProfile, here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)
-        if args.sqlite:
+        if args.sqlite or args.floor:
             return asyncio.run(run(args, f"sqlite:///{data / 'intake.db'}", data))
         base = os.environ.get("INTAKE_BENCH_POSTGRES_URL") or os.environ.get(
             "INTAKE_TEST_POSTGRES_URL"

@@ -40,6 +40,7 @@ class ServeProcess:
         secret: str = SIGNING_SECRET,
         extra_env: Mapping[str, str] | None = None,
         profile: Path | None = None,
+        command: Sequence[str] | None = None,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -64,6 +65,7 @@ class ServeProcess:
         self._log_file = log_file
         # Under cProfile, the statistics are written when the process exits on SIGTERM.
         self._profile = profile
+        self._command = list(command or [str(Path(sys.executable).with_name("intake")), "serve"])
         self._process: asyncio.subprocess.Process | None = None
 
     @property
@@ -72,7 +74,7 @@ class ServeProcess:
 
     async def start(self) -> None:
         """Spawn the process; it listens once it has opened the database and the guides."""
-        command = [str(Path(sys.executable).with_name("intake")), "serve"]
+        command = self._command
         if self._profile is not None:
             profile = f"{self._profile}.{self.starts}"
             command = [sys.executable, "-m", "cProfile", "-o", profile, "-m", "bot.cli", "serve"]
