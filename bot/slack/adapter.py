@@ -128,7 +128,9 @@ class SlackAdapter:
         self._bot_user_id: str | None = None
         self.inbox = InboxWorker(service, PLATFORM, self._process, utc_now)
         self._handling: set[asyncio.Task[None]] = set()
-        self._accepting = ThreadPoolExecutor(2, thread_name_prefix="slack-accept")
+        # Arrivals are stored (and most handled) on their own threads, so an ack never waits
+        # behind the inbox worker. Four: two held throughput back, eight only added contention.
+        self._accepting = ThreadPoolExecutor(4, thread_name_prefix="slack-accept")
 
     def close(self) -> None:
         self._accepting.shutdown(wait=False, cancel_futures=True)
@@ -175,7 +177,6 @@ class SlackAdapter:
             heard.at,
             self.inbox.lease,
         )
-        # Its own threads: an ack never waits behind the inbox worker's handling.
         leased = await asyncio.get_running_loop().run_in_executor(self._accepting, accept)
         if leased is None:
             self.inbox.queued()
