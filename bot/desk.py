@@ -34,11 +34,11 @@ class TicketDesk:
         self._guides = guides
         self.team_address = team_address
 
-    def open_card(self, uow: UnitOfWork, public_id: str, at: datetime) -> None:
+    def open_card(self, uow: UnitOfWork, ticket: Ticket, at: datetime) -> None:
         """Post a new ticket's card to the team channel; its thread becomes the ticket."""
         if self.team_address is not None:
-            card = ticket_card(uow.tickets.get(public_id), self._policy, at)
-            self.to_team(uow, public_id, Destination(address=self.team_address), card, at)
+            card = ticket_card(ticket, self._policy, at)
+            self.to_team(uow, ticket.public_id, Destination(address=self.team_address), card, at)
 
     def forward(
         self, uow: UnitOfWork, public_id: str, text: str, author: str, at: datetime

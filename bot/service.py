@@ -231,23 +231,25 @@ class IntakeService:
             )
             return []
         if isinstance(action, OpenTicket):
-            turn.ticket_row, public_id = uow.tickets.open(
+            ticket = uow.tickets.open(
                 action.draft,
                 prefix=self._policy.ticket_prefix,
                 first_number=self._policy.first_ticket_number,
                 conversation_id=turn.conversation_id,
                 customer_id=turn.customer_id,
+                customer=turn.customer,
                 customer_address=turn.address,
                 team_address=self._desk.team_address,
                 at=at,
             )
+            turn.ticket_row = uow.tickets.row_id(ticket.public_id)
             turn.outcome = "ticket"
-            self._desk.open_card(uow, public_id, at)
+            self._desk.open_card(uow, ticket, at)
             log.info(
                 "ticket opened",
-                extra={"ticket": public_id, "conversation_id": turn.conversation_id},
+                extra={"ticket": ticket.public_id, "conversation_id": turn.conversation_id},
             )
-            return [TicketOpened(ticket_id=public_id, at=at)]
+            return [TicketOpened(ticket_id=ticket.public_id, at=at)]
         if isinstance(action, LookUpTickets):
             tickets = uow.tickets.list(customer_id=turn.customer_id)
             lines = tuple(

@@ -14,6 +14,12 @@ from storage.rows import CounterRow, CustomerRow, TicketEventRow, TicketRow
 from storage.statements import CREATE_COUNTER
 
 _TICKET_COUNTER = "ticket"
+_TAKE_NUMBER = (
+    update(CounterRow)
+    .where(CounterRow.name == _TICKET_COUNTER)
+    .values(value=CounterRow.value + 1)
+    .returning(CounterRow.value)
+)
 
 
 class TicketNotFound(LookupError):
@@ -35,10 +41,13 @@ class TicketRepository:
         first_number: int,
         conversation_id: int,
         customer_id: int,
+        customer: Person,
         customer_address: Address,
         team_address: Address | None,
         at: datetime,
-    ) -> tuple[int, str]:
+    ) -> Ticket:
+        """The new ticket. Its number holds the counter's lock until the transaction ends, so
+        nothing here reads the database again."""
         number = self._next_number(first_number)
         public_id = f"{prefix}-{number}"
         row = TicketRow(
@@ -66,17 +75,16 @@ class TicketRepository:
         self._session.add(row)
         self._session.flush()
         self.add_event(row.id, "opened", "customer", draft.kind, at)
-        return row.id, public_id
+        return self._to_ticket(row, customer)
 
     def _next_number(self, first_number: int) -> int:
         """The next ticket number, taken under the counter row's lock: unique, no gaps."""
-        self._session.execute(CREATE_COUNTER, {"name": _TICKET_COUNTER, "value": first_number - 1})
-        value = self._session.execute(
-            update(CounterRow)
-            .where(CounterRow.name == _TICKET_COUNTER)
-            .values(value=CounterRow.value + 1)
-            .returning(CounterRow.value)
-        ).scalar_one()
+        value = self._session.execute(_TAKE_NUMBER).scalar()
+        if value is None:  # the first ticket ever
+            self._session.execute(
+                CREATE_COUNTER, {"name": _TICKET_COUNTER, "value": first_number - 1}
+            )
+            value = self._session.execute(_TAKE_NUMBER).scalar_one()
         return int(value)
 
     def row_id(self, public_id: str, lock: bool = False) -> int:
@@ -168,9 +176,8 @@ class TicketRepository:
             for r in self._session.scalars(query)
         ]
 
-    def _to_ticket(self, row: TicketRow) -> Ticket:
+    def _to_ticket(self, row: TicketRow, customer: Person | None = None) -> Ticket:
         self._keys[row.public_id] = (row.id, row.conversation_id)
-        customer = self._session.get_one(CustomerRow, row.customer_id)
         return Ticket(
             public_id=row.public_id,
             kind=row.kind,
@@ -186,14 +193,17 @@ class TicketRepository:
             out_of_hours=row.out_of_hours,
             due_at=row.due_at,
             created_at=row.created_at,
-            customer=Person(
-                platform=customer.platform,
-                user_id=customer.platform_user_id,
-                display_name=customer.display_name,
-            ),
+            customer=customer or self._customer(row.customer_id),
             customer_address=Address.model_validate(row.customer_address),
             team_address=_team_address(row.team_platform, row.team_channel, row.team_thread),
             team_message=row.team_message,
+        )
+
+
+    def _customer(self, customer_id: int) -> Person:
+        row = self._session.get_one(CustomerRow, customer_id)
+        return Person(
+            platform=row.platform, user_id=row.platform_user_id, display_name=row.display_name
         )
 
 
