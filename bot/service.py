@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,7 +37,7 @@ from intake.machine import step
 from intake.outgoing import Outgoing
 from intake.policy import Policy
 from intake.redaction import redact
-from storage.inbox import Accepted
+from storage.inbox import Accepted, InboxEvent
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -117,11 +117,9 @@ class IntakeService:
             self._metrics.messages_in.labels(message.address.platform, audience).inc()
         return handled
 
-    def handle_arrival(
-        self, message: CustomerMessage, ordering_key: str, payload: dict[str, Any]
-    ) -> Arrival:
+    def handle_arrival(self, message: CustomerMessage, event: InboxEvent) -> Arrival:
         """Handle a message that just arrived in the same transaction that takes its turn, or
-        queue it in the inbox (``payload``) when an earlier one of its conversation still waits
+        queue its ``event`` in the inbox when an earlier one of its conversation still waits
         there. Either way it is stored when this returns, so the platform may be acknowledged:
         one transaction instead of accepting first and handling in a second one."""
         queued = False
@@ -129,13 +127,11 @@ class IntakeService:
         def work() -> bool:
             nonlocal queued
             with UnitOfWork(self._sessions) as uow:
-                uow.inbox.take_turn(ordering_key)
-                queued = uow.inbox.waiting(ordering_key)
+                uow.inbox.take_turn(event.ordering_key)
+                queued = uow.inbox.waiting(event.ordering_key)
                 if not queued:
                     return self._customer_unit(uow, message)
-                uow.inbox.enqueue(
-                    message.address.platform, message.message_id, ordering_key, payload, message.at
-                )
+                uow.inbox.enqueue(event)
                 uow.commit()
                 return False
 
@@ -282,15 +278,7 @@ class IntakeService:
 
     # ── the inbox ───────────────────────────────────────────────────────────────────────
 
-    def accept(
-        self,
-        platform: str,
-        message_id: str,
-        ordering_key: str,
-        payload: dict[str, Any],
-        at: datetime,
-        lease: timedelta,
-    ) -> Accepted | None:
+    def accept(self, event: InboxEvent, lease: timedelta) -> Accepted | None:
         """Durably accept a platform event before acknowledging it.
 
         Returns the event leased to the caller when it may be handled right away (nothing of
@@ -298,7 +286,7 @@ class IntakeService:
         (the inbox worker takes it then).
         """
         with UnitOfWork(self._sessions) as uow:
-            accepted = uow.inbox.add(platform, message_id, ordering_key, payload, at, lease)
+            accepted = uow.inbox.add(event, lease)
             uow.commit()
         return accepted
 

@@ -27,6 +27,18 @@ class Accepted(BaseModel):
     attempts: int
 
 
+class InboxEvent(BaseModel):
+    """A platform event as the inbox stores it: ``payload`` is what its handler reads back."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    platform: str
+    message_id: str
+    ordering_key: str
+    payload: dict[str, Any]
+    at: datetime
+
+
 class InboxRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -43,56 +55,45 @@ class InboxRepository:
             self._session.connection().execute(INBOX_WAITING, {"key": ordering_key}).scalar()
         )
 
-    def enqueue(
-        self,
-        platform: str,
-        message_id: str,
-        ordering_key: str,
-        payload: dict[str, Any],
-        at: datetime,
-    ) -> int | None:
+    def enqueue(self, event: InboxEvent) -> int | None:
         """Store an event once, due now; its id, or None for a redelivery."""
         item_id: int | None = (
             self._session.connection()
             .execute(
                 ADD_INBOX,
                 {
-                    "platform": platform,
-                    "message_id": message_id,
-                    "ordering_key": ordering_key,
-                    "payload": payload,
-                    "created_at": at,
-                    "next_attempt_at": at,
+                    "platform": event.platform,
+                    "message_id": event.message_id,
+                    "ordering_key": event.ordering_key,
+                    "payload": event.payload,
+                    "created_at": event.at,
+                    "next_attempt_at": event.at,
                 },
             )
             .scalar()
         )
         return item_id
 
-    def add(
-        self,
-        platform: str,
-        message_id: str,
-        ordering_key: str,
-        payload: dict[str, Any],
-        at: datetime,
-        lease: timedelta,
-    ) -> Accepted | None:
+    def add(self, event: InboxEvent, lease: timedelta) -> Accepted | None:
         """Store an event once, and lease it to the caller when nothing of its conversation is
         still waiting before it. None for a redelivery, or when it must wait its turn."""
-        self.take_turn(ordering_key)
-        item_id = self.enqueue(platform, message_id, ordering_key, payload, at)
+        self.take_turn(event.ordering_key)
+        item_id = self.enqueue(event)
         if item_id is None:
             return None
         leased = (
             self._session.connection()
-            .execute(LEASE_INBOX_IF_FIRST, {"item_id": item_id, "until": at + lease})
+            .execute(LEASE_INBOX_IF_FIRST, {"item_id": item_id, "until": event.at + lease})
             .scalar()
         )
         if leased is None:
             return None
         return Accepted(
-            id=item_id, platform=platform, message_id=message_id, payload=payload, attempts=1
+            id=item_id,
+            platform=event.platform,
+            message_id=event.message_id,
+            payload=event.payload,
+            attempts=1,
         )
 
     def done_by_message(self, platform: str, message_id: str, at: datetime) -> None:

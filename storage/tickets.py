@@ -199,7 +199,6 @@ class TicketRepository:
             team_message=row.team_message,
         )
 
-
     def _customer(self, customer_id: int) -> Person:
         row = self._session.get_one(CustomerRow, customer_id)
         return Person(

@@ -37,6 +37,7 @@ from bot.slack.translate import (
     heard_message,
     team_message,
 )
+from storage.inbox import InboxEvent
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ class SlackDirectory:
 
 
 class SlackAdapter:
-    """Routes bolt's listeners to the service; knows nothing of storage or rendering."""
+    """Routes bolt's listeners to the service; never touches the database or renders replies."""
 
     def __init__(
         self, service: IntakeService, directory: SlackDirectory, team_channel: str | None
@@ -165,18 +166,16 @@ class SlackAdapter:
         """
         if heard is None:
             return
-        payload = heard.model_dump(mode="json")
-        if await self._handled_on_arrival(heard, payload):
-            return
-        accept = functools.partial(
-            self._service.accept,
-            PLATFORM,
-            heard.message_id,
-            heard.address.key,
-            payload,
-            heard.at,
-            self.inbox.lease,
+        event = InboxEvent(
+            platform=PLATFORM,
+            message_id=heard.message_id,
+            ordering_key=heard.address.key,
+            payload=heard.model_dump(mode="json"),
+            at=heard.at,
         )
+        if await self._handled_on_arrival(heard, event):
+            return
+        accept = functools.partial(self._service.accept, event, self.inbox.lease)
         leased = await asyncio.get_running_loop().run_in_executor(self._accepting, accept)
         if leased is None:
             self.inbox.queued()
@@ -185,7 +184,7 @@ class SlackAdapter:
         self._handling.add(task)
         task.add_done_callback(self._handling.discard)
 
-    async def _handled_on_arrival(self, heard: Heard, payload: dict[str, Any]) -> bool:
+    async def _handled_on_arrival(self, heard: Heard, event: InboxEvent) -> bool:
         """True when the event was handled or queued at once; False sends it the inbox way
         (a name to look up first, an agent to recognise, or handling that failed)."""
         name = self._directory.known_name(heard.user_id)
@@ -194,8 +193,7 @@ class SlackAdapter:
         arrive = functools.partial(
             self._service.handle_arrival,
             customer_message(heard, name, accepted=False),
-            heard.address.key,
-            payload,
+            event,
         )
         try:
             arrival = await asyncio.get_running_loop().run_in_executor(self._accepting, arrive)

@@ -7,6 +7,7 @@ from typing import Any
 from bot.app import App
 from bot.inbox import InboxWorker
 from intake.inbound import CustomerMessage
+from storage.inbox import InboxEvent
 from tests.integration.intake_driver import Customer, make_app
 from tests.integration.test_relay_and_team import Clock
 
@@ -33,14 +34,14 @@ def accepted(message: CustomerMessage) -> CustomerMessage:
 
 def accept(app: App, message: CustomerMessage) -> bool:
     """Accept like an adapter; True when the caller was handed the event to handle now."""
-    leased = app.service.accept(
-        "console",
-        message.message_id,
-        message.address.key,
-        message.model_dump(mode="json"),
-        message.at,
-        LEASE,
+    event = InboxEvent(
+        platform="console",
+        message_id=message.message_id,
+        ordering_key=message.address.key,
+        payload=message.model_dump(mode="json"),
+        at=message.at,
     )
+    leased = app.service.accept(event, LEASE)
     return leased is not None
 
 
