@@ -12,6 +12,7 @@ import platform
 import statistics
 import tempfile
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -35,13 +36,17 @@ def run(conversations: int, database_url: str) -> dict[str, float]:
     app = build_app(Settings.model_validate({"INTAKE_DATABASE_URL": database_url}))
     start_at = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)
     latencies: list[float] = []
+    # Fresh customers and message ids on every run, so a database used before still works.
+    run_id = uuid.uuid4().hex[:8]
     began = time.perf_counter()
     for number in range(conversations):
-        person = Person(platform="bench", user_id=f"u{number}", display_name=f"Customer {number}")
-        address = Address(platform="bench", channel=f"dm{number}")
+        person = Person(
+            platform="bench", user_id=f"{run_id}-u{number}", display_name=f"Customer {number}"
+        )
+        address = Address(platform="bench", channel=f"{run_id}-dm{number}")
         for index, text in enumerate(MESSAGES):
             message = CustomerMessage(
-                message_id=f"{number}-{index}",
+                message_id=f"{run_id}-{number}-{index}",
                 author=person,
                 address=address,
                 text=text,
