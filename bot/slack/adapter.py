@@ -1,12 +1,12 @@
 """Bolt's listeners: translate each event and store it durably before bolt acks it.
 
-A message from a customer whose name is known is handled in the transaction that stores it
-(a few milliseconds), unless an earlier message of that conversation still waits. Everything
-else is accepted into the inbox (one insert) and bolt acks; names, membership and the intake
-itself run afterwards in the inbox worker, in arrival order per channel or thread. Either way an
-event acked just before a crash is still handled when the bot is back, and Slack never waits
-on a Web API call. Redeliveries are harmless twice over: the inbox and the service each
-recognise a message id they have seen.
+A customer's message is handled in the transaction that stores it (a few milliseconds), unless
+an earlier message of that conversation still waits; a new customer's name is looked up first,
+for a second at most. Everything else (agents' messages, a name Slack was slow to give) is
+accepted into the inbox (one insert) and bolt acks; names, membership and the intake itself
+run afterwards in the inbox worker, in arrival order per channel or thread. Either way an event
+acked just before a crash is still handled when the bot is back. Redeliveries are harmless
+twice over: the inbox and the service each recognise a message id they have seen.
 """
 
 import asyncio
@@ -40,6 +40,10 @@ from bot.slack.translate import (
 from storage.inbox import InboxEvent
 
 log = logging.getLogger(__name__)
+
+# How long a new customer's first event waits for their name before it is acknowledged; a slower
+# Slack sends it the inbox way, well inside Slack's three seconds either way.
+_NAME_WAIT = 1.0
 
 
 class SlackDirectory:
@@ -186,10 +190,15 @@ class SlackAdapter:
 
     async def _handled_on_arrival(self, heard: Heard, event: InboxEvent) -> bool:
         """True when the event was handled or queued at once; False sends it the inbox way
-        (a name to look up first, an agent to recognise, or handling that failed)."""
-        name = self._directory.known_name(heard.user_id)
-        if heard.audience != "customer" or name is None:
+        (an agent to recognise, a name Slack was slow to give, or handling that failed)."""
+        if heard.audience != "customer":
             return False
+        name = self._directory.known_name(heard.user_id)
+        if name is None:
+            try:
+                name = await asyncio.wait_for(self._directory.name(heard.user_id), _NAME_WAIT)
+            except TimeoutError:
+                return False
         arrive = functools.partial(
             self._service.handle_arrival,
             customer_message(heard, name, accepted=False),

@@ -354,15 +354,31 @@ async def finish_intake(slack: Workspace) -> Call:
     return opened
 
 
-async def test_a_known_customers_message_is_stored_and_answered_before_the_ack(
+async def test_a_customers_message_is_stored_and_answered_before_the_ack(
     slack: Workspace,
 ) -> None:
-    await slack.dm(DESCRIPTION)
-    stored = slack.transcript_length()
-    assert await slack.event(message_event(DM, CUSTOMER, "no", next_ts())) == 200
+    assert await slack.event(message_event(DM, CUSTOMER, DESCRIPTION, next_ts())) == 200
     # Handled in the transaction that stored it: the answer is written before Slack's 200.
-    assert slack.transcript_length() == stored + 2
+    assert slack.transcript_length() == 2
+    assert "guides may solve it" in (await slack.next_post(DM)).args["text"]
+    assert await slack.event(message_event(DM, CUSTOMER, "no", next_ts())) == 200
+    assert slack.transcript_length() == 4
     assert "exact error" in (await slack.next_post(DM)).args["text"]
+    assert len(slack.fake.calls("users.info")) == 1
+
+
+async def test_a_customer_slack_is_slow_to_name_is_answered_after_the_ack(
+    slack: Workspace,
+) -> None:
+    names = slack.fake.hold("users.info")
+    started = time.monotonic()
+    assert await slack.event(message_event(DM, CUSTOMER, DESCRIPTION, next_ts())) == 200
+    assert time.monotonic() - started < 2.5  # well inside Slack's three seconds
+    assert slack.transcript_length() == 0  # in the inbox, waiting for the name
+    names.set()
+    greeting = await slack.next_post(DM)
+    assert "guides may solve it" in greeting.args["text"]
+    assert slack.transcript_length() == 2
 
 
 async def test_a_message_waits_while_another_instance_handles_an_earlier_one(
