@@ -16,7 +16,7 @@ Rules this module keeps:
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import discord
@@ -33,6 +33,7 @@ from bot.discord.translate import (
     thread_name,
 )
 from bot.service import IntakeService
+from bot.turns import KeyedLocks
 from intake.addresses import Address, Person
 from intake.inbound import CustomerMessage, TeamMessage
 
@@ -61,27 +62,6 @@ def intents() -> discord.Intents:
     return wanted
 
 
-class _ChannelLocks:
-    """One FIFO lock per channel, dropped when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, channel: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(channel, (asyncio.Lock(), 0))
-        self._locks[channel] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[channel]
-            if users == 1:
-                del self._locks[channel]
-            else:
-                self._locks[channel] = (lock, users - 1)
-
-
 class IntakeClient(discord.Client):
     def __init__(
         self,
@@ -103,7 +83,7 @@ class IntakeClient(discord.Client):
         self._service = service
         self._audience = audience
         self._wake_relay = wake_relay
-        self._locks = _ChannelLocks()
+        self._locks = KeyedLocks()
         self._caught_up = asyncio.Event()
         self._parents: dict[int, int | None] = {}
         self._identify_delay = identify_delay

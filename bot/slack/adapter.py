@@ -37,6 +37,7 @@ from bot.slack.translate import (
     heard_message,
     team_message,
 )
+from bot.turns import KeyedLocks
 from storage.inbox import InboxEvent
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 # How long a new customer's first event waits for their name before it is acknowledged; a slower
 # Slack sends it the inbox way, well inside Slack's three seconds either way.
 _NAME_WAIT = 1.0
+# Customer messages handled at once, before their ack; more wait their turn in the inbox.
+_ARRIVAL_THREADS = 4
 
 
 class SlackDirectory:
@@ -133,11 +136,16 @@ class SlackAdapter:
         self._bot_user_id: str | None = None
         self.inbox = InboxWorker(service, PLATFORM, self._process, utc_now)
         self._handling: set[asyncio.Task[None]] = set()
-        # Arrivals are stored (and most handled) on their own threads, so an ack never waits
-        # behind the inbox worker. Four: two held throughput back, eight only added contention.
-        self._accepting = ThreadPoolExecutor(4, thread_name_prefix="slack-accept")
+        # Arrivals run on threads of their own, so an ack never waits behind the inbox worker.
+        # Handling on arrival takes at most _ARRIVAL_THREADS at once; past that (a burst, an
+        # overload) events go the inbox way, whose quick insert keeps acks fast.
+        self._arriving = ThreadPoolExecutor(_ARRIVAL_THREADS, thread_name_prefix="slack-arrive")
+        self._in_flight = 0
+        self._turns = KeyedLocks()
+        self._accepting = ThreadPoolExecutor(2, thread_name_prefix="slack-accept")
 
     def close(self) -> None:
+        self._arriving.shutdown(wait=False, cancel_futures=True)
         self._accepting.shutdown(wait=False, cancel_futures=True)
 
     def connected(self, bot_user_id: str | None, wake_relay: Callable[[], None]) -> None:
@@ -177,10 +185,13 @@ class SlackAdapter:
             payload=heard.model_dump(mode="json"),
             at=heard.at,
         )
-        if await self._handled_on_arrival(heard, event):
-            return
-        accept = functools.partial(self._service.accept, event, self.inbox.lease)
-        leased = await asyncio.get_running_loop().run_in_executor(self._accepting, accept)
+        # Events of one conversation reaching this instance are stored in the order they came,
+        # whichever way each goes (a name lookup or a full thread pool can't let one overtake).
+        async with self._turns.hold(event.ordering_key):
+            if await self._handled_on_arrival(heard, event):
+                return
+            accept = functools.partial(self._service.accept, event, self.inbox.lease)
+            leased = await asyncio.get_running_loop().run_in_executor(self._accepting, accept)
         if leased is None:
             self.inbox.queued()
             return
@@ -191,24 +202,26 @@ class SlackAdapter:
     async def _handled_on_arrival(self, heard: Heard, event: InboxEvent) -> bool:
         """True when the event was handled or queued at once; False sends it the inbox way
         (an agent to recognise, a name Slack was slow to give, or handling that failed)."""
-        if heard.audience != "customer":
+        if heard.audience != "customer" or self._in_flight >= _ARRIVAL_THREADS:
             return False
-        name = self._directory.known_name(heard.user_id)
-        if name is None:
-            try:
-                name = await asyncio.wait_for(self._directory.name(heard.user_id), _NAME_WAIT)
-            except TimeoutError:
-                return False
-        arrive = functools.partial(
-            self._service.handle_arrival,
-            customer_message(heard, name, accepted=False),
-            event,
-        )
+        self._in_flight += 1
         try:
-            arrival = await asyncio.get_running_loop().run_in_executor(self._accepting, arrive)
+            name = self._directory.known_name(heard.user_id)
+            if name is None:
+                name = await asyncio.wait_for(self._directory.name(heard.user_id), _NAME_WAIT)
+            arrive = functools.partial(
+                self._service.handle_arrival,
+                customer_message(heard, name, accepted=False),
+                event,
+            )
+            arrival = await asyncio.get_running_loop().run_in_executor(self._arriving, arrive)
+        except TimeoutError:
+            return False
         except Exception:
             log.warning("event %s failed on arrival; queueing", heard.message_id, exc_info=True)
             return False
+        finally:
+            self._in_flight -= 1
         if arrival == "queued":
             self.inbox.queued()
         elif arrival == "handled":

@@ -78,6 +78,7 @@ class FakeSlack:
         self._calls: list[Call] = []
         self._failures: dict[str, deque[_Failure]] = {}
         self._holds: dict[str, asyncio.Event] = {}
+        self._held: dict[str, int] = {}
         self._changed = asyncio.Condition()
         self._ts = itertools.count(1)
         self._ts_base = int(time.time())
@@ -196,6 +197,13 @@ class FakeSlack:
                 ) from None
             return matching()
 
+    async def until_held(self, method: str, count: int, timeout: float = 10.0) -> None:
+        """Wait until ``count`` calls of ``method`` have reached its ``hold``."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: self._held.get(method, 0) >= count), timeout
+            )
+
     async def wait_for_socket(self, timeout: float = 10.0) -> None:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._sockets)), timeout)
@@ -231,6 +239,9 @@ class FakeSlack:
         token = header.removeprefix("Bearer ") if header else args.pop("token", None)
         gate = self._holds.get(method)
         if gate is not None:
+            async with self._changed:
+                self._held[method] = self._held.get(method, 0) + 1
+                self._changed.notify_all()
             await gate.wait()
         queue = self._failures.get(method)
         if queue:

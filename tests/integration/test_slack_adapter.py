@@ -381,6 +381,29 @@ async def test_a_customer_slack_is_slow_to_name_is_answered_after_the_ack(
     assert slack.transcript_length() == 2
 
 
+async def test_messages_sent_together_are_taken_in_the_order_they_came(
+    slack: Workspace,
+) -> None:
+    names = slack.fake.hold("users.info")
+    others = [
+        asyncio.ensure_future(slack.event(message_event(f"D0OTHER{n}", f"U0OTHER{n}", "Hi", ts)))
+        for n, ts in enumerate([next_ts(), next_ts(), next_ts()])
+    ]
+    await slack.fake.until_held("users.info", 3)
+    first = asyncio.ensure_future(slack.event(message_event(DM, CUSTOMER, DESCRIPTION, next_ts())))
+    await slack.fake.until_held("users.info", 4)
+    # Every thread for handling on arrival is taken: this one can only go the inbox way, yet it
+    # must not overtake the message before it, still waiting for the customer's name.
+    assert await slack.event(message_event(DM, CUSTOMER, "no", next_ts())) == 200
+    names.set()
+    assert await first == 200 and [await other for other in others] == [200] * 3
+    replies = await slack.fake.wait_for(
+        "chat.postMessage", lambda c: c.args["channel"] == DM, count=2
+    )
+    assert "guides may solve it" in replies[0].args["text"]
+    assert "exact error" in replies[1].args["text"]
+
+
 async def test_a_message_waits_while_another_instance_handles_an_earlier_one(
     tmp_path: Path, fake: FakeSlack, database_url: str
 ) -> None:
