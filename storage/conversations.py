@@ -17,6 +17,9 @@ from storage.rows import (
     MessageRow,
 )
 from storage.statements import (
+    ADD_CONVERSATION,
+    ADD_CUSTOMER,
+    ADD_GAP,
     ADD_MESSAGE,
     ADVANCE_CURSOR,
     CLAIM_MESSAGE,
@@ -53,15 +56,20 @@ class ConversationRepository:
             .first()
         )
         if found is None:
-            row = CustomerRow(
-                platform=person.platform,
-                platform_user_id=person.user_id,
-                display_name=person.display_name,
-                created_at=at,
+            customer_id: int = (
+                self._session.connection()
+                .execute(
+                    ADD_CUSTOMER,
+                    {
+                        "platform": person.platform,
+                        "platform_user_id": person.user_id,
+                        "display_name": person.display_name,
+                        "created_at": at,
+                    },
+                )
+                .scalar_one()
             )
-            self._session.add(row)
-            self._session.flush()
-            return row.id, None
+            return customer_id, None
         if person.display_name and found.display_name != person.display_name:
             self._session.execute(
                 update(CustomerRow)
@@ -76,21 +84,26 @@ class ConversationRepository:
         )
 
     def start(self, customer_id: int, address: Address, state: Conversation, at: datetime) -> int:
-        row = ConversationRow(
-            customer_id=customer_id,
-            platform=address.platform,
-            channel=address.channel,
-            thread=address.thread,
-            address_key=address.key,
-            step=state.step.value,
-            finished=state.finished,
-            state=state.model_dump(mode="json"),
-            created_at=at,
-            updated_at=at,
+        conversation_id: int = (
+            self._session.connection()
+            .execute(
+                ADD_CONVERSATION,
+                {
+                    "customer_id": customer_id,
+                    "platform": address.platform,
+                    "channel": address.channel,
+                    "thread": address.thread,
+                    "address_key": address.key,
+                    "step": state.step.value,
+                    "finished": state.finished,
+                    "state": state.model_dump(mode="json"),
+                    "created_at": at,
+                    "updated_at": at,
+                },
+            )
+            .scalar_one()
         )
-        self._session.add(row)
-        self._session.flush()
-        return row.id
+        return conversation_id
 
     def save(
         self, conversation_id: int, state: Conversation, at: datetime, outcome: str | None = None
@@ -148,7 +161,9 @@ class ConversationRepository:
         return self._session.connection().execute(CLAIM_MESSAGE, values).scalar() is not None
 
     def record_gap(self, text: str, kind: str | None, reason: str, at: datetime) -> None:
-        self._session.add(GapRow(text=text, kind=kind, reason=reason, created_at=at))
+        self._session.connection().execute(
+            ADD_GAP, {"text": text, "kind": kind, "reason": reason, "created_at": at}
+        )
 
     def gaps(self) -> list[str]:
         return list(self._session.scalars(select(GapRow.text).order_by(GapRow.id)))

@@ -22,10 +22,13 @@ from storage.rows import (
     ConversationRow,
     CursorRow,
     CustomerRow,
+    GapRow,
     InboxRow,
     MessageRow,
     OutboxRow,
     ProcessedInboundRow,
+    TicketEventRow,
+    TicketRow,
 )
 
 inbox: Table = InboxRow.__table__  # type: ignore[assignment]
@@ -36,9 +39,18 @@ processed: Table = ProcessedInboundRow.__table__  # type: ignore[assignment]
 cursors: Table = CursorRow.__table__  # type: ignore[assignment]
 
 customers: Table = CustomerRow.__table__  # type: ignore[assignment]
+tickets: Table = TicketRow.__table__  # type: ignore[assignment]
+ticket_events: Table = TicketEventRow.__table__  # type: ignore[assignment]
+gaps: Table = GapRow.__table__  # type: ignore[assignment]
 
 ADD_MESSAGE = insert(messages)
 ADD_OUTBOX = insert(outbox)
+ADD_TICKET_EVENT = insert(ticket_events)
+ADD_GAP = insert(gaps)
+# These return what the caller goes on with: the new id, or the whole new ticket.
+ADD_CUSTOMER = insert(customers).returning(customers.c.id)
+ADD_CONVERSATION = insert(conversations).returning(conversations.c.id)
+ADD_TICKET = insert(tickets).returning(*tickets.c)
 
 # Parameters: the_platform, the_user_id, the_address_key. The customer's row, locked for this
 # transaction, with their newest unfinished conversation at that address (if any).

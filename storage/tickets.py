@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from intake.addresses import Address, Person
 from intake.guides import GuideMatch
 from intake.tickets import Priority, Status, Ticket, TicketEvent
 from storage.rows import CounterRow, CustomerRow, TicketEventRow, TicketRow
-from storage.statements import CREATE_COUNTER
+from storage.statements import ADD_TICKET, ADD_TICKET_EVENT, CREATE_COUNTER
 
 _TICKET_COUNTER = "ticket"
 _TAKE_NUMBER = (
@@ -50,30 +51,35 @@ class TicketRepository:
         nothing here reads the database again."""
         number = self._next_number(first_number)
         public_id = f"{prefix}-{number}"
-        row = TicketRow(
-            number=number,
-            public_id=public_id,
-            conversation_id=conversation_id,
-            customer_id=customer_id,
-            customer_address=customer_address.model_dump(mode="json"),
-            kind=draft.kind,
-            problem=draft.problem,
-            details=dict(draft.details),
-            missing=list(draft.missing),
-            consent=draft.consent,
-            consent_at=draft.consent_at,
-            guides=[guide.model_dump(mode="json") for guide in draft.guides],
-            status=Status.OPEN.value,
-            priority=Priority.NORMAL.value,
-            out_of_hours=draft.out_of_hours,
-            due_at=draft.due_at,
-            created_at=at,
-            updated_at=at,
-            team_platform=team_address.platform if team_address else None,
-            team_channel=team_address.channel if team_address else None,
+        row = (
+            self._session.connection()
+            .execute(
+                ADD_TICKET,
+                {
+                    "number": number,
+                    "public_id": public_id,
+                    "conversation_id": conversation_id,
+                    "customer_id": customer_id,
+                    "customer_address": customer_address.model_dump(mode="json"),
+                    "kind": draft.kind,
+                    "problem": draft.problem,
+                    "details": dict(draft.details),
+                    "missing": list(draft.missing),
+                    "consent": draft.consent,
+                    "consent_at": draft.consent_at,
+                    "guides": [guide.model_dump(mode="json") for guide in draft.guides],
+                    "status": Status.OPEN.value,
+                    "priority": Priority.NORMAL.value,
+                    "out_of_hours": draft.out_of_hours,
+                    "due_at": draft.due_at,
+                    "created_at": at,
+                    "updated_at": at,
+                    "team_platform": team_address.platform if team_address else None,
+                    "team_channel": team_address.channel if team_address else None,
+                },
+            )
+            .one()
         )
-        self._session.add(row)
-        self._session.flush()
         self.add_event(row.id, "opened", "customer", draft.kind, at)
         return self._to_ticket(row, customer)
 
@@ -158,10 +164,15 @@ class TicketRepository:
     def add_event(
         self, ticket_row_id: int, kind: str, actor: str, detail: str, at: datetime
     ) -> None:
-        self._session.add(
-            TicketEventRow(
-                ticket_id=ticket_row_id, kind=kind, actor=actor, detail=detail, created_at=at
-            )
+        self._session.connection().execute(
+            ADD_TICKET_EVENT,
+            {
+                "ticket_id": ticket_row_id,
+                "kind": kind,
+                "actor": actor,
+                "detail": detail,
+                "created_at": at,
+            },
         )
 
     def events(self, public_id: str) -> Sequence[TicketEvent]:
@@ -176,7 +187,8 @@ class TicketRepository:
             for r in self._session.scalars(query)
         ]
 
-    def _to_ticket(self, row: TicketRow, customer: Person | None = None) -> Ticket:
+    def _to_ticket(self, row: Any, customer: Person | None = None) -> Ticket:
+        """``row``: a ``TicketRow``, or a row of the tickets table with the same names."""
         self._keys[row.public_id] = (row.id, row.conversation_id)
         return Ticket(
             public_id=row.public_id,
