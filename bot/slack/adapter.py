@@ -172,9 +172,10 @@ class SlackAdapter:
     async def accept(self, heard: Heard | None) -> None:
         """Store the event durably before bolt acks it.
 
-        A customer whose name is known is handled in that same transaction when nothing of
-        their conversation waits before it. Anything else goes to the inbox: handled right
-        after the ack when first in its conversation's line, else by the worker in turn.
+        A customer's message is handled in that same transaction (their name looked up first,
+        for a second at most) when nothing of their conversation waits before it and a thread
+        for it is free. Anything else goes to the inbox: handled right after the ack when first
+        in its conversation's line, else by the worker in turn.
         """
         if heard is None:
             return
