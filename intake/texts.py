@@ -93,8 +93,8 @@ def out_of_hours(schedule: str, next_window: str) -> str:
 
 def kind_guess(policy: Policy, kind_id: str) -> str:
     return (
-        f"This sounds like {policy.kind(kind_id).label.lower()}; you can change that before "
-        "the ticket is sent."
+        f"Kind of help: {policy.kind(kind_id).label} (you can change that before the ticket "
+        "is sent)."
     )
 
 

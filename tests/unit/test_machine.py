@@ -267,6 +267,13 @@ def test_a_field_is_fixed_by_name_in_one_message(policy: Policy) -> None:
     assert "3. Error messages: No error message, the button just spins" in text
 
 
+def test_the_guessed_kind_of_help_is_named_as_the_summary_names_it(policy: Policy) -> None:
+    chat = Driver(policy)
+    first = chat.reply(PROBLEM)
+    label = policy.kind(chat.state.kind).label
+    assert f"Kind of help: {label} (you can change that before the ticket is sent)." in first
+
+
 def test_the_kind_of_help_is_changed_from_a_menu(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
