@@ -17,7 +17,7 @@ from bot.relay import Relay
 from bot.service import IntakeService
 from bot.settings import Settings
 from intake.policy import Policy
-from knowledge.embeddings import EmbeddingsError, configured_embedder
+from knowledge.embeddings import Embedder, EmbeddingsError, configured_embedder
 from knowledge.live import LiveGuideIndex
 from knowledge.loader import configured_kb_dir
 from storage.database import DatabaseError, open_engine, session_factory, upgrade
@@ -66,15 +66,21 @@ def open_database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
     return engine, session_factory(engine)
 
 
+def kb_embedder(enabled: bool | None) -> Embedder | None:
+    """The sentence embedder when ``INTAKE_KB_EMBEDDINGS`` is on (``enabled``: already read);
+    one clear line when the extra it needs is missing."""
+    try:
+        return configured_embedder(enabled)
+    except EmbeddingsError as error:
+        raise UserFacingError(str(error)) from None
+
+
 def open_guides(settings: Settings, policy: Policy) -> LiveGuideIndex:
     """The guides folder, followed live: admins' edits show up within seconds."""
     folder = configured_kb_dir(settings.kb_dir)
     if not folder.is_dir():
         raise UserFacingError(f"INTAKE_KB_DIR / --kb-dir: {folder} is not a folder of guides")
-    try:
-        embedder = configured_embedder(settings.kb_embeddings)
-    except EmbeddingsError as error:
-        raise UserFacingError(str(error)) from None
+    embedder = kb_embedder(settings.kb_embeddings)
     index = LiveGuideIndex(folder, [kind.id for kind in policy.kinds], embedder=embedder)
     index.start()
     return index

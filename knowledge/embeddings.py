@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from intake.guides import GuideMatch
 from knowledge.guide import Guide
-from knowledge.index import GuideIndex, excerpt
+from knowledge.index import DEFAULT_THRESHOLD, GuideIndex, excerpt
 
 EMBEDDINGS_ENV = "INTAKE_KB_EMBEDDINGS"
 MISSING_EXTRA = (
@@ -201,3 +201,13 @@ def _similarities(query: Sequence[float], matrix: Any) -> list[float]:
         return [sum(a * b for a, b in zip(query, row, strict=True)) for row in matrix]
     similarities: list[float] = (matrix @ query).tolist()
     return similarities
+
+
+def guide_index(
+    guides: Iterable[Guide], vectors: GuideVectors | None, threshold: float | None = None
+) -> GuideIndex | BlendedGuideIndex:
+    """Blended with embeddings when there are ``vectors``, lexical alone otherwise; the
+    threshold defaults to the one chosen for that matcher. What the bot and ``kb search`` use."""
+    if vectors is None:
+        return GuideIndex(guides, DEFAULT_THRESHOLD if threshold is None else threshold)
+    return BlendedGuideIndex(guides, vectors, BLENDED_THRESHOLD if threshold is None else threshold)

@@ -16,9 +16,14 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from intake.guides import GuideMatch
-from knowledge.embeddings import BLENDED_THRESHOLD, BlendedGuideIndex, Embedder, GuideVectors
+from knowledge.embeddings import (
+    BlendedGuideIndex,
+    Embedder,
+    GuideVectors,
+    guide_index,
+)
 from knowledge.guide import DEFAULT_CATEGORIES, Guide
-from knowledge.index import DEFAULT_THRESHOLD, GuideIndex
+from knowledge.index import GuideIndex
 from knowledge.loader import FolderError, LoadResult, ParsedFile, combine, list_folder, parse_file
 
 log = logging.getLogger(__name__)
@@ -42,10 +47,9 @@ class LiveGuideIndex:
         self.folder = folder
         self._categories = frozenset(categories)
         self._vectors = GuideVectors(embedder) if embedder is not None else None
-        default = DEFAULT_THRESHOLD if embedder is None else BLENDED_THRESHOLD
-        self._threshold = default if threshold is None else threshold
+        self._threshold = threshold
         self._poll_seconds = poll_seconds
-        self._index: GuideIndex | BlendedGuideIndex = GuideIndex((), self._threshold)
+        self._index = guide_index((), None, threshold)
         self._parsed: dict[Path, tuple[_Stamp, ParsedFile]] = {}
         self._last_good: dict[Path, Guide] = {}
         self._reload_lock = threading.Lock()
@@ -101,9 +105,7 @@ class LiveGuideIndex:
         return len(self._index)
 
     def _build(self, guides: Sequence[Guide]) -> GuideIndex | BlendedGuideIndex:
-        if self._vectors is None:
-            return GuideIndex(guides, self._threshold)
-        return BlendedGuideIndex(guides, self._vectors, self._threshold)
+        return guide_index(guides, self._vectors, self._threshold)
 
     def _parse(self, path: Path, stamp: _Stamp) -> ParsedFile:
         known = self._parsed.get(path)

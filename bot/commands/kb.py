@@ -6,11 +6,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.app import open_database
+from bot.app import kb_embedder, open_database
 from bot.errors import UserFacingError
 from bot.settings import Settings, load_settings
+from intake.guides import GuideSearch
+from knowledge.embeddings import GuideVectors, guide_index
 from knowledge.gaps import format_gaps, group_gaps
-from knowledge.index import GuideIndex
 from knowledge.loader import KB_DIR_ENV, FolderError, LoadResult, configured_kb_dir, load_folder
 from storage.unit_of_work import UnitOfWork
 
@@ -93,7 +94,9 @@ def run_search(args: argparse.Namespace) -> int:
             f"{len(result.guides)} guides that loaded (see: intake kb check {folder})",
             file=sys.stderr,
         )
-    index = GuideIndex(result.guides)
+    # The same matcher the bot uses, embeddings included when INTAKE_KB_EMBEDDINGS is on.
+    embedder = kb_embedder(None)
+    index = guide_index(result.guides, GuideVectors(embedder) if embedder else None)
     if args.batch:
         return _search_batch(index, args.k)
     matches = index.search(args.query, limit=args.k)
@@ -106,7 +109,7 @@ def run_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _search_batch(index: GuideIndex, limit: int) -> int:
+def _search_batch(index: GuideSearch, limit: int) -> int:
     """One JSON line out per line in; a bad line gets an ``error`` so outputs stay aligned."""
     bad = 0
     for number, line in enumerate(sys.stdin, start=1):
@@ -127,7 +130,7 @@ def _search_batch(index: GuideIndex, limit: int) -> int:
     return 1 if bad else 0
 
 
-def _answer(index: GuideIndex, query: str, limit: int) -> dict[str, Any]:
+def _answer(index: GuideSearch, query: str, limit: int) -> dict[str, Any]:
     matches = index.search(query, limit=limit)
     return {
         "query": query,

@@ -1,11 +1,13 @@
 """The real all-MiniLM-L6-v2 model, loaded from its package: runs only with the extra installed."""
 
+import json
 import math
 import sys
 from collections.abc import Iterator
 
 import pytest
 
+from bot.cli import main
 from knowledge.embeddings import (
     BlendedGuideIndex,
     GuideVectors,
@@ -39,3 +41,15 @@ def test_the_bundled_guides_answer_a_paraphrase_and_not_junk(embedder: SentenceE
 
     assert [match.id for match in index.search("can't take money")][:1] == ["payment-declined"]
     assert index.search("tell me a joke") == []
+
+
+def test_kb_search_uses_the_embeddings_when_they_are_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("INTAKE_KB_EMBEDDINGS", "1")
+
+    assert main(["kb", "search", "can't take money", "--json"]) == 0
+
+    answer = json.loads(capsys.readouterr().out)
+    assert [match["id"] for match in answer["matches"]][:1] == ["payment-declined"]
