@@ -10,6 +10,7 @@ from storage.queue import claim_heads, finish, postpone
 from storage.rows import InboxRow
 from storage.statements import (
     ADD_INBOX,
+    CLAIM_INBOX,
     INBOX_DONE,
     INBOX_WAITING,
     LEASE_INBOX_IF_FIRST,
@@ -105,7 +106,7 @@ class InboxRepository:
     def claim_due(
         self, now: datetime, platforms: set[str], limit: int, lease: timedelta
     ) -> list[Accepted]:
-        rows = claim_heads(self._session, InboxRow, now, platforms, limit, lease)
+        rows = claim_heads(self._session, CLAIM_INBOX, now, platforms, limit, lease)
         return [
             Accepted(
                 id=row.id,

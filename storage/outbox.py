@@ -15,7 +15,7 @@ from intake.outgoing import Outgoing
 from storage.batch import InsertBatch
 from storage.queue import claim_heads, extend_lease, finish_many, postpone
 from storage.rows import OutboxRow
-from storage.statements import ADD_OUTBOX
+from storage.statements import ADD_OUTBOX, CLAIM_OUTBOX
 
 
 class Destination(BaseModel):
@@ -68,7 +68,7 @@ class OutboxRepository:
         self, now: datetime, platforms: set[str], limit: int, lease: timedelta
     ) -> list[Pending]:
         """Up to ``limit`` due messages, the oldest unsent of each conversation only, leased."""
-        rows = claim_heads(self._session, OutboxRow, now, platforms, limit, lease)
+        rows = claim_heads(self._session, CLAIM_OUTBOX, now, platforms, limit, lease)
         return [_pending(row) for row in rows]
 
     def mark_all_sent(self, at: datetime, sent: list[tuple[int, str | None, str | None]]) -> None:

@@ -11,26 +11,25 @@ item.
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import update
+from sqlalchemy import Update, update
 from sqlalchemy.orm import Session
 
 from storage.rows import InboxRow, OutboxRow
-from storage.statements import CLAIM_INBOX, CLAIM_OUTBOX
 
 Row = TypeVar("Row", InboxRow, OutboxRow)
 
 
 def claim_heads(
     session: Session,
-    table: type[Row],
+    claim: Update,
     now: datetime,
     platforms: set[str],
     limit: int,
     lease: timedelta,
 ) -> list[Any]:
     """Lease up to ``limit`` due items, the oldest unfinished of each key only, in one
-    statement; returns their rows (with the new lease), oldest first."""
-    claim = CLAIM_INBOX if table is InboxRow else CLAIM_OUTBOX
+    statement (``CLAIM_INBOX`` or ``CLAIM_OUTBOX``); returns their rows (with the new lease),
+    oldest first."""
     claimed = session.connection().execute(
         claim,
         {"now": now, "platforms": sorted(platforms), "limit": limit, "until": now + lease},
