@@ -4,10 +4,13 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.app import App
 from bot.inbox import InboxWorker
 from intake.inbound import CustomerMessage
 from storage.inbox import InboxEvent
+from storage.rows import InboxRow
 from tests.integration.intake_driver import Customer, make_app
 from tests.integration.test_relay_and_team import Clock
 
@@ -83,11 +86,17 @@ async def test_an_event_that_keeps_failing_is_set_aside(database_url: str) -> No
     accept(app, poison)
     accept(app, fine)
     clock = Clock()
-    worker = InboxWorker(
-        app.service, "console", handler_for(app, ["poison"] * 10), clock, max_attempts=3
-    )
+    failures = ["poison"] * 10
+    worker = InboxWorker(app.service, "console", handler_for(app, failures), clock, max_attempts=3)
     for _ in range(5):
         await worker.drain()
         clock.now += timedelta(minutes=2)
     assert transcript(customer) == ["My storefront is slow today"]
+    # Three attempts: the lease taken when it was accepted (never handled), then two failures.
+    assert failures.count("poison") == 8
+    with app.sessions() as session:
+        row = session.scalars(
+            select(InboxRow).where(InboxRow.message_id == poison.message_id)
+        ).one()
+    assert row.done_at is not None and "database briefly unavailable" in (row.last_error or "")
     app.close()

@@ -191,9 +191,16 @@ async def test_people_who_are_not_agents_cannot_act(app: App, clock: Clock) -> N
 
 
 async def test_a_thread_that_is_not_a_ticket_is_left_alone(app: App, clock: Clock) -> None:
-    await open_ticket(app, clock)
+    _customer, console, slack, _thread = await open_ticket(app, clock)
+    relay = relay_for(app, clock, console, slack)
+    await relay.drain()
+    sent = (list(console.sent), list(slack.sent))
     elsewhere = Address(platform="slack", channel="CTEAM", thread="not-a-ticket")
     assert not team_message(app, elsewhere, "!close")
+    await relay.drain()
+    assert (console.sent, slack.sent) == sent  # nobody is told anything
+    with UnitOfWork(app.sessions) as uow:
+        assert uow.tickets.get("MCP-1001").status is Status.OPEN
 
 
 async def test_429_waits_for_retry_after_and_keeps_the_order(app: App, clock: Clock) -> None:

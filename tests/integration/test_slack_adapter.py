@@ -22,6 +22,7 @@ from bot.server import serve
 from bot.settings import Settings
 from bot.slack.platform import slack_platform
 from intake.addresses import Address, Person
+from intake.hours import is_open
 from storage.rows import MessageRow
 from storage.unit_of_work import UnitOfWork
 from tests.fakes.network import free_port
@@ -210,7 +211,8 @@ async def test_a_dm_intake_opens_a_ticket_with_its_summary_in_the_team_channel(
     ):
         assert fact in text, fact
         assert fact in blocks, fact
-    assert "out of hours" in text or "during support hours" in text
+    opened_in_hours = is_open(slack.app.policy.hours, datetime.now(UTC))
+    assert ("during support hours" if opened_in_hours else "out of hours") in text
     actions = {e["action_id"] for e in card.args["blocks"][-1]["elements"]}
     assert {"ticket_claim", "ticket_resolve", "ticket_close", "ticket_priority"} <= actions
 

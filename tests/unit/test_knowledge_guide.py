@@ -64,7 +64,14 @@ def test_each_problem_points_at_its_line(text: str, expected: str) -> None:
 def test_every_problem_in_a_file_is_reported_at_once() -> None:
     _, problems = parse("---\ncategory: nope\ncolour: red\n---\n")
 
+    starts = (
+        "demo.md:1: missing title",
+        "demo.md:2: unknown category 'nope'",
+        "demo.md:3: unknown field 'colour'",
+        "demo.md:5: empty body",
+    )
     assert len(problems) == 4
+    assert all(any(problem.startswith(start) for problem in problems) for start in starts)
 
 
 def test_the_allowed_categories_can_be_given() -> None:

@@ -1,6 +1,7 @@
 import itertools
 import logging
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -103,8 +104,15 @@ def test_a_missing_folder_at_start_serves_nothing_until_it_appears(tmp_path: Pat
     assert ids(live, "refund an order") == ["refunds"]
 
 
-def test_the_poller_starts_and_stops_cleanly(live: LiveGuideIndex) -> None:
+def test_the_poller_serves_a_new_guide_without_a_restart(folder: Path) -> None:
+    live = LiveGuideIndex(folder, poll_seconds=0.01)
     live.start()
-    live.start()
-    live.stop()
-    assert ids(live, "refund an order") == ["refunds"]
+    live.start()  # a second start is harmless
+    write(folder / "paypal.md", guide("Set up PayPal", "1. Open Payments, choose PayPal."))
+    deadline = time.monotonic() + 10
+    while ids(live, "set up paypal") != ["paypal"] and time.monotonic() < deadline:
+        time.sleep(0.01)  # the poller's own pace; no reload_now() here
+    try:
+        assert ids(live, "set up paypal") == ["paypal"]
+    finally:
+        live.stop()

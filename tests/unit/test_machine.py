@@ -375,6 +375,7 @@ def test_help_works_at_every_step_and_repeats_the_question(policy: Policy, at_st
         to_confirm(chat)
         if at_step == "edit":
             chat.say("2")
+    assert chat.state.step == Step(at_step)  # the walk reached the step this case is about
     before = chat.state
     text = chat.reply("help")
     assert "status: your tickets" in text and "agent (or human)" in text
