@@ -57,7 +57,6 @@ class TicketDesk:
             message.address.platform, message.message_id, message.at
         ):
             return False
-        uow.tickets.row_id(ticket.public_id, lock=True)
         if message.catch_up:
             uow.conversations.advance_cursor(message.address, message.message_id)
         self._team_input(uow, ticket, message)

@@ -93,14 +93,8 @@ class TicketRepository:
             value = self._session.execute(_TAKE_NUMBER).scalar_one()
         return int(value)
 
-    def row_id(self, public_id: str, lock: bool = False) -> int:
-        if not lock and public_id.upper() in self._keys:
-            return self._keys[public_id.upper()][0]
-        query = select(TicketRow.id).where(TicketRow.public_id == public_id.upper())
-        ticket_id = self._session.scalar(query.with_for_update() if lock else query)
-        if ticket_id is None:
-            raise TicketNotFound(public_id)
-        return ticket_id
+    def row_id(self, public_id: str) -> int:
+        return self._key(public_id)[0]
 
     def get(self, public_id: str) -> Ticket:
         row = self._session.scalars(
@@ -126,16 +120,29 @@ class TicketRepository:
         return _team_address(row.team_platform, row.team_channel, row.team_thread), row.team_message
 
     def conversation_of(self, public_id: str) -> int:
-        if public_id.upper() not in self._keys:
-            self.get(public_id)
-        return self._keys[public_id.upper()][1]
+        return self._key(public_id)[1]
+
+    def _key(self, public_id: str) -> tuple[int, int]:
+        """(row id, conversation id), looked up once per unit of work."""
+        key = public_id.upper()
+        if key not in self._keys:
+            found = self._session.execute(
+                select(TicketRow.id, TicketRow.conversation_id).where(TicketRow.public_id == key)
+            ).first()
+            if found is None:
+                raise TicketNotFound(public_id)
+            self._keys[key] = (found.id, found.conversation_id)
+        return self._keys[key]
 
     def by_team_thread(self, address: Address) -> Ticket | None:
+        """The ticket of a team thread, locked until the transaction ends: an agent's command
+        decides from the status it reads here, so two commands at once take turns."""
         row = self._session.scalars(
             select(TicketRow)
             .where(TicketRow.team_platform == address.platform)
             .where(TicketRow.team_channel == address.channel)
             .where(TicketRow.team_thread == address.thread)
+            .with_for_update(of=TicketRow)
         ).first()
         return None if row is None else self._to_ticket(row)
 
