@@ -161,10 +161,10 @@ class IntakeService:
             message.address.platform, message.message_id, message.at
         ):
             return None
-        redaction = redact(clean_text(message.text))
         customer_id, active = uow.conversations.locate(message.author, message.address, message.at)
         if active is None and message.continuation:
             return None
+        redaction = redact(clean_text(message.text))
         if active is None:
             state = Conversation()
             conversation_id = uow.conversations.start(
@@ -257,8 +257,7 @@ class IntakeService:
             self._desk.forward(uow, action.ticket_id, action.text, turn.customer.display_name, at)
             return []
         if isinstance(action, SelfServed):
-            turn.outcome = "self_served"
-            return []
+            return []  # the outcome follows from the step (see _OUTCOMES)
         if isinstance(action, RecordGap):
             uow.conversations.record_gap(action.text, action.kind, action.reason, at)
             return []
