@@ -66,9 +66,9 @@ def open_database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
     return engine, session_factory(engine)
 
 
-def kb_embedder(enabled: bool | None) -> Embedder | None:
-    """The sentence embedder when ``INTAKE_KB_EMBEDDINGS`` is on (``enabled``: already read);
-    one clear line when the extra it needs is missing."""
+def kb_embedder(enabled: bool) -> Embedder | None:
+    """The sentence embedder when ``INTAKE_KB_EMBEDDINGS`` is on; one clear line when the extra
+    it needs is missing."""
     try:
         return configured_embedder(enabled)
     except EmbeddingsError as error:

@@ -34,8 +34,6 @@ BLENDED_THRESHOLD = 0.35  # the lowest that keeps false suggestions under 5%
 LEXICAL_CANDIDATES = 40  # guides outside the lexical top 40 count as lexical 0
 GUIDE_TEXT_BODY = 500  # the model reads 256 tokens at most; the body's opening says enough
 QUERY_CHARACTERS = 2_000  # a pasted log is cut before tokenising, not after
-_ON = frozenset({"1", "true", "yes", "on"})
-_OFF = frozenset({"", "0", "false", "no", "off"})
 
 
 class EmbeddingsError(Exception):
@@ -51,16 +49,9 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str]) -> Sequence[Sequence[float]]: ...
 
 
-def configured_embedder(enabled: bool | None = None) -> Embedder | None:
-    """``SentenceEmbedder()`` if ``enabled`` (default: ``INTAKE_KB_EMBEDDINGS``), else ``None``.
-
-    Raises ``EmbeddingsError`` with one line when the switch is on and the extra is missing.
-    """
-    if enabled is None:
-        value = os.environ.get(EMBEDDINGS_ENV, "").strip().lower()
-        if value not in _ON | _OFF:
-            raise EmbeddingsError(f"{EMBEDDINGS_ENV}: expected 1 or 0, got {value!r}")
-        enabled = value in _ON
+def configured_embedder(enabled: bool) -> Embedder | None:
+    """``SentenceEmbedder()`` if ``enabled`` (``INTAKE_KB_EMBEDDINGS``, read by the settings),
+    else ``None``. Raises ``EmbeddingsError`` with one line when the extra is missing."""
     return SentenceEmbedder() if enabled else None
 
 

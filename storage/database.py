@@ -1,5 +1,6 @@
 """Opening the database: engine, sessions, and the schema brought up to date by Alembic."""
 
+import functools
 import threading
 from pathlib import Path
 from typing import Any
@@ -99,9 +100,14 @@ def upgrade(engine: Engine) -> None:
 
 def is_current(engine: Engine) -> bool:
     """Whether the schema is at the newest migration (for readiness checks)."""
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head
+        return MigrationContext.configure(connection).get_current_revision() == _head()
+
+
+@functools.cache
+def _head() -> str | None:
+    """The newest migration: read from the migration files once, not on every probe."""
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def _first_line(error: BaseException) -> str:

@@ -44,12 +44,10 @@ def finish_many(session: Session, table: type[Row], done: list[dict[str, Any]]) 
 
 
 def finish(
-    session: Session, table: type[Row], item_id: int, at: datetime, error: str | None, **extra: Any
+    session: Session, table: type[Row], item_id: int, at: datetime, error: str | None
 ) -> None:
     """Done with an item: handled, or given up on with ``error`` (kept for inspection)."""
-    session.execute(
-        update(table).where(table.id == item_id).values(done_at=at, last_error=error, **extra)
-    )
+    session.execute(update(table).where(table.id == item_id).values(done_at=at, last_error=error))
 
 
 def postpone(session: Session, table: type[Row], item_id: int, until: datetime, error: str) -> None:

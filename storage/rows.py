@@ -1,4 +1,4 @@
-"""Typed SQLAlchemy rows. They mirror intake's values but are not them: ``mapping.py`` converts.
+"""Typed SQLAlchemy rows. They mirror intake's values but are not them: the repositories convert.
 
 All times are stored in UTC (``UtcDateTime`` keeps them timezone-aware on SQLite too).
 """

@@ -135,7 +135,8 @@ INBOX_DONE = (
     .values(done_at=bindparam("at"))
 )
 
-# Parameters: conversation_id, state, step, finished, updated_at, new_outcome (or None).
+# Parameters: conversation_id, new_state, new_step, new_finished, new_updated_at, new_outcome
+# (None keeps the outcome already stored).
 SAVE_CONVERSATION = (
     update(conversations)
     .where(conversations.c.id == bindparam("conversation_id"))

@@ -95,7 +95,7 @@ def run_search(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     # The same matcher the bot uses, embeddings included when INTAKE_KB_EMBEDDINGS is on.
-    embedder = kb_embedder(None)
+    embedder = kb_embedder(load_settings().kb_embeddings)
     index = guide_index(result.guides, GuideVectors(embedder) if embedder else None)
     if args.batch:
         return _search_batch(index, args.k)

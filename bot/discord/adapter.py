@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.discord.sender import THREAD_ALREADY_EXISTS
 from bot.discord.translate import (
     PLATFORM,
     FromCustomer,
@@ -39,7 +40,6 @@ from intake.inbound import CustomerMessage, TeamMessage
 
 log = logging.getLogger(__name__)
 
-THREAD_ALREADY_EXISTS = 160004
 _REGULAR = {discord.MessageType.default, discord.MessageType.reply}
 
 

@@ -154,7 +154,7 @@ def slack_platform(settings: Settings, app: App) -> Platform:
     bolt = AsyncApp(
         client=client,
         signing_secret=signing_secret or "",
-        # Listeners only accept events into the inbox, so acking after them is still quick.
+        # Listeners store each event (handling most at once) before the ack: a few milliseconds.
         process_before_response=True,
         logger=logging.getLogger("slack_bolt"),
     )

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.errors import UserFacingError
+from bot.settings import load_settings
 from knowledge.embeddings import (
     MISSING_EXTRA,
     BlendedGuideIndex,
@@ -130,7 +132,7 @@ def test_the_switch_without_the_extra_is_one_clear_line(monkeypatch: pytest.Monk
     monkeypatch.setenv("INTAKE_KB_EMBEDDINGS", "1")
 
     with pytest.raises(EmbeddingsError) as raised:
-        configured_embedder()
+        configured_embedder(load_settings().kb_embeddings)
 
     assert str(raised.value) == MISSING_EXTRA
     assert str(raised.value) == (
@@ -140,18 +142,18 @@ def test_the_switch_without_the_extra_is_one_clear_line(monkeypatch: pytest.Monk
 
 
 @pytest.mark.usefixtures("no_extra")
-@pytest.mark.parametrize("value", [None, "", "0", "off"])
+@pytest.mark.parametrize("value", [None, "0", "off"])
 def test_the_switch_is_off_by_default(monkeypatch: pytest.MonkeyPatch, value: str | None) -> None:
     if value is None:
         monkeypatch.delenv("INTAKE_KB_EMBEDDINGS", raising=False)
     else:
         monkeypatch.setenv("INTAKE_KB_EMBEDDINGS", value)
 
-    assert configured_embedder() is None
+    assert configured_embedder(load_settings().kb_embeddings) is None
 
 
 def test_a_bad_switch_value_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INTAKE_KB_EMBEDDINGS", "maybe")
 
-    with pytest.raises(EmbeddingsError, match="INTAKE_KB_EMBEDDINGS: expected 1 or 0"):
-        configured_embedder()
+    with pytest.raises(UserFacingError, match="INTAKE_KB_EMBEDDINGS: Input should be a valid"):
+        load_settings()
