@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 _SEARCH_DAYS = 3660
 """How far ahead ``next_window`` looks before giving up (ten years of closures is a bad config)."""
 
-_ZONE_NAMES = {"America/Toronto": "Eastern"}
+_ZONE_NAMES = {"America/Toronto": "Eastern", "America/New_York": "Eastern"}
 """Names customers recognise; other zones fall back to their abbreviation (``%Z``)."""
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -189,12 +189,26 @@ def _describe(at: datetime, now: datetime) -> str:
     zone = at.tzinfo
     assert zone is not None  # Window guarantees aware datetimes
     local_now = now.astimezone(zone)
-    hour = at.hour % 12 or 12
-    meridiem = "AM" if at.hour < 12 else "PM"
     day = f"{_WEEKDAYS[at.weekday()]}, {_MONTHS[at.month - 1]} {at.day}"
     if at.year != local_now.year:
         day = f"{day}, {at.year}"
-    return f"{day} at {hour}:{at.minute:02d} {meridiem} {_zone_name(at, zone)}"
+    return f"{day} at {_clock(at.hour, at.minute)} {_zone_name(at, zone)}"
+
+
+def describe_schedule(hours: SupportHours) -> str:
+    """ "Monday to Friday, 9:00 AM to 5:00 PM Eastern" (a run of days, or a list)."""
+    days = sorted(hours.weekdays)
+    if days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
+        day_text = f"{_WEEKDAYS[days[0]]} to {_WEEKDAYS[days[-1]]}"
+    else:
+        day_text = ", ".join(_WEEKDAYS[day] for day in days)
+    opens = _clock(hours.opens.hour, hours.opens.minute)
+    closes = _clock(hours.closes.hour, hours.closes.minute)
+    return f"{day_text}, {opens} to {closes} {_ZONE_NAMES.get(hours.timezone, hours.timezone)}"
+
+
+def _clock(hour: int, minute: int) -> str:
+    return f"{(hour % 12) or 12}:{minute:02d} {'AM' if hour < 12 else 'PM'}"
 
 
 def _zone_name(at: datetime, zone: tzinfo) -> str:

@@ -57,12 +57,11 @@ from intake.fields import (
     validate_detail,
 )
 from intake.guides import GuideSearch
-from intake.hours import describe_window_start, is_open, next_window
+from intake.hours import describe_schedule, describe_window_start, is_open, next_window
 from intake.kinds import infer_kind
 from intake.language import is_clearly_not_english
 from intake.policy import DetailField, Policy
 from intake.redaction import redaction_notice
-from intake.schedule import describe_schedule
 
 Outcome = tuple[Conversation, tuple[Action, ...]]
 

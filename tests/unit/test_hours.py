@@ -10,6 +10,7 @@ from intake.hours import (
     SupportHours,
     Window,
     current_window,
+    describe_schedule,
     describe_window_end,
     describe_window_start,
     is_open,
@@ -310,3 +311,13 @@ def test_next_window_properties(at: datetime, hours: SupportHours) -> None:
     # Nothing opens between `at` and the window we returned.
     if opens_at > instant:
         assert not is_open(hours, window.opens_at - timedelta(microseconds=1))
+
+
+def test_the_schedule_and_the_next_opening_name_the_zone_alike() -> None:
+    new_york = SupportHours(
+        timezone="America/New_York", holiday_country="US", holiday_subdivision="NY"
+    )
+    at = datetime(2026, 11, 27, 22, 0, tzinfo=UTC)  # Friday evening in New York
+    window = next_window(new_york, at)
+    assert describe_schedule(new_york) == "Monday to Friday, 9:00 AM to 5:00 PM Eastern"
+    assert describe_window_start(window, at) == "Monday, November 30 at 9:00 AM Eastern"
