@@ -61,7 +61,7 @@ class Relay:
         """Send every message that is due now (one per conversation); return how many tried."""
         claimed = await asyncio.to_thread(self._claim)
         if claimed:
-            results = await asyncio.gather(*(self._deliver(pending) for pending in claimed))
+            results = await asyncio.gather(*(self._deliver(item) for item in claimed))
             await asyncio.to_thread(self._record, results)
         return len(claimed)
 
@@ -72,18 +72,21 @@ class Relay:
     async def run(self, stop: asyncio.Event) -> None:
         await self._poller.run(stop)
 
-    def _claim(self) -> list[Pending]:
+    def _claim(self) -> list["_Claimed"]:
+        """Lease what is due and, in the same transaction, look up where each message goes."""
         with UnitOfWork(self._sessions) as uow:
             claimed = uow.outbox.claim_due(
                 self._clock(), set(self._senders), self._batch, self._lease
             )
+            ready = [_target(uow, pending) for pending in claimed]
             uow.commit()
-        return claimed
+        return ready
 
-    async def _deliver(self, pending: Pending) -> "_Result":
+    async def _deliver(self, claimed: "_Claimed") -> "_Result":
+        pending = claimed.pending
         keeper = asyncio.create_task(self._keep_leased(pending))
         try:
-            result = await self._deliver_leased(pending)
+            result = await self._deliver_leased(claimed)
         finally:
             keeper.cancel()
         if result.retry_at is None and result.error is None:
@@ -113,11 +116,13 @@ class Relay:
             uow.commit()
         return held
 
-    async def _deliver_leased(self, pending: Pending) -> "_Result":
+    async def _deliver_leased(self, claimed: "_Claimed") -> "_Result":
+        pending = claimed.pending
         sender = self._senders[pending.platform]
         try:
-            address = pending.destination.address
-            target = (address, None) if address else await asyncio.to_thread(self._resolve, pending)
+            if claimed.failure is not None:
+                raise claimed.failure
+            target = claimed.target
             if target is None:
                 return _Result(pending, None, "nothing to edit yet", "skipped")
             address, edit_ref = target
@@ -138,18 +143,6 @@ class Relay:
         except PermanentFailure as failure:
             log.error("outbox %s could not be delivered: %s", pending.id, failure)
             return _Result(pending, None, f"failed: {failure}", "permanent")
-
-    def _resolve(self, pending: Pending) -> tuple[Address, str | None] | None:
-        """Where to post in a ticket's thread, or which card to edit, looked up now."""
-        destination = pending.destination
-        with UnitOfWork(self._sessions) as uow:
-            public_id = destination.ticket_thread or destination.ticket_card or ""
-            team, card = uow.tickets.team_place(public_id)
-        if team is None:
-            raise PermanentFailure(f"ticket {public_id} has no team channel")
-        if destination.ticket_card is not None:
-            return None if card is None else (team, card)
-        return team, None
 
     def _record(self, results: list["_Result"]) -> None:
         """What a pass achieved, in one transaction: sent, dropped, or due again later."""
@@ -172,6 +165,37 @@ class Relay:
                     uow.conversations.advance_cursor(thread, result.ref)
             uow.outbox.mark_all_sent(now, sent)
             uow.commit()
+
+
+_Target = tuple[Address, str | None] | None
+"""Where to post, and the message to edit instead (a card); None: a card not posted yet."""
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    """A leased message with where it goes, or why that could not be found."""
+
+    pending: Pending
+    target: _Target
+    failure: PermanentFailure | TicketNotFound | None = None
+
+
+def _target(uow: UnitOfWork, pending: Pending) -> _Claimed:
+    """A ticket's thread or card is looked up as the message is claimed: only the oldest unsent
+    message of a ticket is claimed, so its card's reference is already stored."""
+    destination = pending.destination
+    if destination.address is not None:
+        return _Claimed(pending, (destination.address, None))
+    public_id = destination.ticket_thread or destination.ticket_card or ""
+    try:
+        team, card = uow.tickets.team_place(public_id)
+    except TicketNotFound as missing:
+        return _Claimed(pending, None, missing)
+    if team is None:
+        return _Claimed(pending, None, PermanentFailure(f"ticket {public_id} has no team channel"))
+    if destination.ticket_card is not None:
+        return _Claimed(pending, None if card is None else (team, card))
+    return _Claimed(pending, (team, None))
 
 
 @dataclass(frozen=True)
