@@ -23,6 +23,12 @@ _TAKE_NUMBER = (
 )
 
 
+# Tickets are always read with their customer: one query, not one more per ticket.
+_WITH_CUSTOMER = select(TicketRow, CustomerRow).join(
+    CustomerRow, CustomerRow.id == TicketRow.customer_id
+)
+
+
 class TicketNotFound(LookupError):
     pass
 
@@ -97,12 +103,12 @@ class TicketRepository:
         return self._key(public_id)[0]
 
     def get(self, public_id: str) -> Ticket:
-        row = self._session.scalars(
-            select(TicketRow).where(TicketRow.public_id == public_id.upper())
+        found = self._session.execute(
+            _WITH_CUSTOMER.where(TicketRow.public_id == public_id.upper())
         ).first()
-        if row is None:
+        if found is None:
             raise TicketNotFound(public_id)
-        return self._to_ticket(row)
+        return self._to_ticket(*found)
 
     def team_place(self, public_id: str) -> tuple[Address | None, str | None]:
         """The ticket's thread in the team channel and its card's message (None until posted),
@@ -137,22 +143,21 @@ class TicketRepository:
     def by_team_thread(self, address: Address) -> Ticket | None:
         """The ticket of a team thread, locked until the transaction ends: an agent's command
         decides from the status it reads here, so two commands at once take turns."""
-        row = self._session.scalars(
-            select(TicketRow)
-            .where(TicketRow.team_platform == address.platform)
+        found = self._session.execute(
+            _WITH_CUSTOMER.where(TicketRow.team_platform == address.platform)
             .where(TicketRow.team_channel == address.channel)
             .where(TicketRow.team_thread == address.thread)
             .with_for_update(of=TicketRow)
         ).first()
-        return None if row is None else self._to_ticket(row)
+        return None if found is None else self._to_ticket(*found)
 
     def list(self, status: Status | None = None, customer_id: int | None = None) -> list[Ticket]:
-        query = select(TicketRow).order_by(TicketRow.number.desc())
+        query = _WITH_CUSTOMER.order_by(TicketRow.number.desc())
         if status is not None:
             query = query.where(TicketRow.status == status.value)
         if customer_id is not None:
             query = query.where(TicketRow.customer_id == customer_id)
-        return [self._to_ticket(row) for row in self._session.scalars(query)]
+        return [self._to_ticket(*found) for found in self._session.execute(query)]
 
     def set_team_thread(self, public_id: str, message_ref: str, thread: str) -> None:
         self._session.execute(
@@ -194,7 +199,7 @@ class TicketRepository:
             for r in self._session.scalars(query)
         ]
 
-    def _to_ticket(self, row: Any, customer: Person | None = None) -> Ticket:
+    def _to_ticket(self, row: Any, customer: CustomerRow | Person) -> Ticket:
         """``row``: a ``TicketRow``, or a row of the tickets table with the same names."""
         self._keys[row.public_id] = (row.id, row.conversation_id)
         return Ticket(
@@ -212,17 +217,17 @@ class TicketRepository:
             out_of_hours=row.out_of_hours,
             due_at=row.due_at,
             created_at=row.created_at,
-            customer=customer or self._customer(row.customer_id),
+            customer=customer if isinstance(customer, Person) else _person(customer),
             customer_address=Address.model_validate(row.customer_address),
             team_address=_team_address(row.team_platform, row.team_channel, row.team_thread),
             team_message=row.team_message,
         )
 
-    def _customer(self, customer_id: int) -> Person:
-        row = self._session.get_one(CustomerRow, customer_id)
-        return Person(
-            platform=row.platform, user_id=row.platform_user_id, display_name=row.display_name
-        )
+
+def _person(row: CustomerRow) -> Person:
+    return Person(
+        platform=row.platform, user_id=row.platform_user_id, display_name=row.display_name
+    )
 
 
 def _team_address(platform: str | None, channel: str | None, thread: str | None) -> Address | None:
