@@ -65,19 +65,16 @@ class InboxWorker:
         claimed = await asyncio.to_thread(
             self._service.claim_inbox, self._platform, self._clock(), self._batch, self._lease
         )
-        await asyncio.gather(*(self._handle(item) for item in claimed))
+        await asyncio.gather(*(self.handle(item) for item in claimed))
         return len(claimed)
 
     @property
     def lease(self) -> timedelta:
         return self._lease
 
-    async def handle_now(self, item: Accepted) -> None:
-        """Handle an event its adapter accepted and holds the lease of (see ``accept``)."""
-        await self._handle(item)
-
-    async def _handle(self, item: Accepted) -> None:
-        """The handler's transaction marks the event done; a failure is retried later."""
+    async def handle(self, item: Accepted) -> None:
+        """Handle an event this instance holds the lease of (claimed here, or by its adapter's
+        ``accept``). The handler's transaction marks it done; a failure is retried later."""
         try:
             await self._handler(item.payload)
         except Exception as error:

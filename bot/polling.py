@@ -8,10 +8,13 @@ from collections.abc import Awaitable, Callable
 log = logging.getLogger(__name__)
 
 
+# How often to look for work another instance wrote (this one's own work wakes it at once).
+_POLL_SECONDS = 0.5
+
+
 class Poller:
-    def __init__(self, work: Callable[[], Awaitable[int]], poll_seconds: float = 0.5) -> None:
+    def __init__(self, work: Callable[[], Awaitable[int]]) -> None:
         self._work = work
-        self._poll_seconds = poll_seconds
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -33,8 +36,6 @@ class Poller:
                 )
             self._wake.clear()
             waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
-            await asyncio.wait(
-                waiters, timeout=self._poll_seconds, return_when=asyncio.FIRST_COMPLETED
-            )
+            await asyncio.wait(waiters, timeout=_POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
             for waiter in waiters:
                 waiter.cancel()

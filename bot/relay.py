@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 _MAX_BACKOFF = timedelta(minutes=5)
 _LEASE = timedelta(seconds=10)
+_BATCH = 50  # messages claimed per pass
+_MAX_ATTEMPTS = 10
 
 
 class Relay:
@@ -39,17 +41,11 @@ class Relay:
         senders: Mapping[str, Sender],
         clock: Callable[[], datetime],
         *,
-        batch: int = 50,
-        lease: timedelta = _LEASE,
-        max_attempts: int = 10,
         metrics: Metrics | None = None,
     ) -> None:
         self._sessions = sessions
         self._senders = dict(senders)
         self._clock = clock
-        self._batch = batch
-        self._lease = lease
-        self._max_attempts = max_attempts
         self._metrics = metrics or Metrics()
         self._poller = Poller(self.deliver_due)
 
@@ -75,9 +71,7 @@ class Relay:
     def _claim(self) -> list["_Claimed"]:
         """Lease what is due and, in the same transaction, look up where each message goes."""
         with UnitOfWork(self._sessions) as uow:
-            claimed = uow.outbox.claim_due(
-                self._clock(), set(self._senders), self._batch, self._lease
-            )
+            claimed = uow.outbox.claim_due(self._clock(), set(self._senders), _BATCH, _LEASE)
             ready = [_target(uow, pending) for pending in claimed]
             uow.commit()
         return ready
@@ -97,7 +91,7 @@ class Relay:
 
     async def _keep_leased(self, pending: Pending) -> None:
         """Extend the lease every third of it until cancelled (the send finished)."""
-        every = self._lease.total_seconds() / 3
+        every = _LEASE.total_seconds() / 3
         while True:
             await asyncio.sleep(every)
             try:
@@ -110,9 +104,7 @@ class Relay:
 
     def _extend(self, pending: Pending) -> bool:
         with UnitOfWork(self._sessions) as uow:
-            held = uow.outbox.extend_lease(
-                pending.id, pending.attempts, self._clock() + self._lease
-            )
+            held = uow.outbox.extend_lease(pending.id, pending.attempts, self._clock() + _LEASE)
             uow.commit()
         return held
 
@@ -135,7 +127,7 @@ class Relay:
             until = self._clock() + timedelta(seconds=limited.retry_after)
             return _Result(pending, None, str(limited), "rate_limited", retry_at=until)
         except (TemporaryFailure, TicketNotFound) as failure:
-            if pending.attempts >= self._max_attempts:
+            if pending.attempts >= _MAX_ATTEMPTS:
                 log.error("outbox %s given up after %s attempts", pending.id, pending.attempts)
                 return _Result(pending, None, f"gave up: {failure}", "gave_up")
             backoff = min(timedelta(seconds=2**pending.attempts), _MAX_BACKOFF)

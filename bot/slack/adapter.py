@@ -45,6 +45,9 @@ log = logging.getLogger(__name__)
 # How long a new customer's first event waits for their name before it is acknowledged; a slower
 # Slack sends it the inbox way, well inside Slack's three seconds either way.
 _NAME_WAIT = 1.0
+# Seconds a display name, and the team channel's member list, are cached.
+_NAME_TTL = 600.0
+_MEMBERS_TTL = 60.0
 # Customer messages handled at once, before their ack; more wait their turn in the inbox.
 _ARRIVAL_THREADS = 4
 
@@ -57,17 +60,10 @@ class SlackDirectory:
         client: AsyncWebClient,
         team_channel: str | None,
         agent_ids: Iterable[str] = (),
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        name_ttl: float = 600.0,
-        members_ttl: float = 60.0,
     ) -> None:
         self._client = client
         self._team_channel = team_channel
         self._agent_ids = frozenset(agent_ids)
-        self._clock = clock
-        self._name_ttl = name_ttl
-        self._members_ttl = members_ttl
         self._names: dict[str, tuple[float, str]] = {}
         self._members: tuple[float, frozenset[str]] | None = None
         self._members_lock = asyncio.Lock()
@@ -75,7 +71,7 @@ class SlackDirectory:
     def known_name(self, user_id: str) -> str | None:
         """The cached name, without asking Slack; None when it must be looked up."""
         cached = self._names.get(user_id)
-        return cached[1] if cached and cached[0] > self._clock() else None
+        return cached[1] if cached and cached[0] > time.monotonic() else None
 
     async def name(self, user_id: str) -> str:
         known = self.known_name(user_id)
@@ -88,9 +84,9 @@ class SlackDirectory:
         except (TimeoutError, SlackApiError, OSError) as error:
             log.warning("users.info failed for %s: %s", user_id, type(error).__name__)
             # Remember the fallback briefly so a missing scope doesn't cost a call per message.
-            self._names[user_id] = (self._clock() + self._members_ttl, user_id)
+            self._names[user_id] = (time.monotonic() + _MEMBERS_TTL, user_id)
             return user_id
-        self._names[user_id] = (self._clock() + self._name_ttl, name)
+        self._names[user_id] = (time.monotonic() + _NAME_TTL, name)
         return name
 
     async def is_agent(self, user_id: str) -> bool:
@@ -103,7 +99,7 @@ class SlackDirectory:
 
     async def _team_members(self, channel: str) -> frozenset[str]:
         async with self._members_lock:
-            if self._members and self._members[0] > self._clock():
+            if self._members and self._members[0] > time.monotonic():
                 return self._members[1]
             members: set[str] = set()
             cursor: str | None = None
@@ -119,7 +115,7 @@ class SlackDirectory:
             except (TimeoutError, SlackApiError, OSError) as error:
                 log.warning("conversations.members failed: %s", type(error).__name__)
                 return self._members[1] if self._members else frozenset()
-            self._members = (self._clock() + self._members_ttl, frozenset(members))
+            self._members = (time.monotonic() + _MEMBERS_TTL, frozenset(members))
             return self._members[1]
 
 
@@ -196,7 +192,7 @@ class SlackAdapter:
         if leased is None:
             self.inbox.queued()
             return
-        task = asyncio.create_task(self.inbox.handle_now(leased))
+        task = asyncio.create_task(self.inbox.handle(leased))
         self._handling.add(task)
         task.add_done_callback(self._handling.discard)
 
