@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from intake.conversation import Conversation
 from intake.events import TicketLine
+from intake.fields import fields_of
 from intake.guides import GuideMatch
 from intake.policy import DetailField, Policy
 
@@ -122,20 +123,18 @@ def consent(policy: Policy) -> str:
 
 
 def summary(policy: Policy, state: Conversation) -> str:
+    """The request, numbered as ``fields_of`` numbers the fields a customer edits by number."""
+    values = {
+        "kind": policy.kind(state.kind).label if state.kind else "not chosen",
+        "problem": state.problem or "not described yet",
+        "consent": consent_word(state.consent),
+    }
     lines = ["Here's your request:"]
-    for number, (label, value) in enumerate(summary_fields(policy, state), start=1):
-        lines.append(f"{number}. {label}: {value}")
+    for number, field in enumerate(fields_of(policy), start=1):
+        value = values[field.key] if field.key in values else state.details.get(field.key)
+        lines.append(f"{number}. {field.label}: {value or 'not given yet'}")
     lines.append(CONFIRM_HOW)
     return "\n".join(lines)
-
-
-def summary_fields(policy: Policy, state: Conversation) -> list[tuple[str, str]]:
-    """The editable fields in the order the summary numbers them."""
-    kind = policy.kind(state.kind).label if state.kind else "not chosen"
-    fields = [("Kind of help", kind), ("Problem", state.problem or "not described yet")]
-    fields += [(d.label, state.details.get(d.id, "not given yet")) for d in policy.details]
-    fields.append(("Access consent", consent_word(state.consent)))
-    return fields
 
 
 def consent_word(consent: bool | None) -> str:
