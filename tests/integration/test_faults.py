@@ -87,7 +87,7 @@ async def test_killed_instances_lose_and_double_nothing(database_url: str, tmp_p
             for process in cluster:
                 await process.wait_ready(http)
             traffic_done = asyncio.Event()
-            chaos = asyncio.create_task(_kill_and_restart(cluster, rng, traffic_done))
+            chaos = asyncio.create_task(_kill_and_restart(cluster, http, rng, traffic_done))
             customers = [
                 _converse(fake, http, cluster, n, random.Random(SEED + n)) for n in range(CUSTOMERS)
             ]
@@ -135,17 +135,24 @@ async def _converse(
 
 
 async def _kill_and_restart(
-    cluster: Sequence[ServeProcess], rng: random.Random, done: asyncio.Event
+    cluster: Sequence[ServeProcess],
+    http: aiohttp.ClientSession,
+    rng: random.Random,
+    done: asyncio.Event,
 ) -> Chaos:
+    """Every second or two, kill an instance that has been serving since it was last killed,
+    at a random moment of its work. A victim still starting is waited for first: on a slow
+    host killing it again would leave nothing serving and prove nothing."""
     chaos = Chaos()
     while True:
+        victim = rng.choice(cluster)
+        await victim.wait_ready(http)
         try:
             await asyncio.wait_for(done.wait(), rng.uniform(1.0, 2.0))
         except TimeoutError:
             pass
         else:
             return chaos
-        victim = rng.choice(cluster)
         await victim.kill()
         await victim.start()
         chaos.kills += 1
