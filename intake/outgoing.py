@@ -27,6 +27,27 @@ class TicketCard(_Frozen):
     priority: str
     assignee: str | None
 
+    def facts(self) -> list[tuple[str, str]]:
+        """Who asked, where the ticket stands and when it is due: the short lines every form
+        of the card shows before the problem, in this order."""
+        return [
+            ("Customer", f"{self.customer} ({self.platform})"),
+            ("Status", self.status),
+            ("Priority", self.priority),
+            ("Owner", self.assignee or "nobody yet"),
+            ("Due", self.due + (" (arrived out of hours)" if self.out_of_hours else "")),
+        ]
+
+    def particulars(self) -> list[tuple[str, str]]:
+        """What the customer told beyond the problem, and what is missing: the lines every
+        form of the card shows after it, in this order."""
+        lines = list(self.details)
+        if self.missing:
+            lines.append(("Missing", ", ".join(self.missing)))
+        lines.append(("Access consent", self.consent))
+        lines.append(("Suggested guides", ", ".join(self.guides) or "none"))
+        return lines
+
 
 class Outgoing(_Frozen):
     """``text`` is always complete on its own: it is the plain fallback of any rich rendering."""

@@ -74,3 +74,11 @@ class Policy(_Frozen):
 
     def detail(self, detail_id: str) -> DetailField:
         return next(detail for detail in self.details if detail.id == detail_id)
+
+    def kind_label(self, kind_id: str) -> str:
+        """How a stored kind reads; its id when the policy no longer has it (older tickets)."""
+        return next((kind.label for kind in self.kinds if kind.id == kind_id), kind_id)
+
+    def detail_label(self, detail_id: str) -> str:
+        """How a stored detail reads; its id when the policy no longer has it (older tickets)."""
+        return next((d.label for d in self.details if d.id == detail_id), detail_id)

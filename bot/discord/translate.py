@@ -164,18 +164,7 @@ def card_content(card: TicketCard) -> str:
 
 
 def card_embed(card: TicketCard) -> dict[str, Any]:
-    fields: list[tuple[str, str]] = [
-        ("Customer", f"{card.customer} ({card.platform})"),
-        ("Status", card.status),
-        ("Priority", card.priority),
-        ("Owner", card.assignee or "nobody yet"),
-        ("Due", card.due + (" (arrived out of hours)" if card.out_of_hours else "")),
-        *card.details,
-    ]
-    if card.missing:
-        fields.append(("Missing", ", ".join(card.missing)))
-    fields.append(("Access consent", card.consent))
-    fields.append(("Suggested guides", ", ".join(card.guides) or "none"))
+    fields = card.facts() + card.particulars()
     return {
         "type": "rich",
         "title": _clip(f"{card.ticket_id}: {card.kind}", 256),

@@ -306,30 +306,20 @@ def _rendered(address: Address, message: Outgoing, team_channel: str | None) -> 
 
 def card_blocks(card: TicketCard) -> list[dict[str, Any]]:
     """The ticket summary: every field readable, then the actions an agent can take now."""
-    due = card.due + (" (arrived out of hours)" if card.out_of_hours else "")
-    facts = [
-        ("Customer", f"{card.customer} ({card.platform})"),
-        ("Status", card.status),
-        ("Priority", card.priority),
-        ("Owner", card.assignee or "nobody yet"),
-        ("Due", due),
-        ("Access consent", card.consent),
-    ]
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": _plain(f"{card.ticket_id}: {card.kind}", 150)},
         {
             "type": "section",
             "fields": [
-                _mrkdwn(f"*{label}*\n{escape(value)}", _FIELD_LIMIT) for label, value in facts
+                _mrkdwn(f"*{label}*\n{escape(value)}", _FIELD_LIMIT)
+                for label, value in card.facts()
             ],
         },
         _section(f"*Problem*\n{escape(card.problem)}"),
     ]
-    blocks += [_section(f"*{escape(label)}*\n{escape(value)}") for label, value in card.details]
-    if card.missing:
-        blocks.append(_section(f"*Missing*\n{escape(', '.join(card.missing))}"))
-    guides = ", ".join(card.guides) or "none"
-    blocks.append(_section(f"*Suggested guides*\n{escape(guides)}"))
+    blocks += [
+        _section(f"*{escape(label)}*\n{escape(value)}") for label, value in card.particulars()
+    ]
     blocks.append(
         {"type": "actions", "block_id": "ticket_actions", "elements": _card_actions(card)}
     )

@@ -1,0 +1,82 @@
+"""The ticket card: one set of lines, in one order, whichever platform shows it."""
+
+from datetime import UTC, datetime
+
+from bot.cards import card_text, ticket_card
+from bot.discord.translate import card_embed
+from bot.policy_file import load_policy
+from bot.slack.translate import card_blocks
+from intake.addresses import Address, Person
+from intake.outgoing import TicketCard
+from intake.tickets import Priority, Status, Ticket
+
+AT = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)
+
+
+def _ticket(kind: str, details: dict[str, str]) -> Ticket:
+    return Ticket(
+        kind=kind,
+        problem="PayPal fails at checkout",
+        details=details,
+        missing=("Steps to reproduce",),
+        consent=True,
+        consent_at=AT,
+        guides=(),
+        out_of_hours=False,
+        due_at=AT,
+        public_id="MCP-1001",
+        status=Status.OPEN,
+        priority=Priority.NORMAL,
+        assignee=None,
+        created_at=AT,
+        customer=Person(platform="slack", user_id="U1", display_name="Dana"),
+        customer_address=Address(platform="slack", channel="D1"),
+        team_address=None,
+        team_message=None,
+    )
+
+
+def _card() -> TicketCard:
+    card = ticket_card(
+        _ticket("troubleshooting", {"error_messages": "PAYMENT_FAILED (504)"}), load_policy(), AT
+    ).card
+    assert card is not None
+    return card
+
+
+def test_text_slack_and_discord_show_the_same_lines_in_the_same_order() -> None:
+    card = _card()
+    labels = [label for label, _ in card.facts() + card.particulars()]
+    assert labels == [
+        "Customer",
+        "Status",
+        "Priority",
+        "Owner",
+        "Due",
+        "Error messages",
+        "Missing",
+        "Access consent",
+        "Suggested guides",
+    ]
+
+    in_order = [*labels[:5], "Problem", *labels[5:]]
+    text_lines = card_text(card).splitlines()
+    blocks = card_blocks(card)
+    slack_texts = [field["text"] for block in blocks for field in block.get("fields", [])]
+    slack_texts += [block["text"]["text"] for block in blocks if "text" in block][1:]
+    embed = card_embed(card)
+
+    assert text_lines[0] == "MCP-1001: Troubleshooting"
+    assert [line.split(": ")[0] for line in text_lines[1:]] == in_order
+    assert [text.split("\n")[0].strip("*") for text in slack_texts] == in_order
+    assert [embed["description"], *(field["name"] for field in embed["fields"])] == [
+        card.problem,
+        *labels,
+    ]
+
+
+def test_a_kind_or_detail_the_policy_no_longer_has_shows_its_stored_name() -> None:
+    card = ticket_card(_ticket("migration", {"store_url": "shop.example"}), load_policy(), AT).card
+    assert card is not None
+    assert card.kind == "migration"
+    assert ("store_url", "shop.example") in card.details
