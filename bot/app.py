@@ -43,7 +43,7 @@ class App:
         return Lease(self.engine, name)
 
     def outbox_depth(self) -> tuple[int, datetime | None]:
-        with UnitOfWork(self.sessions) as uow:
+        with UnitOfWork(self.sessions, read_only=True) as uow:
             return uow.outbox.depth()
 
     def relay(

@@ -310,5 +310,5 @@ class IntakeService:
     def resume_points(self, platform: str) -> list[tuple[Address, str]]:
         """Every channel or thread with traffic on ``platform``, and the newest message handled
         there: where to fetch history after downtime so no customer message is lost."""
-        with UnitOfWork(self._sessions) as uow:
+        with UnitOfWork(self._sessions, read_only=True) as uow:
             return uow.conversations.cursors(platform)

@@ -20,6 +20,8 @@ _MIGRATION_LOCK_KEY = 7_310_245_001
 
 
 WRITE_LOCK = "write_lock"
+# An execution option: the transaction only reads (see ``reading``).
+READ_ONLY = "intake_read_only"
 
 
 class DatabaseError(Exception):
@@ -62,13 +64,22 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin_immediate(connection: Any) -> None:
-        # Every transaction here writes, so take the write lock up front: two processes never
-        # both read "no schema yet" and both create it, and no transaction fails half-way on
-        # a lock it could not upgrade; a second writer waits (up to the timeout) instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def _begin(connection: Any) -> None:
+        # A transaction that writes takes the write lock up front: two processes never both
+        # read "no schema yet" and both create it, and no transaction fails half-way on a lock
+        # it could not upgrade; a second writer waits (up to the timeout) instead. One that
+        # only reads takes no lock: in WAL mode it reads a snapshot while a writer works.
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def reading(engine: Engine) -> Engine:
+    """``engine`` for work that only reads: on SQLite it neither waits for nor blocks a writer."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -87,6 +98,8 @@ def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration; safe when several instances start at once."""
     config = _alembic_config()
     try:
+        if is_current(engine):
+            return  # nothing to do, and no write lock taken while the bot is busy
         with engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(
@@ -100,7 +113,7 @@ def upgrade(engine: Engine) -> None:
 
 def is_current(engine: Engine) -> bool:
     """Whether the schema is at the newest migration (for readiness checks)."""
-    with engine.connect() as connection:
+    with reading(engine).connect() as connection:
         return MigrationContext.configure(connection).get_current_revision() == _head()
 
 

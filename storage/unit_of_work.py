@@ -2,7 +2,9 @@
 
 SQLite has one writer at a time, and a writer that finds the database busy sleeps in growing
 steps (up to 100 ms) before it tries again. Within one process, units of work on SQLite take
-turns on a lock instead, so the next one starts the moment the previous one ends.
+turns on a lock instead, so the next one starts the moment the previous one ends. A unit of work
+that only reads (``read_only=True``: health checks, metrics, the CLI's listings) takes no turn
+and no lock, so it never waits behind the bot's writes.
 """
 
 import threading
@@ -13,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.batch import InsertBatch
 from storage.conversations import ConversationRepository
-from storage.database import WRITE_LOCK
+from storage.database import READ_ONLY, WRITE_LOCK
 from storage.inbox import InboxRepository
 from storage.outbox import OutboxRepository
 from storage.tickets import TicketRepository
@@ -25,12 +27,17 @@ class UnitOfWork:
     inbox: InboxRepository
     outbox: OutboxRepository
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], *, read_only: bool = False) -> None:
         self._sessions = sessions
+        self._read_only = read_only
 
     def __enter__(self) -> Self:
         self._session = self._sessions()
-        self._turn: threading.Lock | None = self._session.info.get(WRITE_LOCK)
+        self._turn: threading.Lock | None = None
+        if self._read_only:
+            self._session.connection(execution_options={READ_ONLY: True})
+        else:
+            self._turn = self._session.info.get(WRITE_LOCK)
         if self._turn is not None:
             self._turn.acquire()
         self.conversations = ConversationRepository(self._session)
@@ -53,6 +60,8 @@ class UnitOfWork:
                 self._turn.release()
 
     def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work can't commit")
         connection = self._session.connection()
         for batch in self._batches():
             batch.write(connection)

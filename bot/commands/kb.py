@@ -45,7 +45,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 def run_gaps(args: argparse.Namespace) -> int:
     engine, sessions = open_database(load_settings())
-    with UnitOfWork(sessions) as uow:
+    with UnitOfWork(sessions, read_only=True) as uow:
         texts = uow.conversations.gaps()
         outcomes = uow.conversations.outcomes()
     engine.dispose()
