@@ -104,7 +104,7 @@ class TicketRepository:
 
     def get(self, public_id: str) -> Ticket:
         found = self._session.execute(
-            _WITH_CUSTOMER.where(TicketRow.public_id == public_id.upper())
+            _WITH_CUSTOMER.where(TicketRow.public_id == public_id)
         ).first()
         if found is None:
             raise TicketNotFound(public_id)
@@ -119,7 +119,7 @@ class TicketRepository:
                 TicketRow.team_channel,
                 TicketRow.team_thread,
                 TicketRow.team_message,
-            ).where(TicketRow.public_id == public_id.upper())
+            ).where(TicketRow.public_id == public_id)
         ).first()
         if row is None:
             raise TicketNotFound(public_id)
@@ -130,15 +130,16 @@ class TicketRepository:
 
     def _key(self, public_id: str) -> tuple[int, int]:
         """(row id, conversation id), looked up once per unit of work."""
-        key = public_id.upper()
-        if key not in self._keys:
+        if public_id not in self._keys:
             found = self._session.execute(
-                select(TicketRow.id, TicketRow.conversation_id).where(TicketRow.public_id == key)
+                select(TicketRow.id, TicketRow.conversation_id).where(
+                    TicketRow.public_id == public_id
+                )
             ).first()
             if found is None:
                 raise TicketNotFound(public_id)
-            self._keys[key] = (found.id, found.conversation_id)
-        return self._keys[key]
+            self._keys[public_id] = (found.id, found.conversation_id)
+        return self._keys[public_id]
 
     def by_team_thread(self, address: Address) -> Ticket | None:
         """The ticket of a team thread, locked until the transaction ends: an agent's command
@@ -191,7 +192,7 @@ class TicketRepository:
         query = (
             select(TicketEventRow)
             .join(TicketRow, TicketRow.id == TicketEventRow.ticket_id)
-            .where(TicketRow.public_id == public_id.upper())
+            .where(TicketRow.public_id == public_id)
             .order_by(TicketEventRow.id)
         )
         return [

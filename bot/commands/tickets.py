@@ -19,13 +19,14 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     listing.add_argument("--status", choices=[status.value for status in Status])
     listing.set_defaults(handler=run_list)
     show = actions.add_parser("show", help="every field, the history and the transcript")
-    show.add_argument("ticket_id", metavar="MCP-…")
+    # Ticket ids are stored upper-case; "mcp-1001" is typed often enough.
+    show.add_argument("ticket_id", metavar="MCP-…", type=str.upper)
     show.set_defaults(handler=run_show)
 
 
 def run_list(args: argparse.Namespace) -> int:
     engine, sessions = open_database(load_settings())
-    with UnitOfWork(sessions) as uow:
+    with UnitOfWork(sessions, read_only=True) as uow:
         tickets = uow.tickets.list(Status(args.status) if args.status else None)
     engine.dispose()
     if not tickets:
@@ -40,7 +41,7 @@ def run_show(args: argparse.Namespace) -> int:
     policy = load_policy(settings.policy_file)
     engine, sessions = open_database(settings)
     try:
-        with UnitOfWork(sessions) as uow:
+        with UnitOfWork(sessions, read_only=True) as uow:
             ticket = uow.tickets.get(args.ticket_id)
             events = uow.tickets.events(ticket.public_id)
             transcript = uow.conversations.transcript(uow.tickets.conversation_of(ticket.public_id))
@@ -48,14 +49,12 @@ def run_show(args: argparse.Namespace) -> int:
         raise UserFacingError(f"no ticket {args.ticket_id}") from None
     finally:
         engine.dispose()
-    labels = {detail.id: detail.label for detail in policy.details}
-    kinds = {kind.id: kind.label for kind in policy.kinds}
     consent = consent_word(ticket.consent)
     if ticket.consent_at is not None:
         consent += f" (at {ticket.consent_at.isoformat()})"
     print(f"{ticket.public_id}  [{ticket.status.value}]  priority {ticket.priority.value}")
     rows = [
-        ("Kind of help", kinds.get(ticket.kind, ticket.kind)),
+        ("Kind of help", policy.kind_label(ticket.kind)),
         (
             "Customer",
             f"{ticket.customer.display_name} "
@@ -68,7 +67,7 @@ def run_show(args: argparse.Namespace) -> int:
         ),
         ("Owner", ticket.assignee or "nobody yet"),
         ("Problem", ticket.problem),
-        *[(labels.get(key, key), value) for key, value in ticket.details.items()],
+        *[(policy.detail_label(key), value) for key, value in ticket.details.items()],
         ("Missing", ", ".join(ticket.missing) or "nothing"),
         ("Access consent", consent),
         ("Suggested guides", ", ".join(f"{g.title} ({g.id})" for g in ticket.guides) or "none"),
