@@ -124,6 +124,11 @@ class Window(BaseModel):
             raise ValueError("a window must open before it closes")
         return self
 
+    def covers(self, at: datetime) -> bool:
+        """Whether support is staffed at ``at`` in this window (the closing minute is closed):
+        one calendar scan (``next_window``) answers both "open now?" and "open when?"."""
+        return _utc(self.opens_at) <= _utc(at) < _utc(self.closes_at)
+
 
 def is_open(hours: SupportHours, at: datetime) -> bool:
     """Whether support is staffed at the instant ``at`` (the closing minute is closed)."""
@@ -133,7 +138,7 @@ def is_open(hours: SupportHours, at: datetime) -> bool:
 def current_window(hours: SupportHours, at: datetime) -> Window | None:
     """The window open at ``at``, or None when support is closed."""
     window = next_window(hours, at)
-    return window if _utc(window.opens_at) <= _utc(at) else None
+    return window if window.covers(at) else None
 
 
 def next_window(hours: SupportHours, at: datetime) -> Window:

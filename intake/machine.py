@@ -57,7 +57,7 @@ from intake.fields import (
     validate_detail,
 )
 from intake.guides import GuideSearch
-from intake.hours import describe_schedule, describe_window_start, is_open, next_window
+from intake.hours import describe_schedule, describe_window_start, next_window
 from intake.kinds import infer_kind
 from intake.language import is_clearly_not_english
 from intake.policy import DetailField, Policy
@@ -141,11 +141,12 @@ def _flooded(state: Conversation, turn: _Turn) -> Outcome:
 
 def _greet(state: Conversation, turn: _Turn) -> tuple[Conversation, list[str]]:
     hours, at = turn.policy.hours, turn.event.at
-    closed = not is_open(hours, at)
+    window = next_window(hours, at)
+    closed = not window.covers(at)
     lines = [texts.greeting(turn.policy)]
     if closed:
-        window = describe_window_start(next_window(hours, at), at)
-        lines.append(texts.out_of_hours(describe_schedule(hours), window))
+        starts = describe_window_start(window, at)
+        lines.append(texts.out_of_hours(describe_schedule(hours), starts))
     update = {"step": Step.PROBLEM, "started_at": at, "out_of_hours": closed}
     return state.model_copy(update=update), lines
 
@@ -285,10 +286,8 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
 
 
 def _ticket_opened(state: Conversation, event: TicketOpened, policy: Policy) -> Outcome:
-    hours = policy.hours
-    due = None
-    if not is_open(hours, event.at):
-        due = describe_window_start(next_window(hours, event.at), event.at)
+    window = next_window(policy.hours, event.at)
+    due = None if window.covers(event.at) else describe_window_start(window, event.at)
     missing = [field.label for field in _missing_fields(state, policy)]
     state = state.model_copy(update={"step": Step.TICKETED, "ticket_id": event.ticket_id})
     return state, (Reply(text=texts.ticket_opened(event.ticket_id, due, missing)),)
@@ -379,8 +378,9 @@ def _fit(text: str, policy: Policy) -> tuple[str, list[str]]:
 
 
 def _draft(state: Conversation, turn: _Turn) -> TicketDraft:
-    hours, at = turn.policy.hours, turn.event.at
-    open_now = is_open(hours, at)
+    at = turn.event.at
+    window = next_window(turn.policy.hours, at)
+    open_now = window.covers(at)
     return TicketDraft(
         kind=state.kind or turn.policy.default_kind,
         problem=state.problem or "(not described yet)",
@@ -390,7 +390,7 @@ def _draft(state: Conversation, turn: _Turn) -> TicketDraft:
         consent_at=state.consent_at,
         guides=state.guides,
         out_of_hours=not open_now,
-        due_at=at if open_now else next_window(hours, at).opens_at,
+        due_at=at if open_now else window.opens_at,
     )
 
 
