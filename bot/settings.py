@@ -1,10 +1,13 @@
 """Settings from the environment: the one place that reads it. Secrets stay ``SecretStr``."""
 
+import contextlib
+import json
 import os
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from bot.errors import UserFacingError
 from intake.addresses import Address
@@ -18,8 +21,14 @@ class Settings(BaseSettings):
     kb_dir: Path | None = Field(default=None, alias="INTAKE_KB_DIR")
     kb_embeddings: bool = Field(default=False, alias="INTAKE_KB_EMBEDDINGS")
     policy_file: Path | None = Field(default=None, alias="INTAKE_POLICY_FILE")
-    team_channel: Address | None = Field(default=None, alias="INTAKE_TEAM_CHANNEL")
-    agent_ids: frozenset[str] = Field(default=frozenset(), alias="INTAKE_AGENT_IDS")
+    # Both are written as plain text ("slack:C0123", "U01,U02"), not JSON: NoDecode hands the
+    # text to the validators below instead of pydantic-settings' JSON parsing.
+    team_channel: Annotated[Address | None, NoDecode] = Field(
+        default=None, alias="INTAKE_TEAM_CHANNEL"
+    )
+    agent_ids: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(), alias="INTAKE_AGENT_IDS"
+    )
     http_host: str = Field(default="127.0.0.1", alias="INTAKE_HTTP_HOST")
     http_port: int = Field(default=3000, ge=0, le=65535, alias="INTAKE_HTTP_PORT")
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
@@ -49,7 +58,15 @@ class Settings(BaseSettings):
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            return frozenset(part.strip() for part in value.split(",") if part.strip())
+            # Commas as the README shows; the JSON list pydantic-settings once needed works too.
+            text = value.strip()
+            if text.startswith("["):
+                with contextlib.suppress(ValueError):
+                    value = json.loads(text)
+            else:
+                value = text.split(",")
+        if isinstance(value, list | tuple | set | frozenset):
+            return frozenset(str(part).strip() for part in value if str(part).strip())
         return value
 
     @property
@@ -69,6 +86,8 @@ def load_settings() -> Settings:
         raise UserFacingError(f"INTAKE_SECRETS_DIR: {secrets_dir} is not a folder")
     try:
         return Settings(_secrets_dir=secrets_dir)
+    except SettingsError as error:
+        raise UserFacingError(f"settings: {error}") from None
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "settings"

@@ -40,3 +40,23 @@ def test_a_bad_value_names_its_variable(
     monkeypatch.setenv(variable, value)
     with pytest.raises(UserFacingError, match=rf"^{variable}: "):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    ("value", "ids"),
+    [
+        ("U012AB3CD,U045EF6GH", {"U012AB3CD", "U045EF6GH"}),
+        (" U1 , ,U2 ", {"U1", "U2"}),
+        ("1234567890", {"1234567890"}),
+        ("", set()),
+        ('["U1", "U2"]', {"U1", "U2"}),
+    ],
+)
+def test_agent_ids_are_read_from_the_environment_as_the_readme_writes_them(
+    monkeypatch: pytest.MonkeyPatch, value: str, ids: set[str]
+) -> None:
+    monkeypatch.setenv("INTAKE_AGENT_IDS", value)
+    monkeypatch.setenv("INTAKE_TEAM_CHANNEL", "slack:C0123")
+    settings = load_settings()
+    assert settings.agent_ids == ids
+    assert settings.team_channel is not None and settings.team_channel.channel == "C0123"
