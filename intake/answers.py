@@ -62,6 +62,28 @@ _SMALL_TALK = frozenset(
     "anyone a an the have got has question questions issue issues problem problems "
     "thanks thank thx ok okay so um hmm with me my us our is it an".split()
 )
+# Requests to the bot, not answers to it, are short; a longer message is read as an answer.
+_SHORT_REQUEST = 12
+_PERSON_PLEA = re.compile(
+    r"\b(talk|speak|chat|connect me|transfer me|put me through) (to|with) (a |an |the |some |"
+    r"real |live |actual )*(human|person|agent|someone|somebody|representative|rep|staff|"
+    r"support|team)\b|"
+    r"\b(real|live|actual) (person|human|agent)\b|\brepresentative\b"
+)
+_QUESTION_WORDS = frozenset("when what how are is will do does can could".split())
+_HOURS_QUESTION = re.compile(
+    r"\b(when|what time|how long|how soon|are you|is (anyone|someone|support|the team))\b.*"
+    r"\b(open|opens|answer|answered|reply|replies|respond|response|get back|hear back|"
+    r"available|closed|working|hours|wait|today|tomorrow|weekend)\b|"
+    r"\bhow long will (it|this) take\b|"
+    r"\b(business|opening|office|support|your) hours\b"
+)
+_CONFUSED = re.compile(
+    r"\b(what do you mean|what does that mean|not sure what you mean|don't understand|"
+    r"dont understand|do not understand|i'm confused|im confused|i am confused|"
+    r"what are you asking|huh)\b|"
+    r"^(what|sorry|pardon)$"
+)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 
 
@@ -83,7 +105,33 @@ def normalize(text: str) -> str:
 
 
 def command_in(text: str) -> Command | None:
-    return _COMMAND_WORDS.get(normalize(text))
+    """A command typed as such ("help", "/status"), or a short plea for a person in any
+    words ("can I speak to a real person please")."""
+    answer = normalize(text)
+    found = _COMMAND_WORDS.get(answer)
+    if found is None and len(answer.split()) <= _SHORT_REQUEST and _PERSON_PLEA.search(answer):
+        return Command.AGENT
+    return found
+
+
+def asks_about_hours(text: str) -> bool:
+    """ "When will you answer?", "are you open today?", "how long until someone replies?":
+    a question about the support team's hours rather than an answer to the bot's question."""
+    answer = normalize(text)
+    if len(answer.split()) > _SHORT_REQUEST or not _is_question(text, answer):
+        return False
+    return bool(_HOURS_QUESTION.search(answer))
+
+
+def is_confused(text: str) -> bool:
+    """ "What do you mean?", "I don't understand the question": the question needs saying
+    again in other words, not storing as an answer."""
+    answer = normalize(text).replace("’", "'")
+    return len(answer.split()) <= _SHORT_REQUEST and bool(_CONFUSED.search(answer))
+
+
+def _is_question(text: str, answer: str) -> bool:
+    return text.rstrip().endswith("?") or answer.split(" ", 1)[0] in _QUESTION_WORDS
 
 
 def _answer_words(text: str) -> list[str]:

@@ -43,6 +43,7 @@ class Conversation(BaseModel):
     reasks: int = 0
     ticket_id: str | None = None
     privacy_notice_given: bool = False
+    language_noted: bool = False
     recent: tuple[datetime, ...] = ()
     flood_noted: bool = False
 

@@ -5,7 +5,7 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from intake import extract
-from intake.answers import normalize, number_in, word_count
+from intake.answers import is_no, normalize, number_in, word_count
 from intake.policy import DetailField, Policy
 
 # Answers that carry no information whatever was asked ("clearly not what was asked").
@@ -18,6 +18,9 @@ _EMPTY_ANSWERS = frozenset(
         "k",
         "idk",
         "i don't know",
+        "not sure",
+        "unsure",
+        "no clue",
         "dont know",
         "don't know",
         "no idea",
@@ -40,6 +43,8 @@ _EMPTY_ANSWERS = frozenset(
         ".",
     ]
 )
+# "no", "nope, nothing": a bare no to a question that has a "none" answer is that answer.
+_BARE_NO_WORDS = 3
 _EXTRACTORS = {"error_messages": extract.error_text, "environment": extract.environment_text}
 _INLINE = re.compile(r"^\s*([^:\n]{1,40}?)\s*[:=]\s*(\S.*)$", re.DOTALL)
 
@@ -120,7 +125,10 @@ def validate_detail(detail: DetailField, text: str) -> str | None:
     answer = normalize(text)
     if not answer:
         return None
-    if detail.none_value and answer in {normalize(p) for p in detail.none_phrases}:
+    if detail.none_value and (
+        answer in {normalize(p) for p in detail.none_phrases}
+        or (is_no(text) and word_count(text) <= _BARE_NO_WORDS)
+    ):
         return detail.none_value
     if answer in _EMPTY_ANSWERS or word_count(text) < detail.min_words:
         return None

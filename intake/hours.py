@@ -9,8 +9,10 @@ does not exist in Toronto and on 2026-11-01 01:30 happens twice. A wall time tha
 spring-forward gap is pushed forward by the gap; an ambiguous one means its first occurrence.
 """
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -89,7 +91,7 @@ class SupportHours(BaseModel):
         if self.opens >= self.closes:
             raise ValueError("opens must be earlier than closes")
         try:
-            _holiday_dates(
+            _holidays(
                 self.holiday_country,
                 self.holiday_subdivision,
                 tuple(sorted(self.holiday_categories)),
@@ -159,12 +161,7 @@ def next_window(hours: SupportHours, at: datetime) -> Window:
 
 def window_on(hours: SupportHours, day: date) -> Window | None:
     """The window on the local calendar ``day``, or None when support is closed all day."""
-    if day.weekday() not in hours.weekdays or day in hours.extra_closures:
-        return None
-    categories = tuple(sorted(hours.holiday_categories))
-    if day in _holiday_dates(
-        hours.holiday_country, hours.holiday_subdivision, categories, day.year
-    ):
+    if day.weekday() not in hours.weekdays or closure_on(hours, day) is not None:
         return None
     zone = hours.zone
     opens_at = _local(day, hours.opens, zone)
@@ -173,6 +170,18 @@ def window_on(hours: SupportHours, day: date) -> Window | None:
     if _utc(opens_at) >= _utc(closes_at):
         return None
     return Window(opens_at=opens_at, closes_at=closes_at)
+
+
+def closure_on(hours: SupportHours, day: date) -> str | None:
+    """Why support is closed on ``day`` beyond the weekly schedule: the holiday's name, or
+    "a planned closure"; None on an ordinary day. Customers told "it's outside our hours" on
+    a Monday deserve to hear it's Victoria Day."""
+    if day in hours.extra_closures:
+        return "a planned closure"
+    categories = tuple(sorted(hours.holiday_categories))
+    return _holidays(hours.holiday_country, hours.holiday_subdivision, categories, day.year).get(
+        day
+    )
 
 
 def describe_window_start(window: Window, now: datetime) -> str:
@@ -244,10 +253,10 @@ def _require_aware(value: datetime, name: str) -> None:
 
 
 @lru_cache(maxsize=256)
-def _holiday_dates(
+def _holidays(
     country: str, subdivision: str | None, categories: tuple[str, ...], year: int
-) -> frozenset[date]:
-    """Holidays (observed days included) that fall in ``year``.
+) -> Mapping[date, str]:
+    """Holidays (observed days included) that fall in ``year``, with their names.
 
     Neighbouring years are asked too, so a holiday observed across New Year lands in the
     right year.
@@ -255,4 +264,4 @@ def _holiday_dates(
     calendar = holidays.country_holidays(
         country, subdiv=subdivision, years=(year - 1, year, year + 1), categories=categories
     )
-    return frozenset(day for day in calendar if day.year == year)
+    return MappingProxyType({day: name for day, name in calendar.items() if day.year == year})

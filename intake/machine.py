@@ -37,8 +37,10 @@ from intake.actions import (
 )
 from intake.answers import (
     Command,
+    asks_about_hours,
     clean_text,
     command_in,
+    is_confused,
     is_no,
     is_yes,
     number_in,
@@ -57,7 +59,13 @@ from intake.fields import (
     validate_detail,
 )
 from intake.guides import GuideSearch
-from intake.hours import describe_schedule, describe_window_start, next_window
+from intake.hours import (
+    closure_on,
+    describe_schedule,
+    describe_window_end,
+    describe_window_start,
+    next_window,
+)
 from intake.kinds import infer_kind
 from intake.language import is_clearly_not_english
 from intake.policy import DetailField, Policy
@@ -79,8 +87,11 @@ class _Turn:
 
 
 _Handler = Callable[[Conversation, _Turn], Outcome]
-_MIN_PROBLEM_WORDS = 3
-_MIN_PROBLEM_CHARS = 12
+# "checkout broken" is a problem; "hi", "help me" and "hello there" are not.
+_MIN_PROBLEM_WORDS = 2
+_MIN_PROBLEM_CHARS = 8
+# A ticket opened this close to closing time may wait for the next window; the customer is told.
+_CLOSING_SOON = timedelta(minutes=30)
 
 
 def step(state: Conversation, event: Event, policy: Policy, guides: GuideSearch) -> Outcome:
@@ -103,15 +114,22 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
     if turn.event.redacted and not state.privacy_notice_given:
         notes.append(redaction_notice(turn.event.redacted))
         state = state.model_copy(update={"privacy_notice_given": True})
-    if is_clearly_not_english(turn.text):
+    if is_clearly_not_english(turn.text) and not state.language_noted:
         notes.append(texts.NOT_ENGLISH)
+        state = state.model_copy(update={"language_noted": True})
+    command = command_in(turn.text)
+    aside = command is None and (asks_about_hours(turn.text) or is_confused(turn.text))
     if state.step is Step.NEW:
         state, greeting = _greet(state, turn)
         notes[:0] = greeting
-        if command_in(turn.text) is None and not _is_description(turn.text):
+        if command is None and (aside or not _is_description(turn.text)):
+            # The greeting already says when support is open, and asks for the problem.
             return state, _with_notes(notes, (Reply(text=texts.ASK_PROBLEM),))
-    command = command_in(turn.text)
-    handler = _COMMANDS[command] if command else _STEPS[state.step]
+    handler: _Handler
+    if aside:
+        handler = _hours if asks_about_hours(turn.text) else _explain
+    else:
+        handler = _COMMANDS[command] if command else _STEPS[state.step]
     state, actions = handler(state, turn)
     return state, _with_notes(notes, actions)
 
@@ -146,7 +164,8 @@ def _greet(state: Conversation, turn: _Turn) -> tuple[Conversation, list[str]]:
     lines = [texts.greeting(turn.policy)]
     if closed:
         starts = describe_window_start(window, at)
-        lines.append(texts.out_of_hours(describe_schedule(hours), starts))
+        closure = closure_on(hours, at.astimezone(hours.zone).date())
+        lines.append(texts.out_of_hours(describe_schedule(hours), starts, closure))
     update = {"step": Step.PROBLEM, "started_at": at, "out_of_hours": closed}
     return state.model_copy(update=update), lines
 
@@ -205,6 +224,14 @@ def _guides(state: Conversation, turn: _Turn) -> Outcome:
         gap = RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
         state, actions = _advance(state.model_copy(update={"reasks": 0}), turn)
         return state, (gap, *actions)
+    if says_something(turn.text, at_least=3) and not turn.text.rstrip().endswith("?"):
+        # Not a choice but more about the problem ("it still says 'account not eligible'"):
+        # none of the guides solved it, and this is already the answer to the next question.
+        gap = RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
+        state, actions = _advance(state.model_copy(update={"reasks": 0}), turn)
+        if state.step is Step.DETAILS:
+            state, actions = _details(state, turn)
+        return state, (gap, *_with_notes([texts.GUIDES_SKIPPED], actions))
     return _reask(state, texts.GUIDES_REASK, _guide_choices(state))
 
 
@@ -287,10 +314,17 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
 
 def _ticket_opened(state: Conversation, event: TicketOpened, policy: Policy) -> Outcome:
     window = next_window(policy.hours, event.at)
-    due = None if window.covers(event.at) else describe_window_start(window, event.at)
+    if window.covers(event.at):
+        late_next = None
+        if window.closes_at - event.at < _CLOSING_SOON:
+            after = next_window(policy.hours, window.closes_at)
+            late_next = describe_window_start(after, event.at)
+        when = texts.answered_today(describe_window_end(window, event.at), late_next)
+    else:
+        when = texts.picked_up_next(describe_window_start(window, event.at))
     missing = [field.label for field in _missing_fields(state, policy)]
     state = state.model_copy(update={"step": Step.TICKETED, "ticket_id": event.ticket_id})
-    return state, (Reply(text=texts.ticket_opened(event.ticket_id, due, missing)),)
+    return state, (Reply(text=texts.ticket_opened(event.ticket_id, when, missing)),)
 
 
 # ── commands ────────────────────────────────────────────────────────────────────────────────
@@ -300,6 +334,48 @@ def _help(state: Conversation, turn: _Turn) -> Outcome:
     prompt = _current_prompt(state, turn.policy)
     text = texts.HELP if prompt is None else f"{texts.HELP}\n\n{prompt.text}"
     return state, (Reply(text=text, choices=prompt.choices if prompt else ()),)
+
+
+def _hours(state: Conversation, turn: _Turn) -> Outcome:
+    """ "When will you answer?": the hours, then the question the conversation waits on.
+    After the ticket, the question also goes to the ticket, where an agent sees it."""
+    lines = [_hours_answer(turn)]
+    prompt = _current_prompt(state, turn.policy)
+    if prompt is not None:
+        lines.append(prompt.text)
+    choices = prompt.choices if prompt else ()
+    actions: list[Action] = [Reply(text="\n\n".join(lines), choices=choices)]
+    if state.step is Step.TICKETED:
+        actions.append(ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text))
+    return state, tuple(actions)
+
+
+def _hours_answer(turn: _Turn) -> str:
+    hours, at = turn.policy.hours, turn.event.at
+    window = next_window(hours, at)
+    schedule = describe_schedule(hours)
+    if window.covers(at):
+        return texts.open_now(schedule, describe_window_end(window, at))
+    closure = closure_on(hours, at.astimezone(hours.zone).date())
+    return texts.closed_now(schedule, describe_window_start(window, at), closure)
+
+
+def _explain(state: Conversation, turn: _Turn) -> Outcome:
+    """ "What do you mean?": the current question again, with its example. After the ticket,
+    the agent's message is what puzzles them, so it goes to the ticket instead."""
+    if state.step is Step.TICKETED:
+        return _ticketed(state, turn)
+    detail = _next_missing(state, turn.policy)
+    if state.step is Step.PROBLEM:
+        prompt = Reply(text=f"{texts.ASK_PROBLEM}\n{texts.PROBLEM_HINT}")
+    elif state.step is Step.DETAILS and detail is not None:
+        prompt = Reply(text=f"{detail.question}\n{detail.hint}")
+    elif state.step is Step.CONSENT:
+        prompt = Reply(text=texts.CONSENT_EXPLAINED, choices=_YES_NO)
+    else:
+        prompt = _current_prompt(state, turn.policy) or Reply(text=texts.HELP)
+    text = f"{texts.PUT_ANOTHER_WAY} {prompt.text}"
+    return state, (Reply(text=text, choices=prompt.choices),)
 
 
 def _status(state: Conversation, turn: _Turn) -> Outcome:

@@ -37,12 +37,18 @@ SELF_SERVED = (
     "Great, glad that solved it! I've noted it. If anything else comes up, just write here again."
 )
 CONSENT_REASK = "Please reply yes or no: may the team access the relevant information or systems?"
+CONSENT_EXPLAINED = (
+    "Some problems can only be fixed by looking at your store's admin settings, its logs or the "
+    "systems involved. If that's needed, may the team do it? Please reply yes or no."
+)
 NO_PASSWORDS = (
     "Please never paste passwords, card numbers or API keys in chat. If access is needed, your "
     "agent will arrange a safe way to share it."
 )
 CANCELLED = "Okay, I've cancelled this request. Nothing was sent. Write any time to start again."
 RESTARTED = "Okay, let's start over."
+PUT_ANOTHER_WAY = "Sorry, let me put that another way."
+GUIDES_SKIPPED = "Understood, none of the guides solved it."
 AGENT_NEEDS_SOMETHING = (
     "I'll open a ticket for a person right away. Everything you add here afterwards goes "
     "straight to it."
@@ -84,11 +90,26 @@ def greeting(policy: Policy) -> str:
     return f"Hi! This is {policy.product} support."
 
 
-def out_of_hours(schedule: str, next_window: str) -> str:
+def out_of_hours(schedule: str, next_window: str, closure: str | None) -> str:
     return (
-        f"Our support team works {schedule}, and it's outside those hours right now. "
-        f"Your request will be answered in the next support window: {next_window}. "
+        f"{closed_now(schedule, next_window, closure)} "
         "Let's get everything ready now so the team can start right away."
+    )
+
+
+def closed_now(schedule: str, next_window: str, closure: str | None) -> str:
+    """``closure``: why a working day is closed (a holiday's name), else None."""
+    why = f"and it's closed today for {closure}" if closure else "and it's outside those hours"
+    return (
+        f"Our support team works {schedule}, {why} right now. "
+        f"Your request will be answered in the next support window: {next_window}."
+    )
+
+
+def open_now(schedule: str, until: str) -> str:
+    return (
+        f"Our support team works {schedule}, and it's open right now, until {until}. "
+        "Once your request is complete, an agent will answer it here."
     )
 
 
@@ -150,18 +171,30 @@ def ask_new_value(label: str) -> str:
     return f"What should “{label}” say instead?"
 
 
-def ticket_opened(ticket_id: str, due: str | None, missing: Sequence[str]) -> str:
-    when = (
-        f"Our team will pick it up in the next support window: {due}."
-        if due
-        else "A support agent will reply here during today's support hours."
-    )
+def ticket_opened(ticket_id: str, when: str, missing: Sequence[str]) -> str:
+    """``when``: ``picked_up_next`` or ``answered_today``."""
     text = (
         f"Your ticket {ticket_id} is open. {when} Every update will come right here, in this "
         "same conversation, and anything you add here goes straight to your ticket."
     )
     if missing:
-        text += f" Still missing: {', '.join(missing)}. Please add them here when you can."
+        them = "it" if len(missing) == 1 else "them"
+        text += f" Still missing: {', '.join(missing)}. Please add {them} here when you can."
+    return text
+
+
+def picked_up_next(next_window: str) -> str:
+    return f"Our team will pick it up in the next support window: {next_window}."
+
+
+def answered_today(until: str, late_next: str | None) -> str:
+    """``late_next``: the window after this one, when this one closes soon."""
+    text = f"A support agent will reply here during today's support hours (until {until})."
+    if late_next:
+        text += (
+            " If the team can't get to it before closing, it will be answered in the next "
+            f"support window: {late_next}."
+        )
     return text
 
 

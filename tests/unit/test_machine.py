@@ -544,3 +544,127 @@ def test_small_talk_is_not_taken_for_the_problem(policy: Policy, opening: str) -
     assert chat.state.problem is None
     assert "tell me a little more" in chat.reply("I need some help please")
     assert chat.state.problem is None
+
+
+# ── questions and pleas in the customer's own words ─────────────────────────────────────────
+
+# Monday 2026-05-18, Victoria Day, 10:00 Toronto: a weekday, closed for the holiday.
+VICTORIA_DAY = datetime(2026, 5, 18, 14, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["when will you answer?", "are you open today?", "When will someone get back to me?"],
+)
+def test_a_question_about_hours_is_answered_and_never_stored_as_an_answer(
+    policy: Policy, question: str
+) -> None:
+    chat = Driver(policy, at=CLOSED)
+    chat.say(PROBLEM)
+    chat.say("no")
+    text = chat.reply(question)
+    assert "next support window: Monday, November 30 at 9:00 AM Eastern" in text
+    assert text.endswith(policy.details[0].question)  # and the question waits, unanswered
+    assert chat.state.step is Step.DETAILS and not chat.state.details
+
+
+def test_in_hours_the_answer_says_until_when(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    assert "open right now, until Thursday, November 26 at 5:00 PM Eastern" in chat.reply(
+        "what are your support hours?"
+    )
+    assert chat.state.step is Step.GUIDES
+
+
+def test_a_first_message_asking_about_hours_is_not_taken_for_the_problem(policy: Policy) -> None:
+    chat = Driver(policy, at=CLOSED)
+    text = chat.reply("When will you answer?")
+    assert "next support window" in text and text.endswith(texts.ASK_PROBLEM)
+    assert chat.state.problem is None
+
+
+def test_after_the_ticket_an_hours_question_is_answered_and_reaches_the_ticket(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy, at=CLOSED)
+    to_confirm(chat)
+    chat.say("send")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    actions = chat.say("when will you answer?")
+    assert "next support window" in replies(actions)
+    assert ForwardToTicket(ticket_id="MCP-1001", text="when will you answer?") in actions
+
+
+def test_a_holiday_is_named_instead_of_outside_hours(policy: Policy) -> None:
+    greeting = Driver(policy, at=VICTORIA_DAY).reply(PROBLEM)
+    assert "closed today for Victoria Day" in greeting
+    assert "Tuesday, May 19 at 9:00 AM Eastern" in greeting
+
+
+@pytest.mark.parametrize(
+    "plea",
+    ["I want to talk to a human", "can I speak to a real person please", "talk to support"],
+)
+def test_asking_for_a_person_in_any_words_opens_the_ticket_now(policy: Policy, plea: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    actions = chat.say(plea)
+    assert any(isinstance(a, OpenTicket) for a in actions)
+    assert not chat.state.details  # the plea was not stored as the error message
+
+
+def test_a_confused_customer_gets_the_question_again_with_its_example(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    text = chat.reply("I'm not sure what you mean")
+    assert text.startswith(texts.PUT_ANOTHER_WAY) and policy.details[0].hint in text
+    assert not chat.state.details
+
+
+def test_more_about_the_problem_at_the_guide_offer_answers_the_next_question(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    actions = chat.say('It still fails, the page says "Your card was declined (do_not_honor)"')
+    assert any(isinstance(a, RecordGap) and a.reason == "not_helpful" for a in actions)
+    assert "declined (do_not_honor)" in chat.state.details["error_messages"]
+    assert replies(actions).startswith(texts.GUIDES_SKIPPED)
+    assert policy.details[1].question in replies(actions)  # steps come next, in line
+
+
+def test_a_question_at_the_guide_offer_is_not_taken_for_an_answer(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    chat.say("does the first guide also cover PayPal Plus accounts?")
+    assert chat.state.step is Step.GUIDES and not chat.state.details
+
+
+@pytest.mark.parametrize("problem", ["checkout broken", "login fails"])
+def test_a_two_word_problem_is_a_problem(policy: Policy, problem: str) -> None:
+    chat = Driver(policy)
+    chat.say(problem)
+    assert chat.state.problem == problem
+
+
+def test_a_plain_no_to_the_error_question_means_no_error(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("no")
+    assert chat.state.details["error_messages"] == policy.details[0].none_value
+
+
+def test_the_english_only_note_is_given_once(policy: Policy) -> None:
+    chat = Driver(policy)
+    first = chat.reply("Bonjour, le paiement ne fonctionne pas sur mon site depuis ce matin")
+    second = chat.reply("Je ne sais pas quoi faire, aidez-moi s'il vous plaît")
+    assert texts.NOT_ENGLISH in first and texts.NOT_ENGLISH not in second
+
+
+def test_a_ticket_sent_just_before_closing_names_the_next_window_too(policy: Policy) -> None:
+    # Thursday 2026-12-24 16:59:50 Toronto; the next window is Tuesday, December 29.
+    chat = Driver(policy, at=datetime(2026, 12, 24, 21, 59, 50, tzinfo=UTC))
+    opened = replies(chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at)))
+    assert "until Thursday, December 24 at 5:00 PM Eastern" in opened
+    assert "next support window: Tuesday, December 29 at 9:00 AM Eastern" in opened
