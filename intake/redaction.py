@@ -72,6 +72,7 @@ _TOKENS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(_B + r"gh[pousr]_[A-Za-z0-9]{20,}" + _E), "[GitHub token removed]"),
     (re.compile(_B + r"github_pat_[A-Za-z0-9_]{20,}"), "[GitHub token removed]"),
     (re.compile(_B + r"(?:AKIA|ASIA)[A-Z0-9]{16}" + _E), "[AWS key removed]"),
+    (re.compile(_B + r"A21AA[A-Za-z0-9_-]{40,}"), "[PayPal token removed]"),
     (
         re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
         "[JWT removed]",
@@ -83,11 +84,41 @@ _DISCORD = re.compile(
     r"(?![A-Za-z0-9_-])"
 )
 
+_IS = r"(?:is|was|est|es|ist|é|è)(?!\w)"
+"""The word between a label and its value: "my password is ...", "mot de passe est ..."."""
+
+_SECRET_VALUE = (
+    # A key or token is long, mixes letters and digits, and is none of: an error code
+    # (PAYMENT_FAILED_402), a version (v2.14.1-beta...), a host and path (api.example.com/v1/...).
+    r"(?![A-Z0-9_-]{0,512}[_-][A-Z0-9_-]{0,512}(?![A-Za-z0-9/+_.=-]))"
+    r"(?!v?[0-9]{1,9}\.[0-9])(?![A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}/)"
+    r"(?=[A-Za-z0-9/+_.=-]{0,511}[0-9])(?=[A-Za-z0-9/+_.=-]{0,511}[A-Za-z])"
+    r"(?P<value>[A-Za-z0-9/+_.=-]{15,511}[A-Za-z0-9/+_=-])(?![A-Za-z0-9/+_=-]|\.[A-Za-z0-9/+_=-])"
+)
+"""Bounded, so a 50,000-character run after a label costs at most 512 steps per label.
+
+A full stop right after the value ends the sentence, not the key."""
+
+
+def _generic_secret(label: str) -> re.Pattern[str]:
+    """``label``, a connector (``:``, ``=``, ``is``, ``-`` or a space), then a key-shaped value.
+
+    The value's shape is strict enough that a bare space after the label is safe.
+    """
+    return re.compile(
+        rf"(?<![A-Za-z])(?i:{label})(?![A-Za-z])[\"']?"
+        rf"(?:[ \t]{{0,3}}[:=]\s{{0,3}}|[ \t]{{1,3}}{_IS}[ \t]{{0,3}}:?[ \t]{{0,3}}"
+        r"|[ \t]{1,3}[-–—][ \t]{1,3}|[ \t]{1,3})[\"']?" + _SECRET_VALUE
+    )
+
+
 # Secrets known only by the label in front of them; the label stays, the value goes.
+# Named services first, so their marker wins over the generic ones after them.
 _LABELLED: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
-            r"(?i:aws_?secret_?(?:access_?)?key|aws secret(?: access)? key)[\"']?[ \t]{0,3}"
+            r"(?i:aws_?secret_?(?:access_?)?key|aws secret(?: access)? key"
+            r"|secret[_ ]access[_ ]key)[\"']?[ \t]{0,3}"
             r"(?:[:=]|is)?[ \t]{0,3}[\"']?(?P<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])"
         ),
         "[AWS secret removed]",
@@ -98,6 +129,15 @@ _LABELLED: tuple[tuple[re.Pattern[str], str], ...] = (
             r"(?P<value>[A-Za-z0-9_.~+/=-]{8,})"
         ),
         "[client secret removed]",
+    ),
+    (
+        _generic_secret(r"(?:client|app|api|webhook|shared|signing)?[ _-]?secret(?:[ _-]?key)?"),
+        "[secret removed]",
+    ),
+    (_generic_secret(r"api[ _-]?key|apikey|access[ _-]?key"), "[API key removed]"),
+    (
+        _generic_secret(r"(?:access|auth|api|refresh|session|bearer)[ _-]?token|token|bearer"),
+        "[token removed]",
     ),
 )
 
@@ -129,15 +169,54 @@ _NOT_A_PASSWORD = (
     "changed|same|case|required|fine|ok|okay|empty|blank|missing|set|saved|stored|in|on|for|"
     "and|or|but|my|your|it|that|this|what|which|definitely|probably|already|now|hidden|"
     "encrypted|weak|strong|short|long|new|old|forgotten|lost|locked|unknown|accepted|rejected|"
-    "working|broken|different|changing|sent|below|above|attached"
+    "working|broken|different|changing|sent|below|above|attached|valid|active|good|bad|ready|"
+    "enabled|disabled|needed|gone|there|here|very|so|really|just|only|always|never|supposed|"
+    "meant|stolen|hacked|compromised|leaked|updated|emailed|shared|used|case-sensitive|to|of|"
+    "with|from|by|i|we|you|our|their|its|some|any|all|pending|requested|generated|created|"
+    "can't|cannot|doesn't|won't|isn't|didn't|wasn't|keeps|someone|like|"
+    # French, Spanish, German, Portuguese, Italian: "mot de passe est incorrect", ...
+    "incorrecte|incorrecta|incorrecto|invalide|inválida|inválido|invalida|falsch|ungültig|"
+    "abgelaufen|richtig|korrekt|leer|errata|sbagliata|sbagliato|errada|errado|oublié|oubliée|"
+    "expiré|expirée|caducada|correcta|correcto|corretta|vide|vacía|nueva|nouveau|bloqueado|"
+    "bloqué|bloquée|le|la|el|das|der|die|mon|mi|muy|trop|zu|nicht|pas|non|très"
 )
-_PASSWORD = re.compile(
-    # Atomic, so the value cannot start inside the separator ("password is: [password ...").
-    r"(?<![A-Za-z])(?>(?i:(?:password|passwd|passphrase|passcode|pwd)"
-    r"(?:[ \t]*+[:=]\s*+|[ \t]++is[ \t]*+[:=]?+\s*+)"
-    r"|pass[ \t]*+[:=]\s*+))"
+_PASSWORD_WORD = (
+    r"password|passwd|passphrase|passcode|pwd|pw|mdp|mot de passe|contrase[ñn]a|passwort"
+    r"|kennwort|senha|palavra-passe"
+)
+_JARGON_WORD = r"passwd|pwd|pw|mdp"
+"""Not English words, so a bare space and digits after them are enough: "pwd 123456"."""
+
+_SAID = r"(?:[ \t]*+[:=]\s*+|[ \t]++" + _IS + r"[ \t]*+[:=]?+\s*+)"
+"""A connector that clearly introduces a value: ``:``, ``=``, ``is``, ``est``, ``ist``, ..."""
+_LOOSE = r"[ \t]++(?:[-–—][ \t]++)?+"
+"""Only a space or a dash: "Password - hunter2", but also "the password reset email"."""
+_VALUE = (
     rf"(?!{_MARKER})(?!(?i:{_NOT_A_PASSWORD})(?:[\s.,;:!?)]|$))"
     r"(?P<value>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|\S+)"
+)
+_PASSWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        # Atomic, so the value cannot start inside the separator ("password is: [password ...").
+        re.compile(rf"(?<![A-Za-z])(?>(?i:(?:{_PASSWORD_WORD}|pass){_SAID}))" + _VALUE),
+        "[password removed]",
+    ),
+    (
+        # After only a space or a dash, the value must look like a password, not a word:
+        # any digit after jargon ("pwd 123456"), letters and digits after a real word.
+        re.compile(
+            rf"(?<![A-Za-z])(?>(?i:(?:{_JARGON_WORD}){_LOOSE}(?=\S*[0-9])"
+            rf"|(?:{_PASSWORD_WORD}){_LOOSE}(?=\S*[0-9])(?=\S*[A-Za-z])))(?!\S*://)" + _VALUE
+        ),
+        "[password removed]",
+    ),
+    (
+        re.compile(
+            r"(?<![A-Za-z])(?>(?i:pin(?:[ \t-]?+(?:code|number|nummer))?+)"
+            rf"(?:{_SAID}|{_LOOSE}))(?P<value>[0-9]{{4,8}})(?![0-9A-Za-z])"
+        ),
+        "[PIN removed]",
+    ),
 )
 
 _NOTICE_NAMES = {
@@ -253,7 +332,9 @@ def _cards(text: str, found: set[str]) -> str:
 
 
 def _passwords(text: str, found: set[str]) -> str:
-    return _replace_value(_PASSWORD, "[password removed]", text, found, PASSWORD)
+    for pattern, marker in _PASSWORDS:
+        text = _replace_value(pattern, marker, text, found, PASSWORD)
+    return text
 
 
 _STEPS: tuple[Callable[[str, set[str]], str], ...] = (

@@ -96,6 +96,15 @@ def test_ordinary_text_and_numbers_are_untouched(text: str) -> None:
         ('password: "correct horse battery"', "password: [password removed]"),
         ("PASSWORD:\nhunter2", "PASSWORD:\n[password removed]"),
         ("password: пароль123", "password: [password removed]"),
+        ("pw: hunter2", "pw: [password removed]"),
+        ("my pass is hunter2", "my pass is [password removed]"),
+        ("passwd hunter2", "passwd [password removed]"),
+        ("pwd 123456", "pwd [password removed]"),
+        ("Password - hunter2", "Password - [password removed]"),
+        ("password hunter2 please", "password [password removed] please"),
+        ("my password was Summer2024", "my password was [password removed]"),
+        ("passphrase = purple-monkey-dishwasher", "passphrase = [password removed]"),
+        ("db_password=s3cret", "db_password=[password removed]"),
     ],
 )
 def test_passwords_are_masked(text: str, expected: str) -> None:
@@ -110,9 +119,60 @@ def test_passwords_are_masked(text: str, expected: str) -> None:
         "I forgot my password, can you help?",
         "bypass: yes, compass: north",
         "password reset please",
+        "I can't pass the checkout",
+        "the password reset email never arrives",
+        "it passes the first step, then the bypass fails",
+        "my password doesn't work",
+        "my password isn't accepted",
+        "password: ",
+        "Password - can't log in",
+        "my bus pass is valid until Friday",
+        "the password field (required) says 2 errors",
+        "pwd reset",
+        "I reset my pw yesterday",
+        "password 2 times, passwd 2fa-required.example.com://x",
+        "Passwort ist falsch, la contraseña es incorrecta, la senha é inválida",
     ],
 )
 def test_talking_about_passwords_is_not_a_password(text: str) -> None:
+    assert redact(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mot de passe : Soleil2024", "mot de passe : [password removed]"),
+        ("mon mot de passe est Soleil2024", "mon mot de passe est [password removed]"),
+        ("mdp: Soleil2024", "mdp: [password removed]"),
+        ("contraseña: Sol2024!", "contraseña: [password removed]"),
+        ("mi contraseña es Sol2024!", "mi contraseña es [password removed]"),
+        ("Passwort: Sonne2024", "Passwort: [password removed]"),
+        ("mein Passwort ist Sonne2024", "mein Passwort ist [password removed]"),
+        ("senha: sol2024", "senha: [password removed]"),
+        ("a minha senha é sol2024", "a minha senha é [password removed]"),
+        ("la password è sole2024", "la password è [password removed]"),
+    ],
+)
+def test_passwords_in_other_languages_are_masked(text: str, expected: str) -> None:
+    assert redact(text) == Redaction(text=expected, found=frozenset({"password"}))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PIN: 4821", "PIN: [PIN removed]"),
+        ("my pin is 482193", "my pin is [PIN removed]"),
+        ("pin code 4821, thanks", "pin code [PIN removed], thanks"),
+    ],
+)
+def test_pins_are_masked(text: str, expected: str) -> None:
+    assert redact(text) == Redaction(text=expected, found=frozenset({"password"}))
+
+
+@pytest.mark.parametrize(
+    "text", ["pin 2 on the board", "I pinned the order 12345", "spin: 4821", "code 504"]
+)
+def test_other_numbers_near_pin_stay(text: str) -> None:
     assert redact(text).text == text
 
 
@@ -152,6 +212,13 @@ def test_public_keys_and_certificates_stay() -> None:
     assert redact(text).text == text
 
 
+PAYPAL_ACCESS_TOKEN = (
+    "A21AAFEpH4PsADK7qSS7pSRsgzfENtu-Q1ysgEDVDESseMHBYXV"
+    "JYE8ovjj68elIDy8nF26AwPhfXTIeWAZHSLIsQkSYz9ifg"
+)
+PAYPAL_CLIENT_SECRET = (
+    "EHnb4bNRtSfSgkH1vTaW9vBUUKVZEO0ZlHqnGBb4RR8QyK1mOJ5w3l5gM7oKnjgeJVuLMVT3oxq_Wl2zAbCd"
+)
 DISCORD_TOKEN = "MTE0NTY3ODkwMTIzNDU2Nzg5MA.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB"
 
 
@@ -183,6 +250,7 @@ DISCORD_TOKEN = "MTE0NTY3ODkwMTIzNDU2Nzg5MA.GhIjKl.abcdefghijklmnopqrstuvwxyz012
         ("github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuv", "[GitHub token removed]"),
         ("AKIAIOSFODNN7EXAMPLE", "[AWS key removed]"),
         ("ASIAIOSFODNN7EXAMPLE", "[AWS key removed]"),
+        (PAYPAL_ACCESS_TOKEN, "[PayPal token removed]"),
         (
             "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
             "[JWT removed]",
@@ -209,6 +277,31 @@ def test_tokens_are_replaced_by_name(token: str, marker: str) -> None:
             "PayPal client secret is EFgh1234ijKL5678",
             "PayPal client secret is [client secret removed]",
         ),
+        (f"client secret: {PAYPAL_CLIENT_SECRET}", "client secret: [client secret removed]"),
+        (
+            "secret access key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "secret access key [AWS secret removed]",
+        ),
+        (
+            "secret key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ok",
+            "secret key: [secret removed] ok",
+        ),
+        (
+            "my api key is 9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            "my api key is [API key removed]",
+        ),
+        ("SHOPIFY_API_KEY=shpat_abcd1234efgh5678", "SHOPIFY_API_KEY=[API key removed]"),
+        ('{"apiKey": "Zk29fQpL0x8cVb7nMw3eRt"}', '{"apiKey": "[API key removed]"}'),
+        ("webhook secret - whk2Xq9LmP0sR7tU4vW1", "webhook secret - [secret removed]"),
+        ("token 5f2b8c1e9d4a7f3b6e0c", "token [token removed]"),
+        (
+            "Authorization: Bearer abc123def456ghi789jkl",
+            "Authorization: Bearer [token removed]",
+        ),
+        (
+            "the access token was 123e4567-e89b-12d3-a456-426614174000.",
+            "the access token was [token removed].",
+        ),
     ],
 )
 def test_labelled_secrets_keep_their_label(text: str, expected: str) -> None:
@@ -223,6 +316,15 @@ def test_labelled_secrets_keep_their_label(text: str, expected: str) -> None:
         "MTIzNDU2Nzg5MDEyMzQ1Njc4.abcdef.too-short-to-be-one",
         "a sentence.with.dots.in_between_without_meaning_at_all_really_long_text_here",
         "the ghp_ prefix alone, sk_live_ alone, AKIA alone",
+        "token: PAYMENT_FAILED, then ERR_TOKEN_EXPIRED_401 and token error ERR-401-UNAUTHORIZED",
+        "api key: api.example.com/v2/keys/abc123def456",
+        "see https://mycartpro.com/docs/api-keys-and-tokens-2024",
+        "token v2.14.1-beta.12345678 broke checkout",
+        "order 100234567890, code 504 after the secret is 42",
+        "my api key is not working since v3.2.1",
+        "the token 12345678901234567890 has no letters",
+        "api key rotation 2024 guide, secret santa 2024, tokens: many",
+        "token expired at 2024-01-01T10:00:00Z",
     ],
 )
 def test_lookalikes_stay(text: str) -> None:
@@ -286,6 +388,13 @@ def test_no_notice_when_nothing_was_removed() -> None:
         "sk_live_" * 6_000,
         "aws_secret_access_key " * 2_000,
         "client_secret " * 3_000,
+        "token=" * 10_000,
+        "api key " * 6_000,
+        "token: " + "a1" * 25_000,
+        "pw " * 15_000,
+        "passwd - " * 5_000,
+        "mot de passe " * 4_000,
+        "pin " * 10_000,
         "cvv " * 10_000,
         "😀" * 50_000,
     ],
@@ -341,6 +450,17 @@ FRAGMENTS = [
     "client_secret=",
     "AKIAIOSFODNN7EXAMPLE",
     "pwd=",
+    "pw ",
+    "passwd - ",
+    "mot de passe est ",
+    "PIN: ",
+    "4821",
+    "hunter2",
+    "my api key is ",
+    "token ",
+    "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+    "[API key removed]",
+    "[PIN removed]",
     "[card •••• 4242]",
     "[password removed]",
     "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
