@@ -44,6 +44,7 @@ class Conversation(BaseModel):
     ticket_id: str | None = None
     privacy_notice_given: bool = False
     language_noted: bool = False
+    follow_up_noted: bool = False
     recent: tuple[datetime, ...] = ()
     flood_noted: bool = False
 

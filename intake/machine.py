@@ -307,9 +307,15 @@ def _apply_edit(state: Conversation, turn: _Turn, value: str) -> Outcome:
 
 
 def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
+    """Everything goes to the ticket; the first time, the customer hears that it arrived (later
+    ones too would be noise between them and the agent)."""
     if not turn.text:
         return state, ()
-    return state, (ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text),)
+    forward = ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text)
+    if state.follow_up_noted:
+        return state, (forward,)
+    state = state.model_copy(update={"follow_up_noted": True})
+    return state, (forward, Reply(text=texts.added_to_ticket(str(state.ticket_id))))
 
 
 def _ticket_opened(state: Conversation, event: TicketOpened, policy: Policy) -> Outcome:

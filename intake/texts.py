@@ -183,6 +183,13 @@ def ticket_opened(ticket_id: str, when: str, missing: Sequence[str]) -> str:
     return text
 
 
+def added_to_ticket(ticket_id: str) -> str:
+    return (
+        f"Added to your ticket {ticket_id}. The team sees everything you write here, so add "
+        "anything else whenever you like."
+    )
+
+
 def picked_up_next(next_window: str) -> str:
     return f"Our team will pick it up in the next support window: {next_window}."
 

@@ -326,8 +326,11 @@ def test_after_the_ticket_every_message_goes_to_it(policy: Policy) -> None:
     to_confirm(chat)
     chat.say("send")
     chat.feed(TicketOpened(ticket_id="MCP-1001", at=OPEN))
-    assert chat.say("It also happens with cards now") == [
-        ForwardToTicket(ticket_id="MCP-1001", text="It also happens with cards now")
+    first = chat.say("It also happens with cards now")
+    assert first[0] == ForwardToTicket(ticket_id="MCP-1001", text="It also happens with cards now")
+    assert replies(first) == texts.added_to_ticket("MCP-1001")  # it arrived, said once
+    assert chat.say("And with Apple Pay") == [
+        ForwardToTicket(ticket_id="MCP-1001", text="And with Apple Pay")
     ]
 
 
