@@ -1,6 +1,7 @@
 """The terminal chat: the same intake as Slack and Discord, one line per message."""
 
 import asyncio
+import os
 import sys
 import uuid
 from collections.abc import Callable
@@ -47,7 +48,10 @@ async def chat(
     source: TextIO = sys.stdin,
     output: TextIO = sys.stdout,
 ) -> None:
-    """Read lines until EOF; each is handled and answered before the next is read."""
+    """Read lines until EOF; each is handled and answered before the next is read.
+
+    Ctrl-C cancels the wait for the next line at once (``asyncio.run`` then raises
+    ``KeyboardInterrupt``)."""
     relay = app.relay({PLATFORM: ConsoleSender(output)}, clock)
     person = Person(platform=PLATFORM, user_id=user, display_name=user)
     address = Address(platform=PLATFORM, channel=user)
@@ -56,7 +60,7 @@ async def chat(
     while True:
         if interactive:
             print("you> ", end="", file=output, flush=True)
-        line = await asyncio.to_thread(source.readline)
+        line = await _read_line(source, interactive)
         if not line:
             break
         if not interactive:  # piped input: show what was said, so the output reads as a chat
@@ -70,3 +74,34 @@ async def chat(
         )
         await asyncio.to_thread(app.service.handle_customer, message)
         await relay.drain()
+
+
+async def _read_line(source: TextIO, interactive: bool) -> str:
+    """The next line, or ``""`` at the end of the input.
+
+    A terminal is read when the event loop sees it ready, never by a thread blocked in
+    ``readline``: ``asyncio.run`` waits for its threads before it lets Ctrl-C end the program,
+    so a blocked reader kept the chat open until Ctrl-D. A terminal hands over one whole line
+    per read. Piped input is read in a thread: it ends on its own.
+    """
+    if interactive:
+        loop = asyncio.get_running_loop()
+        fd = source.fileno()
+        ready: asyncio.Future[None] = loop.create_future()
+
+        def readable() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        try:
+            loop.add_reader(fd, readable)
+        except NotImplementedError:  # an event loop that cannot watch a terminal (Windows)
+            pass
+        else:
+            try:
+                await ready
+            finally:
+                loop.remove_reader(fd)
+            data = os.read(fd, 65536)
+            return data.decode(source.encoding or "utf-8", errors="replace")
+    return await asyncio.to_thread(source.readline)

@@ -37,11 +37,15 @@ def run(args: argparse.Namespace) -> int:
     user = (args.user or _login()).strip() or "customer"
     print(
         f"MyCartPro Intake — chatting as {user}. Database: {app.settings.database}. "
-        "Type help for commands; Ctrl-D to quit.",
+        "Type help for commands; Ctrl-C or Ctrl-D to quit.",
         file=sys.stderr,
     )
     try:
         asyncio.run(chat(app, user, clock))
+    except KeyboardInterrupt:
+        # After the ^C the terminal echoed; the CLI then exits with 130, as for any Ctrl-C.
+        print("\nBye! Run intake chat again to pick up where you left off.", file=sys.stderr)
+        raise
     finally:
         app.close()
     return 0

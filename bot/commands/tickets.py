@@ -1,6 +1,7 @@
 """``intake tickets list|show``: what admins need to see of stored tickets."""
 
 import argparse
+from datetime import datetime
 
 from bot.app import open_database
 from bot.errors import UserFacingError
@@ -49,9 +50,14 @@ def run_show(args: argparse.Namespace) -> int:
         raise UserFacingError(f"no ticket {args.ticket_id}") from None
     finally:
         engine.dispose()
+
+    def when(at: datetime) -> str:
+        """In the support team's own time zone, to the second: what agents read the day by."""
+        return at.astimezone(policy.hours.zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+
     consent = consent_word(ticket.consent)
     if ticket.consent_at is not None:
-        consent += f" (at {ticket.consent_at.isoformat()})"
+        consent += f" (at {when(ticket.consent_at)})"
     print(f"{ticket.public_id}  [{ticket.status.value}]  priority {ticket.priority.value}")
     rows = [
         ("Kind of help", policy.kind_label(ticket.kind)),
@@ -60,10 +66,10 @@ def run_show(args: argparse.Namespace) -> int:
             f"{ticket.customer.display_name} "
             f"({ticket.customer.platform}:{ticket.customer.user_id})",
         ),
-        ("Opened", ticket.created_at.isoformat()),
+        ("Opened", when(ticket.created_at)),
         (
             "Due",
-            ticket.due_at.isoformat() + (" (arrived out of hours)" if ticket.out_of_hours else ""),
+            when(ticket.due_at) + (" (arrived out of hours)" if ticket.out_of_hours else ""),
         ),
         ("Owner", ticket.assignee or "nobody yet"),
         ("Problem", ticket.problem),
@@ -76,10 +82,10 @@ def run_show(args: argparse.Namespace) -> int:
         print(f"{label}: {value}")
     print("\nHistory:")
     for event in events:
-        print(f"  {event.at.isoformat()}  {event.kind} by {event.actor}: {event.detail}")
+        print(f"  {when(event.at)}  {event.kind} by {event.actor}: {event.detail}")
     print("\nTranscript:")
     for line in transcript:
-        print(f"  {line.at.isoformat()}  {line.direction} {line.author}: {line.text}")
+        print(f"  {when(line.at)}  {line.direction} {line.author}: {line.text}")
     return 0
 
 

@@ -1,8 +1,11 @@
 """End to end through the real command: `intake chat` with piped stdin, then `intake tickets`."""
 
 import os
+import select
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -68,9 +71,9 @@ def test_a_piped_chat_ends_in_a_stored_ticket_that_admins_can_read(tmp_path: Pat
         'Error messages: "Your card was declined.',
         "Steps to reproduce: Go to the storefront",
         "System and configuration: Business plan",
-        "Access consent: yes (at 2026-11-27T23:3",
+        "Access consent: yes (at 2026-11-27 18:3",
         "(arrived out of hours)",
-        "Due: 2026-11-30T14:00:00+00:00",
+        "Due: 2026-11-30 09:00:00 EST",
         "opened by customer",
         "customer Priya: hello",
         "bot bot: Your ticket MCP-1001 is open",
@@ -162,3 +165,85 @@ def test_a_script_may_type_faster_than_a_person(tmp_path: Path) -> None:
     chat = intake(["chat", "--user", "Bot"], tmp_path, "\n".join(lines) + "\n")
     assert "faster than I can read" not in chat.stdout
     assert "Your ticket MCP-1001 is open" in chat.stdout
+
+
+def intake_into_a_closed_pipe(
+    args: list[str], cwd: Path, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run with stdout a pipe nobody reads any more, as ``intake … | head`` after head quit."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
+    try:
+        process = subprocess.Popen(
+            [INTAKE, *args],
+            stdin=subprocess.PIPE,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=cwd,
+            env=environment,
+        )
+    finally:
+        os.close(write_end)
+    _, err = process.communicate(stdin, timeout=60)
+    return subprocess.CompletedProcess(process.args, process.returncode, "", err)
+
+
+def test_output_piped_into_head_ends_quietly(tmp_path: Path) -> None:
+    assert intake(["chat", "--user", "Priya"], tmp_path, CONVERSATION).returncode == 0
+
+    for args, stdin in (
+        (["tickets", "show", "MCP-1001"], ""),
+        (["chat", "--user", "Sam"], "hello\nmy checkout is broken\n"),
+    ):
+        done = intake_into_a_closed_pipe(args, tmp_path, stdin)
+        assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, args
+        assert done.returncode == 141, (args, done.stderr)  # 128 + SIGPIPE, like head's writers
+
+
+def _read_until(master: int, seen: bytearray, wanted: bytes, count: int = 1) -> bool:
+    deadline = time.monotonic() + 30
+    while seen.count(wanted) < count and time.monotonic() < deadline:
+        if select.select([master], [], [], 0.2)[0]:
+            try:
+                seen.extend(os.read(master, 4096))
+            except OSError:  # the chat ended and closed the terminal
+                break
+    return seen.count(wanted) >= count
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_ctrl_c_ends_an_interactive_chat(tmp_path: Path) -> None:
+    import pty
+
+    master, terminal = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
+    process = subprocess.Popen(
+        [INTAKE, "chat", "--user", "Sam"],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=environment,
+    )
+    os.close(terminal)
+    seen = bytearray()
+    try:
+        assert _read_until(master, seen, b"you> "), seen
+        os.write(master, b"hello\n")  # typed lines are read and answered
+        assert _read_until(master, seen, b"you> ", count=2), seen
+        assert b"What can we help you with?" in seen
+
+        process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        code = process.wait(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(master)
+    assert process.stderr is not None
+    err = process.stderr.read().decode()
+    assert code == 130
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("Bye!")
