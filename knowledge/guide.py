@@ -64,6 +64,20 @@ def parse_guide(
     guide_id: str, source: str, text: str, categories: Collection[str] = DEFAULT_CATEGORIES
 ) -> tuple[Guide | None, list[Problem]]:
     """Parse one guide's text; the guide is ``None`` whenever any problem was found."""
+    draft, problems = read_guide(guide_id, source, text, categories)
+    return (None, problems) if problems else (draft, [])
+
+
+def read_guide(
+    guide_id: str, source: str, text: str, categories: Collection[str] = DEFAULT_CATEGORIES
+) -> tuple[Guide | None, list[Problem]]:
+    """Every problem of one guide's text, and the guide as far as it could be read.
+
+    A guide with problems must not be served, but its draft (invalid fields left empty, an
+    unreadable title as ``""``) still has its id, title and body, so the folder-wide checks
+    (duplicates, links) can report their problems in the same run. The draft is ``None`` only
+    when the front matter cannot be told from the body.
+    """
 
     def problem(line: int, message: str) -> Problem:
         return Problem(file=source, line=line, message=message)
@@ -74,64 +88,76 @@ def parse_guide(
     close = next((i for i in range(1, len(lines)) if lines[i].strip() == _FENCE), None)
     if close is None:
         return None, [problem(1, "front matter is never closed: add a '---' line after it")]
+    body = "\n".join(lines[close + 1 :]).strip()
+    body_line = close + 2 + next((i for i, ln in enumerate(lines[close + 1 :]) if ln.strip()), 0)
+    problems: list[Problem] = []
+    if not body:
+        problems.append(problem(close + 2, "empty body: write the guide below the front matter"))
+
+    def draft(title: str = "", category: str | None = None, **lists: tuple[str, ...]) -> Guide:
+        return Guide(
+            id=guide_id,
+            title=title,
+            body=body,
+            source=source,
+            body_line=body_line,
+            category=category,
+            **lists,
+        )
+
     try:
         data: Any = yaml.safe_load("\n".join(lines[1:close]))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = 2 + mark.line if mark is not None else 2
-        return None, [problem(line, f"front matter is not valid YAML: {error.problem}")]
+        message = f"front matter is not valid YAML: {error.problem}"
+        return draft(), [problem(line, message), *problems]
     except yaml.YAMLError as error:
-        return None, [problem(2, f"front matter is not valid YAML: {error}")]
+        return draft(), [problem(2, f"front matter is not valid YAML: {error}"), *problems]
     if data is None:
         data = {}
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
-        return None, [problem(2, f"front matter must be fields like 'title: ...', not {kind}")]
+        message = f"front matter must be fields like 'title: ...', not {kind}"
+        return draft(), [problem(2, message), *problems]
 
     def field_line(name: str) -> int:
         pattern = re.compile(rf"\s*['\"]?{re.escape(name)}['\"]?\s*:")
         found = (i for i in range(1, close) if pattern.match(lines[i]))
         return next(found, 0) + 1
 
-    problems: list[Problem] = []
+    fields: list[Problem] = []
     for key in data:
         if key not in FIELDS:
             known = ", ".join(FIELDS)
-            problems.append(problem(field_line(str(key)), f"unknown field '{key}' (use {known})"))
+            fields.append(problem(field_line(str(key)), f"unknown field '{key}' (use {known})"))
     title = data.get("title")
     if title is None:
-        problems.append(problem(1, "missing title: add 'title: ...' to the front matter"))
+        fields.append(problem(1, "missing title: add 'title: ...' to the front matter"))
     elif not isinstance(title, str) or not title.strip():
-        problems.append(problem(field_line("title"), "title must be a line of text"))
+        fields.append(problem(field_line("title"), "title must be a line of text"))
     category = data.get("category")
-    if category is not None and category not in categories:
-        allowed = ", ".join(sorted(categories))
+    allowed = ", ".join(sorted(categories))
+    if category is not None and not isinstance(category, str):
+        message = f"category must be one word (use one of: {allowed})"
+        fields.append(problem(field_line("category"), message))
+    elif category is not None and category not in categories:
         message = f"unknown category '{category}' (use one of: {allowed})"
-        problems.append(problem(field_line("category"), message))
+        fields.append(problem(field_line("category"), message))
     lists: dict[str, tuple[str, ...]] = {}
     for name in _LIST_FIELDS:
         values = _text_list(data.get(name))
         if values is None:
             message = f"'{name}' must be a list of words or phrases"
-            problems.append(problem(field_line(name), message))
+            fields.append(problem(field_line(name), message))
         else:
             lists[name] = values
-    body = "\n".join(lines[close + 1 :]).strip()
-    body_line = close + 2 + next((i for i, ln in enumerate(lines[close + 1 :]) if ln.strip()), 0)
-    if not body:
-        problems.append(problem(close + 2, "empty body: write the guide below the front matter"))
-    if problems:
-        return None, problems
-    guide = Guide(
-        id=guide_id,
-        title=str(title).strip(),
-        body=body,
-        source=source,
-        body_line=body_line,
-        category=category,
+    guide = draft(
+        title.strip() if isinstance(title, str) else "",
+        category if isinstance(category, str) and category in categories else None,
         **lists,
     )
-    return guide, []
+    return guide, [*fields, *problems]
 
 
 def _text_list(value: object) -> tuple[str, ...] | None:

@@ -2,7 +2,9 @@
 
 Per-file problems (bad front matter, not UTF-8, ...) leave that file out; folder-wide ones
 (duplicate ids or titles) leave out the later file; a link to a missing guide is reported but
-the guide is still served, since its steps remain useful.
+the guide is still served, since its steps remain useful. A file left out for its own problems
+still takes part in the folder-wide checks as far as it could be read, so one run reports
+every problem of every file.
 """
 
 import os
@@ -11,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from knowledge.guide import DEFAULT_CATEGORIES, Guide, Problem, guide_links, parse_guide
+from knowledge.guide import DEFAULT_CATEGORIES, Guide, Problem, guide_links, read_guide
 
 GUIDE_SUFFIXES = (".md", ".markdown")
 KB_DIR_ENV = "INTAKE_KB_DIR"
@@ -22,13 +24,18 @@ class FolderError(Exception):
 
 
 class ParsedFile(BaseModel):
-    """One markdown file after parsing: its guide, or the problems that kept it out."""
+    """One markdown file after parsing: its guide, or the problems that kept it out.
+
+    ``draft`` is what the file says as far as it could be read when problems keep its guide
+    out: not served, only checked against the other files.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     source: str
     guide: Guide | None
     problems: tuple[Problem, ...] = ()
+    draft: Guide | None = None
 
 
 class LoadResult(BaseModel):
@@ -94,36 +101,77 @@ def parse_file(path: Path, categories: Collection[str] = DEFAULT_CATEGORIES) -> 
         return _failed(source, line, f"not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8")
     if "\x00" in text:
         return _failed(source, text[: text.index("\x00")].count("\n") + 1, "binary file, not text")
-    guide, problems = parse_guide(path.stem, source, text, categories)
-    return ParsedFile(source=source, guide=guide, problems=tuple(problems))
+    draft, problems = read_guide(path.stem, source, text, categories)
+    if problems:
+        return ParsedFile(source=source, guide=None, problems=tuple(problems), draft=draft)
+    return ParsedFile(source=source, guide=draft)
 
 
 def combine(files: Iterable[ParsedFile], notes: Sequence[str] = ()) -> LoadResult:
-    """Apply the folder-wide rules (unique ids and titles, links that resolve) to parsed files."""
+    """Apply the folder-wide rules (unique ids and titles, links that resolve) to parsed files.
+
+    Every file is checked as it reads now (its draft when it has problems of its own); only
+    guides are served, and of two served guides with one id or title the later is skipped.
+    """
     guides: list[Guide] = []
     problems: list[Problem] = []
-    by_id: dict[str, Guide] = {}
-    by_title: dict[str, Guide] = {}
+    served = _Names()
+    seen = _Names()  # every file that could be read, served or not
+    checked: list[Guide] = []
+    file_ids: set[str] = set()
     for parsed in files:
         problems.extend(parsed.problems)
+        file_ids.add(Path(parsed.source).stem)
+        current = parsed.draft or parsed.guide
+        if current is None:
+            continue
+        checked.append(current)
         guide = parsed.guide
-        if guide is None:
-            continue
-        first = by_id.get(guide.id) or by_title.get(guide.title.casefold())
-        if first is not None:
-            what = f"id '{guide.id}'" if first.id == guide.id else f"title '{guide.title}'"
-            message = f"duplicate {what}, already used by {first.source}; this file is skipped"
+        first = served.first(guide) if guide is not None else None
+        if guide is not None and first is not None:
+            message = f"{_duplicate(guide, first)}; this file is skipped"
             problems.append(Problem(file=guide.source, line=1, message=message))
-            continue
-        by_id[guide.id] = guide
-        by_title[guide.title.casefold()] = guide
-        guides.append(guide)
-    for guide in guides:
+        else:
+            earlier = seen.first(current)
+            if earlier is not None:
+                message = _duplicate(current, earlier)
+                problems.append(Problem(file=current.source, line=1, message=message))
+            if guide is not None:
+                served.add(guide)
+                guides.append(guide)
+        seen.add(current)
+    for guide in checked:
         for target, line in guide_links(guide):
-            if target not in by_id:
+            if target in served.by_id:
+                continue
+            if target in file_ids:
+                message = f"link to a guide that is left out for its own problems: {target}.md"
+            else:
                 message = f"link to a guide that does not exist: {target}.md"
-                problems.append(Problem(file=guide.source, line=line, message=message))
+            problems.append(Problem(file=guide.source, line=line, message=message))
     return LoadResult(guides=tuple(guides), problems=tuple(problems), notes=tuple(notes))
+
+
+class _Names:
+    """The first guide seen with each id and each title (case-insensitive)."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, Guide] = {}
+        self.by_title: dict[str, Guide] = {}
+
+    def first(self, guide: Guide) -> Guide | None:
+        title = guide.title.casefold()
+        return self.by_id.get(guide.id) or (self.by_title.get(title) if title else None)
+
+    def add(self, guide: Guide) -> None:
+        self.by_id.setdefault(guide.id, guide)
+        if guide.title:
+            self.by_title.setdefault(guide.title.casefold(), guide)
+
+
+def _duplicate(guide: Guide, first: Guide) -> str:
+    what = f"id '{guide.id}'" if first.id == guide.id else f"title '{guide.title}'"
+    return f"duplicate {what}, already used by {first.source}"
 
 
 def load_folder(folder: Path, categories: Collection[str] = DEFAULT_CATEGORIES) -> LoadResult:

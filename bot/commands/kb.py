@@ -72,7 +72,8 @@ def run_check(args: argparse.Namespace) -> int:
     result = _load(folder)
     for note in result.notes:
         print(f"note: {note}")
-    for problem in result.problems:
+    # Each file's problems together, in the order of its lines.
+    for problem in sorted(result.problems, key=lambda problem: (problem.file, problem.line)):
         print(problem)
     if result.problems:
         print(f"{len(result.problems)} problem(s) in {folder}", file=sys.stderr)

@@ -128,3 +128,44 @@ def test_the_installed_command_runs_a_batch() -> None:
     answers = [json.loads(line) for line in done.stdout.splitlines()]
     assert answers[0]["matches"][0]["id"] == "ssl-certificate-errors"
     assert answers[1]["matches"] == []
+
+
+def test_search_refuses_a_missing_folder_like_chat(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nope"
+    monkeypatch.setenv("INTAKE_KB_DIR", str(missing))
+    monkeypatch.setattr(sys, "stdin", io.StringIO('{"query": "paypal"}\n'))
+    expected = f"intake: {missing}: no such folder (set --kb-dir or $INTAKE_KB_DIR)\n"
+
+    for argv in (["paypal"], ["--batch"], ["paypal", "--kb-dir", str(missing)]):
+        code, out, err = run(capsys, "kb", "search", *argv)
+
+        assert (code, out, err) == (2, "", expected), argv
+
+
+def test_check_reports_every_problem_of_every_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "refund.md").write_text(
+        "---\ntitle: Refund an order\ncategory: refunds\n---\n1. See [this](nowhere.md).\n"
+    )
+    (tmp_path / "repeat.md").write_text("---\ntitle: refund an order\n---\n1. Refund.\n")
+    (tmp_path / "tags.md").write_text(
+        "---\ntitle: Tags\ncategory: [bug-fix]\ntags: {a: 1}\n---\n1. Read [it](refund.md).\n"
+    )
+
+    code, out, err = run(capsys, "kb", "check", str(tmp_path))
+
+    allowed = "bug-fix, installation-setup, technical-assistance, troubleshooting"
+    assert code == 1
+    assert out.splitlines() == [
+        f"{tmp_path}/refund.md:3: unknown category 'refunds' (use one of: {allowed})",
+        f"{tmp_path}/refund.md:5: link to a guide that does not exist: nowhere.md",
+        f"{tmp_path}/repeat.md:1: duplicate title 'refund an order', "
+        f"already used by {tmp_path}/refund.md",
+        f"{tmp_path}/tags.md:3: category must be one word (use one of: {allowed})",
+        f"{tmp_path}/tags.md:4: 'tags' must be a list of words or phrases",
+        f"{tmp_path}/tags.md:6: link to a guide that is left out for its own problems: refund.md",
+    ]
+    assert err == f"6 problem(s) in {tmp_path}\n"

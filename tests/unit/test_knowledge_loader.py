@@ -70,3 +70,39 @@ def test_the_folder_comes_from_the_argument_then_the_environment_then_the_bundle
     monkeypatch.setenv("INTAKE_KB_DIR", str(tmp_path))
     assert configured_kb_dir() == tmp_path
     assert configured_kb_dir("elsewhere") == Path("elsewhere")
+
+
+def test_a_file_with_problems_still_takes_part_in_the_folder_checks(tmp_path: Path) -> None:
+    write(tmp_path, "a.md", "---\ntitle: Refund\ncategory: nope\n---\nSee [x](gone.md).\n")
+    write(tmp_path, "b.md", guide("refund", "Back to [a](a.md)."))
+    write(tmp_path, "c.md", guide("Refund"))
+    write(tmp_path, "sub/a.md", "---\ntitle: [broken\n---\nAlso [x](gone.md).\n")
+
+    result = load_folder(tmp_path)
+
+    # b is served (its twin a is left out for its own problem); c duplicates b, so it is not.
+    assert [g.id for g in result.guides] == ["b"]
+    problems = sorted(str(p).removeprefix(f"{tmp_path}/") for p in result.problems)
+    assert problems == [
+        "a.md:3: unknown category 'nope' (use one of: bug-fix, installation-setup, "
+        "technical-assistance, troubleshooting)",
+        "a.md:5: link to a guide that does not exist: gone.md",
+        f"b.md:1: duplicate title 'refund', already used by {tmp_path}/a.md",
+        "b.md:4: link to a guide that is left out for its own problems: a.md",
+        f"c.md:1: duplicate title 'Refund', already used by {tmp_path}/b.md; this file is skipped",
+        f"sub/a.md:1: duplicate id 'a', already used by {tmp_path}/a.md",
+        "sub/a.md:2: front matter is not valid YAML: expected ',' or ']', but got '<stream end>'",
+        "sub/a.md:4: link to a guide that does not exist: gone.md",
+    ]
+
+
+def test_a_category_that_is_not_a_word_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    write(tmp_path, "a.md", "---\ntitle: A\ncategory: [bug-fix, troubleshooting]\n---\nx\n")
+
+    result = load_folder(tmp_path)
+
+    assert result.guides == ()
+    assert [str(p).removeprefix(f"{tmp_path}/") for p in result.problems] == [
+        "a.md:3: category must be one word (use one of: bug-fix, installation-setup, "
+        "technical-assistance, troubleshooting)"
+    ]
