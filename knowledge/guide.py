@@ -60,14 +60,6 @@ def guide_links(guide: Guide) -> Iterator[tuple[str, int]]:
                 yield stem, guide.body_line + offset
 
 
-def parse_guide(
-    guide_id: str, source: str, text: str, categories: Collection[str] = DEFAULT_CATEGORIES
-) -> tuple[Guide | None, list[Problem]]:
-    """Parse one guide's text; the guide is ``None`` whenever any problem was found."""
-    draft, problems = read_guide(guide_id, source, text, categories)
-    return (None, problems) if problems else (draft, [])
-
-
 def read_guide(
     guide_id: str, source: str, text: str, categories: Collection[str] = DEFAULT_CATEGORIES
 ) -> tuple[Guide | None, list[Problem]]:
