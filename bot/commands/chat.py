@@ -8,9 +8,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.app import build_app, utc_now
+from bot.commands.hours import parse_instant
 from bot.commands.kb import add_kb_dir_option, with_kb_dir
 from bot.console import chat
-from bot.errors import UserFacingError
+from bot.policy_file import load_policy
 from bot.settings import load_settings
 
 
@@ -24,7 +25,8 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.add_argument(
         "--now",
         metavar="ISO-8601",
-        help="pretend the chat starts at this time (to see out-of-hours behaviour)",
+        help="pretend the chat starts at this time (to see out-of-hours behaviour), e.g. "
+        "2026-11-27T18:30; without an offset it is read in the support time zone",
     )
     add_kb_dir_option(parser)
     parser.set_defaults(handler=run)
@@ -32,7 +34,8 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 def run(args: argparse.Namespace) -> int:
     settings = with_kb_dir(load_settings(), args.kb_dir)
-    clock = utc_now if args.now is None else _shifted_clock(args.now)
+    zone = load_policy(settings.policy_file).hours.zone
+    clock = utc_now if args.now is None else _shifted_clock(parse_instant(args.now, zone, "--now"))
     app = build_app(settings, scripted=True)
     user = (args.user or _login()).strip() or "customer"
     print(
@@ -58,12 +61,6 @@ def _login() -> str:
         return "customer"
 
 
-def _shifted_clock(text: str) -> Callable[[], datetime]:
-    try:
-        start = datetime.fromisoformat(text)
-    except ValueError:
-        raise UserFacingError(f"--now must be an ISO-8601 time, got {text!r}") from None
-    if start.tzinfo is None:
-        raise UserFacingError("--now needs a UTC offset, e.g. 2026-11-27T18:30:00-05:00")
+def _shifted_clock(start: datetime) -> Callable[[], datetime]:
     offset: timedelta = start - utc_now()
     return lambda: utc_now() + offset

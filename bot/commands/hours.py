@@ -40,7 +40,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 def run(args: argparse.Namespace) -> int:
     hours = load_policy(load_settings().policy_file).hours
     zone = hours.zone
-    now = datetime.now(zone) if args.at is None else parse_at(args.at, zone)
+    now = datetime.now(zone) if args.at is None else parse_instant(args.at, zone, "--at")
     try:
         window = current_window(hours, now)
         upcoming = window if window is not None else next_window(hours, now)
@@ -60,14 +60,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def parse_at(value: str, zone: ZoneInfo) -> datetime:
-    """Read ``--at``; a naive value is a wall-clock time in the support zone."""
+def parse_instant(value: str, zone: ZoneInfo, option: str) -> datetime:
+    """Read a time given as ``option``; a naive value is a wall-clock time in the support zone,
+    as a person in the team would say it."""
     example = "e.g. 2026-11-27T17:30 or 2026-11-27T17:30-05:00"
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         raise UserFacingError(
-            f"--at {value!r} is not an ISO-8601 date and time ({example})"
+            f"{option} {value!r} is not an ISO-8601 date and time ({example})"
         ) from None
     if parsed.tzinfo is not None:
         return parsed
@@ -75,10 +76,10 @@ def parse_at(value: str, zone: ZoneInfo) -> datetime:
     try:
         round_trip = local.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     except OverflowError:
-        raise UserFacingError(f"--at {value!r} is too far from today to answer") from None
+        raise UserFacingError(f"{option} {value!r} is too far from today to answer") from None
     if round_trip != parsed:
         raise UserFacingError(
-            f"--at {value!r} does not exist in {zone.key} (clocks skip that hour); "
+            f"{option} {value!r} does not exist in {zone.key} (clocks skip that hour); "
             "give an offset or another time"
         )
     return local

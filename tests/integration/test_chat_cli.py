@@ -247,3 +247,14 @@ def test_ctrl_c_ends_an_interactive_chat(tmp_path: Path) -> None:
     assert code == 130
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1].startswith("Bye!")
+
+
+def test_now_without_an_offset_is_support_time_and_a_bad_one_is_one_line(tmp_path: Path) -> None:
+    # Friday 2026-11-27 18:30 in Toronto: closed until Monday, whatever the machine's zone.
+    chat = intake(["chat", "--now", "2026-11-27T18:30"], tmp_path, "hello\n", TZ="Asia/Tokyo")
+    assert chat.returncode == 0, chat.stderr
+    assert "next support window: Monday, November 30 at 9:00 AM Eastern" in chat.stdout
+
+    bad = intake(["chat", "--now", "friday evening"], tmp_path, "hello\n")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip().startswith("intake: --now 'friday evening' is not an ISO-8601")
