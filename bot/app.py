@@ -20,7 +20,7 @@ from intake.policy import Policy
 from knowledge.embeddings import Embedder, EmbeddingsError, configured_embedder
 from knowledge.live import LiveGuideIndex
 from knowledge.loader import configured_kb_dir
-from storage.database import DatabaseError, open_engine, session_factory, upgrade
+from storage.database import DatabaseError, open_engine, session_factory, sqlite_path, upgrade
 from storage.leases import Lease
 from storage.unit_of_work import UnitOfWork
 
@@ -56,8 +56,21 @@ class App:
         self.engine.dispose()
 
 
-def open_database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
-    """Engine and sessions with the schema created or upgraded; one clear line on failure."""
+def open_database(
+    settings: Settings, *, existing: bool = False
+) -> tuple[Engine, sessionmaker[Session]]:
+    """Engine and sessions with the schema created or upgraded; one clear line on failure.
+
+    ``existing``: for commands that only read (ticket listings, gap reports), a SQLite file
+    that is not there is an error, not a new empty database in a folder made for it: a typo
+    in ``INTAKE_DATA_DIR`` should say so, not answer "no tickets yet".
+    """
+    sqlite_file = sqlite_path(settings.database)
+    if existing and sqlite_file is not None and not sqlite_file.is_file():
+        raise UserFacingError(
+            f"no database at {sqlite_file} (intake chat or intake serve creates it; "
+            "check INTAKE_DATA_DIR or INTAKE_DATABASE_URL)"
+        )
     try:
         engine = open_engine(settings.database)
         upgrade(engine)

@@ -41,6 +41,19 @@ def open_engine(url: str) -> Engine:
         raise DatabaseError(f"can't use database {parsed.render_as_string()}: {error}") from error
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for another database, memory, or a URL that isn't one
+    (``open_engine`` says what is wrong with it)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
         path = Path(database)

@@ -44,7 +44,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run_gaps(args: argparse.Namespace) -> int:
-    engine, sessions = open_database(load_settings())
+    engine, sessions = open_database(load_settings(), existing=True)
     with UnitOfWork(sessions, read_only=True) as uow:
         texts = uow.conversations.gaps()
         outcomes = uow.conversations.outcomes()

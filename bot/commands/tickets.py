@@ -26,7 +26,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run_list(args: argparse.Namespace) -> int:
-    engine, sessions = open_database(load_settings())
+    engine, sessions = open_database(load_settings(), existing=True)
     with UnitOfWork(sessions, read_only=True) as uow:
         tickets = uow.tickets.list(Status(args.status) if args.status else None)
     engine.dispose()
@@ -40,7 +40,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     settings = load_settings()
     policy = load_policy(settings.policy_file)
-    engine, sessions = open_database(settings)
+    engine, sessions = open_database(settings, existing=True)
     try:
         with UnitOfWork(sessions, read_only=True) as uow:
             ticket = uow.tickets.get(args.ticket_id)

@@ -105,6 +105,7 @@ def test_awkward_input_gets_an_answer_never_a_traceback(tmp_path: Path, stdin: s
 
 
 def test_an_unknown_ticket_is_one_clear_line(tmp_path: Path) -> None:
+    assert intake(["db", "upgrade"], tmp_path).returncode == 0
     shown = intake(["tickets", "show", "MCP-9999"], tmp_path)
     assert shown.returncode == 2 and shown.stderr.strip() == "intake: no ticket MCP-9999"
 
@@ -258,3 +259,15 @@ def test_now_without_an_offset_is_support_time_and_a_bad_one_is_one_line(tmp_pat
     bad = intake(["chat", "--now", "friday evening"], tmp_path, "hello\n")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert bad.stderr.strip().startswith("intake: --now 'friday evening' is not an ISO-8601")
+
+
+def test_reading_commands_never_make_a_database_where_there_is_none(tmp_path: Path) -> None:
+    typo = tmp_path / "dta"
+    for command in (["tickets", "list"], ["tickets", "show", "MCP-1001"], ["kb", "gaps"]):
+        result = intake(command, tmp_path, INTAKE_DATA_DIR=str(typo))
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert result.stderr.strip() == (
+            f"intake: no database at {typo / 'intake.db'} (intake chat or intake serve creates "
+            "it; check INTAKE_DATA_DIR or INTAKE_DATABASE_URL)"
+        )
+    assert not typo.exists()
