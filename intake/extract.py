@@ -1,8 +1,11 @@
 """Details a customer already gave without being asked, so the bot never asks for them twice."""
 
 import re
+from collections.abc import Mapping, Sequence
 
-_QUOTED = re.compile(r"\"([^\"\n]{6,500})\"|“([^”\n]{6,500})”|`([^`\n]{6,500})`|'([^'\n]{12,500})'")
+_QUOTED = re.compile(
+    r"\"([^\"\n]{6,500})\"|“([^”\n]{6,500})”|`([^`\n]{6,500})`|(?<!\w)'([^'\n]{12,500})'(?!\w)"
+)
 _ERROR_WORDS = re.compile(
     r"\b(error|exception|failed|failure|fatal|denied|declined|invalid|not found|timed? ?out|"
     r"unable|refused|forbidden|unauthori[sz]ed|warning|[45]\d\d)\b",
@@ -15,7 +18,11 @@ _ERROR_LINE = re.compile(
 
 _ENVIRONMENT = {
     "version": re.compile(r"\b(?:v(?:ersion)?\s?\d+(?:\.\d+)+|version \d+)\b", re.IGNORECASE),
-    "plan": re.compile(r"\b(?:basic|starter|pro|business|plus|enterprise) plan\b", re.IGNORECASE),
+    "plan": re.compile(
+        r"\b(?:basic|starter|pro|business|plus|enterprise) plan\b|"
+        r"\b(?:on|using|have) (?:the )?(?:basic|starter|pro|business|plus|enterprise)\b(?! plan)",
+        re.IGNORECASE,
+    ),
     "browser": re.compile(
         r"\b(?:chrome|firefox|safari|edge|opera|brave)\b(?: \d+)?", re.IGNORECASE
     ),
@@ -29,7 +36,24 @@ _ENVIRONMENT = {
         r"siteground|hostgator|namecheap)\b",
         re.IGNORECASE,
     ),
+    "add-on": re.compile(
+        r"\b[A-Z][\w.-]*(?: [A-Z][\w.-]*)? (?:plugin|integration|extension|app|theme|gateway)\b"
+    ),
 }
+_CONSENT = re.compile(
+    r"\b(?:you|the team|your team|support|agents?|someone)(?: can| may| are welcome to| have my "
+    r"permission to| are allowed to)(?: also)? (?:access|log ?in(?:to)?|look (?:at|into)|check|"
+    r"go into|get into)\b|\bfeel free to (?:access|log ?in|look|check)\b|"
+    r"\b(?:yes|sure),? (?:you|the team) (?:can|may) (?:access|log ?in|look|check)\b",
+    re.IGNORECASE,
+)
+_NO_CONSENT = re.compile(
+    r"\b(?:don't|do not|can't|cannot|may not|can not|must not|won't) (?:access|log ?in|look|"
+    r"touch|go into|get into)\b|\bno access\b|\bnot (?:allowed|permitted) to (?:access|log)",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n+")
+_SEGMENT_END = r"(?=(?:^|[.!?;,\n])\s*(?:{labels})\s*(?::|=|-\s|\b(?:is|are)\b\s*:?)|\Z)"
 
 
 def error_text(message: str) -> str | None:
@@ -50,3 +74,44 @@ def environment_text(message: str) -> str | None:
         if match:
             facts.append(match.group(0))
     return ", ".join(facts) if len(facts) >= 2 else None
+
+
+def labelled_parts(message: str, labels: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """ "Error: X. To reproduce: 1) … 2) …" gives each key the text after one of its labels,
+    up to the next label: several answers in one message, each where it belongs."""
+    by_label = {label.lower(): key for key, names in labels.items() for label in names}
+    if not by_label:
+        return {}
+    alternatives = "|".join(re.escape(label) for label in sorted(by_label, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?:^|[.!?;,\n])\s*(?:and\s+)?(?P<label>{alternatives})\s*(?::|=|-\s|\b(?:is|are)\b\s*:?)\s*"
+        rf"(?P<value>.+?)\s*{_SEGMENT_END.format(labels=alternatives)}",
+        re.IGNORECASE | re.DOTALL | re.MULTILINE,
+    )
+    found: dict[str, str] = {}
+    for match in pattern.finditer(message):
+        key = by_label[match.group("label").lower()]
+        value = _own_sentences(match.group("value")).strip().rstrip(".;").strip()
+        if value and key not in found:
+            found[key] = value
+    return found
+
+
+def _own_sentences(value: str) -> str:
+    """A labelled part runs to the next label, but a sentence after it that is plainly about
+    something else ("I'm on Pro, Safari on macOS", "you may access my admin") ends it."""
+    sentences = _SENTENCE.split(value)
+    kept = [sentences[0]]
+    for sentence in sentences[1:]:
+        if environment_text(sentence) or consent_in(sentence) is not None:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
+
+
+def consent_in(message: str) -> bool | None:
+    """ "You may access my admin if needed" is a yes, "please don't log in" a no, said in
+    passing; None when the message says neither."""
+    if _NO_CONSENT.search(message):
+        return False
+    return True if _CONSENT.search(message) else None

@@ -46,6 +46,12 @@ _EMPTY_ANSWERS = frozenset(
 # "no", "nope, nothing": a bare no to a question that has a "none" answer is that answer.
 _BARE_NO_WORDS = 3
 _EXTRACTORS = {"error_messages": extract.error_text, "environment": extract.environment_text}
+# How customers label a part of a message beyond the field's own names ("To reproduce: …").
+_LABEL_SYNONYMS = {
+    "error_messages": ("the error", "error message", "error code"),
+    "steps_to_reproduce": ("to reproduce", "how to reproduce", "repro", "the steps"),
+    "environment": ("setup", "my setup", "config", "configuration", "system"),
+}
 _INLINE = re.compile(r"^\s*([^:\n]{1,40}?)\s*[:=]\s*(\S.*)$", re.DOTALL)
 
 
@@ -136,12 +142,31 @@ def validate_detail(detail: DetailField, text: str) -> str | None:
 
 
 def prefill(policy: Policy, details: dict[str, str], text: str) -> dict[str, str]:
-    """Add the details this message gives in passing, never overwriting an answer."""
+    """Add the details this message gives in passing, never overwriting an answer: parts
+    under a label ("Steps: …"), then what the extractors recognise (a quoted error, system
+    facts), then a "none" answer said in a sentence ("there's no error, it just reloads")."""
     found = dict(details)
+    labels = {f.key: (*f.names, *_LABEL_SYNONYMS.get(f.key, ())) for f in fields_of(policy)}
+    parts = extract.labelled_parts(text, {d.id: labels[d.id] for d in policy.details})
     for detail in policy.details:
+        if detail.id in found:
+            continue
+        value = validate_detail(detail, parts[detail.id]) if detail.id in parts else None
         extractor = _EXTRACTORS.get(detail.id)
-        if detail.id not in found and extractor is not None:
+        if value is None and extractor is not None:
             value = extractor(text)
-            if value:
-                found[detail.id] = value
+        if value is None and detail.none_value and _says_none(detail, text):
+            value = detail.none_value
+        if value:
+            found[detail.id] = value
     return found
+
+
+def _says_none(detail: DetailField, text: str) -> bool:
+    """A "none" phrase of two words or more inside a longer message ("no error", "nothing is
+    shown"); single words ("none", "nothing") say too little out of context."""
+    answer = normalize(text).replace("’", "'").replace("'s ", " is ")
+    phrases = (normalize(p) for p in detail.none_phrases)
+    return any(
+        re.search(rf"(?<!\w){re.escape(p)}(?!\w)", answer) for p in phrases if len(p.split()) >= 2
+    )

@@ -49,6 +49,7 @@ from intake.answers import (
 )
 from intake.conversation import Conversation, Step
 from intake.events import CustomerSaid, Event, TicketClosed, TicketOpened, TicketsFound
+from intake.extract import consent_in
 from intake.fields import (
     Field,
     field_named,
@@ -193,6 +194,7 @@ def _problem(state: Conversation, turn: _Turn) -> Outcome:
     if not _is_description(text) or len(text) < _MIN_PROBLEM_CHARS:
         return _reask(state, texts.PROBLEM_HINT)
     problem, notes = _fit(text, policy)
+    state = _consent_in_passing(state, turn)
     matches = tuple(turn.guides.search(problem, policy.max_guides)) if policy.max_guides else ()
     kind = infer_kind(policy, problem, matches[0].category if matches else None)
     state = state.model_copy(
@@ -244,13 +246,27 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     detail = _next_missing(state, turn.policy)
     if detail is None:
         return _advance(state, turn)
-    value = validate_detail(detail, turn.text)
+    passing = prefill(turn.policy, state.details, turn.text)
+    several = any(key not in state.details for key in passing if key != detail.id)
+    if several and detail.id in passing:
+        value: str | None = passing[detail.id]  # several answers at once: each where it belongs
+    else:
+        value = validate_detail(detail, turn.text)
     if value is None:
         return _reask(state, texts.reask_detail(detail, state.reasks + 1))
     fitted, notes = _fit(value, turn.policy)
-    details = prefill(turn.policy, {**state.details, detail.id: fitted}, turn.text)
+    state = _consent_in_passing(state, turn)
+    details = {**passing, detail.id: fitted}
     state, actions = _advance(state.model_copy(update={"details": details, "reasks": 0}), turn)
     return state, _with_notes(notes, actions)
+
+
+def _consent_in_passing(state: Conversation, turn: _Turn) -> Conversation:
+    """ "You may access my admin if needed", said before it was asked, is the answer."""
+    consent = consent_in(turn.text) if state.consent is None else None
+    if consent is None:
+        return state
+    return state.model_copy(update={"consent": consent, "consent_at": turn.event.at})
 
 
 def _consent(state: Conversation, turn: _Turn) -> Outcome:

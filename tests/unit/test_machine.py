@@ -671,3 +671,53 @@ def test_a_ticket_sent_just_before_closing_names_the_next_window_too(policy: Pol
     opened = replies(chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at)))
     assert "until Thursday, December 24 at 5:00 PM Eastern" in opened
     assert "next support window: Tuesday, December 29 at 9:00 AM Eastern" in opened
+
+
+# ── several answers in one message ──────────────────────────────────────────────────────────
+
+
+def test_several_answers_at_once_each_land_in_their_field(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say(
+        "There's no error. To reproduce: 1) open the cart 2) click pay 3) leave the page. "
+        "I'm on Pro, Safari on macOS, Klaviyo plugin. Yes you may access my admin."
+    )
+    details = chat.state.details
+    assert details["error_messages"] == policy.details[0].none_value
+    assert details["steps_to_reproduce"] == "1) open the cart 2) click pay 3) leave the page"
+    assert all(fact in details["environment"] for fact in ("Pro", "Safari", "macOS", "Klaviyo"))
+    assert chat.state.consent is True and chat.state.step is Step.CONFIRM
+
+
+def test_labelled_parts_of_a_first_message_are_never_asked_again(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    text = chat.reply(
+        "Checkout is broken since the update, the steps are: add to cart, click checkout, pay "
+        'with card. Error: "card_declined (402)"'
+    )
+    assert chat.state.details["steps_to_reproduce"] == (
+        "add to cart, click checkout, pay with card"
+    )
+    assert chat.state.details["error_messages"] == '"card_declined (402)"'
+    assert text.endswith(policy.details[2].question)  # only the system is left to ask
+
+
+def test_a_single_answer_is_kept_whole_even_with_a_quote_in_it(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    answer = 'When paying by card it says "Payment declined" and then the page reloads'
+    chat.say(answer)
+    assert chat.state.details["error_messages"] == answer
+
+
+def test_refusing_access_in_passing_is_a_no(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("Checkout fails for every customer; please don't log in to my admin, I'm nervous")
+    assert chat.state.consent is False
+
+
+def test_an_apostrophe_is_not_a_quote(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("There's an error at checkout and it's failing for everyone, I'm stuck")
+    assert "error_messages" not in chat.state.details
