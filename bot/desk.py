@@ -11,6 +11,7 @@ from bot.cards import ticket_card
 from intake.addresses import Address
 from intake.answers import clean_text
 from intake.events import TicketClosed
+from intake.fields import fields_of
 from intake.guides import GuideSearch
 from intake.inbound import TeamMessage
 from intake.machine import step
@@ -18,6 +19,7 @@ from intake.outgoing import Outgoing
 from intake.policy import Policy
 from intake.redaction import redact
 from intake.team import InternalNote, RelayToCustomer, TicketCommand, Unclear, read_team_message
+from intake.texts import consent_word
 from intake.tickets import Action as TicketAction
 from intake.tickets import Status, Ticket, customer_notice, next_status
 from storage.outbox import Destination
@@ -49,6 +51,18 @@ class TicketDesk:
             self.change_status(uow, ticket, Status.OPEN, "reopened", author, at)
         thread = Destination(ticket_thread=ticket.public_id)
         self.to_team(uow, ticket.public_id, thread, Outgoing(text=text, author=author), at)
+
+    def record_consent(
+        self, uow: UnitOfWork, public_id: str, consent: bool, author: str, at: datetime
+    ) -> None:
+        """The customer answered the access question after their ticket opened without it:
+        the ticket and its card say so, and the agents are told in the thread."""
+        ticket = uow.tickets.get(public_id)
+        label = next(field.label for field in fields_of(self._policy) if field.key == "consent")
+        missing = [item for item in ticket.missing if item != label]
+        uow.tickets.record_consent(public_id, consent, at, missing)
+        answer = consent_word(consent)
+        self._record_change(uow, ticket, "consent", author, f"{label}: {answer} ({author}).", at)
 
     def team_turn(self, uow: UnitOfWork, message: TeamMessage) -> bool:
         """One message in a team thread; False when it is not a ticket's or was seen before."""

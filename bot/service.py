@@ -23,6 +23,7 @@ from intake.actions import (
     ForwardToTicket,
     LookUpTickets,
     OpenTicket,
+    RecordConsent,
     RecordGap,
     Reply,
     SelfServed,
@@ -255,6 +256,10 @@ class IntakeService:
             return [TicketsFound(tickets=lines, at=at)]
         if isinstance(action, ForwardToTicket):
             self._desk.forward(uow, action.ticket_id, action.text, turn.customer.display_name, at)
+            return []
+        if isinstance(action, RecordConsent):
+            author = turn.customer.display_name
+            self._desk.record_consent(uow, action.ticket_id, action.consent, author, at)
             return []
         if isinstance(action, SelfServed):
             return []  # the outcome follows from the step (see _OUTCOMES)

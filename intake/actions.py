@@ -44,6 +44,13 @@ class ForwardToTicket(_Action):
     text: str
 
 
+class RecordConsent(_Action):
+    """The customer answered the access question after their ticket opened without it."""
+
+    ticket_id: str
+    consent: bool
+
+
 class SelfServed(_Action):
     guide_id: str | None
 
@@ -56,4 +63,6 @@ class RecordGap(_Action):
     reason: Literal["no_match", "not_helpful"]
 
 
-Action = Reply | OpenTicket | LookUpTickets | ForwardToTicket | SelfServed | RecordGap
+Action = (
+    Reply | OpenTicket | LookUpTickets | ForwardToTicket | RecordConsent | SelfServed | RecordGap
+)

@@ -30,6 +30,7 @@ from intake.actions import (
     ForwardToTicket,
     LookUpTickets,
     OpenTicket,
+    RecordConsent,
     RecordGap,
     Reply,
     SelfServed,
@@ -327,11 +328,29 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
     ones too would be noise between them and the agent)."""
     if not turn.text:
         return state, ()
-    forward = ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text)
+    ticket_id = str(state.ticket_id)
+    forward = ForwardToTicket(ticket_id=ticket_id, text=turn.text)
+    consent = _late_consent(state, turn.text)
+    if consent is not None:
+        update = {"consent": consent, "consent_at": turn.event.at, "follow_up_noted": True}
+        state = state.model_copy(update=update)
+        recorded = RecordConsent(ticket_id=ticket_id, consent=consent)
+        return state, (forward, recorded, Reply(text=texts.consent_noted(ticket_id, consent)))
     if state.follow_up_noted:
         return state, (forward,)
     state = state.model_copy(update={"follow_up_noted": True})
-    return state, (forward, Reply(text=texts.added_to_ticket(str(state.ticket_id))))
+    return state, (forward, Reply(text=texts.added_to_ticket(ticket_id)))
+
+
+def _late_consent(state: Conversation, text: str) -> bool | None:
+    """The access question, answered after a ticket opened without it: a plain yes or no
+    right after the ticket's message asked it, or words that say so at any time ("you can log
+    in"); None while it stays unanswered or was answered before."""
+    if state.consent is not None:
+        return None
+    if not state.follow_up_noted and (is_yes(text) or is_no(text)):
+        return is_yes(text)
+    return consent_in(text)
 
 
 def _ticket_opened(state: Conversation, event: TicketOpened, policy: Policy) -> Outcome:
@@ -346,7 +365,8 @@ def _ticket_opened(state: Conversation, event: TicketOpened, policy: Policy) -> 
         when = texts.picked_up_next(describe_window_start(window, event.at))
     missing = [field.label for field in _missing_fields(state, policy)]
     state = state.model_copy(update={"step": Step.TICKETED, "ticket_id": event.ticket_id})
-    return state, (Reply(text=texts.ticket_opened(event.ticket_id, when, missing)),)
+    text = texts.ticket_opened(event.ticket_id, when, missing, state.consent is None)
+    return state, (Reply(text=text),)
 
 
 # ── commands ────────────────────────────────────────────────────────────────────────────────

@@ -37,6 +37,10 @@ SELF_SERVED = (
     "Great, glad that solved it! I've noted it. If anything else comes up, just write here again."
 )
 CONSENT_REASK = "Please reply yes or no: may the team access the relevant information or systems?"
+CONSENT_LATE = (
+    "May the team access the relevant information or systems if troubleshooting needs it? "
+    "Reply yes or no."
+)
 CONSENT_EXPLAINED = (
     "Some problems can only be fixed by looking at your store's admin settings, its logs or the "
     "systems involved. If that's needed, may the team do it? Please reply yes or no."
@@ -171,8 +175,9 @@ def ask_new_value(label: str) -> str:
     return f"What should “{label}” say instead?"
 
 
-def ticket_opened(ticket_id: str, when: str, missing: Sequence[str]) -> str:
-    """``when``: ``picked_up_next`` or ``answered_today``."""
+def ticket_opened(ticket_id: str, when: str, missing: Sequence[str], ask_consent: bool) -> str:
+    """``when``: ``picked_up_next`` or ``answered_today``; ``ask_consent`` when the access
+    question was never answered (the next yes or no answers it)."""
     text = (
         f"Your ticket {ticket_id} is open. {when} Every update will come right here, in this "
         "same conversation, and anything you add here goes straight to your ticket."
@@ -180,7 +185,18 @@ def ticket_opened(ticket_id: str, when: str, missing: Sequence[str]) -> str:
     if missing:
         them = "it" if len(missing) == 1 else "them"
         text += f" Still missing: {', '.join(missing)}. Please add {them} here when you can."
+    if ask_consent:
+        text += f"\n\n{CONSENT_LATE}"
     return text
+
+
+def consent_noted(ticket_id: str, consent: bool) -> str:
+    if consent:
+        return (
+            f"Thanks, noted on ticket {ticket_id}: the team may access the relevant information "
+            "or systems if troubleshooting needs it."
+        )
+    return f"Noted on ticket {ticket_id}: the team won't access your systems."
 
 
 def added_to_ticket(ticket_id: str) -> str:

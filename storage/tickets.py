@@ -174,6 +174,16 @@ class TicketRepository:
             .values(updated_at=at, **values)
         )
 
+    def record_consent(
+        self, public_id: str, consent: bool, at: datetime, missing: Sequence[str]
+    ) -> None:
+        """The access answer given after the ticket opened, and what is still missing now."""
+        self._session.execute(
+            update(TicketRow)
+            .where(TicketRow.public_id == public_id)
+            .values(consent=consent, consent_at=at, missing=list(missing), updated_at=at)
+        )
+
     def add_event(
         self, ticket_row_id: int, kind: str, actor: str, detail: str, at: datetime
     ) -> None:

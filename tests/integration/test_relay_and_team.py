@@ -12,7 +12,7 @@ from intake.addresses import Address
 from intake.outgoing import Outgoing
 from intake.tickets import Status
 from storage.unit_of_work import UnitOfWork
-from tests.integration.intake_driver import OPEN_TIME, Customer, make_app, team_message
+from tests.integration.intake_driver import FULL_INTAKE, OPEN_TIME, Customer, make_app, team_message
 
 TEAM = "slack:CTEAM"
 
@@ -266,3 +266,29 @@ async def test_a_send_that_crashed_mid_flight_is_retried_after_its_lease(
     clock.now += timedelta(seconds=61)
     await relay.drain()
     assert len(console.sent) == 1
+
+
+async def test_consent_given_after_the_ticket_lands_on_the_ticket_and_its_card(
+    app: App, clock: Clock
+) -> None:
+    customer = Customer(app)
+    customer.intake(FULL_INTAKE[:5])  # up to the access question, unanswered
+    assert customer.say("agent")  # the ticket opens now, without consent
+    console, slack = RecordingSender("console"), RecordingSender("slack")
+    relay = relay_for(app, clock, console, slack)
+    await relay.drain()
+    assert "Reply yes or no" in console.texts_to(customer.address.channel)[-1]
+
+    assert customer.say("yes")
+    await relay.drain()
+    with UnitOfWork(app.sessions) as uow:
+        ticket = uow.tickets.get("MCP-1001")
+        events = [e.kind for e in uow.tickets.events("MCP-1001")]
+    assert ticket.consent is True and ticket.consent_at is not None
+    assert "Access consent" not in ticket.missing
+    assert events == ["opened", "consent"]
+    thread = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
+    assert thread == ["yes", "Access consent: yes (Dana)."]
+    [(_, card)] = slack.edits
+    assert card.card is not None and card.card.consent == "yes"
+    assert "noted on ticket MCP-1001" in console.texts_to(customer.address.channel)[-1]

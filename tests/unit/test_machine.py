@@ -11,6 +11,7 @@ from intake.actions import (
     ForwardToTicket,
     LookUpTickets,
     OpenTicket,
+    RecordConsent,
     RecordGap,
     Reply,
     SelfServed,
@@ -721,3 +722,29 @@ def test_an_apostrophe_is_not_a_quote(policy: Policy) -> None:
     chat = Driver(policy, FixedGuides(()))
     chat.say("There's an error at checkout and it's failing for everyone, I'm stuck")
     assert "error_messages" not in chat.state.details
+
+
+def test_a_yes_right_after_a_ticket_without_consent_answers_the_access_question(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("agent")
+    opened = replies(chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at)))
+    assert opened.endswith(texts.CONSENT_LATE)
+    actions = chat.say("yes")
+    assert RecordConsent(ticket_id="MCP-1001", consent=True) in actions
+    assert chat.state.consent is True
+    assert chat.say("ok") == [ForwardToTicket(ticket_id="MCP-1001", text="ok")]
+
+
+def test_a_later_ok_is_not_taken_for_consent(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("agent")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    chat.say("It also fails on my phone")
+    assert not any(isinstance(a, RecordConsent) for a in chat.say("ok"))
+    assert RecordConsent(ticket_id="MCP-1001", consent=False) in chat.say(
+        "Please don't log in to my store, I'd rather send screenshots"
+    )
