@@ -37,3 +37,8 @@ class TeamMessage(_Inbound):
     """Someone wrote in a thread of the team channel; ``is_agent`` says if they may act."""
 
     is_agent: bool
+
+
+def attachment_line(name: str, link: str) -> str:
+    """How a file a person sent reads in the transcript and the ticket, on every platform."""
+    return f"[attachment: {name} {link}]" if link else f"[attachment: {name}]"

@@ -36,7 +36,7 @@ from bot.discord.translate import (
 from bot.service import IntakeService
 from bot.turns import KeyedLocks
 from intake.addresses import Address, Person
-from intake.inbound import CustomerMessage, TeamMessage
+from intake.inbound import CustomerMessage, TeamMessage, attachment_line
 
 log = logging.getLogger(__name__)
 
@@ -211,9 +211,8 @@ class IntakeClient(discord.Client):
             parent = channel.parent_id
         elif isinstance(channel, discord.PartialMessageable) and channel.guild_id is not None:
             parent = await self._parent_of(channel.id)
-        text = message.content
-        for attachment in message.attachments:
-            text += f"\n[attachment: {attachment.filename} {attachment.url}]"
+        lines = [attachment_line(a.filename, a.url) for a in message.attachments]
+        text = "\n".join([message.content, *lines]) if lines else message.content
         bot_id = self.user.id if self.user else 0
         return Seen(
             message_id=str(message.id),

@@ -123,7 +123,15 @@ class SlackPlatform:
         self._connecting = asyncio.create_task(keep_trying())
 
     async def _events(self, request: web.Request) -> web.Response:
-        response = await self._bolt.async_dispatch(await to_bolt_request(request))
+        # Bolt parses the body before it checks the signature and reads the timestamp as a
+        # number: garbage from anyone would be a 500 with a traceback. Refuse it plainly.
+        if not request.headers.get("X-Slack-Request-Timestamp", "").strip().isdigit():
+            return web.Response(status=401, text="missing or malformed Slack signature headers")
+        try:
+            bolt_request = await to_bolt_request(request)
+        except ValueError:  # JSON that isn't, in the body or in a form's payload
+            return web.Response(status=400, text="malformed request body")
+        response = await self._bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
 
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from intake.addresses import Address, Person
-from intake.inbound import CustomerMessage, TeamMessage
+from intake.inbound import CustomerMessage, TeamMessage, attachment_line
 from intake.outgoing import Outgoing, TicketCard
 from intake.tickets import Action, Status, next_status
 
@@ -26,7 +26,7 @@ CHOICE_ACTION = "intake_choice_"
 TICKET_ACTION = "ticket_"
 
 # Message subtypes that are someone writing; edits, deletes, joins and bot posts are not.
-_WRITTEN_SUBTYPES = {None, "file_share", "thread_broadcast"}
+_WRITTEN_SUBTYPES = {None, "file_share", "thread_broadcast", "me_message"}
 _MARKUP = re.compile(r"<([^<>]*)>")
 _BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
@@ -95,7 +95,8 @@ def heard_mention(
         return None
     thread = str(event.get("thread_ts") or event.get("ts", ""))
     address = Address(platform=PLATFORM, channel=channel, thread=thread)
-    return _heard("customer", event, address, bot_user_id)
+    # A bare "@MyCartPro" is how people start: it gets the greeting, as on Discord.
+    return _heard("customer", event, address, bot_user_id, empty_ok=True)
 
 
 def heard_action(body: Mapping[str, Any], team_channel: str | None) -> Heard | None:
@@ -225,9 +226,11 @@ def _heard(
     bot_user_id: str | None = None,
     *,
     continuation: bool = False,
+    empty_ok: bool = False,
 ) -> Heard | None:
-    text = plain_text(str(event.get("text") or ""), bot_user_id)
-    if not text:
+    written = plain_text(str(event.get("text") or "") or _block_text(event), bot_user_id)
+    text = "\n".join(part for part in (written, *_file_lines(event)) if part)
+    if not text and not empty_ok:
         return None
     ts = str(event["ts"])
     return Heard(
@@ -239,6 +242,39 @@ def _heard(
         at=_time(ts),
         continuation=continuation,
     )
+
+
+def _block_text(event: Mapping[str, Any]) -> str:
+    """The words of a message whose ``text`` is empty and whose content is only rich-text
+    blocks (some clients and workflows send them so)."""
+    words: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, Mapping):
+            kind = node.get("type")
+            if kind in {"text", "link"}:
+                words.append(str(node.get("text") or node.get("url") or ""))
+            elif kind == "emoji":
+                words.append(f":{node.get('name', '')}:")
+            walk(node.get("elements"))
+
+    walk(event.get("blocks"))
+    return "".join(words)
+
+
+def _file_lines(event: Mapping[str, Any]) -> list[str]:
+    """One line per shared file, so a screenshot reaches the transcript and the agents (a file
+    alone is a message too)."""
+    lines = []
+    for item in event.get("files") or []:
+        if isinstance(item, Mapping):
+            name = item.get("name") or item.get("title") or "file"
+            link = item.get("permalink") or item.get("url_private") or ""
+            lines.append(attachment_line(str(name), str(link)))
+    return lines
 
 
 def _time(ts: str) -> datetime:

@@ -520,3 +520,83 @@ async def test_a_mention_in_a_channel_continues_in_its_thread(slack: Workspace) 
     assert "exact error" in (await reply).args["text"]
     assert len(slack.fake.posts(channel, ts)) == 2
     assert not slack.fake.posts(channel)
+
+
+def _customer_lines(slack: Workspace) -> list[str]:
+    with slack.app.sessions() as session:
+        return list(
+            session.scalars(
+                select(MessageRow.text)
+                .where(MessageRow.direction == "customer")
+                .order_by(MessageRow.id)
+            )
+        )
+
+
+async def test_a_file_alone_or_with_words_reaches_the_transcript(slack: Workspace) -> None:
+    screenshot = {
+        "id": "F0SHOT",
+        "name": "checkout-error.png",
+        "permalink": "https://mycart.slack.com/files/U0PRIYA/F0SHOT/checkout-error.png",
+    }
+    await slack.dm(DESCRIPTION)
+    before = len(slack.fake.posts(DM))
+    file_only = message_event(DM, CUSTOMER, "", next_ts(), subtype="file_share", files=[screenshot])
+    assert await slack.event(file_only) == 200
+    await slack.fake.wait_for(
+        "chat.postMessage", lambda c: c.args["channel"] == DM, count=before + 1
+    )
+    assert (
+        _customer_lines(slack)[-1] == f"[attachment: checkout-error.png {screenshot['permalink']}]"
+    )
+
+
+async def test_words_only_in_rich_text_blocks_and_me_messages_are_read(slack: Workspace) -> None:
+    blocks = [
+        {
+            "type": "rich_text",
+            "elements": [
+                {
+                    "type": "rich_text_section",
+                    "elements": [{"type": "text", "text": DESCRIPTION}],
+                }
+            ],
+        }
+    ]
+    offer = asyncio.ensure_future(slack.next_post(DM))
+    await slack.event(message_event(DM, CUSTOMER, "", next_ts(), blocks=blocks))
+    assert "guides may solve it" in (await offer).args["text"]
+    question = asyncio.ensure_future(slack.next_post(DM))
+    await slack.event(message_event(DM, CUSTOMER, "says no", next_ts(), subtype="me_message"))
+    await question
+    assert _customer_lines(slack) == [DESCRIPTION, "says no"]
+
+
+async def test_a_bare_mention_is_greeted_in_its_thread(slack: Workspace) -> None:
+    channel, ts = "C0GENERAL", next_ts()
+    reply = asyncio.ensure_future(slack.next_post(channel, ts))
+    await slack.event(mention_event(channel, CUSTOMER, f"<@{BOT_USER_ID}> ", ts))
+    assert "What can we help you with?" in (await reply).args["text"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "headers"),
+    [
+        ("{garbage", "application/json", {"X-Slack-Request-Timestamp": "1700000000"}),
+        ("payload=%7Bx", "application/x-www-form-urlencoded", {}),
+        ("{}", "application/json", {"X-Slack-Request-Timestamp": "abc"}),
+    ],
+)
+async def test_garbage_requests_are_refused_without_a_traceback(
+    slack: Workspace,
+    caplog: pytest.LogCaptureFixture,
+    body: str,
+    content_type: str,
+    headers: dict[str, str],
+) -> None:
+    async with slack.http.post(
+        f"{slack.url}/slack/events", data=body, headers={"Content-Type": content_type, **headers}
+    ) as response:
+        assert response.status in {400, 401}
+    assert not [r for r in caplog.records if r.exc_info or r.levelname == "ERROR"]
+    assert slack.transcript_length() == 0
