@@ -33,6 +33,7 @@ _WORD_JOINER = "\u2060"
 _SECTION_LIMIT = 3000
 _FIELD_LIMIT = 2000
 _TEXT_LIMIT = 39_000
+_CUT_NOTE = "… [too long for Slack: the whole message is in the ticket's transcript]"
 _MAX_BUTTONS = 25
 _PRIORITIES = ("low", "normal", "high", "urgent")
 _CARD_BUTTONS = (
@@ -317,7 +318,9 @@ def _rendered(address: Address, message: Outgoing, team_channel: str | None) -> 
         in_team = team_channel is not None and address.channel == team_channel
         speaker = message.author if in_team else f"{message.author} (support)"
         text = f"*{escape(speaker)}:* {text}"
-    kwargs: dict[str, Any] = {"text": _cut(text, _TEXT_LIMIT), "unfurl_links": False}
+    if len(text) > _TEXT_LIMIT:  # Slack's own limit is 40,000; say where the rest is
+        text = text[: _TEXT_LIMIT - len(_CUT_NOTE)] + _CUT_NOTE
+    kwargs: dict[str, Any] = {"text": text, "unfurl_links": False}
     if message.card is not None:
         kwargs["blocks"] = card_blocks(message.card)
     elif message.choices:

@@ -110,3 +110,11 @@ def test_rendering_prefixes_authors_and_offers_buttons() -> None:
         ("intake_choice_1", "yes"),
         ("intake_choice_2", "no"),
     ]
+
+
+def test_a_message_too_long_for_slack_says_where_the_rest_is() -> None:
+    thread = Address(platform="slack", channel=TEAM, thread="1.0")
+    long = Outgoing(text="x" * 45_000, author="Dana")
+    text = post_kwargs(thread, long, TEAM)["text"]
+    assert len(text) <= 40_000
+    assert text.endswith("the whole message is in the ticket's transcript]")
