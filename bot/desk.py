@@ -13,13 +13,13 @@ from intake.answers import clean_text
 from intake.events import TicketClosed
 from intake.fields import fields_of
 from intake.guides import GuideSearch
-from intake.inbound import TeamMessage
+from intake.inbound import TeamMessage, as_edit
 from intake.machine import step
 from intake.outgoing import Outgoing
 from intake.policy import Policy
 from intake.redaction import redact
 from intake.team import InternalNote, RelayToCustomer, TicketCommand, Unclear, read_team_message
-from intake.texts import consent_word
+from intake.texts import consent_word, shorten
 from intake.tickets import Action as TicketAction
 from intake.tickets import Status, Ticket, customer_notice, next_status
 from storage.outbox import Destination
@@ -28,6 +28,8 @@ from storage.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 NOT_AN_AGENT = "Only support agents can reply to or change tickets."
+UNDELIVERED = "Not delivered to the customer: {excerpt} ({reason})"
+_EXCERPT = 200  # characters of an undelivered message the thread shows
 
 
 class TicketDesk:
@@ -71,7 +73,7 @@ class TicketDesk:
             message.address.platform, message.message_id, message.at
         ):
             return False
-        if message.catch_up:
+        if message.catch_up and not message.edited:  # an edit's id is not a history position
             uow.conversations.advance_cursor(message.address, message.message_id)
         self._team_input(uow, ticket, message)
         return True
@@ -86,6 +88,11 @@ class TicketDesk:
         conversation_id = uow.tickets.conversation_of(ticket.public_id)
         ticket_row = uow.tickets.row_id(ticket.public_id)
         parsed = read_team_message(text)
+        if message.edited:
+            # A corrected reply or note goes on marked as an edit; an edited command ran once.
+            if not isinstance(parsed, RelayToCustomer | InternalNote) or not parsed.text:
+                return
+            parsed = parsed.model_copy(update={"text": as_edit(parsed.text)})
         if isinstance(parsed, RelayToCustomer):
             if parsed.text:
                 self.to_customer(
@@ -207,6 +214,34 @@ class TicketDesk:
         message: Outgoing,
         at: datetime,
     ) -> None:
-        if self.team_address is None:
-            return
-        uow.outbox.add(self.team_address.platform, f"ticket:{public_id}", destination, message, at)
+        if self.team_address is not None:
+            _to_ticket_team(uow, self.team_address.platform, public_id, destination, message, at)
+
+
+def report_undelivered(
+    uow: UnitOfWork, address: Address, text: str, reason: str, at: datetime
+) -> None:
+    """A message to a customer was given up: tell their ticket's thread, so the agents don't
+    believe the customer has it. Only a customer's address can have a ticket, so a failed post
+    to the team (this note included) never reports itself."""
+    found = uow.tickets.at_customer_address(address)
+    if found is None:
+        return
+    public_id, team_platform = found
+    note = UNDELIVERED.format(excerpt=shorten(text, _EXCERPT), reason=reason)
+    uow.tickets.add_event(uow.tickets.row_id(public_id), "undelivered", "bot", note, at)
+    if team_platform is not None:
+        thread = Destination(ticket_thread=public_id)
+        _to_ticket_team(uow, team_platform, public_id, thread, Outgoing(text=note), at)
+
+
+def _to_ticket_team(
+    uow: UnitOfWork,
+    platform: str,
+    public_id: str,
+    destination: Destination,
+    message: Outgoing,
+    at: datetime,
+) -> None:
+    """Everything for one ticket's thread and card shares one ordering key: sent in order."""
+    uow.outbox.add(platform, f"ticket:{public_id}", destination, message, at)

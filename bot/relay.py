@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery import PermanentFailure, RateLimited, Sender, TemporaryFailure
+from bot.desk import report_undelivered
 from bot.metrics import Metrics
 from bot.polling import Poller
 from intake.addresses import Address
@@ -32,6 +33,7 @@ _MAX_BACKOFF = timedelta(minutes=5)
 _LEASE = timedelta(seconds=10)
 _BATCH = 50  # messages claimed per pass
 _MAX_ATTEMPTS = 10
+_GIVEN_UP = frozenset({"permanent", "gave_up"})
 
 
 class Relay:
@@ -147,6 +149,7 @@ class Relay:
                     uow.outbox.retry_later(pending.id, result.retry_at, result.error or "")
                     continue
                 sent.append((pending.id, result.ref, result.error))
+                _report_if_undelivered(uow, result, now)
                 card, address = pending.message.card, pending.destination.address
                 if result.ref is not None and card is not None and address is not None:
                     # The card's thread is the ticket; catching up after downtime starts there.
@@ -157,6 +160,15 @@ class Relay:
                     uow.conversations.advance_cursor(thread, result.ref)
             uow.outbox.mark_all_sent(now, sent)
             uow.commit()
+
+
+def _report_if_undelivered(uow: UnitOfWork, result: "_Result", at: datetime) -> None:
+    """A customer's message given up is told to their ticket's thread; cards only go to the
+    team, so they are skipped without a lookup."""
+    pending = result.pending
+    address = pending.destination.address
+    if result.kind in _GIVEN_UP and address is not None and pending.message.card is None:
+        report_undelivered(uow, address, pending.message.text, result.error or result.kind, at)
 
 
 _Target = tuple[Address, str | None] | None

@@ -33,7 +33,7 @@ from intake.answers import clean_text
 from intake.conversation import Conversation, Step
 from intake.events import CustomerSaid, Event, TicketLine, TicketOpened, TicketsFound
 from intake.guides import GuideSearch
-from intake.inbound import CustomerMessage, TeamMessage
+from intake.inbound import CustomerMessage, TeamMessage, as_edit
 from intake.machine import step
 from intake.outgoing import Outgoing
 from intake.policy import Policy
@@ -163,9 +163,10 @@ class IntakeService:
         ):
             return None
         customer_id, active = uow.conversations.locate(message.author, message.address, message.at)
-        if active is None and message.continuation:
-            return None
+        if active is None and (message.continuation or message.edited):
+            return None  # continues, or edits, nothing of ours
         redaction = redact(clean_text(message.text))
+        said = as_edit(redaction.text) if message.edited else redaction.text
         if active is None:
             state = Conversation()
             conversation_id = uow.conversations.start(
@@ -176,17 +177,19 @@ class IntakeService:
         turn = _Turn(uow, message.author, customer_id, conversation_id, message.address, message.at)
         if state.ticket_id:
             turn.ticket_row = uow.tickets.row_id(state.ticket_id)
-        if message.catch_up:
+        if message.catch_up and not message.edited:  # an edit's id is not a history position
             uow.conversations.advance_cursor(message.address, message.message_id)
         uow.conversations.record(
             conversation_id,
             "customer",
             message.author.display_name,
-            redaction.text,
+            said,
             message.at,
             turn.ticket_row,
         )
-        event: Event = CustomerSaid(text=redaction.text, at=message.at, redacted=redaction.found)
+        event: Event = CustomerSaid(
+            text=redaction.text, at=message.at, redacted=redaction.found, edited=message.edited
+        )
         state = self._run(state, event, turn)
         outcome = turn.outcome or _OUTCOMES.get(state.step)
         uow.conversations.save(conversation_id, state, message.at, outcome)

@@ -16,6 +16,7 @@ class CustomerSaid(_Event):
 
     text: str
     redacted: frozenset[str] = frozenset()
+    edited: bool = False
 
 
 class TicketOpened(_Event):

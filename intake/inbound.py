@@ -18,6 +18,8 @@ class _Inbound(BaseModel):
     catch_up: bool = False
     """Set by platforms that read history after downtime (Discord): the service then keeps
     a cursor of the newest message handled per channel."""
+    edited: bool = False
+    """A new version of a message the person sent earlier (its own ``message_id``)."""
     accepted: bool = False
     """Came through the inbox (accepted before it was acknowledged, as Slack events are): its
     handling transaction also marks the inbox event done."""
@@ -42,3 +44,8 @@ class TeamMessage(_Inbound):
 def attachment_line(name: str, link: str) -> str:
     """How a file a person sent reads in the transcript and the ticket, on every platform."""
     return f"[attachment: {name} {link}]" if link else f"[attachment: {name}]"
+
+
+def as_edit(text: str) -> str:
+    """How an edited message reads in the transcript, the ticket and the other side's chat."""
+    return f"(edited) {text}"

@@ -20,7 +20,7 @@ Rules:
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from intake import texts
@@ -68,6 +68,7 @@ from intake.hours import (
     describe_window_start,
     next_window,
 )
+from intake.inbound import as_edit
 from intake.kinds import infer_kind
 from intake.language import is_clearly_not_english
 from intake.policy import DetailField, Policy
@@ -119,6 +120,8 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
     if is_clearly_not_english(turn.text) and not state.language_noted:
         notes.append(texts.NOT_ENGLISH)
         state = state.model_copy(update={"language_noted": True})
+    if turn.event.edited:
+        return _edited(state, turn)
     command = command_in(turn.text)
     aside = command is None and (asks_about_hours(turn.text) or is_confused(turn.text))
     if state.step is Step.NEW:
@@ -418,6 +421,20 @@ def _explain(state: Conversation, turn: _Turn) -> Outcome:
         prompt = _current_prompt(state, turn.policy) or Reply(text=texts.HELP)
     text = f"{texts.PUT_ANOTHER_WAY} {prompt.text}"
     return state, (Reply(text=text, choices=prompt.choices),)
+
+
+def _edited(state: Conversation, turn: _Turn) -> Outcome:
+    """An edit of an earlier message. After the ticket it goes to the ticket like any message;
+    during the intake, reading it as the answer to the current question would put it in the
+    wrong field, so the customer is asked to send the change as a new message."""
+    if state.step is Step.TICKETED:
+        text = as_edit(turn.text) if turn.text else ""
+        return _ticketed(state, replace(turn, text=text))
+    if state.step is Step.NEW:
+        return state, ()
+    prompt = _current_prompt(state, turn.policy)
+    lines = [texts.EDITS_NOT_READ, *([prompt.text] if prompt else [])]
+    return state, (Reply(text="\n\n".join(lines), choices=prompt.choices if prompt else ()),)
 
 
 def _status(state: Conversation, turn: _Turn) -> Outcome:

@@ -51,6 +51,11 @@ NO_PASSWORDS = (
 )
 CANCELLED = "Okay, I've cancelled this request. Nothing was sent. Write any time to start again."
 RESTARTED = "Okay, let's start over."
+EDITS_NOT_READ = (
+    "I saw you edited an earlier message, but I only read new ones. If you changed an "
+    "answer, please send the new version as a new message, or change it in the summary at "
+    "the end."
+)
 PUT_ANOTHER_WAY = "Sorry, let me put that another way."
 GUIDES_SKIPPED = "Understood, none of the guides solved it."
 AGENT_NEEDS_SOMETHING = (
@@ -225,10 +230,11 @@ def status(tickets: Sequence[TicketLine]) -> str:
     if not tickets:
         return NO_TICKETS
     lines = ["Your tickets:"]
-    lines += [f"• {t.ticket_id}: {t.status} ({_shorten(t.problem, 80)})" for t in tickets]
+    lines += [f"• {t.ticket_id}: {t.status} ({shorten(t.problem, 80)})" for t in tickets]
     return "\n".join(lines)
 
 
-def _shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters, for lists and notes that quote a message."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

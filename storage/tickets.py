@@ -11,7 +11,7 @@ from intake.actions import TicketDraft
 from intake.addresses import Address, Person
 from intake.guides import GuideMatch
 from intake.tickets import Priority, Status, Ticket, TicketEvent
-from storage.rows import CounterRow, CustomerRow, TicketEventRow, TicketRow
+from storage.rows import ConversationRow, CounterRow, CustomerRow, TicketEventRow, TicketRow
 from storage.statements import ADD_TICKET, ADD_TICKET_EVENT, CREATE_COUNTER
 
 _TICKET_COUNTER = "ticket"
@@ -140,6 +140,28 @@ class TicketRepository:
                 raise TicketNotFound(public_id)
             self._keys[public_id] = (found.id, found.conversation_id)
         return self._keys[public_id]
+
+    def at_customer_address(self, address: Address) -> tuple[str, str | None] | None:
+        """(public id, team platform) of the ticket of the newest conversation at a customer's
+        address, None when that conversation has none: what a message there was about, in one
+        query rather than loading the conversation and then its ticket."""
+        found = self._session.execute(
+            select(
+                TicketRow.id,
+                TicketRow.conversation_id,
+                TicketRow.public_id,
+                TicketRow.team_platform,
+            )
+            .select_from(ConversationRow)
+            .outerjoin(TicketRow, TicketRow.conversation_id == ConversationRow.id)
+            .where(ConversationRow.address_key == address.key)
+            .order_by(ConversationRow.id.desc())
+            .limit(1)
+        ).first()
+        if found is None or found.public_id is None:
+            return None
+        self._keys[found.public_id] = (found.id, found.conversation_id)
+        return found.public_id, found.team_platform
 
     def by_team_thread(self, address: Address) -> Ticket | None:
         """The ticket of a team thread, locked until the transaction ends: an agent's command

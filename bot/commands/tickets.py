@@ -7,7 +7,7 @@ from bot.app import open_database
 from bot.errors import UserFacingError
 from bot.policy_file import load_policy
 from bot.settings import load_settings
-from intake.texts import consent_word
+from intake.texts import consent_word, shorten
 from intake.tickets import Status, Ticket
 from storage.tickets import TicketNotFound
 from storage.unit_of_work import UnitOfWork
@@ -90,8 +90,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def _line(ticket: Ticket) -> str:
-    problem = " ".join(ticket.problem.split())
-    short = problem if len(problem) <= 60 else problem[:59] + "…"
+    short = shorten(ticket.problem, 60)
     return (
         f"{ticket.public_id}  {ticket.status.value:<8}  {ticket.priority.value:<6}  "
         f"{ticket.customer.display_name:<16}  {short}"

@@ -113,6 +113,16 @@ class IntakeClient(discord.Client):
         async with self._locks.hold(str(message.channel.id)):
             await self._handle(message)
 
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """An edited message, read as a message of its own. Discord also sends updates when it
+        adds a link preview; only a person's edit carries an ``edited_timestamp``."""
+        if not payload.data.get("edited_timestamp"):
+            return
+        message = payload.message
+        await self._caught_up.wait()
+        async with self._locks.hold(str(message.channel.id)):
+            await self._handle(message, edited=True)
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component or interaction.data is None:
             return
@@ -153,13 +163,17 @@ class IntakeClient(discord.Client):
 
     # ── one message ─────────────────────────────────────────────────────────────────────
 
-    async def _handle(self, message: discord.Message) -> None:
+    async def _handle(self, message: discord.Message, *, edited: bool = False) -> None:
         if self.user is None:
             return
         seen = await self._seen(message)
         routed = route(seen, bot_id=str(self.user.id), team_channel=self._audience.team_channel)
-        if routed is None:
-            return
+        if routed is None or (edited and isinstance(routed, OpenThread)):
+            return  # an edit never starts a conversation
+        message_id, at = seen.message_id, seen.at
+        if edited:
+            at = message.edited_at or at
+            message_id = f"{message_id}:edit:{at.timestamp():.6f}"
         person = _person(message.author)
         if isinstance(routed, FromTeam):
             guild = message.guild
@@ -167,13 +181,14 @@ class IntakeClient(discord.Client):
             if guild is None and guild_id is not None:
                 guild = self.get_guild(guild_id)
             inbound: CustomerMessage | TeamMessage = TeamMessage(
-                message_id=seen.message_id,
+                message_id=message_id,
                 author=person,
                 address=routed.address,
                 text=routed.text,
-                at=seen.at,
+                at=at,
                 is_agent=await self._is_agent(message.author, guild),
                 catch_up=True,
+                edited=edited,
             )
         else:
             if isinstance(routed, OpenThread):
@@ -185,13 +200,14 @@ class IntakeClient(discord.Client):
                 assert isinstance(routed, FromCustomer)
                 address, text, continuation = routed.address, routed.text, routed.continuation
             inbound = CustomerMessage(
-                message_id=seen.message_id,
+                message_id=message_id,
                 author=person,
                 address=address,
                 text=text,
-                at=seen.at,
+                at=at,
                 continuation=continuation,
                 catch_up=True,
+                edited=edited,
             )
         await self._deliver(inbound)
 

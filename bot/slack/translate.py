@@ -57,6 +57,7 @@ class Heard(BaseModel):
     message_id: str
     at: datetime
     continuation: bool = False
+    edited: bool = False
 
 
 # ── inbound ─────────────────────────────────────────────────────────────────────────────
@@ -66,6 +67,8 @@ def heard_message(
     event: Mapping[str, Any], bot_user_id: str | None, team_channel: str | None
 ) -> Heard | None:
     """A ``message`` event: a DM, a reply in a customer's thread, or a ticket-thread reply."""
+    if event.get("subtype") == "message_changed":
+        return _heard_edit(event, bot_user_id, team_channel)
     if not _written_by_a_person(event, bot_user_id):
         return None
     channel, ts = str(event.get("channel", "")), str(event.get("ts", ""))
@@ -83,6 +86,26 @@ def heard_message(
         return None
     address = Address(platform=PLATFORM, channel=channel, thread=thread)
     return _heard("customer", event, address, bot_user_id, continuation=True)
+
+
+def _heard_edit(
+    event: Mapping[str, Any], bot_user_id: str | None, team_channel: str | None
+) -> Heard | None:
+    """``message_changed``: the new version of a message, read like a message of its own with
+    an id of its own, when its words or files changed (Slack also sends one when it adds a
+    link preview, and when the bot updates a card)."""
+    new, old = event.get("message"), event.get("previous_message") or {}
+    if not isinstance(new, Mapping) or not isinstance(old, Mapping):
+        return None
+    if (new.get("text"), new.get("files")) == (old.get("text"), old.get("files")):
+        return None
+    as_sent = {**new, "channel": event.get("channel"), "channel_type": event.get("channel_type")}
+    heard = heard_message(as_sent, bot_user_id, team_channel)
+    edit_ts = str(event.get("event_ts") or event.get("ts") or "")
+    if heard is None or not edit_ts:
+        return None
+    update = {"message_id": f"{heard.message_id}:edit:{edit_ts}", "at": _time(edit_ts)}
+    return heard.model_copy(update={**update, "edited": True})
 
 
 def heard_mention(
@@ -157,6 +180,7 @@ def customer_message(heard: Heard, name: str, *, accepted: bool = True) -> Custo
         text=heard.text,
         at=heard.at,
         continuation=heard.continuation,
+        edited=heard.edited,
         accepted=accepted,
     )
 
@@ -169,6 +193,7 @@ def team_message(heard: Heard, name: str, is_agent: bool) -> TeamMessage:
         text=heard.text,
         at=heard.at,
         is_agent=is_agent,
+        edited=heard.edited,
         accepted=True,
     )
 

@@ -2,6 +2,7 @@
 connected to a loopback Discord (REST + gateway) that records what Discord would receive."""
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.app import App
@@ -202,3 +203,27 @@ async def test_long_replies_are_split_cleanly_and_never_ping(
     assert "".join(parts).count("step_") == 150
     sent_words = {word for part in parts for word in part.split()}
     assert sent_words <= {*long_reply.split(), "**Dana:**", "```python", "```"}
+
+
+async def test_an_edited_dm_is_answered_not_taken_for_the_answer(
+    discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
+) -> None:
+    fake = discord_fake
+    customer = fake.make_user("Ines")
+    dm = fake.dm_channel(customer)
+    async with discord_serve(discord_settings) as app:
+        await say(fake, customer, "Customers get an error when they pay with PayPal at checkout")
+        await say(fake, customer, "no")
+        before = len(fake.calls)
+        sent = await fake.user_dm(customer, "It says PAYMENT_FAILD")
+        await fake.wait_for_post(dm, after=before)
+        mark = len(fake.calls)
+        fixed = 'It says "PAYMENT_FAILED: gateway timeout"'
+        edited = {**sent, "content": fixed, "edited_timestamp": datetime.now(UTC).isoformat()}
+        await fake.dispatch("MESSAGE_UPDATE", fake._gateway_message(edited))
+        answer = await fake.wait_for_post(dm, after=mark)
+        assert answer["content"].startswith("I saw you edited an earlier message")
+        with UnitOfWork(app.sessions) as uow:
+            lines = uow.conversations.transcript(1)
+        said = [line.text for line in lines if line.direction == "customer"]
+        assert said[-2:] == ["It says PAYMENT_FAILD", f"(edited) {fixed}"]

@@ -292,3 +292,46 @@ async def test_consent_given_after_the_ticket_lands_on_the_ticket_and_its_card(
     [(_, card)] = slack.edits
     assert card.card is not None and card.card.consent == "yes"
     assert "noted on ticket MCP-1001" in console.texts_to(customer.address.channel)[-1]
+
+
+async def test_a_reply_the_customer_cannot_get_is_told_in_the_thread(
+    app: App, clock: Clock
+) -> None:
+    _customer, console, slack, thread = await open_ticket(app, clock)
+    relay = relay_for(app, clock, console, slack)
+    reply = "Thanks Dana, the gateway is fixed. " + "Please try a PayPal payment again. " * 8
+    team_message(app, thread, reply, agent="Sam")
+    console.failures.append(PermanentFailure("Cannot send messages to this user (50007)"))
+    await relay.drain()
+    [note] = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
+    assert note.startswith("Not delivered to the customer: Thanks Dana, the gateway is fixed.")
+    assert note.endswith("… (failed: Cannot send messages to this user (50007))")
+    assert len(note) < 300
+    with UnitOfWork(app.sessions) as uow:
+        [*_, undelivered] = uow.tickets.events("MCP-1001")
+        assert uow.outbox.depth()[0] == 0
+    assert (undelivered.kind, undelivered.detail) == ("undelivered", note)
+
+
+async def test_a_failed_message_without_a_ticket_tells_the_team_nothing(
+    app: App, clock: Clock
+) -> None:
+    customer = Customer(app)
+    console, slack = RecordingSender("console"), RecordingSender("slack")
+    console.failures.append(PermanentFailure("channel_not_found"))
+    customer.say("hi")
+    await relay_for(app, clock, console, slack).drain()
+    assert console.sent == [] and slack.sent == []
+
+
+async def test_a_failed_note_in_the_thread_is_not_reported_again(app: App, clock: Clock) -> None:
+    _customer, console, slack, thread = await open_ticket(app, clock)
+    relay = relay_for(app, clock, console, slack)
+    team_message(app, thread, "Thanks Dana, please try again.", agent="Sam")
+    console.failures.append(PermanentFailure("channel_not_found"))
+    slack.failures.append(PermanentFailure("is_archived"))  # the note itself
+    await relay.drain()
+    assert [s for s in slack.sent if s[0].thread] == []
+    with UnitOfWork(app.sessions) as uow:
+        assert [e.kind for e in uow.tickets.events("MCP-1001")] == ["opened", "undelivered"]
+        assert uow.outbox.depth()[0] == 0

@@ -600,3 +600,66 @@ async def test_garbage_requests_are_refused_without_a_traceback(
         assert response.status in {400, 401}
     assert not [r for r in caplog.records if r.exc_info or r.levelname == "ERROR"]
     assert slack.transcript_length() == 0
+
+
+def _changed(channel: str, user: str, ts: str, old: str, new: str, **extra: Any) -> dict[str, Any]:
+    """A ``message_changed`` event as Slack sends it when ``user`` edits message ``ts``."""
+    edited_at = next_ts()
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": channel,
+        "channel_type": extra.pop("channel_type", "im"),
+        "hidden": True,
+        "ts": edited_at,
+        "event_ts": edited_at,
+        "message": {"type": "message", "user": user, "text": new, "ts": ts, **extra},
+        "previous_message": {"type": "message", "user": user, "text": old, "ts": ts, **extra},
+    }
+
+
+async def test_a_customer_edit_is_answered_and_kept_but_not_taken_for_an_answer(
+    slack: Workspace,
+) -> None:
+    await slack.dm(DESCRIPTION)
+    await slack.dm("no")
+    ts = next_ts()
+    reply = asyncio.ensure_future(slack.next_post(DM))
+    await slack.event(message_event(DM, CUSTOMER, "It says PAYMENT_FAILD", ts))
+    await reply
+    posts = len(slack.fake.posts(DM))
+    # A link preview added to the same words is not an edit.
+    assert await slack.event(_changed(DM, CUSTOMER, ts, "It says x", "It says x")) == 200
+    edited = asyncio.ensure_future(slack.next_post(DM))
+    fixed = 'It says "PAYMENT_FAILED: gateway timeout"'
+    assert await slack.event(_changed(DM, CUSTOMER, ts, "It says PAYMENT_FAILD", fixed)) == 200
+    answer = (await edited).args["text"]
+    assert answer.startswith("I saw you edited an earlier message")
+    assert len(slack.fake.posts(DM)) == posts + 1
+    assert _customer_lines(slack)[-1] == f"(edited) {fixed}"
+
+
+async def test_an_agents_corrected_reply_reaches_the_customer_marked_as_an_edit(
+    slack: Workspace,
+) -> None:
+    card = await open_ticket(slack)
+    thread = card.ts
+    ts = next_ts()
+    await slack.event(
+        message_event(
+            TEAM, AGENT, "Plese clear the cache", ts, channel_type="channel", thread_ts=thread
+        )
+    )
+    await slack.next_post(DM)
+    corrected = asyncio.ensure_future(slack.next_post(DM))
+    change = _changed(
+        TEAM,
+        AGENT,
+        ts,
+        "Plese clear the cache",
+        "Please clear the browser cache",
+        channel_type="channel",
+        thread_ts=thread,
+    )
+    assert await slack.event(change) == 200
+    assert (await corrected).args["text"].endswith("(edited) Please clear the browser cache")

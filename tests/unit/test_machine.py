@@ -748,3 +748,39 @@ def test_a_later_ok_is_not_taken_for_consent(policy: Policy) -> None:
     assert RecordConsent(ticket_id="MCP-1001", consent=False) in chat.say(
         "Please don't log in to my store, I'd rather send screenshots"
     )
+
+
+# ── edits ───────────────────────────────────────────────────────────────────────────────────
+
+
+def edit(chat: Driver, text: str) -> list[Action]:
+    event = CustomerSaid(text=text, at=chat.at, edited=True)
+    chat.at += chat.gap
+    return chat.feed(event)
+
+
+def test_an_edit_during_the_intake_is_not_taken_for_the_answer_to_the_question(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    before = chat.state
+    text = replies(edit(chat, "Customers can't pay with PayPal or cards since this morning"))
+    assert text.startswith(texts.EDITS_NOT_READ) and text.endswith(policy.details[0].question)
+    assert chat.state.details == before.details and chat.state.problem == before.problem
+
+
+def test_an_edit_after_the_ticket_reaches_it_marked_as_an_edit(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("send")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    actions = edit(chat, "It also fails with Apple Pay")
+    assert actions[0] == ForwardToTicket(
+        ticket_id="MCP-1001", text="(edited) It also fails with Apple Pay"
+    )
+
+
+def test_an_edit_never_starts_a_conversation(policy: Policy) -> None:
+    chat = Driver(policy)
+    assert edit(chat, "hello?") == []
