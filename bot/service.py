@@ -179,14 +179,15 @@ class IntakeService:
             turn.ticket_row = uow.tickets.row_id(state.ticket_id)
         if message.catch_up and not message.edited:  # an edit's id is not a history position
             uow.conversations.advance_cursor(message.address, message.message_id)
-        uow.conversations.record(
-            conversation_id,
-            "customer",
-            message.author.display_name,
-            said,
-            message.at,
-            turn.ticket_row,
-        )
+        if said:  # a sticker or invisible characters leave nothing worth a transcript line
+            uow.conversations.record(
+                conversation_id,
+                "customer",
+                message.author.display_name,
+                said,
+                message.at,
+                turn.ticket_row,
+            )
         event: Event = CustomerSaid(
             text=redaction.text, at=message.at, redacted=redaction.found, edited=message.edited
         )

@@ -122,6 +122,12 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
         state = state.model_copy(update={"language_noted": True})
     if turn.event.edited:
         return _edited(state, turn)
+    if not turn.text and state.step is not Step.NEW:
+        # A sticker, a reaction-only message, invisible characters: nothing to read or keep.
+        prompt = _current_prompt(state, turn.policy)
+        lines = [texts.TEXT_ONLY, *([prompt.text] if prompt else [])]
+        reply = Reply(text="\n\n".join(lines), choices=prompt.choices if prompt else ())
+        return state, _with_notes(notes, (reply,))
     command = command_in(turn.text)
     aside = command is None and (asks_about_hours(turn.text) or is_confused(turn.text))
     if state.step is Step.NEW:

@@ -51,6 +51,7 @@ NO_PASSWORDS = (
 )
 CANCELLED = "Okay, I've cancelled this request. Nothing was sent. Write any time to start again."
 RESTARTED = "Okay, let's start over."
+TEXT_ONLY = "I can only read words and files here. Could you write it out?"
 EDITS_NOT_READ = (
     "I saw you edited an earlier message, but I only read new ones. If you changed an "
     "answer, please send the new version as a new message, or change it in the summary at "

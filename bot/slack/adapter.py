@@ -73,19 +73,20 @@ class SlackDirectory:
         cached = self._names.get(user_id)
         return cached[1] if cached and cached[0] > time.monotonic() else None
 
-    async def name(self, user_id: str) -> str:
+    async def name(self, user_id: str, fallback: str | None = None) -> str:
+        """``fallback`` (a name the event carried) when Slack won't say, else the id."""
         known = self.known_name(user_id)
         if known is not None:
             return known
         try:
             response = await self._client.users_info(user=user_id)
             user = response.get("user")
-            name = (display_name(user) if isinstance(user, dict) else None) or user_id
+            name = (display_name(user) if isinstance(user, dict) else None) or fallback or user_id
         except (TimeoutError, SlackApiError, OSError) as error:
             log.warning("users.info failed for %s: %s", user_id, type(error).__name__)
             # Remember the fallback briefly so a missing scope doesn't cost a call per message.
-            self._names[user_id] = (time.monotonic() + _MEMBERS_TTL, user_id)
-            return user_id
+            self._names[user_id] = (time.monotonic() + _MEMBERS_TTL, fallback or user_id)
+            return fallback or user_id
         self._names[user_id] = (time.monotonic() + _NAME_TTL, name)
         return name
 
@@ -205,7 +206,8 @@ class SlackAdapter:
         try:
             name = self._directory.known_name(heard.user_id)
             if name is None:
-                name = await asyncio.wait_for(self._directory.name(heard.user_id), _NAME_WAIT)
+                lookup = self._directory.name(heard.user_id, heard.profile_name)
+                name = await asyncio.wait_for(lookup, _NAME_WAIT)
             arrive = functools.partial(
                 self._service.handle_arrival,
                 customer_message(heard, name, accepted=False),
@@ -227,7 +229,7 @@ class SlackAdapter:
 
     async def _process(self, payload: dict[str, Any]) -> None:
         heard = Heard.model_validate(payload)
-        name = await self._directory.name(heard.user_id)
+        name = await self._directory.name(heard.user_id, heard.profile_name)
         if heard.audience == "team":
             is_agent = await self._directory.is_agent(heard.user_id)
             message = team_message(heard, name, is_agent)

@@ -58,6 +58,9 @@ class Heard(BaseModel):
     at: datetime
     continuation: bool = False
     edited: bool = False
+    profile_name: str | None = None
+    """The name the event itself carries (Slack Connect users' ``user_profile``), for when
+    ``users.info`` can't say."""
 
 
 # ── inbound ─────────────────────────────────────────────────────────────────────────────
@@ -259,6 +262,7 @@ def _heard(
     if not text and not empty_ok:
         return None
     ts = str(event["ts"])
+    profile = event.get("user_profile")
     return Heard(
         audience=audience,
         user_id=str(event["user"]),
@@ -267,6 +271,7 @@ def _heard(
         message_id=f"{event['channel']}:{ts}",
         at=_time(ts),
         continuation=continuation,
+        profile_name=display_name({"profile": profile}) if isinstance(profile, Mapping) else None,
     )
 
 

@@ -183,3 +183,16 @@ def test_catch_up_cursors_only_move_forward(database_url: str) -> None:
         uow.commit()
     assert app.service.resume_points("discord") == [(thread, "1000000000000000010")]
     app.close()
+
+
+def test_a_message_with_nothing_to_read_leaves_no_transcript_line(database_url: str) -> None:
+    app = make_app(database_url)
+    try:
+        customer = Customer(app)
+        customer.intake(FULL_INTAKE[:2])
+        before = customer.transcript()
+        assert customer.say("\u200b\u2060")  # handled: the bot asks for words
+        after = customer.transcript()
+        assert [line.direction for line in after[len(before) :]] == ["bot"]
+    finally:
+        app.close()

@@ -663,3 +663,19 @@ async def test_an_agents_corrected_reply_reaches_the_customer_marked_as_an_edit(
     )
     assert await slack.event(change) == 200
     assert (await corrected).args["text"].endswith("(edited) Please clear the browser cache")
+
+
+async def test_a_slack_connect_user_slack_wont_describe_is_named_from_the_event(
+    slack: Workspace,
+) -> None:
+    slack.fake.fail_next("users.info", status=200, error="user_not_found")
+    profile = {"display_name": "Ana from Partner Co", "real_name": "Ana Lima", "team": "T0OTHER"}
+    event = message_event("D0ANA", "U0EXTANA", DESCRIPTION, next_ts(), user_profile=profile)
+    reply = asyncio.ensure_future(slack.next_post("D0ANA"))
+    assert await slack.event(event) == 200
+    await reply
+    with slack.app.sessions() as session:
+        authors = session.scalars(
+            select(MessageRow.author).where(MessageRow.direction == "customer")
+        ).all()
+    assert authors == ["Ana from Partner Co"]

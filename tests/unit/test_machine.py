@@ -199,7 +199,7 @@ def test_system_details_mentioned_in_passing_are_kept(policy: Policy) -> None:
     assert "Pro plan" in chat.state.details["environment"]
 
 
-@pytest.mark.parametrize("answer", ["", "   ", "idk", "yes", "?", "error"])
+@pytest.mark.parametrize("answer", ["idk", "yes", "?", "error"])
 def test_empty_or_meaningless_details_are_asked_again_with_a_hint(
     policy: Policy, answer: str
 ) -> None:
@@ -784,3 +784,16 @@ def test_an_edit_after_the_ticket_reaches_it_marked_as_an_edit(policy: Policy) -
 def test_an_edit_never_starts_a_conversation(policy: Policy) -> None:
     chat = Driver(policy)
     assert edit(chat, "hello?") == []
+
+
+@pytest.mark.parametrize("nothing", ["", "   ", "\u200b\u2060"])
+def test_a_message_with_nothing_to_read_asks_for_words_and_keeps_the_question(
+    policy: Policy, nothing: str
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    text = chat.reply(nothing)
+    assert text.startswith(texts.TEXT_ONLY) and text.endswith(policy.details[0].question)
+    assert "error_messages" not in chat.state.details
+    chat.say("Customers see PAYMENT_FAILED when paying")  # the question still waits
+    assert "error_messages" in chat.state.details
