@@ -55,34 +55,53 @@ _UNSURE = frozenset(["not sure", "maybe", "dunno", "idk", "i don't know", "don't
 _HEDGES = frozenset("but however still though except".split())
 _SHORT = 8  # longer messages are descriptions, not answers, unless they open with yes or no
 _LEADS_TO_A_NUMBER = frozenset("yes the number option guide".split())
+_AFTER_A_CHOICE = frozenset(
+    "one worked works solved fixed helped did it the trick thanks thank you please was that "
+    "is perfect great 👍 ✅".split()
+)
 # Words that open a chat without saying anything about the problem yet.
 _SMALL_TALK = frozenset(
     "hi hello hey hiya yo good morning afternoon evening there dear team support i i'm im we "
     "need needs want would like some help helping please pls can could you someone somebody "
     "anyone a an the have got has question questions issue issues problem problems "
-    "thanks thank thx ok okay so um hmm with me my us our is it an".split()
+    "thanks thank thx ok okay so um hmm with me my us our is it an how are you you're youre "
+    "hope hoping well here quick guys folks everyone all urgent urgently needed asap new "
+    "doing today just wondering am".split()
 )
 # Requests to the bot, not answers to it, are short; a longer message is read as an answer.
 _SHORT_REQUEST = 12
+# Asking for a person: a request ("I want to…", "can I…", "let me…") or the whole message.
+_PERSON = (
+    r"(?:a |an |the |some )?(?:real |live |actual )?(?:human|person|agent|someone|somebody|"
+    r"representative|rep|staff|support|team)(?: please)?"
+)
+_ASKING = (
+    r"(?:i want|i'd like|id like|i would like|i need|let me|please let me|can i|could i|may i|"
+    r"get me|connect me|put me through|transfer me)(?: to)?(?: please)?"
+)
 _PERSON_PLEA = re.compile(
-    r"\b(talk|speak|chat|connect me|transfer me|put me through) (to|with) (a |an |the |some |"
-    r"real |live |actual )*(human|person|agent|someone|somebody|representative|rep|staff|"
-    r"support|team)\b|"
-    r"\b(real|live|actual) (person|human|agent)\b|\brepresentative\b"
+    rf"\b{_ASKING} (?:talk|speak|chat|be connected|get through) (?:to|with) {_PERSON}\b|"
+    rf"^(?:{_ASKING} )?(?:(?:please )?(?:talk|speak|chat) (?:to|with) )?{_PERSON}$"
 )
 _QUESTION_WORDS = frozenset("when what how are is will do does can could".split())
+# About the support team's hours: its subject is them ("you", "someone"), not the product.
 _HOURS_QUESTION = re.compile(
-    r"\b(when|what time|how long|how soon|are you|is (anyone|someone|support|the team))\b.*"
-    r"\b(open|opens|answer|answered|reply|replies|respond|response|get back|hear back|"
-    r"available|closed|working|hours|wait|today|tomorrow|weekend)\b|"
-    r"\bhow long will (it|this) take\b|"
-    r"\b(business|opening|office|support|your) hours\b"
+    r"^(?!when i\b)(?:.*\b)?(?:when|what time|how long|how soon)\b.*\b(?:you|support|the team|"
+    r"your team|someone|somebody|anyone|an agent|agents|i hear|i get an? (?:answer|reply|"
+    r"response))\b.*\b(?:open|answer|reply|respond|get back|hear back|back to me|available|"
+    r"working|there)\b|"
+    r"\b(?:are you|is (?:support|the team|anyone|someone)) (?:open|available|there|closed|"
+    r"working)\b|"
+    r"\b(?:business|opening|office|support|your) hours\b|"
+    r"\bexpect (?:an? )?(?:answer|reply|response)\b|"
+    r"^how long will (?:it|this) take$"
 )
+# Not understanding the question: the whole message says only that.
 _CONFUSED = re.compile(
-    r"\b(what do you mean|what does that mean|not sure what you mean|don't understand|"
-    r"dont understand|do not understand|i'm confused|im confused|i am confused|"
-    r"what are you asking|huh)\b|"
-    r"^(what|sorry|pardon)$"
+    r"(?:sorry,? |hmm,? |um,? )?(?:what do you mean(?: by that| exactly)?|what does that mean|"
+    r"(?:i'm |im |i am )?not sure what you mean|i (?:don't|dont|do not) (?:understand|get it)"
+    r"(?: the question| what you mean| you| that)?|(?:i'm|im|i am) (?:confused|lost)|"
+    r"what are you asking(?: for)?|huh|what|pardon|sorry)"
 )
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 
@@ -126,8 +145,7 @@ def asks_about_hours(text: str) -> bool:
 def is_confused(text: str) -> bool:
     """ "What do you mean?", "I don't understand the question": the question needs saying
     again in other words, not storing as an answer."""
-    answer = normalize(text).replace("’", "'")
-    return len(answer.split()) <= _SHORT_REQUEST and bool(_CONFUSED.search(answer))
+    return bool(_CONFUSED.fullmatch(normalize(text).replace("’", "'")))
 
 
 def _is_question(text: str, answer: str) -> bool:
@@ -148,8 +166,13 @@ def is_yes(text: str) -> bool:
     words = _answer_words(text)
     if not words or len(words) > _SHORT or _unsure(text):
         return False
-    hesitant = any(word in _NEGATIONS or word in _HEDGES for word in words)
-    return not hesitant and any(word in _AFFIRMATIONS for word in words)
+    if any(word in _HEDGES for word in words):
+        return False
+    if _opens_with_yes(words):  # "sure, as long as you don't change anything"
+        return True
+    return not any(word in _NEGATIONS for word in words) and any(
+        word in _AFFIRMATIONS for word in words
+    )
 
 
 def is_no(text: str) -> bool:
@@ -159,7 +182,14 @@ def is_no(text: str) -> bool:
         return False
     if words[0] in _NEGATIONS:
         return True
+    if _opens_with_yes(words) and not any(word in _HEDGES for word in words):
+        return False  # a yes with a condition: see is_yes
     return len(words) <= _SHORT and any(word in _NEGATIONS for word in words)
+
+
+def _opens_with_yes(words: list[str]) -> bool:
+    """ "Sure, …" or "Yes, …", but not "absolutely not"."""
+    return words[0] in _AFFIRMATIONS and (len(words) == 1 or words[1] not in _NEGATIONS)
 
 
 def number_in(text: str) -> int | None:
@@ -167,11 +197,14 @@ def number_in(text: str) -> int | None:
     words = _answer_words(text)
     if not words or len(words) > 6 or any(word in _NEGATIONS for word in words):
         return None
-    for word in words:
-        if word.isdigit():
+    for index, word in enumerate(words):
+        if word.isdigit() or word in _ORDINALS:
+            # "1 worked", not "guide 1 is for Stripe": after the choice, only words of choosing.
+            if not all(rest in _AFTER_A_CHOICE for rest in words[index + 1 :]):
+                return None
+            if word in _ORDINALS:
+                return _ORDINALS[word]
             return int(word) if len(word) <= 2 else None
-        if word in _ORDINALS:
-            return _ORDINALS[word]
         if word not in _LEADS_TO_A_NUMBER:
             break
     ordinals = [_ORDINALS[word] for word in words if word in _ORDINALS]

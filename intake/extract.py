@@ -40,20 +40,22 @@ _ENVIRONMENT = {
         r"\b[A-Z][\w.-]*(?: [A-Z][\w.-]*)? (?:plugin|integration|extension|app|theme|gateway)\b"
     ),
 }
+# Access granted or refused, said to the team ("you can log in", "please don't access it");
+# "I can't log in" or "someone logged in without my password" say neither.
+_TO_THE_TEAM = r"(?:you|the team|your team|support|your agents?|the agents?)"
+_ACCESS = r"(?:access|log ?in(?:to)?|look (?:at|into)|check|go into|get into|use)"
 _CONSENT = re.compile(
-    r"\b(?:you|the team|your team|support|agents?|someone)(?: can| may| are welcome to| have my "
-    r"permission to| are allowed to)(?: also)? (?:access|log ?in(?:to)?|look (?:at|into)|check|"
-    r"go into|get into)\b|\bfeel free to (?:access|log ?in|look|check)\b|"
-    r"\b(?:yes|sure),? (?:you|the team) (?:can|may) (?:access|log ?in|look|check)\b",
+    rf"\b{_TO_THE_TEAM}(?: can| may| are welcome to| have my permission to| are allowed to)"
+    rf"(?: also)? {_ACCESS}\b|\bfeel free to {_ACCESS}\b",
     re.IGNORECASE,
 )
 _NO_CONSENT = re.compile(
-    r"\b(?:don't|do not|can't|cannot|may not|can not|must not|won't) (?:access|log ?in|look|"
-    r"touch|go into|get into)\b|\bno access\b|\bnot (?:allowed|permitted) to (?:access|log)",
+    rf"(?:^|[.!?;]\s*|\bplease\s+)(?:don't|do not) {_ACCESS}\b|"
+    rf"\b{_TO_THE_TEAM} (?:may not|can't|cannot|must not|should not|shouldn't) {_ACCESS}\b",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n+")
-_SEGMENT_END = r"(?=(?:^|[.!?;,\n])\s*(?:{labels})\s*(?::|=|-\s|\b(?:is|are)\b\s*:?)|\Z)"
+_SEGMENT_END = r"(?=(?:^|[.!?;\n])\s*(?:{labels})\s*[:=]|\Z)"
 
 
 def error_text(message: str) -> str | None:
@@ -77,14 +79,14 @@ def environment_text(message: str) -> str | None:
 
 
 def labelled_parts(message: str, labels: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """ "Error: X. To reproduce: 1) … 2) …" gives each key the text after one of its labels,
-    up to the next label: several answers in one message, each where it belongs."""
+    """ "Error: X. Steps: 1) … 2) …" gives each key the text after one of its labels, up to
+    the next label: several answers in one message, each where it belongs."""
     by_label = {label.lower(): key for key, names in labels.items() for label in names}
     if not by_label:
         return {}
     alternatives = "|".join(re.escape(label) for label in sorted(by_label, key=len, reverse=True))
     pattern = re.compile(
-        rf"(?:^|[.!?;,\n])\s*(?:and\s+)?(?P<label>{alternatives})\s*(?::|=|-\s|\b(?:is|are)\b\s*:?)\s*"
+        rf"(?:^|[.!?;\n])\s*(?P<label>{alternatives})\s*[:=]\s*"
         rf"(?P<value>.+?)\s*{_SEGMENT_END.format(labels=alternatives)}",
         re.IGNORECASE | re.DOTALL | re.MULTILINE,
     )
@@ -94,7 +96,9 @@ def labelled_parts(message: str, labels: Mapping[str, Sequence[str]]) -> dict[st
         value = _own_sentences(match.group("value")).strip().rstrip(".;").strip()
         if value and key not in found:
             found[key] = value
-    return found
+    # One "Label:" alone is as likely a word in a sentence or a pasted log ("System: will
+    # retry in 60 s") as an answer; two or more are a customer filling in the form.
+    return found if len(found) >= 2 else {}
 
 
 def _own_sentences(value: str) -> str:

@@ -21,6 +21,13 @@ _EMPTY_ANSWERS = frozenset(
         "not sure",
         "unsure",
         "no clue",
+        "can't remember",
+        "cant remember",
+        "i can't remember",
+        "i don't remember",
+        "don't remember",
+        "i forgot",
+        "forgot",
         "dont know",
         "don't know",
         "no idea",
@@ -130,6 +137,8 @@ def validate_detail(detail: DetailField, text: str) -> str | None:
     """The value to store for an answer, or None when it needs asking again."""
     answer = normalize(text)
     if not answer:
+        return None
+    if answer in _EMPTY_ANSWERS and answer != "no":  # "no idea" is not "no error"
         return None
     if detail.none_value and (
         answer in {normalize(p) for p in detail.none_phrases}

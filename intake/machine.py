@@ -19,6 +19,7 @@ Rules:
 - Stepping a finished conversation raises ``IllegalTransition``: the service starts a new one.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -44,6 +45,7 @@ from intake.answers import (
     is_confused,
     is_no,
     is_yes,
+    normalize,
     number_in,
     says_something,
     word_count,
@@ -93,6 +95,20 @@ _Handler = Callable[[Conversation, _Turn], Outcome]
 # "checkout broken" is a problem; "hi", "help me" and "hello there" are not.
 _MIN_PROBLEM_WORDS = 2
 _MIN_PROBLEM_CHARS = 8
+# With several guides on offer, a bare "ok" doesn't say which one (or whether any) solved it.
+_SOLVED = re.compile(r"\b(?:yes|solved|worked|works|fixed|resolved|did it|that's it)\b")
+# Words about the guides themselves, or reading them later: not more about the problem.
+_ABOUT_THE_GUIDES = re.compile(
+    r"\b(?:guides?|articles?|options?|links?|these|those|them|tried|followed|read|reading|"
+    r"look|looking|check|checking|first|later)\b"
+)
+# After a ticket opened without consent, only a plain answer counts ("ok thanks" is not one).
+_PLAIN_ANSWERS = {
+    **dict.fromkeys(["yes", "y", "yeah", "yep", "yup", "sure", "of course", "absolutely"], True),
+    **dict.fromkeys(["yes please", "yes you can", "yes you may", "go ahead", "yes go ahead"], True),
+    **dict.fromkeys(["no", "n", "nope", "no thanks", "no thank you", "please don't"], False),
+    **dict.fromkeys(["i'd rather not", "id rather not", "rather not", "no you may not"], False),
+}
 # A ticket opened this close to closing time may wait for the next window; the customer is told.
 _CLOSING_SOON = timedelta(minutes=30)
 
@@ -230,12 +246,15 @@ def _guides(state: Conversation, turn: _Turn) -> Outcome:
     number = number_in(turn.text)
     if number is not None and 1 <= number <= len(state.guides):
         return _self_served(state, state.guides[number - 1].id)
-    if is_yes(turn.text):
+    if is_yes(turn.text) and (len(state.guides) == 1 or _SOLVED.search(turn.text.lower())):
         return _self_served(state, state.guides[0].id if len(state.guides) == 1 else None)
     if is_no(turn.text):
         gap = RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
         state, actions = _advance(state.model_copy(update={"reasks": 0}), turn)
         return state, (gap, *actions)
+    if is_yes(turn.text) or _ABOUT_THE_GUIDES.search(turn.text.lower()):
+        # "ok", "let me read these first", "guide 1 is for Stripe": the offer stays open.
+        return _reask(state, texts.GUIDES_REASK, _guide_choices(state))
     if says_something(turn.text, at_least=3) and not turn.text.rstrip().endswith("?"):
         # Not a choice but more about the problem ("it still says 'account not eligible'"):
         # none of the guides solved it, and this is already the answer to the next question.
@@ -357,8 +376,8 @@ def _late_consent(state: Conversation, text: str) -> bool | None:
     in"); None while it stays unanswered or was answered before."""
     if state.consent is not None:
         return None
-    if not state.follow_up_noted and (is_yes(text) or is_no(text)):
-        return is_yes(text)
+    if not state.follow_up_noted and normalize(text) in _PLAIN_ANSWERS:
+        return _PLAIN_ANSWERS[normalize(text)]
     return consent_in(text)
 
 

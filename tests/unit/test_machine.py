@@ -681,27 +681,54 @@ def test_several_answers_at_once_each_land_in_their_field(policy: Policy) -> Non
     chat = Driver(policy)
     to_details(chat)
     chat.say(
-        "There's no error. To reproduce: 1) open the cart 2) click pay 3) leave the page. "
-        "I'm on Pro, Safari on macOS, Klaviyo plugin. Yes you may access my admin."
+        "Error: none. Steps: 1) open the cart 2) click pay 3) leave the page.\n"
+        "System: Pro plan, Safari on macOS, Klaviyo plugin. You may access my admin."
     )
     details = chat.state.details
     assert details["error_messages"] == policy.details[0].none_value
     assert details["steps_to_reproduce"] == "1) open the cart 2) click pay 3) leave the page"
-    assert all(fact in details["environment"] for fact in ("Pro", "Safari", "macOS", "Klaviyo"))
+    assert details["environment"] == "Pro plan, Safari on macOS, Klaviyo plugin"
     assert chat.state.consent is True and chat.state.step is Step.CONFIRM
+
+
+def test_without_labels_the_parts_that_are_plain_still_land(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say(
+        "There's no error. I'm on Pro, Safari on macOS, Klaviyo plugin. You may access my admin."
+    )
+    assert chat.state.details["error_messages"] == policy.details[0].none_value
+    assert all(f in chat.state.details["environment"] for f in ("Pro", "Safari", "Klaviyo"))
+    assert chat.state.consent is True and chat.state.step is Step.DETAILS  # steps: still asked
 
 
 def test_labelled_parts_of_a_first_message_are_never_asked_again(policy: Policy) -> None:
     chat = Driver(policy, FixedGuides(()))
     text = chat.reply(
-        "Checkout is broken since the update, the steps are: add to cart, click checkout, pay "
-        'with card. Error: "card_declined (402)"'
+        "Checkout is broken since the update.\nSteps: add to cart, click checkout, pay with "
+        'card.\nError: "card_declined (402)"'
     )
     assert chat.state.details["steps_to_reproduce"] == (
         "add to cart, click checkout, pay with card"
     )
     assert chat.state.details["error_messages"] == '"card_declined (402)"'
     assert text.endswith(policy.details[2].question)  # only the system is left to ask
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "My setup is pretty standard, but the PayPal button vanished from checkout",
+        "Orders won't sync. The error is gone after a refresh but comes back every hour",
+        "Delivery failed. System: mail.example.com said 550 5.1.1 user unknown",
+        "I followed your guide; the steps are outdated and the Zones menu doesn't exist",
+    ],
+)
+def test_a_label_word_inside_a_sentence_or_log_fills_nothing(policy: Policy, sentence: str) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say(sentence)
+    assert "steps_to_reproduce" not in chat.state.details
+    assert "environment" not in chat.state.details
 
 
 def test_a_single_answer_is_kept_whole_even_with_a_quote_in_it(policy: Policy) -> None:
@@ -797,3 +824,89 @@ def test_a_message_with_nothing_to_read_asks_for_words_and_keeps_the_question(
     assert "error_messages" not in chat.state.details
     chat.say("Customers see PAYMENT_FAILED when paying")  # the question still waits
     assert "error_messages" in chat.state.details
+
+
+# ── ordinary wording the off-script readings must leave alone ──────────────────────────────
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [
+        "When I try to log in today it fails",
+        "I don't understand why shipping is charged twice on orders",
+        "Customers can't chat with a live agent on my store anymore",
+        "How long until my new domain is working?",
+        "Is support for Apple Pay available on the Basic plan?",
+    ],
+)
+def test_a_problem_that_sounds_like_a_question_to_the_bot_is_a_problem(
+    policy: Policy, problem: str
+) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    actions = chat.say(problem)
+    assert chat.state.problem == problem
+    assert not any(isinstance(a, OpenTicket) for a in actions)
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [
+        "I can't log in to my admin dashboard since this morning",
+        "Someone can log into my admin without my password, I think we were hacked",
+        "Customers can't access my store on mobile since the theme update",
+    ],
+)
+def test_access_words_in_a_problem_are_not_consent(policy: Policy, problem: str) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say(problem)
+    assert chat.state.consent is None
+
+
+@pytest.mark.parametrize(
+    "greeting", ["Hello, how are you?", "Urgent help needed", "Hi, I'm new here"]
+)
+def test_a_greeting_is_not_taken_for_the_problem(policy: Policy, greeting: str) -> None:
+    chat = Driver(policy)
+    assert chat.reply(greeting).endswith(texts.ASK_PROBLEM)
+    assert chat.state.problem is None
+
+
+@pytest.mark.parametrize(
+    "aside", ["ok", "Thanks, I will read these and get back to you", "Guide 1 is for Stripe"]
+)
+def test_the_guide_offer_stays_open_for_ok_or_words_about_the_guides(
+    policy: Policy, aside: str
+) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    chat.say(aside)
+    assert chat.state.step is Step.GUIDES and not chat.state.details
+
+
+@pytest.mark.parametrize("unknown", ["no idea", "can't remember", "I don't remember"])
+def test_not_knowing_the_error_is_asked_again_not_taken_for_no_error(
+    policy: Policy, unknown: str
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say(unknown)
+    assert "error_messages" not in chat.state.details
+
+
+def test_a_polite_word_after_the_ticket_is_not_consent(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("agent")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    assert not any(isinstance(a, RecordConsent) for a in chat.say("ok thanks"))
+    assert chat.state.consent is None
+
+
+def test_a_yes_with_a_condition_is_a_yes(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say('It says "PAYMENT_FAILED: gateway timeout"')
+    chat.say("Open the shop, add to cart, checkout, pay with PayPal")
+    chat.say("Pro plan, Chrome on Windows 11, PayPal")
+    chat.say("Sure, as long as you don't change anything")
+    assert chat.state.consent is True
