@@ -1,5 +1,6 @@
 """Details a customer already gave without being asked, so the bot never asks for them twice."""
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -82,14 +83,9 @@ def labelled_parts(message: str, labels: Mapping[str, Sequence[str]]) -> dict[st
     """ "Error: X. Steps: 1) … 2) …" gives each key the text after one of its labels, up to
     the next label: several answers in one message, each where it belongs."""
     by_label = {label.lower(): key for key, names in labels.items() for label in names}
-    if not by_label:
+    if (":" not in message and "=" not in message) or not by_label:
         return {}
-    alternatives = "|".join(re.escape(label) for label in sorted(by_label, key=len, reverse=True))
-    pattern = re.compile(
-        rf"(?:^|[.!?;\n])\s*(?P<label>{alternatives})\s*[:=]\s*"
-        rf"(?P<value>.+?)\s*{_SEGMENT_END.format(labels=alternatives)}",
-        re.IGNORECASE | re.DOTALL | re.MULTILINE,
-    )
+    pattern = _label_pattern(tuple(sorted(by_label, key=len, reverse=True)))
     found: dict[str, str] = {}
     for match in pattern.finditer(message):
         key = by_label[match.group("label").lower()]
@@ -99,6 +95,17 @@ def labelled_parts(message: str, labels: Mapping[str, Sequence[str]]) -> dict[st
     # One "Label:" alone is as likely a word in a sentence or a pasted log ("System: will
     # retry in 60 s") as an answer; two or more are a customer filling in the form.
     return found if len(found) >= 2 else {}
+
+
+@functools.lru_cache(maxsize=16)
+def _label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """The pattern for one policy's labels (longest first), built once."""
+    alternatives = "|".join(re.escape(label) for label in labels)
+    return re.compile(
+        rf"(?:^|[.!?;\n])\s*(?P<label>{alternatives})\s*[:=]\s*"
+        rf"(?P<value>.+?)\s*{_SEGMENT_END.format(labels=alternatives)}",
+        re.IGNORECASE | re.DOTALL | re.MULTILINE,
+    )
 
 
 def _own_sentences(value: str) -> str:

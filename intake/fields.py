@@ -1,5 +1,6 @@
 """The fields of a request as the customer sees them in the summary, and reading answers to them."""
 
+import functools
 import re
 
 from pydantic import BaseModel, ConfigDict
@@ -174,8 +175,16 @@ def prefill(policy: Policy, details: dict[str, str], text: str) -> dict[str, str
 def _says_none(detail: DetailField, text: str) -> bool:
     """A "none" phrase of two words or more inside a longer message ("no error", "nothing is
     shown"); single words ("none", "nothing") say too little out of context."""
+    pattern = _none_pattern(tuple(detail.none_phrases))
     answer = normalize(text).replace("’", "'").replace("'s ", " is ")
-    phrases = (normalize(p) for p in detail.none_phrases)
-    return any(
-        re.search(rf"(?<!\w){re.escape(p)}(?!\w)", answer) for p in phrases if len(p.split()) >= 2
-    )
+    return pattern is not None and pattern.search(answer) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _none_pattern(none_phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for a detail's "none" phrases of two words or more, built once."""
+    phrases = sorted({normalize(p) for p in none_phrases if len(p.split()) >= 2}, key=len)
+    if not phrases:
+        return None
+    alternatives = "|".join(re.escape(p) for p in reversed(phrases))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
