@@ -81,15 +81,19 @@ _ASKING = (
 )
 _PERSON_PLEA = re.compile(
     rf"\b{_ASKING} (?:talk|speak|chat|be connected|get through) (?:to|with) {_PERSON}\b|"
-    rf"^(?:{_ASKING} )?(?:(?:please )?(?:talk|speak|chat) (?:to|with) )?{_PERSON}$"
+    rf"^(?:{_ASKING} )?(?:(?:please )?(?:talk|speak|chat) (?:to|with) )?{_PERSON}$|"
+    rf"^is there {_PERSON}(?: (?:i|we) can)?(?: (?:talk|speak|chat))?(?: (?:to|with))?$"
 )
 _QUESTION_WORDS = frozenset("when what how are is will do does can could".split())
 # About the support team's hours: its subject is them ("you", "someone"), not the product.
 _HOURS_QUESTION = re.compile(
     r"^(?!when i\b)(?:.*\b)?(?:when|what time|how long|how soon)\b.*\b(?:you|support|the team|"
     r"your team|someone|somebody|anyone|an agent|agents|i hear|i get an? (?:answer|reply|"
-    r"response))\b.*\b(?:open|answer|reply|respond|get back|hear back|back to me|available|"
+    r"response))\b.*\b(?:open|answers?|answered|reply|replies|respond|responds|get back|"
+    r"hear back|back to me|available|"
     r"working|there)\b|"
+    r"^(?:will|does|do|can|is) (?:someone|anyone|you|the team|support|an agent) (?:answer|"
+    r"reply|respond|get back|be (?:there|available|open))\b|"
     r"\b(?:are you|is (?:support|the team|anyone|someone)) (?:open|available|there|closed|"
     r"working)\b|"
     r"\b(?:business|opening|office|support|your) hours\b|"

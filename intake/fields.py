@@ -156,8 +156,7 @@ def prefill(policy: Policy, details: dict[str, str], text: str) -> dict[str, str
     under a label ("Steps: …"), then what the extractors recognise (a quoted error, system
     facts), then a "none" answer said in a sentence ("there's no error, it just reloads")."""
     found = dict(details)
-    labels = {f.key: (*f.names, *_LABEL_SYNONYMS.get(f.key, ())) for f in fields_of(policy)}
-    parts = extract.labelled_parts(text, {d.id: labels[d.id] for d in policy.details})
+    parts = labelled_answers(policy, text)
     for detail in policy.details:
         if detail.id in found:
             continue
@@ -170,6 +169,27 @@ def prefill(policy: Policy, details: dict[str, str], text: str) -> dict[str, str
         if value:
             found[detail.id] = value
     return found
+
+
+def labelled_answers(policy: Policy, text: str) -> dict[str, str]:
+    """The details a message gives as two or more "Label: value" lines, by detail id."""
+    labels = _labels(policy)
+    return extract.labelled_parts(text, {d.id: labels[d.id] for d in policy.details})
+
+
+def labelled_line(policy: Policy, text: str) -> tuple[str, str] | None:
+    """(field key, value) of a message that is one "Label: value" line whose label is exactly
+    a field's name ("System: Pro plan"); a colon inside an error ("Error code: 402") is not."""
+    match = _INLINE.match(text)
+    if match is None:
+        return None
+    label = normalize(match.group(1))
+    key = next((k for k, names in _labels(policy).items() if label in names), None)
+    return (key, match.group(2).strip()) if key else None
+
+
+def _labels(policy: Policy) -> dict[str, tuple[str, ...]]:
+    return {f.key: (*f.names, *_LABEL_SYNONYMS.get(f.key, ())) for f in fields_of(policy)}
 
 
 def _says_none(detail: DetailField, text: str) -> bool:

@@ -59,6 +59,8 @@ from intake.fields import (
     fields_of,
     inline_edit,
     kind_named,
+    labelled_answers,
+    labelled_line,
     prefill,
     validate_detail,
 )
@@ -97,10 +99,23 @@ _MIN_PROBLEM_WORDS = 2
 _MIN_PROBLEM_CHARS = 8
 # With several guides on offer, a bare "ok" doesn't say which one (or whether any) solved it.
 _SOLVED = re.compile(r"\b(?:yes|solved|worked|works|fixed|resolved|did it|that's it)\b")
+# "I already tried those", "none of them apply": the guides didn't help.
+_NOT_HELPFUL = re.compile(
+    r"\b(?:already (?:tried|read|did|followed|done|set up|checked)|didn't help|didnt help|"
+    r"did not help|don't help|dont help|not helpful|not relevant|no use|useless|doesn't apply|"
+    r"don't apply|none of (?:them|these|those))\b"
+)
+# A yes with a condition, at the access question.
+_CONDITIONAL_YES = re.compile(
+    r"^(?:yes|yeah|yep|sure|ok|okay|fine)\b|\bonly if (?:necessary|needed|you need|required|"
+    r"you have to|you must)\b|\bif (?:necessary|needed|you need to|you have to|you must)\b"
+)
+# A question this short, asked back at a detail's question, is about the question.
+_SHORT_QUESTION = 12
 # Words about the guides themselves, or reading them later: not more about the problem.
 _ABOUT_THE_GUIDES = re.compile(
     r"\b(?:guides?|articles?|options?|links?|these|those|them|tried|followed|read|reading|"
-    r"look|looking|check|checking|first|later)\b"
+    r"look|looking|check|checking|first|later|try|trying|let me)\b"
 )
 # After a ticket opened without consent, only a plain answer counts ("ok thanks" is not one).
 _PLAIN_ANSWERS = {
@@ -217,6 +232,9 @@ def _with_notes(notes: list[str], actions: tuple[Action, ...]) -> tuple[Action, 
 
 def _problem(state: Conversation, turn: _Turn) -> Outcome:
     text, policy = turn.text, turn.policy
+    labelled = labelled_line(policy, text)
+    if labelled is not None and labelled[0] == "problem":
+        text = labelled[1]  # "Problem: …", as some people fill a form
     if not _is_description(text) or len(text) < _MIN_PROBLEM_CHARS:
         return _reask(state, texts.PROBLEM_HINT)
     problem, notes = _fit(text, policy)
@@ -246,23 +264,26 @@ def _guides(state: Conversation, turn: _Turn) -> Outcome:
     number = number_in(turn.text)
     if number is not None and 1 <= number <= len(state.guides):
         return _self_served(state, state.guides[number - 1].id)
-    if is_yes(turn.text) and (len(state.guides) == 1 or _SOLVED.search(turn.text.lower())):
+    lowered = turn.text.lower()
+    if is_yes(turn.text) and _SOLVED.search(lowered):
         return _self_served(state, state.guides[0].id if len(state.guides) == 1 else None)
-    if is_no(turn.text):
+    if is_no(turn.text) or _NOT_HELPFUL.search(lowered):
         gap = RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
         state, actions = _advance(state.model_copy(update={"reasks": 0}), turn)
         return state, (gap, *actions)
-    if is_yes(turn.text) or _ABOUT_THE_GUIDES.search(turn.text.lower()):
+    if is_yes(turn.text) or _ABOUT_THE_GUIDES.search(lowered):
         # "ok", "let me read these first", "guide 1 is for Stripe": the offer stays open.
         return _reask(state, texts.GUIDES_REASK, _guide_choices(state))
     if says_something(turn.text, at_least=3) and not turn.text.rstrip().endswith("?"):
-        # Not a choice but more about the problem ("it still says 'account not eligible'"):
-        # none of the guides solved it, and this is already the answer to the next question.
+        # Not a choice but more about the problem ("it started after I changed my theme"):
+        # none of the guides solved it; the words join the problem, and whatever detail they
+        # give (a quoted error, the system) is kept, so only what is still missing is asked.
         gap = RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
-        state, actions = _advance(state.model_copy(update={"reasks": 0}), turn)
-        if state.step is Step.DETAILS:
-            state, actions = _details(state, turn)
-        return state, (gap, *_with_notes([texts.GUIDES_SKIPPED], actions))
+        problem, notes = _fit(f"{state.problem} {turn.text}", turn.policy)
+        details = prefill(turn.policy, state.details, turn.text)
+        update = {"problem": problem, "details": details, "reasks": 0}
+        state, actions = _advance(_consent_in_passing(state.model_copy(update=update), turn), turn)
+        return state, (gap, *_with_notes([texts.GUIDES_SKIPPED, *notes], actions))
     return _reask(state, texts.GUIDES_REASK, _guide_choices(state))
 
 
@@ -275,6 +296,12 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     detail = _next_missing(state, turn.policy)
     if detail is None:
         return _advance(state, turn)
+    if turn.text.rstrip().endswith("?") and word_count(turn.text) <= _SHORT_QUESTION:
+        return _explain(state, turn)  # "what do you mean by configuration?" is no answer
+    labelled = labelled_line(turn.policy, turn.text)
+    details_named = {d.id for d in turn.policy.details}
+    if labelled and labelled[0] in details_named and not labelled_answers(turn.policy, turn.text):
+        return _labelled_detail(state, turn, labelled)  # one "Label: value" line
     passing = prefill(turn.policy, state.details, turn.text)
     several = any(key not in state.details for key in passing if key != detail.id)
     if several and detail.id in passing:
@@ -290,6 +317,19 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     return state, _with_notes(notes, actions)
 
 
+def _labelled_detail(state: Conversation, turn: _Turn, labelled: tuple[str, str]) -> Outcome:
+    """ "System: Pro plan, Chrome 120" goes to the field it names, whichever was asked."""
+    detail_id, text = labelled
+    detail = turn.policy.detail(detail_id)
+    value = validate_detail(detail, text)
+    if value is None:
+        return _reask(state, texts.reask_detail(detail, state.reasks + 1))
+    fitted, notes = _fit(value, turn.policy)
+    details = {**state.details, detail.id: fitted}
+    state, actions = _advance(state.model_copy(update={"details": details, "reasks": 0}), turn)
+    return state, _with_notes(notes, actions)
+
+
 def _consent_in_passing(state: Conversation, turn: _Turn) -> Conversation:
     """ "You may access my admin if needed", said before it was asked, is the answer."""
     consent = consent_in(turn.text) if state.consent is None else None
@@ -299,9 +339,12 @@ def _consent_in_passing(state: Conversation, turn: _Turn) -> Conversation:
 
 
 def _consent(state: Conversation, turn: _Turn) -> Outcome:
-    if not (is_yes(turn.text) or is_no(turn.text)):
+    conditional = _CONDITIONAL_YES.search(turn.text.lower()) is not None
+    if not (is_yes(turn.text) or is_no(turn.text) or conditional):
         return _reask(state, texts.CONSENT_REASK, _YES_NO)
-    update = {"consent": is_yes(turn.text), "consent_at": turn.event.at, "reasks": 0}
+    # "Yes, but only read access", "only if necessary": a yes; the condition is in the transcript.
+    consent = conditional or is_yes(turn.text)
+    update = {"consent": consent, "consent_at": turn.event.at, "reasks": 0}
     return _advance(state.model_copy(update=update), turn)
 
 
@@ -374,11 +417,12 @@ def _late_consent(state: Conversation, text: str) -> bool | None:
     """The access question, answered after a ticket opened without it: a plain yes or no
     right after the ticket's message asked it, or words that say so at any time ("you can log
     in"); None while it stays unanswered or was answered before."""
-    if state.consent is not None:
-        return None
+    said = consent_in(text)
+    if state.consent is not None:  # a change of mind, said outright, still counts
+        return said if said is not None and said != state.consent else None
     if not state.follow_up_noted and normalize(text) in _PLAIN_ANSWERS:
         return _PLAIN_ANSWERS[normalize(text)]
-    return consent_in(text)
+    return said
 
 
 def _ticket_opened(state: Conversation, event: TicketOpened, policy: Policy) -> Outcome:

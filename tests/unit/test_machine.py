@@ -199,7 +199,7 @@ def test_system_details_mentioned_in_passing_are_kept(policy: Policy) -> None:
     assert "Pro plan" in chat.state.details["environment"]
 
 
-@pytest.mark.parametrize("answer", ["idk", "yes", "?", "error"])
+@pytest.mark.parametrize("answer", ["idk", "yes", "error"])
 def test_empty_or_meaningless_details_are_asked_again_with_a_hint(
     policy: Policy, answer: str
 ) -> None:
@@ -626,16 +626,29 @@ def test_a_confused_customer_gets_the_question_again_with_its_example(policy: Po
     assert not chat.state.details
 
 
-def test_more_about_the_problem_at_the_guide_offer_answers_the_next_question(
+def test_more_about_the_problem_at_the_guide_offer_joins_it_and_keeps_any_detail(
     policy: Policy,
 ) -> None:
     chat = Driver(policy)
     chat.say(PROBLEM)
     actions = chat.say('It still fails, the page says "Your card was declined (do_not_honor)"')
     assert any(isinstance(a, RecordGap) and a.reason == "not_helpful" for a in actions)
-    assert "declined (do_not_honor)" in chat.state.details["error_messages"]
+    assert (
+        chat.state.problem
+        == f'{PROBLEM} It still fails, the page says "Your card was declined (do_not_honor)"'
+    )
+    assert chat.state.details["error_messages"] == "Your card was declined (do_not_honor)"
     assert replies(actions).startswith(texts.GUIDES_SKIPPED)
     assert policy.details[1].question in replies(actions)  # steps come next, in line
+
+
+def test_context_at_the_guide_offer_is_not_taken_for_the_error(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    text = chat.reply("It started after I changed my theme yesterday")
+    assert "error_messages" not in chat.state.details
+    assert "changed my theme" in str(chat.state.problem)
+    assert text.endswith(policy.details[0].question)
 
 
 def test_a_question_at_the_guide_offer_is_not_taken_for_an_answer(policy: Policy) -> None:
@@ -872,7 +885,13 @@ def test_a_greeting_is_not_taken_for_the_problem(policy: Policy, greeting: str) 
 
 
 @pytest.mark.parametrize(
-    "aside", ["ok", "Thanks, I will read these and get back to you", "Guide 1 is for Stripe"]
+    "aside",
+    [
+        "ok",
+        "ok let me check",
+        "Thanks, I will read these and get back to you",
+        "Guide 1 is for Stripe",
+    ],
 )
 def test_the_guide_offer_stays_open_for_ok_or_words_about_the_guides(
     policy: Policy, aside: str
@@ -910,3 +929,74 @@ def test_a_yes_with_a_condition_is_a_yes(policy: Policy) -> None:
     chat.say("Pro plan, Chrome on Windows 11, PayPal")
     chat.say("Sure, as long as you don't change anything")
     assert chat.state.consent is True
+
+
+def test_with_one_guide_an_ok_keeps_the_offer_open(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(GUIDES[:1]))
+    chat.say(PROBLEM)
+    chat.say("ok I'll try that")
+    assert chat.state.step is Step.GUIDES
+    chat.say("that worked, thanks")
+    assert chat.state.step is Step.SELF_SERVED
+
+
+@pytest.mark.parametrize("done", ["I already tried those", "none of them apply to my store"])
+def test_saying_the_guides_were_tried_goes_on(policy: Policy, done: str) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    chat.say(done)
+    assert chat.state.step is Step.DETAILS
+
+
+def test_a_labelled_line_goes_to_the_field_it_names(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("System: Pro plan, Chrome 120 on Windows 11")
+    assert chat.state.details == {"environment": "Pro plan, Chrome 120 on Windows 11"}
+    assert chat.reply("Error: PAYMENT_FAILED (504)").endswith(policy.details[1].question)
+    assert chat.state.details["error_messages"] == "PAYMENT_FAILED (504)"
+
+
+@pytest.mark.parametrize(
+    "question", ["what do you mean by configuration?", "how do I check my version?"]
+)
+def test_a_question_back_at_a_detail_question_is_explained_not_stored(
+    policy: Policy, question: str
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say('It says "PAYMENT_FAILED: gateway timeout"')
+    chat.say("Open the shop, add to cart, checkout, pay with PayPal")
+    assert chat.reply(question).startswith(texts.PUT_ANOTHER_WAY)
+    assert "environment" not in chat.state.details
+
+
+@pytest.mark.parametrize("answer", ["yes, but only read access please", "only if necessary"])
+def test_a_conditional_yes_to_access_is_a_yes(policy: Policy, answer: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say('It says "PAYMENT_FAILED: gateway timeout"')
+    chat.say("Open the shop, add to cart, checkout, pay with PayPal")
+    chat.say("Pro plan, Chrome on Windows 11, PayPal")
+    chat.say(answer)
+    assert chat.state.consent is True and chat.state.step is Step.CONFIRM
+
+
+def test_a_change_of_mind_on_access_after_the_ticket_is_recorded(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say('It says "PAYMENT_FAILED: gateway timeout"')
+    chat.say("Open the shop, add to cart, checkout, pay with PayPal")
+    chat.say("Pro plan, Chrome on Windows 11, PayPal")
+    chat.say("no")
+    chat.say("send")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    chat.say("thanks")
+    actions = chat.say("actually go ahead, you can log into the admin")
+    assert RecordConsent(ticket_id="MCP-1001", consent=True) in actions
+
+
+def test_a_problem_written_as_a_form_line_keeps_only_the_problem(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("Problem: Customers in the EU are charged no VAT at checkout")
+    assert chat.state.problem == "Customers in the EU are charged no VAT at checkout"
