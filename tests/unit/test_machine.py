@@ -99,6 +99,14 @@ def to_details(chat: Driver) -> None:
     chat.say("no")
 
 
+def to_consent(chat: Driver) -> None:
+    """Through every detail, to the access question."""
+    to_details(chat)
+    chat.say('It says "PAYMENT_FAILED: gateway timeout"')
+    chat.say("Open the shop, add to cart, checkout, pay with PayPal")
+    chat.say("Pro plan, Chrome on Windows 11, PayPal")
+
+
 def to_confirm(chat: Driver) -> None:
     to_details(chat)
     chat.say('It says "PAYMENT_FAILED: gateway timeout (code 504)"')
@@ -923,10 +931,7 @@ def test_a_polite_word_after_the_ticket_is_not_consent(policy: Policy) -> None:
 
 def test_a_yes_with_a_condition_is_a_yes(policy: Policy) -> None:
     chat = Driver(policy)
-    to_details(chat)
-    chat.say('It says "PAYMENT_FAILED: gateway timeout"')
-    chat.say("Open the shop, add to cart, checkout, pay with PayPal")
-    chat.say("Pro plan, Chrome on Windows 11, PayPal")
+    to_consent(chat)
     chat.say("Sure, as long as you don't change anything")
     assert chat.state.consent is True
 
@@ -974,20 +979,14 @@ def test_a_question_back_at_a_detail_question_is_explained_not_stored(
 @pytest.mark.parametrize("answer", ["yes, but only read access please", "only if necessary"])
 def test_a_conditional_yes_to_access_is_a_yes(policy: Policy, answer: str) -> None:
     chat = Driver(policy)
-    to_details(chat)
-    chat.say('It says "PAYMENT_FAILED: gateway timeout"')
-    chat.say("Open the shop, add to cart, checkout, pay with PayPal")
-    chat.say("Pro plan, Chrome on Windows 11, PayPal")
+    to_consent(chat)
     chat.say(answer)
     assert chat.state.consent is True and chat.state.step is Step.CONFIRM
 
 
 def test_a_change_of_mind_on_access_after_the_ticket_is_recorded(policy: Policy) -> None:
     chat = Driver(policy)
-    to_details(chat)
-    chat.say('It says "PAYMENT_FAILED: gateway timeout"')
-    chat.say("Open the shop, add to cart, checkout, pay with PayPal")
-    chat.say("Pro plan, Chrome on Windows 11, PayPal")
+    to_consent(chat)
     chat.say("no")
     chat.say("send")
     chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
