@@ -54,17 +54,28 @@ class TicketDesk:
         thread = Destination(ticket_thread=ticket.public_id)
         self.to_team(uow, ticket.public_id, thread, Outgoing(text=text, author=author), at)
 
-    def record_consent(
-        self, uow: UnitOfWork, public_id: str, consent: bool, author: str, at: datetime
+    def amend(
+        self,
+        uow: UnitOfWork,
+        public_id: str,
+        details: dict[str, str],
+        consent: bool | None,
+        author: str,
+        at: datetime,
     ) -> None:
-        """The customer answered the access question after their ticket opened without it:
-        the ticket and its card say so, and the agents are told in the thread."""
+        """The customer gave, after their ticket opened, what it lacked: the ticket and its
+        card say so, and the agents are told in the thread."""
         ticket = uow.tickets.get(public_id)
-        label = next(field.label for field in fields_of(self._policy) if field.key == "consent")
-        missing = [item for item in ticket.missing if item != label]
-        uow.tickets.record_consent(public_id, consent, at, missing)
-        answer = consent_word(consent)
-        self._record_change(uow, ticket, "consent", author, f"{label}: {answer} ({author}).", at)
+        labels = {field.key: field.label for field in fields_of(self._policy)}
+        added = [labels.get(key, key) for key in details]
+        said = [f"{labels.get(key, key)}: {value}" for key, value in details.items()]
+        if consent is not None:
+            added.append(labels["consent"])
+            said.append(f"{labels['consent']}: {consent_word(consent)}")
+        missing = [item for item in ticket.missing if item not in added]
+        uow.tickets.amend(public_id, at, {**ticket.details, **details}, missing, consent)
+        announcement = f"Added by {author}: " + "; ".join(said)
+        self._record_change(uow, ticket, "amended", author, announcement, at)
 
     def team_turn(self, uow: UnitOfWork, message: TeamMessage) -> bool:
         """One message in a team thread; False when it is not a ticket's or was seen before."""

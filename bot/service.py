@@ -20,10 +20,10 @@ from bot.desk import TicketDesk
 from bot.metrics import CountedGuides, Metrics
 from intake.actions import (
     Action,
+    AmendTicket,
     ForwardToTicket,
     LookUpTickets,
     OpenTicket,
-    RecordConsent,
     RecordGap,
     Reply,
     SelfServed,
@@ -261,9 +261,9 @@ class IntakeService:
         if isinstance(action, ForwardToTicket):
             self._desk.forward(uow, action.ticket_id, action.text, turn.customer.display_name, at)
             return []
-        if isinstance(action, RecordConsent):
+        if isinstance(action, AmendTicket):
             author = turn.customer.display_name
-            self._desk.record_consent(uow, action.ticket_id, action.consent, author, at)
+            self._desk.amend(uow, action.ticket_id, action.details, action.consent, author, at)
             return []
         if isinstance(action, SelfServed):
             return []  # the outcome follows from the step (see _OUTCOMES)

@@ -44,11 +44,13 @@ class ForwardToTicket(_Action):
     text: str
 
 
-class RecordConsent(_Action):
-    """The customer answered the access question after their ticket opened without it."""
+class AmendTicket(_Action):
+    """After the ticket opened, the customer gave what it lacked: details recognised in their
+    message (a quoted error, a "System: …" line), or the access answer."""
 
     ticket_id: str
-    consent: bool
+    details: dict[str, str] = {}
+    consent: bool | None = None
 
 
 class SelfServed(_Action):
@@ -63,6 +65,4 @@ class RecordGap(_Action):
     reason: Literal["no_match", "not_helpful"]
 
 
-Action = (
-    Reply | OpenTicket | LookUpTickets | ForwardToTicket | RecordConsent | SelfServed | RecordGap
-)
+Action = Reply | OpenTicket | LookUpTickets | ForwardToTicket | AmendTicket | SelfServed | RecordGap

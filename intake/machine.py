@@ -27,11 +27,11 @@ from datetime import timedelta
 from intake import texts
 from intake.actions import (
     Action,
+    AmendTicket,
     Choice,
     ForwardToTicket,
     LookUpTickets,
     OpenTicket,
-    RecordConsent,
     RecordGap,
     Reply,
     SelfServed,
@@ -402,15 +402,34 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
     ticket_id = str(state.ticket_id)
     forward = ForwardToTicket(ticket_id=ticket_id, text=turn.text)
     consent = _late_consent(state, turn.text)
-    if consent is not None:
-        update = {"consent": consent, "consent_at": turn.event.at, "follow_up_noted": True}
+    given = _given_after_ticket(state, turn)
+    if consent is not None or given:
+        details = {**state.details, **given}
+        update: dict[str, object] = {"details": details, "follow_up_noted": True}
+        if consent is not None:
+            update |= {"consent": consent, "consent_at": turn.event.at}
         state = state.model_copy(update=update)
-        recorded = RecordConsent(ticket_id=ticket_id, consent=consent)
-        return state, (forward, recorded, Reply(text=texts.consent_noted(ticket_id, consent)))
+        labels = [turn.policy.detail_label(key) for key in given]
+        amend = AmendTicket(ticket_id=ticket_id, details=given, consent=consent)
+        reply = Reply(text=texts.ticket_amended(ticket_id, labels, consent))
+        return state, (forward, amend, reply)
     if state.follow_up_noted:
         return state, (forward,)
     state = state.model_copy(update={"follow_up_noted": True})
     return state, (forward, Reply(text=texts.added_to_ticket(ticket_id)))
+
+
+def _given_after_ticket(state: Conversation, turn: _Turn) -> dict[str, str]:
+    """Details the ticket lacked that a message after it gives: one "Label: value" line, or
+    what is recognised in passing (a quoted error, system facts, several labelled lines)."""
+    labelled = labelled_line(turn.policy, turn.text)
+    found: dict[str, str]
+    if labelled is not None and labelled[0] in {d.id for d in turn.policy.details}:
+        value = validate_detail(turn.policy.detail(labelled[0]), labelled[1])
+        found = {labelled[0]: value} if value else {}
+    else:
+        found = prefill(turn.policy, state.details, turn.text)
+    return {key: value for key, value in found.items() if key not in state.details}
 
 
 def _late_consent(state: Conversation, text: str) -> bool | None:

@@ -196,13 +196,17 @@ def ticket_opened(ticket_id: str, when: str, missing: Sequence[str], ask_consent
     return text
 
 
-def consent_noted(ticket_id: str, consent: bool) -> str:
-    if consent:
-        return (
-            f"Thanks, noted on ticket {ticket_id}: the team may access the relevant information "
-            "or systems if troubleshooting needs it."
+def ticket_amended(ticket_id: str, labels: Sequence[str], consent: bool | None) -> str:
+    """What a message after the ticket added to it: detail labels, and the access answer."""
+    lines = [f"Thanks, added to ticket {ticket_id}: {', '.join(labels)}."] if labels else []
+    if consent is True:
+        lines.append(
+            f"Noted on ticket {ticket_id}: the team may access the relevant information or "
+            "systems if troubleshooting needs it."
         )
-    return f"Noted on ticket {ticket_id}: the team won't access your systems."
+    elif consent is False:
+        lines.append(f"Noted on ticket {ticket_id}: the team won't access your systems.")
+    return " ".join(lines)
 
 
 def added_to_ticket(ticket_id: str) -> str:

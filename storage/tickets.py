@@ -196,14 +196,22 @@ class TicketRepository:
             .values(updated_at=at, **values)
         )
 
-    def record_consent(
-        self, public_id: str, consent: bool, at: datetime, missing: Sequence[str]
+    def amend(
+        self,
+        public_id: str,
+        at: datetime,
+        details: dict[str, str],
+        missing: Sequence[str],
+        consent: bool | None,
     ) -> None:
-        """The access answer given after the ticket opened, and what is still missing now."""
+        """What the customer added after the ticket opened, and what is still missing now."""
+        values: dict[str, object] = {"details": details, "missing": list(missing)}
+        if consent is not None:
+            values |= {"consent": consent, "consent_at": at}
         self._session.execute(
             update(TicketRow)
             .where(TicketRow.public_id == public_id)
-            .values(consent=consent, consent_at=at, missing=list(missing), updated_at=at)
+            .values(updated_at=at, **values)
         )
 
     def add_event(

@@ -286,12 +286,29 @@ async def test_consent_given_after_the_ticket_lands_on_the_ticket_and_its_card(
         events = [e.kind for e in uow.tickets.events("MCP-1001")]
     assert ticket.consent is True and ticket.consent_at is not None
     assert "Access consent" not in ticket.missing
-    assert events == ["opened", "consent"]
+    assert events == ["opened", "amended"]
     thread = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
-    assert thread == ["yes", "Access consent: yes (Dana)."]
+    assert thread == ["yes", "Added by Dana: Access consent: yes"]
     [(_, card)] = slack.edits
     assert card.card is not None and card.card.consent == "yes"
-    assert "noted on ticket MCP-1001" in console.texts_to(customer.address.channel)[-1]
+    assert "Noted on ticket MCP-1001" in console.texts_to(customer.address.channel)[-1]
+
+
+async def test_details_sent_after_an_early_ticket_fill_it(app: App, clock: Clock) -> None:
+    customer = Customer(app)
+    customer.intake(FULL_INTAKE[:2])  # the problem, and no guide helped
+    assert customer.say("agent")
+    relay = relay_for(app, clock, RecordingSender("console"), RecordingSender("slack"))
+    await relay.drain()
+    assert customer.say("System: Pro plan, Safari 17 on macOS 14")
+    assert customer.say('Now it says "PAYMENT_FAILED: gateway timeout (code 504)"')
+    with UnitOfWork(app.sessions) as uow:
+        ticket = uow.tickets.get("MCP-1001")
+    assert ticket.details == {
+        "environment": "Pro plan, Safari 17 on macOS 14",
+        "error_messages": "PAYMENT_FAILED: gateway timeout (code 504)",
+    }
+    assert ticket.missing == ("Steps to reproduce", "Access consent")
 
 
 async def test_a_reply_the_customer_cannot_get_is_told_in_the_thread(

@@ -8,10 +8,10 @@ import pytest
 from intake import texts
 from intake.actions import (
     Action,
+    AmendTicket,
     ForwardToTicket,
     LookUpTickets,
     OpenTicket,
-    RecordConsent,
     RecordGap,
     Reply,
     SelfServed,
@@ -781,7 +781,7 @@ def test_a_yes_right_after_a_ticket_without_consent_answers_the_access_question(
     opened = replies(chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at)))
     assert opened.endswith(texts.CONSENT_LATE)
     actions = chat.say("yes")
-    assert RecordConsent(ticket_id="MCP-1001", consent=True) in actions
+    assert AmendTicket(ticket_id="MCP-1001", consent=True) in actions
     assert chat.state.consent is True
     assert chat.say("ok") == [ForwardToTicket(ticket_id="MCP-1001", text="ok")]
 
@@ -792,8 +792,8 @@ def test_a_later_ok_is_not_taken_for_consent(policy: Policy) -> None:
     chat.say("agent")
     chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
     chat.say("It also fails on my phone")
-    assert not any(isinstance(a, RecordConsent) for a in chat.say("ok"))
-    assert RecordConsent(ticket_id="MCP-1001", consent=False) in chat.say(
+    assert not any(isinstance(a, AmendTicket) for a in chat.say("ok"))
+    assert AmendTicket(ticket_id="MCP-1001", consent=False) in chat.say(
         "Please don't log in to my store, I'd rather send screenshots"
     )
 
@@ -925,7 +925,7 @@ def test_a_polite_word_after_the_ticket_is_not_consent(policy: Policy) -> None:
     to_details(chat)
     chat.say("agent")
     chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
-    assert not any(isinstance(a, RecordConsent) for a in chat.say("ok thanks"))
+    assert not any(isinstance(a, AmendTicket) for a in chat.say("ok thanks"))
     assert chat.state.consent is None
 
 
@@ -992,10 +992,27 @@ def test_a_change_of_mind_on_access_after_the_ticket_is_recorded(policy: Policy)
     chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
     chat.say("thanks")
     actions = chat.say("actually go ahead, you can log into the admin")
-    assert RecordConsent(ticket_id="MCP-1001", consent=True) in actions
+    assert AmendTicket(ticket_id="MCP-1001", consent=True) in actions
 
 
 def test_a_problem_written_as_a_form_line_keeps_only_the_problem(policy: Policy) -> None:
     chat = Driver(policy, FixedGuides(()))
     chat.say("Problem: Customers in the EU are charged no VAT at checkout")
     assert chat.state.problem == "Customers in the EU are charged no VAT at checkout"
+
+
+def test_a_detail_given_after_an_early_ticket_is_added_to_it(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("agent")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    actions = chat.say("Error: PAYMENT_FAILED (504) on every card payment")
+    amend = AmendTicket(
+        ticket_id="MCP-1001",
+        details={"error_messages": "PAYMENT_FAILED (504) on every card payment"},
+    )
+    assert amend in actions
+    assert replies(actions) == "Thanks, added to ticket MCP-1001: Error messages."
+    assert chat.say("It also fails on my phone") == [
+        ForwardToTicket(ticket_id="MCP-1001", text="It also fails on my phone")
+    ]
