@@ -66,6 +66,7 @@ from intake.fields import (
 )
 from intake.guides import GuideSearch
 from intake.hours import (
+    Window,
     closure_on,
     describe_schedule,
     describe_window_end,
@@ -97,7 +98,7 @@ _Handler = Callable[[Conversation, _Turn], Outcome]
 # "checkout broken" is a problem; "hi", "help me" and "hello there" are not.
 _MIN_PROBLEM_WORDS = 2
 _MIN_PROBLEM_CHARS = 8
-# With several guides on offer, a bare "ok" doesn't say which one (or whether any) solved it.
+# A bare "ok" at the guide offer doesn't say that (or which) a guide solved it.
 _SOLVED = re.compile(r"\b(?:yes|solved|worked|works|fixed|resolved|did it|that's it)\b")
 # "I already tried those", "none of them apply": the guides didn't help.
 _NOT_HELPFUL = re.compile(
@@ -155,10 +156,7 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
         return _edited(state, turn)
     if not turn.text and state.step is not Step.NEW:
         # A sticker, a reaction-only message, invisible characters: nothing to read or keep.
-        prompt = _current_prompt(state, turn.policy)
-        lines = [texts.TEXT_ONLY, *([prompt.text] if prompt else [])]
-        reply = Reply(text="\n\n".join(lines), choices=prompt.choices if prompt else ())
-        return state, _with_notes(notes, (reply,))
+        return state, _with_notes(notes, (_say_then_ask(state, turn.policy, texts.TEXT_ONLY),))
     command = command_in(turn.text)
     aside = command is None and (asks_about_hours(turn.text) or is_confused(turn.text))
     if state.step is Step.NEW:
@@ -200,14 +198,12 @@ def _flooded(state: Conversation, turn: _Turn) -> Outcome:
 
 
 def _greet(state: Conversation, turn: _Turn) -> tuple[Conversation, list[str]]:
-    hours, at = turn.policy.hours, turn.event.at
-    window = next_window(hours, at)
+    at = turn.event.at
+    window = next_window(turn.policy.hours, at)
     closed = not window.covers(at)
     lines = [texts.greeting(turn.policy)]
     if closed:
-        starts = describe_window_start(window, at)
-        closure = closure_on(hours, at.astimezone(hours.zone).date())
-        lines.append(texts.out_of_hours(describe_schedule(hours), starts, closure))
+        lines.append(f"{_hours_answer(turn, window)} {texts.GET_READY}")
     update = {"step": Step.PROBLEM, "started_at": at, "out_of_hours": closed}
     return state.model_copy(update=update), lines
 
@@ -472,20 +468,17 @@ def _help(state: Conversation, turn: _Turn) -> Outcome:
 def _hours(state: Conversation, turn: _Turn) -> Outcome:
     """ "When will you answer?": the hours, then the question the conversation waits on.
     After the ticket, the question also goes to the ticket, where an agent sees it."""
-    lines = [_hours_answer(turn)]
-    prompt = _current_prompt(state, turn.policy)
-    if prompt is not None:
-        lines.append(prompt.text)
-    choices = prompt.choices if prompt else ()
-    actions: list[Action] = [Reply(text="\n\n".join(lines), choices=choices)]
+    window = next_window(turn.policy.hours, turn.event.at)
+    actions: list[Action] = [_say_then_ask(state, turn.policy, _hours_answer(turn, window))]
     if state.step is Step.TICKETED:
         actions.append(ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text))
     return state, tuple(actions)
 
 
-def _hours_answer(turn: _Turn) -> str:
+def _hours_answer(turn: _Turn, window: Window) -> str:
+    """Open now and until when, or closed (a holiday by its name) and when it opens next;
+    ``window`` is ``next_window`` at the turn's time."""
     hours, at = turn.policy.hours, turn.event.at
-    window = next_window(hours, at)
     schedule = describe_schedule(hours)
     if window.covers(at):
         return texts.open_now(schedule, describe_window_end(window, at))
@@ -520,9 +513,7 @@ def _edited(state: Conversation, turn: _Turn) -> Outcome:
         return _ticketed(state, replace(turn, text=text))
     if state.step is Step.NEW:
         return state, ()
-    prompt = _current_prompt(state, turn.policy)
-    lines = [texts.EDITS_NOT_READ, *([prompt.text] if prompt else [])]
-    return state, (Reply(text="\n\n".join(lines), choices=prompt.choices if prompt else ()),)
+    return state, (_say_then_ask(state, turn.policy, texts.EDITS_NOT_READ),)
 
 
 def _status(state: Conversation, turn: _Turn) -> Outcome:
@@ -615,6 +606,14 @@ def _draft(state: Conversation, turn: _Turn) -> TicketDraft:
         out_of_hours=not open_now,
         due_at=at if open_now else window.opens_at,
     )
+
+
+def _say_then_ask(state: Conversation, policy: Policy, text: str) -> Reply:
+    """``text``, then the question the conversation still waits on (with its buttons)."""
+    prompt = _current_prompt(state, policy)
+    if prompt is None:
+        return Reply(text=text)
+    return Reply(text=f"{text}\n\n{prompt.text}", choices=prompt.choices)
 
 
 def _current_prompt(state: Conversation, policy: Policy) -> Reply | None:

@@ -100,11 +100,7 @@ def greeting(policy: Policy) -> str:
     return f"Hi! This is {policy.product} support."
 
 
-def out_of_hours(schedule: str, next_window: str, closure: str | None) -> str:
-    return (
-        f"{closed_now(schedule, next_window, closure)} "
-        "Let's get everything ready now so the team can start right away."
-    )
+GET_READY = "Let's get everything ready now so the team can start right away."
 
 
 def closed_now(schedule: str, next_window: str, closure: str | None) -> str:
