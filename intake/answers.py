@@ -152,6 +152,18 @@ def is_confused(text: str) -> bool:
     return bool(_CONFUSED.fullmatch(normalize(text).replace("’", "'")))
 
 
+def asks_back(text: str) -> bool:
+    """A short question in reply to the bot's ("where do I find that?"): about the question,
+    not an answer to it."""
+    return text.rstrip().endswith("?") and len(normalize(text).split()) <= _SHORT_REQUEST
+
+
+def opens_with_yes(text: str) -> bool:
+    """ "Yes, but only read access", "sure, if needed": a yes, whatever condition follows."""
+    words = _answer_words(text)
+    return bool(words) and _opens_with_yes(words)
+
+
 def _is_question(text: str, answer: str) -> bool:
     return text.rstrip().endswith("?") or answer.split(" ", 1)[0] in _QUESTION_WORDS
 

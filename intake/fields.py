@@ -188,6 +188,13 @@ def labelled_line(policy: Policy, text: str) -> tuple[str, str] | None:
     return (key, match.group(2).strip()) if key else None
 
 
+def labelled_detail(policy: Policy, text: str) -> tuple[DetailField, str] | None:
+    """The detail a one-line "Label: value" message names, and the value."""
+    labelled = labelled_line(policy, text)
+    detail = next((d for d in policy.details if labelled and d.id == labelled[0]), None)
+    return (detail, labelled[1]) if detail is not None and labelled is not None else None
+
+
 def _labels(policy: Policy) -> dict[str, tuple[str, ...]]:
     return {f.key: (*f.names, *_LABEL_SYNONYMS.get(f.key, ())) for f in fields_of(policy)}
 

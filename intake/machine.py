@@ -40,6 +40,7 @@ from intake.actions import (
 from intake.answers import (
     Command,
     asks_about_hours,
+    asks_back,
     clean_text,
     command_in,
     is_confused,
@@ -47,6 +48,7 @@ from intake.answers import (
     is_yes,
     normalize,
     number_in,
+    opens_with_yes,
     says_something,
     word_count,
 )
@@ -60,6 +62,7 @@ from intake.fields import (
     inline_edit,
     kind_named,
     labelled_answers,
+    labelled_detail,
     labelled_line,
     prefill,
     validate_detail,
@@ -106,13 +109,11 @@ _NOT_HELPFUL = re.compile(
     r"did not help|don't help|dont help|not helpful|not relevant|no use|useless|doesn't apply|"
     r"don't apply|none of (?:them|these|those))\b"
 )
-# A yes with a condition, at the access question.
-_CONDITIONAL_YES = re.compile(
-    r"^(?:yes|yeah|yep|sure|ok|okay|fine)\b|\bonly if (?:necessary|needed|you need|required|"
-    r"you have to|you must)\b|\bif (?:necessary|needed|you need to|you have to|you must)\b"
+# A yes on a condition, at the access question ("yes, but …" opens with yes).
+_ONLY_IF = re.compile(
+    r"\bonly if (?:necessary|needed|you need|required|you have to|you must)\b|"
+    r"\bif (?:necessary|needed|you need to|you have to|you must)\b"
 )
-# A question this short, asked back at a detail's question, is about the question.
-_SHORT_QUESTION = 12
 # Words about the guides themselves, or reading them later: not more about the problem.
 _ABOUT_THE_GUIDES = re.compile(
     r"\b(?:guides?|articles?|options?|links?|these|those|them|tried|followed|read|reading|"
@@ -292,37 +293,38 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     detail = _next_missing(state, turn.policy)
     if detail is None:
         return _advance(state, turn)
-    if turn.text.rstrip().endswith("?") and word_count(turn.text) <= _SHORT_QUESTION:
+    if asks_back(turn.text):
         return _explain(state, turn)  # "what do you mean by configuration?" is no answer
-    labelled = labelled_line(turn.policy, turn.text)
-    details_named = {d.id for d in turn.policy.details}
-    if labelled and labelled[0] in details_named and not labelled_answers(turn.policy, turn.text):
-        return _labelled_detail(state, turn, labelled)  # one "Label: value" line
+    labelled = labelled_detail(turn.policy, turn.text)
+    if labelled is not None and not labelled_answers(turn.policy, turn.text):
+        # One "System: Pro plan, Chrome 120" line goes to the field it names, whichever was asked.
+        named, text = labelled
+        return _answer(state, turn, named, validate_detail(named, text), state.details)
     passing = prefill(turn.policy, state.details, turn.text)
     several = any(key not in state.details for key in passing if key != detail.id)
     if several and detail.id in passing:
         value: str | None = passing[detail.id]  # several answers at once: each where it belongs
     else:
         value = validate_detail(detail, turn.text)
+    if value is not None:
+        state = _consent_in_passing(state, turn)
+    return _answer(state, turn, detail, value, passing)
+
+
+def _answer(
+    state: Conversation,
+    turn: _Turn,
+    detail: DetailField,
+    value: str | None,
+    details: dict[str, str],
+) -> Outcome:
+    """``value`` stored as ``detail``'s answer (next to ``details``), then the next question;
+    None asks again with the hint."""
     if value is None:
         return _reask(state, texts.reask_detail(detail, state.reasks + 1))
     fitted, notes = _fit(value, turn.policy)
-    state = _consent_in_passing(state, turn)
-    details = {**passing, detail.id: fitted}
-    state, actions = _advance(state.model_copy(update={"details": details, "reasks": 0}), turn)
-    return state, _with_notes(notes, actions)
-
-
-def _labelled_detail(state: Conversation, turn: _Turn, labelled: tuple[str, str]) -> Outcome:
-    """ "System: Pro plan, Chrome 120" goes to the field it names, whichever was asked."""
-    detail_id, text = labelled
-    detail = turn.policy.detail(detail_id)
-    value = validate_detail(detail, text)
-    if value is None:
-        return _reask(state, texts.reask_detail(detail, state.reasks + 1))
-    fitted, notes = _fit(value, turn.policy)
-    details = {**state.details, detail.id: fitted}
-    state, actions = _advance(state.model_copy(update={"details": details, "reasks": 0}), turn)
+    update = {"details": {**details, detail.id: fitted}, "reasks": 0}
+    state, actions = _advance(state.model_copy(update=update), turn)
     return state, _with_notes(notes, actions)
 
 
@@ -335,7 +337,7 @@ def _consent_in_passing(state: Conversation, turn: _Turn) -> Conversation:
 
 
 def _consent(state: Conversation, turn: _Turn) -> Outcome:
-    conditional = _CONDITIONAL_YES.search(turn.text.lower()) is not None
+    conditional = opens_with_yes(turn.text) or _ONLY_IF.search(turn.text.lower()) is not None
     if not (is_yes(turn.text) or is_no(turn.text) or conditional):
         return _reask(state, texts.CONSENT_REASK, _YES_NO)
     # "Yes, but only read access", "only if necessary": a yes; the condition is in the transcript.
@@ -418,11 +420,12 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
 def _given_after_ticket(state: Conversation, turn: _Turn) -> dict[str, str]:
     """Details the ticket lacked that a message after it gives: one "Label: value" line, or
     what is recognised in passing (a quoted error, system facts, several labelled lines)."""
-    labelled = labelled_line(turn.policy, turn.text)
+    labelled = labelled_detail(turn.policy, turn.text)
     found: dict[str, str]
-    if labelled is not None and labelled[0] in {d.id for d in turn.policy.details}:
-        value = validate_detail(turn.policy.detail(labelled[0]), labelled[1])
-        found = {labelled[0]: value} if value else {}
+    if labelled is not None:
+        named, text = labelled
+        value = validate_detail(named, text)
+        found = {named.id: value} if value else {}
     else:
         found = prefill(turn.policy, state.details, turn.text)
     return {key: value for key, value in found.items() if key not in state.details}
