@@ -66,15 +66,13 @@ class TicketDesk:
         """The customer gave, after their ticket opened, what it lacked: the ticket and its
         card say so, and the agents are told in the thread."""
         ticket = uow.tickets.get(public_id)
-        labels = {field.key: field.label for field in fields_of(self._policy)}
-        added = [labels.get(key, key) for key in details]
-        said = [f"{labels.get(key, key)}: {value}" for key, value in details.items()]
+        said = {self._policy.detail_label(key): value for key, value in details.items()}
         if consent is not None:
-            added.append(labels["consent"])
-            said.append(f"{labels['consent']}: {consent_word(consent)}")
-        missing = [item for item in ticket.missing if item not in added]
+            consent_field = next(f for f in fields_of(self._policy) if f.key == "consent")
+            said[consent_field.label] = consent_word(consent)
+        missing = [label for label in ticket.missing if label not in said]
         uow.tickets.amend(public_id, at, {**ticket.details, **details}, missing, consent)
-        announcement = f"Added by {author}: " + "; ".join(said)
+        announcement = f"Added by {author}: " + "; ".join(f"{k}: {v}" for k, v in said.items())
         self._record_change(uow, ticket, "amended", author, announcement, at)
 
     def team_turn(self, uow: UnitOfWork, message: TeamMessage) -> bool:
