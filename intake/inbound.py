@@ -46,6 +46,12 @@ def attachment_line(name: str, link: str) -> str:
     return f"[attachment: {name} {link}]" if link else f"[attachment: {name}]"
 
 
+def edit_id(message_id: str, stamp: str) -> str:
+    """An edit's own message id: redelivered, the same edit is recognised; a later edit of the
+    same message is new. Never a history position (cursors skip edits)."""
+    return f"{message_id}:edit:{stamp}"
+
+
 def as_edit(text: str) -> str:
     """How an edited message reads in the transcript, the ticket and the other side's chat."""
     return f"(edited) {text}"

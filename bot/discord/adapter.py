@@ -36,7 +36,7 @@ from bot.discord.translate import (
 from bot.service import IntakeService
 from bot.turns import KeyedLocks
 from intake.addresses import Address, Person
-from intake.inbound import CustomerMessage, TeamMessage, attachment_line
+from intake.inbound import CustomerMessage, TeamMessage, attachment_line, edit_id
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +173,7 @@ class IntakeClient(discord.Client):
         message_id, at = seen.message_id, seen.at
         if edited:
             at = message.edited_at or at
-            message_id = f"{message_id}:edit:{at.timestamp():.6f}"
+            message_id = edit_id(message_id, f"{at.timestamp():.6f}")
         person = _person(message.author)
         if isinstance(routed, FromTeam):
             guild = message.guild

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from intake.addresses import Address, Person
-from intake.inbound import CustomerMessage, TeamMessage, attachment_line
+from intake.inbound import CustomerMessage, TeamMessage, attachment_line, edit_id
 from intake.outgoing import Outgoing, TicketCard
 from intake.tickets import Action, Status, next_status
 
@@ -107,7 +107,7 @@ def _heard_edit(
     edit_ts = str(event.get("event_ts") or event.get("ts") or "")
     if heard is None or not edit_ts:
         return None
-    update = {"message_id": f"{heard.message_id}:edit:{edit_ts}", "at": _time(edit_ts)}
+    update = {"message_id": edit_id(heard.message_id, edit_ts), "at": _time(edit_ts)}
     return heard.model_copy(update={**update, "edited": True})
 
 
