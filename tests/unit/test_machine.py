@@ -19,6 +19,7 @@ from intake.actions import (
 from intake.conversation import Conversation, Step
 from intake.events import CustomerSaid, TicketClosed, TicketLine, TicketOpened, TicketsFound
 from intake.guides import GuideMatch
+from intake.language import is_clearly_not_english
 from intake.machine import IllegalTransition, step
 from intake.policy import Policy
 
@@ -682,8 +683,10 @@ def test_a_plain_no_to_the_error_question_means_no_error(policy: Policy) -> None
 
 def test_the_english_only_note_is_given_once(policy: Policy) -> None:
     chat = Driver(policy)
+    later = "Je ne sais pas quoi faire, aidez-moi s'il vous plaît"
+    assert is_clearly_not_english(later)  # else the note would be missing for another reason
     first = chat.reply("Bonjour, le paiement ne fonctionne pas sur mon site depuis ce matin")
-    second = chat.reply("Je ne sais pas quoi faire, aidez-moi s'il vous plaît")
+    second = chat.reply(later)
     assert texts.NOT_ENGLISH in first and texts.NOT_ENGLISH not in second
 
 
