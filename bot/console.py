@@ -1,4 +1,4 @@
-"""The terminal chat: the same intake as Slack and Discord, one line per message."""
+"""The terminal chat: the same intake as Slack and Discord, one line (or one paste) per message."""
 
 import asyncio
 import os
@@ -14,6 +14,8 @@ from intake.inbound import CustomerMessage
 from intake.outgoing import Outgoing
 
 PLATFORM = "console"
+# Lines that reach the terminal this close together were pasted at once, not typed.
+_PASTE_GAP = 0.05
 
 
 def render(message: Outgoing) -> str:
@@ -77,31 +79,42 @@ async def chat(
 
 
 async def _read_line(source: TextIO, interactive: bool) -> str:
-    """The next line, or ``""`` at the end of the input.
+    """The next message, or ``""`` at the end of the input.
 
     A terminal is read when the event loop sees it ready, never by a thread blocked in
     ``readline``: ``asyncio.run`` waits for its threads before it lets Ctrl-C end the program,
-    so a blocked reader kept the chat open until Ctrl-D. A terminal hands over one whole line
-    per read. Piped input is read in a thread: it ends on its own.
+    so a blocked reader kept the chat open until Ctrl-D. A terminal hands over one line per
+    read, so the lines of a paste (a stack trace, a config file) that follow within
+    ``_PASTE_GAP`` are read as the same message. Piped input is read in a thread, a line per
+    message: it ends on its own.
     """
     if interactive:
-        loop = asyncio.get_running_loop()
         fd = source.fileno()
-        ready: asyncio.Future[None] = loop.create_future()
-
-        def readable() -> None:
-            if not ready.done():
-                ready.set_result(None)
-
         try:
-            loop.add_reader(fd, readable)
+            data = await _read_when_ready(fd, None)
         except NotImplementedError:  # an event loop that cannot watch a terminal (Windows)
             pass
         else:
-            try:
-                await ready
-            finally:
-                loop.remove_reader(fd)
-            data = os.read(fd, 65536)
+            while data and (more := await _read_when_ready(fd, _PASTE_GAP)):
+                data += more
             return data.decode(source.encoding or "utf-8", errors="replace")
     return await asyncio.to_thread(source.readline)
+
+
+async def _read_when_ready(fd: int, timeout: float | None) -> bytes:
+    """What the terminal has once it is readable; ``b""`` at its end or after ``timeout``."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[None] = loop.create_future()
+
+    def readable() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, readable)
+    try:
+        await asyncio.wait_for(ready, timeout)
+    except TimeoutError:
+        return b""
+    finally:
+        loop.remove_reader(fd)
+    return os.read(fd, 65536)

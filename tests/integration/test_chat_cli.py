@@ -1,11 +1,13 @@
 """End to end through the real command: `intake chat` with piped stdin, then `intake tickets`."""
 
+import contextlib
 import os
 import select
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -214,8 +216,10 @@ def _read_until(master: int, seen: bytearray, wanted: bytes, count: int = 1) -> 
     return seen.count(wanted) >= count
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_ctrl_c_ends_an_interactive_chat(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def chat_in_a_terminal(cwd: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """``intake chat`` on a pseudo-terminal, as a person runs it; yields it and the terminal's
+    other end (what the person types into and sees)."""
     import pty
 
     master, terminal = pty.openpty()
@@ -225,12 +229,23 @@ def test_ctrl_c_ends_an_interactive_chat(tmp_path: Path) -> None:
         stdin=terminal,
         stdout=terminal,
         stderr=subprocess.PIPE,
-        cwd=tmp_path,
+        cwd=cwd,
         env=environment,
     )
     os.close(terminal)
-    seen = bytearray()
     try:
+        yield process, master
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(master)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_ctrl_c_ends_an_interactive_chat(tmp_path: Path) -> None:
+    seen = bytearray()
+    with chat_in_a_terminal(tmp_path) as (process, master):
         assert _read_until(master, seen, b"you> "), seen
         os.write(master, b"hello\n")  # typed lines are read and answered
         assert _read_until(master, seen, b"you> ", count=2), seen
@@ -238,16 +253,30 @@ def test_ctrl_c_ends_an_interactive_chat(tmp_path: Path) -> None:
 
         process.send_signal(signal.SIGINT)  # what Ctrl-C sends
         code = process.wait(timeout=15)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        os.close(master)
     assert process.stderr is not None
     err = process.stderr.read().decode()
     assert code == 130
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1].startswith("Bye!")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_a_pasted_stack_trace_is_one_message(tmp_path: Path) -> None:
+    seen = bytearray()
+    paste = (
+        b"Checkout crashes when customers pay, here is the log:\n"
+        b"TypeError: Cannot read properties of undefined (reading 'total')\n"
+        b"    at renderCart (checkout.js:88:14)\n"
+    )
+    with chat_in_a_terminal(tmp_path) as (process, master):
+        assert _read_until(master, seen, b"you> "), seen
+        os.write(master, paste)  # one write: how a terminal delivers a paste
+        assert _read_until(master, seen, b"you> ", count=2), seen
+        os.write(master, b"\x04")  # Ctrl-D at the prompt ends the chat
+        assert process.wait(timeout=15) == 0
+        _read_until(master, seen, b"never printed")  # the rest of the output, to the end
+    # One answer and one prompt for the whole paste, not one per line.
+    assert seen.count(b"you> ") == 2, seen.decode(errors="replace")
 
 
 def test_now_without_an_offset_is_support_time_and_a_bad_one_is_one_line(tmp_path: Path) -> None:
