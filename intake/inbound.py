@@ -16,8 +16,8 @@ class _Inbound(BaseModel):
     text: str
     at: datetime
     catch_up: bool = False
-    """Set by platforms that read history after downtime (Discord): the service then keeps
-    a cursor of the newest message handled per channel."""
+    """Set by platforms that read history after downtime (Slack, Discord): the service then
+    keeps a cursor of the newest message handled per channel or thread."""
     edited: bool = False
     """A new version of a message the person sent earlier (its own ``message_id``)."""
     accepted: bool = False

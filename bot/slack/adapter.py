@@ -14,7 +14,7 @@ import functools
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -25,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import utc_now
 from bot.inbox import InboxWorker
 from bot.service import IntakeService
+from bot.slack.history import recent, slack_ts
 from bot.slack.translate import (
     CHOICE_ACTION,
     PLATFORM,
@@ -33,11 +34,13 @@ from bot.slack.translate import (
     customer_message,
     display_name,
     heard_action,
+    heard_in_history,
     heard_mention,
     heard_message,
     team_message,
 )
 from bot.turns import KeyedLocks
+from intake.addresses import Address
 from storage.inbox import InboxEvent
 
 log = logging.getLogger(__name__)
@@ -50,6 +53,9 @@ _NAME_TTL = 600.0
 _MEMBERS_TTL = 60.0
 # Customer messages handled at once, before their ack; more wait their turn in the inbox.
 _ARRIVAL_THREADS = 4
+
+HistoryReader = Callable[[Address, str], Awaitable[list[dict[str, Any]]]]
+"""The messages at an address after a ``ts``, oldest first, as events (``bot.slack.history``)."""
 
 
 class SlackDirectory:
@@ -148,6 +154,24 @@ class SlackAdapter:
     def connected(self, bot_user_id: str | None, wake_relay: Callable[[], None]) -> None:
         self._bot_user_id = bot_user_id
         self._wake = wake_relay
+
+    async def catch_up(self, read: HistoryReader) -> None:
+        """Take what was written while no instance listened, place by place, oldest first.
+
+        Live events are taken meanwhile: one that arrives in a place while its history is being
+        read may go before the older messages read back there (a window of one Web API call).
+        """
+        points = await asyncio.to_thread(self._service.resume_points, PLATFORM)
+        points = [(a, slack_ts(last)) for a, last in points if recent(slack_ts(last))]
+        log.info("slack catch-up over %s conversations and threads", len(points))
+        for address, last_seen in points:
+            try:
+                events = await read(address, last_seen)
+            except (TimeoutError, SlackApiError, OSError) as error:
+                log.warning("catch-up skipped %s (%s)", address.key, type(error).__name__)
+                continue
+            for event in events:
+                await self.accept(heard_in_history(event, self._bot_user_id, self._team_channel))
 
     def register(self, bolt: AsyncApp) -> None:
         async def on_message(event: dict[str, Any], context: AsyncBoltContext) -> None:

@@ -6,6 +6,7 @@ line naming it.
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Callable
 
@@ -24,6 +25,7 @@ from bot.errors import UserFacingError
 from bot.platform import Platform
 from bot.settings import Settings
 from bot.slack.adapter import SlackAdapter, SlackDirectory
+from bot.slack.history import messages_after
 from bot.slack.sender import SlackSender
 from bot.slack.translate import PLATFORM
 
@@ -60,6 +62,7 @@ class SlackPlatform:
         self._ready = False
         self._stop_inbox = asyncio.Event()
         self._inbox_task: asyncio.Task[None] | None = None
+        self._catching_up: asyncio.Task[None] | None = None
 
     def mount(self, web_app: web.Application) -> None:
         if self._serve_http:
@@ -84,10 +87,11 @@ class SlackPlatform:
         if self._inbox_task is not None:
             await self._inbox_task
         self._adapter.close()
-        if self._connecting is not None:
-            self._connecting.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._connecting
+        for task in (self._connecting, self._catching_up):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
         await _close_session(self._client)
@@ -107,6 +111,9 @@ class SlackPlatform:
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
         self._ready = True
         log.info("slack connected as %s", bot_user_id)
+        # What was written while no instance listened (see bot.slack.history).
+        read = functools.partial(messages_after, self._client)
+        self._catching_up = asyncio.create_task(self._adapter.catch_up(read))
 
     def _retry_later(self, wake_relay: Callable[[], None], reason: str) -> None:
         log.warning("slack not reachable yet (%s); retrying in the background", reason)

@@ -58,6 +58,9 @@ class Heard(BaseModel):
     at: datetime
     continuation: bool = False
     edited: bool = False
+    in_history: bool = True
+    """A message, whose ``ts`` is a place in its channel's history (the point catching up
+    starts from); a click is not."""
     profile_name: str | None = None
     """The name the event itself carries (Slack Connect users' ``user_profile``), for when
     ``users.info`` can't say."""
@@ -126,6 +129,17 @@ def heard_mention(
     return _heard("customer", event, address, bot_user_id, empty_ok=True)
 
 
+def heard_in_history(
+    event: Mapping[str, Any], bot_user_id: str | None, team_channel: str | None
+) -> Heard | None:
+    """A message read back from history (``bot.slack.history``), as its event would have been
+    heard: a mention of the bot in a channel thread as the ``app_mention`` Slack sends for it."""
+    heard = heard_message(event, bot_user_id, team_channel)
+    if heard is None and bot_user_id and f"<@{bot_user_id}" in str(event.get("text") or ""):
+        return heard_mention(event, bot_user_id, team_channel)
+    return heard
+
+
 def heard_action(body: Mapping[str, Any], team_channel: str | None) -> Heard | None:
     """A ``block_actions`` click: a customer's choice, or a ticket action on a summary card.
 
@@ -158,6 +172,7 @@ def heard_action(body: Mapping[str, Any], team_channel: str | None) -> Heard | N
             text=str(value),
             message_id=message_id,
             at=at,
+            in_history=False,
         )
     if not action_id.startswith(CHOICE_ACTION) or channel == team_channel:
         return None
@@ -172,6 +187,7 @@ def heard_action(body: Mapping[str, Any], team_channel: str | None) -> Heard | N
         message_id=message_id,
         at=at,
         continuation=True,
+        in_history=False,
     )
 
 
@@ -183,6 +199,7 @@ def customer_message(heard: Heard, name: str, *, accepted: bool = True) -> Custo
         text=heard.text,
         at=heard.at,
         continuation=heard.continuation,
+        catch_up=heard.in_history,
         edited=heard.edited,
         accepted=accepted,
     )
@@ -196,6 +213,7 @@ def team_message(heard: Heard, name: str, is_agent: bool) -> TeamMessage:
         text=heard.text,
         at=heard.at,
         is_agent=is_agent,
+        catch_up=heard.in_history,
         edited=heard.edited,
         accepted=True,
     )

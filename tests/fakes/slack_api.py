@@ -65,8 +65,11 @@ class _Failure:
 
 class FakeSlack:
     """Answers ``auth.test``, ``chat.postMessage``, ``chat.update``, ``users.info``,
-    ``conversations.members`` and ``apps.connections.open``; anything else is recorded and
-    answered ``unknown_method``."""
+    ``conversations.members``, ``conversations.history``, ``conversations.replies`` and
+    ``apps.connections.open``; anything else is recorded and answered ``unknown_method``.
+
+    History holds what the bot posted and what a test ``write``s (a person's message sent
+    while the bot was away: no event is delivered for it)."""
 
     def __init__(self, *, bot_user_id: str = BOT_USER_ID, bot_id: str = BOT_ID) -> None:
         self.bot_user_id = bot_user_id
@@ -74,14 +77,14 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.members: dict[str, list[str]] = {}
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self._history: dict[str, list[dict[str, Any]]] = {}
         self.socket_acks: list[dict[str, Any]] = []
         self._calls: list[Call] = []
         self._failures: dict[str, deque[_Failure]] = {}
         self._holds: dict[str, asyncio.Event] = {}
         self._held: dict[str, int] = {}
         self._changed = asyncio.Condition()
-        self._ts = itertools.count(1)
-        self._ts_base = int(time.time())
+        self._last_ts = 0  # microseconds: every ts the fake hands out is later than the last
         self._sockets: list[web.WebSocketResponse] = []
         self._runner: web.AppRunner | None = None
         # Called with every call as it is recorded: cheaper than ``wait_for`` for many waiters.
@@ -131,6 +134,16 @@ class FakeSlack:
 
     def set_members(self, channel: str, user_ids: list[str]) -> None:
         self.members[channel] = list(user_ids)
+
+    def write(self, channel: str, user: str, text: str, *, thread_ts: str | None = None) -> str:
+        """A person writes while the bot is away: the message is in the channel's history, and
+        Slack delivers no event for it. Returns its ``ts``."""
+        ts = self._next_ts()
+        message = {"type": "message", "user": user, "text": text, "ts": ts, "team": TEAM_ID}
+        if thread_ts is not None:
+            message["thread_ts"] = thread_ts
+        self._history.setdefault(channel, []).append(message)
+        return ts
 
     def fail_next(
         self,
@@ -281,6 +294,8 @@ class FakeSlack:
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "conversations.members":
             return self._members(args)
+        if method in ("conversations.history", "conversations.replies"):
+            return self._read_history(method, args)
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         return {"ok": False, "error": "unknown_method"}
@@ -293,10 +308,40 @@ class FakeSlack:
             return {"ok": False, "error": "no_text"}
         if not _blocks_valid(args.get("blocks") or []):
             return {"ok": False, "error": "invalid_blocks"}
-        ts = f"{self._ts_base}.{next(self._ts):06d}"
+        ts = self._next_ts()
         self.messages[(str(channel), ts)] = dict(args)
         message = {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id, "ts": ts}
+        said = {key: args[key] for key in ("text", "blocks", "thread_ts") if args.get(key)}
+        self._history.setdefault(str(channel), []).append({**message, **said})
         return {"ok": True, "channel": channel, "ts": ts, "message": {**message, **args}}
+
+    def _next_ts(self) -> str:
+        self._last_ts = max(time.time_ns() // 1000, self._last_ts + 1)
+        return f"{self._last_ts // 1_000_000}.{self._last_ts % 1_000_000:06d}"
+
+    def _read_history(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """As Slack pages them: a channel's top-level messages newest first, or a thread's
+        parent then its replies oldest first; only those after ``oldest``."""
+        channel = str(args.get("channel"))
+        if channel not in self._history and channel not in self.members:
+            return {"ok": False, "error": "channel_not_found"}
+        everything = self._history.get(channel, [])
+        oldest = float(args.get("oldest") or 0)
+        if method == "conversations.history":
+            found = [m for m in reversed(everything) if m.get("thread_ts") in (None, m["ts"])]
+        else:
+            parent = str(args.get("ts"))
+            found = [m for m in everything if parent in (m["ts"], m.get("thread_ts"))]
+        found = [m for m in found if float(m["ts"]) > oldest]
+        start = int(args.get("cursor") or 0)
+        limit = int(args.get("limit") or 100)
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": found[start : start + limit],
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _members(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel"))

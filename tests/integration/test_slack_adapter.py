@@ -486,6 +486,53 @@ async def test_a_message_committed_before_a_crash_is_sent_after_restart(
         assert len(fake.posts(DM)) == 2
 
 
+async def test_what_was_written_while_no_instance_ran_is_taken_from_history(
+    tmp_path: Path, fake: FakeSlack
+) -> None:
+    async with running(settings_for(tmp_path, fake), fake) as slack:
+        card = await open_ticket(slack)
+    dms_before = len(fake.posts(DM))
+    # Slack gave up delivering these events while the bot was down: they are only in history.
+    fake.write(DM, CUSTOMER, "Also: it only happens in Safari, Chrome works fine")
+    fake.write(
+        TEAM, AGENT, "Thanks! Could you send a screenshot of the console?", thread_ts=card.ts
+    )
+
+    async with running(settings_for(tmp_path, fake), fake) as slack:
+        [forwarded] = await fake.wait_for(
+            "chat.postMessage", lambda c: "only happens in Safari" in c.args["text"]
+        )
+        assert (forwarded.args["channel"], forwarded.args.get("thread_ts")) == (TEAM, card.ts)
+        [relayed] = await fake.wait_for(
+            "chat.postMessage", lambda c: "screenshot of the console" in c.args["text"]
+        )
+        assert relayed.args["channel"] == DM
+        assert relayed.args["text"].startswith("*Dana (support):*")
+        # A live message after the restart is relayed as usual, and nothing before it twice.
+        await slack.in_thread(AGENT, card.ts, "No rush, whenever you can")
+        await fake.wait_for("chat.postMessage", lambda c: "No rush" in c.args["text"])
+        texts = [c.args["text"] for c in fake.posts(DM)[dms_before:]]
+        assert len(texts) == 3 and "added to your ticket" in texts[0].lower(), texts
+        assert len(fake.posts(TEAM, card.ts)) == 1
+
+
+async def test_a_reply_mentioning_the_bot_while_it_was_down_continues_its_thread(
+    tmp_path: Path, fake: FakeSlack
+) -> None:
+    channel, ts = "C0GENERAL", next_ts()
+    async with running(settings_for(tmp_path, fake), fake) as slack:
+        offer = asyncio.ensure_future(slack.next_post(channel, ts))
+        await slack.event(mention_event(channel, CUSTOMER, DESCRIPTION, ts))
+        assert "guides may solve it" in (await offer).args["text"]
+    fake.write(channel, CUSTOMER, f"<@{BOT_USER_ID}> no, none of them", thread_ts=ts)
+
+    async with running(settings_for(tmp_path, fake), fake):
+        [question] = await fake.wait_for(
+            "chat.postMessage", lambda c: "exact error" in c.args["text"]
+        )
+        assert (question.args["channel"], question.args.get("thread_ts")) == (channel, ts)
+
+
 async def _failed_posts(fake: FakeSlack) -> list[Call]:
     async with fake._changed:
         await asyncio.wait_for(
