@@ -76,12 +76,15 @@ _PERSON = (
     r"representative|rep|staff|support|team)(?: please)?"
 )
 _ASKING = (
-    r"(?:i want|i'd like|id like|i would like|i need|let me|please let me|can i|could i|may i|"
-    r"get me|connect me|put me through|transfer me)(?: to)?(?: please)?"
+    r"(?:i(?: just| really| only| simply)? (?:want|wanna|need|would like|would rather|"
+    r"would prefer|prefer)|i'd (?:like|rather|prefer)|id (?:like|rather)|let me|"
+    r"please let me|can i|could i|may i|get me|connect me|put me through|"
+    r"transfer me)(?: to)?(?: please)?"
 )
 _PERSON_PLEA = re.compile(
     rf"\b{_ASKING} (?:talk|speak|chat|be connected|get through) (?:to|with) {_PERSON}\b|"
-    rf"^(?:{_ASKING} )?(?:(?:please )?(?:talk|speak|chat) (?:to|with) )?{_PERSON}$|"
+    rf"^(?:(?:can|could|would) you (?:please )?)?(?:{_ASKING} )?"
+    rf"(?:(?:please )?(?:talk|speak|chat) (?:to|with) )?{_PERSON}$|"
     rf"^is there {_PERSON}(?: (?:i|we) can)?(?: (?:talk|speak|chat))?(?: (?:to|with))?$"
 )
 _QUESTION_WORDS = frozenset("when what how are is will do does can could".split())

@@ -617,7 +617,16 @@ def test_a_holiday_is_named_instead_of_outside_hours(policy: Policy) -> None:
 
 @pytest.mark.parametrize(
     "plea",
-    ["I want to talk to a human", "can I speak to a real person please", "talk to support"],
+    [
+        "I want to talk to a human",
+        "can I speak to a real person please",
+        "talk to support",
+        "I just want to talk to a person",
+        "I'd rather speak with someone",
+        "i really need to talk to an actual human",
+        "could you get me a real person",
+        "I wanna chat with an agent please",
+    ],
 )
 def test_asking_for_a_person_in_any_words_opens_the_ticket_now(policy: Policy, plea: str) -> None:
     chat = Driver(policy)
