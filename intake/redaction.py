@@ -147,6 +147,10 @@ _GROUP = re.compile(r"[0-9]+")
 _CARD_LENGTHS = (16, 15, 19, 18, 17, 14, 13)
 """Most common first, so a 16-digit card followed by its 3-digit code is not read as 19."""
 
+# Links and chat markup are full of long ids (Discord's are 17-19 digits, so one in ten passes
+# the Luhn check): a card is never read inside them.
+_LINK_OR_MENTION = re.compile(r"(?i:https?://|www\.)[^\s<>]+|<(?:[@#!&]|a?:|t:)[^<>\s]*>")
+
 _SEP = r"[ \t,;:|/-]{0,3}"
 _AFTER_CARD = re.compile(
     r"(?P<keep>" + _SEP + r"(?:(?i:exp(?:iry|ires|iration)?\.?(?: date)?|valid (?:thru|through))"
@@ -303,7 +307,12 @@ def _labelled_secrets(text: str, found: set[str]) -> str:
 
 
 def _cards(text: str, found: set[str]) -> str:
-    groups = [(m.start(), m.end()) for m in _GROUP.finditer(text)]
+    links = [m.span() for m in _LINK_OR_MENTION.finditer(text)]
+    groups = [
+        (m.start(), m.end())
+        for m in _GROUP.finditer(text)
+        if not any(start <= m.start() < end for start, end in links)
+    ]
     pieces: list[str] = []
     last = 0
     i = 0

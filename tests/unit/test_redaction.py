@@ -75,6 +75,14 @@ def test_security_codes_go_expiry_stays(text: str, expected: str) -> None:
         "a 25-digit id 4242424242424242424242424",
         "error code 500, cvv field empty, security code required",
         "héllo 😀 日本語 Ελληνικά ٤٢٤٢٤٢٤٢٤٢٤٢٤٢٤٢ ４２４２４２４２４２４２４２４２",
+        # Ids in links and chat markup, each of which passes the Luhn check on its own:
+        "[attachment: checkout.png https://cdn.discordapp.com/attachments/1/"
+        "1175518664398995461/checkout.png?ex=67a1]",
+        "see https://discord.com/channels/1/2/1175518664398995479 and <@1175518664398995487>",
+        "<#1175518664398995461> <@&1175518664398995461> <:shrug:1175518664398995461> "
+        "<t:1175518664398995461:R>",
+        "https://mycartpro.slack.com/archives/C0SUPPORT/p1700000000000100",
+        "<https://shop.example.com/orders/1175518664398995461|my order>",
     ],
 )
 def test_ordinary_text_and_numbers_are_untouched(text: str) -> None:
