@@ -45,11 +45,18 @@ class TicketDesk:
             self.to_team(uow, ticket.public_id, Destination(address=self.team_address), card, at)
 
     def forward(
-        self, uow: UnitOfWork, public_id: str, text: str, author: str, at: datetime
+        self,
+        uow: UnitOfWork,
+        public_id: str,
+        text: str,
+        author: str,
+        at: datetime,
+        reopens: bool,
     ) -> None:
-        """A customer added to their ticket: reopen it if it was resolved, show the agents."""
+        """A customer added to their ticket: show the agents, and reopen it if it was resolved
+        (unless ``reopens`` is False: a thank-you)."""
         ticket = uow.tickets.get(public_id)
-        if ticket.status is Status.RESOLVED:
+        if reopens and ticket.status is Status.RESOLVED:
             self.change_status(uow, ticket, Status.OPEN, "reopened", author, at)
         thread = Destination(ticket_thread=ticket.public_id)
         self.to_team(uow, ticket.public_id, thread, Outgoing(text=text, author=author), at)

@@ -259,7 +259,8 @@ class IntakeService:
             )
             return [TicketsFound(tickets=lines, at=at)]
         if isinstance(action, ForwardToTicket):
-            self._desk.forward(uow, action.ticket_id, action.text, turn.customer.display_name, at)
+            author = turn.customer.display_name
+            self._desk.forward(uow, action.ticket_id, action.text, author, at, action.reopens)
             return []
         if isinstance(action, AmendTicket):
             author = turn.customer.display_name

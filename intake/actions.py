@@ -38,10 +38,12 @@ class LookUpTickets(_Action):
 
 
 class ForwardToTicket(_Action):
-    """The customer wrote after the ticket opened: add it to the ticket and show the agents."""
+    """The customer wrote after the ticket opened: add it to the ticket and show the agents.
+    ``reopens``: a resolved ticket opens again (not for a mere "thanks, that fixed it")."""
 
     ticket_id: str
     text: str
+    reopens: bool = True
 
 
 class AmendTicket(_Action):

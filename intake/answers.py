@@ -110,6 +110,12 @@ _CONFUSED = re.compile(
     r"(?: the question| what you mean| you| that)?|(?:i'm|im|i am) (?:confused|lost)|"
     r"what are you asking(?: for)?|huh|what|pardon|sorry)"
 )
+_THANKS = frozenset(
+    "thanks thank you thx ty cheers much so very a lot lots again many appreciated appreciate "
+    "it that this did the trick worked works working fixed solved sorted all good great awesome "
+    "perfect excellent amazing cool nice ok okay k yes yep yeah now 👍 ✅".split()
+)
+_SHORTCODE = re.compile(r":[a-z0-9_+'-]+:")  # Slack's emoji as text, ":+1:"
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 
 
@@ -228,6 +234,20 @@ def number_in(text: str) -> int | None:
             break
     ordinals = [_ORDINALS[word] for word in words if word in _ORDINALS]
     return ordinals[0] if len(ordinals) == 1 else None
+
+
+def is_thanks(text: str) -> bool:
+    """ "Thanks, that fixed it!", "great 👍", ":pray:": all is well, nothing to act on; not
+    "thanks, but it's back" nor a new question."""
+    if not text.strip() or text.rstrip().endswith("?"):
+        return False
+    plain = _SHORTCODE.sub(" ", text)
+    words = _answer_words(plain)
+    if len(words) > _SHORT or any(word in _NEGATIONS or word in _HEDGES for word in words):
+        return False
+    return all(word in _THANKS for word in words) and (
+        bool(words) or not any(char.isalnum() for char in plain)  # emoji only
+    )
 
 
 def says_something(text: str, at_least: int = 2) -> bool:

@@ -45,6 +45,7 @@ from intake.answers import (
     command_in,
     is_confused,
     is_no,
+    is_thanks,
     is_yes,
     normalize,
     number_in,
@@ -398,7 +399,7 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
     if not turn.text:
         return state, ()
     ticket_id = str(state.ticket_id)
-    forward = ForwardToTicket(ticket_id=ticket_id, text=turn.text)
+    forward = ForwardToTicket(ticket_id=ticket_id, text=turn.text, reopens=not is_thanks(turn.text))
     consent = _late_consent(state, turn.text)
     given = _given_after_ticket(state, turn)
     if consent is not None or given:

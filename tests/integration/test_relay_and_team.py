@@ -137,9 +137,15 @@ async def test_status_commands_change_the_ticket_tell_the_thread_and_the_custome
     assert "marked resolved" in console.texts_to(customer.address.channel)[-1]
 
 
-async def test_a_customer_reply_reopens_a_resolved_ticket(app: App, clock: Clock) -> None:
+async def test_a_customer_reply_reopens_a_resolved_ticket_but_a_thank_you_does_not(
+    app: App, clock: Clock
+) -> None:
     customer, _console, _slack, thread = await open_ticket(app, clock)
     team_message(app, thread, "!resolve")
+    for thanks in ("Thanks, that fixed it!", "great 👍", ":pray:"):
+        customer.say(thanks)
+        with UnitOfWork(app.sessions) as uow:
+            assert uow.tickets.get("MCP-1001").status is Status.RESOLVED, thanks
     customer.say("Sorry, it is still broken for some customers")
     with UnitOfWork(app.sessions) as uow:
         assert uow.tickets.get("MCP-1001").status is Status.OPEN

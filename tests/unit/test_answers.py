@@ -2,7 +2,7 @@
 
 import pytest
 
-from intake.answers import is_no, is_yes, number_in
+from intake.answers import is_no, is_thanks, is_yes, number_in
 from intake.fields import field_named
 from intake.policy import Policy
 
@@ -114,3 +114,23 @@ def test_numbers_that_are_not_choices(text: str) -> None:
 def test_fields_by_number_name_or_mention(policy: Policy, text: str, key: str) -> None:
     field = field_named(policy, text)
     assert field is not None and field.key == key
+
+
+@pytest.mark.parametrize(
+    ("text", "thanks"),
+    [
+        ("Thanks, that fixed it!", True),
+        ("thank you so much", True),
+        ("great 👍", True),
+        ("🙏🎉", True),
+        (":+1: :pray:", True),
+        ("ok thanks, all good now", True),
+        ("thanks but it's back again", False),
+        ("thanks, can you also check shipping?", False),
+        ("it still doesn't work", False),
+        ("The checkout fails again since this morning", False),
+        ("", False),
+    ],
+)
+def test_a_thank_you_is_told_from_more_to_act_on(text: str, thanks: bool) -> None:
+    assert is_thanks(text) is thanks
