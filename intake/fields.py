@@ -10,6 +10,7 @@ from intake.answers import is_no, normalize, number_in, word_count
 from intake.policy import DetailField, Policy
 
 # Answers that carry no information whatever was asked ("clearly not what was asked").
+_QUOTES = "\"'`“”‘’"
 _EMPTY_ANSWERS = frozenset(
     [
         "yes",
@@ -146,9 +147,20 @@ def validate_detail(detail: DetailField, text: str) -> str | None:
         or (is_no(text) and word_count(text) <= _BARE_NO_WORDS)
     ):
         return detail.none_value
-    if answer in _EMPTY_ANSWERS or word_count(text) < detail.min_words:
+    if answer in _EMPTY_ANSWERS:
+        return None
+    if word_count(text) < detail.min_words and not (detail.codes_count and _is_code(text)):
         return None
     return text.strip()
+
+
+def _is_code(text: str) -> bool:
+    """One token made to be read by machines: digits, underscores, capitals inside or
+    throughout ("404", "card_declined", "TypeError", "ERR_CONNECTION_RESET", "0x80070005")."""
+    token = text.strip().strip(_QUOTES)
+    if len(token) < 3 or len(token.split()) != 1 or not token[0].isalnum():
+        return False
+    return any(c.isdigit() or c == "_" for c in token) or token.isupper() or not token[1:].islower()
 
 
 def prefill(policy: Policy, details: dict[str, str], text: str) -> dict[str, str]:

@@ -32,6 +32,8 @@ class DetailField(_Frozen):
     question: str = Field(min_length=1)
     hint: str = Field(min_length=1)
     min_words: int = Field(default=1, ge=1)
+    codes_count: bool = False
+    """A single code ("card_declined", "404", "ERR_TOO_MANY_REDIRECTS") is a whole answer."""
     none_phrases: tuple[str, ...] = ()
     none_value: str | None = None
 

@@ -208,7 +208,26 @@ def test_system_details_mentioned_in_passing_are_kept(policy: Policy) -> None:
     assert "Pro plan" in chat.state.details["environment"]
 
 
-@pytest.mark.parametrize("answer", ["idk", "yes", "error"])
+@pytest.mark.parametrize(
+    "code", ["card_declined", "404", "ERR_TOO_MANY_REDIRECTS", "TypeError", "'0x80070005'"]
+)
+def test_an_exact_error_code_alone_is_an_answer(policy: Policy, code: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    text = chat.reply(code)
+    assert chat.state.details["error_messages"] == code
+    assert policy.details[1].question in text
+
+
+def test_two_word_steps_are_an_answer(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("card_declined")
+    chat.say("click pay")
+    assert chat.state.details["steps_to_reproduce"] == "click pay"
+
+
+@pytest.mark.parametrize("answer", ["idk", "yes", "error", "broken", "Checkout"])
 def test_empty_or_meaningless_details_are_asked_again_with_a_hint(
     policy: Policy, answer: str
 ) -> None:
@@ -795,7 +814,7 @@ def test_a_yes_right_after_a_ticket_without_consent_answers_the_access_question(
     actions = chat.say("yes")
     assert AmendTicket(ticket_id="MCP-1001", consent=True) in actions
     assert chat.state.consent is True
-    assert chat.say("ok") == [ForwardToTicket(ticket_id="MCP-1001", text="ok")]
+    assert chat.say("ok") == [ForwardToTicket(ticket_id="MCP-1001", text="ok", reopens=False)]
 
 
 def test_a_later_ok_is_not_taken_for_consent(policy: Policy) -> None:
