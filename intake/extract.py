@@ -55,6 +55,9 @@ _NO_CONSENT = re.compile(
     rf"\b{_TO_THE_TEAM} (?:may not|can't|cannot|must not|should not|shouldn't) {_ACCESS}\b",
     re.IGNORECASE,
 )
+_CODE = re.compile(r"\b[A-Za-z]+_[A-Za-z0-9_]+\b")  # ERR_CONNECTION_REFUSED, card_declined
+_WORD = re.compile(r"[\w.+-]+")
+_FILLER = frozenset("we i i'm im are am is it's its on the a an our my with and using use".split())
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n+")
 _SEGMENT_END = r"(?=(?:^|[.!?;\n])\s*(?:{labels})\s*[:=]|\Z)"
 
@@ -77,6 +80,16 @@ def environment_text(message: str) -> str | None:
         if match:
             facts.append(match.group(0))
     return ", ".join(facts) if len(facts) >= 2 else None
+
+
+def only_system_facts(message: str) -> bool:
+    """ "Pro plan, Chrome 120, Windows 11": a message that is system details and nothing else
+    (no error in it), whichever question it was sent to."""
+    facts = environment_text(message)
+    if facts is None or _ERROR_WORDS.search(message) or _CODE.search(message):
+        return False
+    said = [word for word in _WORD.findall(message.lower()) if word not in _FILLER]
+    return len(_WORD.findall(facts)) * 2 >= len(said)
 
 
 def labelled_parts(message: str, labels: Mapping[str, Sequence[str]]) -> dict[str, str]:

@@ -55,7 +55,7 @@ from intake.answers import (
 )
 from intake.conversation import Conversation, Step
 from intake.events import CustomerSaid, Event, TicketClosed, TicketOpened, TicketsFound
-from intake.extract import consent_in
+from intake.extract import consent_in, only_system_facts
 from intake.fields import (
     Field,
     field_named,
@@ -303,6 +303,8 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
         return _answer(state, turn, named, validate_detail(named, text), state.details)
     passing = prefill(turn.policy, state.details, turn.text)
     several = any(key not in state.details for key in passing if key != detail.id)
+    if several and detail.id not in passing and only_system_facts(turn.text):
+        return _noted_in_passing(state, turn, passing)
     if several and detail.id in passing:
         value: str | None = passing[detail.id]  # several answers at once: each where it belongs
     else:
@@ -335,6 +337,13 @@ def _consent_in_passing(state: Conversation, turn: _Turn) -> Conversation:
     if consent is None:
         return state
     return state.model_copy(update={"consent": consent, "consent_at": turn.event.at})
+
+
+def _noted_in_passing(state: Conversation, turn: _Turn, details: dict[str, str]) -> Outcome:
+    """System details sent to another question: kept where they belong, and that question
+    asked again."""
+    state = state.model_copy(update={"details": details, "reasks": 0})
+    return state, (_say_then_ask(state, turn.policy, texts.NOTED_IN_PASSING),)
 
 
 def _consent(state: Conversation, turn: _Turn) -> Outcome:

@@ -1047,3 +1047,26 @@ def test_a_detail_given_after_an_early_ticket_is_added_to_it(policy: Policy) -> 
     assert chat.say("It also fails on my phone") == [
         ForwardToTicket(ticket_id="MCP-1001", text="It also fails on my phone")
     ]
+
+
+@pytest.mark.parametrize(
+    "system", ["Pro plan, Chrome 120, Windows 11", "We are on the Business plan with Safari 17"]
+)
+def test_system_details_sent_to_the_error_question_are_kept_and_it_is_asked_again(
+    policy: Policy, system: str
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    text = chat.reply(system)
+    assert "error_messages" not in chat.state.details
+    assert "plan" in chat.state.details["environment"]
+    assert text.startswith(texts.NOTED_IN_PASSING) and text.endswith(policy.details[0].question)
+
+
+def test_an_error_naming_the_browser_is_still_the_error(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("Chrome shows ERR_CONNECTION_REFUSED on Windows 11")
+    assert (
+        chat.state.details["error_messages"] == "Chrome shows ERR_CONNECTION_REFUSED on Windows 11"
+    )
