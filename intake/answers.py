@@ -87,6 +87,18 @@ _PERSON_PLEA = re.compile(
     rf"(?:(?:please )?(?:talk|speak|chat) (?:to|with) )?{_PERSON}$|"
     rf"^is there {_PERSON}(?: (?:i|we) can)?(?: (?:talk|speak|chat))?(?: (?:to|with))?$"
 )
+# Opening the ticket now, in so many words ("just open a ticket please").
+_TICKET_PLEA = re.compile(
+    r"^(?:(?:please|just|can you|could you|i want you to|i'd like you to) )*"
+    r"(?:open|create|make|file|submit|raise|log|start) (?:a |the |me a |my )?(?:support )?"
+    r"(?:ticket|case)(?: (?:please|now|already|for me|then))*$|"
+    rf"^{_ASKING} (?:a |my )?(?:support )?ticket(?: please| now)*$"
+)
+# Giving up on the request: "never mind, it works now", "forget it", or a bare "quit".
+_CANCEL_PLEA = re.compile(
+    r"^(?:oh |ok |okay |actually )?(?:never ?mind|nvm|forget (?:about )?it)\b|^(?:stop|quit|exit)$"
+)
+_CANCEL_WORDS = 6  # "never mind, it works now"; longer goes on ("never mind the error, …")
 _QUESTION_WORDS = frozenset("when what how are is will do does can could".split())
 # About the support team's hours: its subject is them ("you", "someone"), not the product.
 _HOURS_QUESTION = re.compile(
@@ -137,13 +149,18 @@ def normalize(text: str) -> str:
 
 
 def command_in(text: str) -> Command | None:
-    """A command typed as such ("help", "/status"), or a short plea for a person in any
-    words ("can I speak to a real person please")."""
+    """A command typed as such ("help", "/status"), or a short plea in any words: for a person
+    or the ticket now ("can I speak to a real person", "just open a ticket"), or to give up
+    ("never mind, it works now")."""
     answer = normalize(text)
     found = _COMMAND_WORDS.get(answer)
-    if found is None and len(answer.split()) <= _SHORT_REQUEST and _PERSON_PLEA.search(answer):
+    if found is not None or len(answer.split()) > _SHORT_REQUEST:
+        return found
+    if _PERSON_PLEA.search(answer) or _TICKET_PLEA.search(answer):
         return Command.AGENT
-    return found
+    if len(answer.split()) <= _CANCEL_WORDS and _CANCEL_PLEA.search(answer):
+        return Command.CANCEL
+    return None
 
 
 def asks_about_hours(text: str) -> bool:

@@ -446,6 +446,43 @@ def test_cancel_ends_without_a_ticket(policy: Policy) -> None:
         chat.say("hello again")
 
 
+@pytest.mark.parametrize(
+    "words", ["never mind, it works now", "forget it", "Nvm", "quit", "oh never mind"]
+)
+def test_giving_up_in_other_words_cancels(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    assert "Nothing was sent" in chat.reply(words)
+    assert chat.state.step is Step.CANCELLED
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "never mind the error, the checkout page just hangs forever",
+        "stop button does nothing",
+        "the exit page crashes",
+    ],
+)
+def test_longer_messages_starting_like_giving_up_are_answers(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say(words)
+    assert chat.state.step is Step.DETAILS
+    assert chat.state.details["error_messages"] == words
+
+
+@pytest.mark.parametrize(
+    "words", ["just open a ticket please", "Create a ticket", "I want a ticket now"]
+)
+def test_asking_for_the_ticket_opens_it_now(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    actions = chat.say(words)
+    assert any(isinstance(a, OpenTicket) for a in actions)
+    assert not chat.state.details
+
+
 def test_after_the_ticket_cancel_and_agent_explain_and_restart_finishes(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
