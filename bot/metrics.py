@@ -88,3 +88,6 @@ class CountedGuides:
         matches = self._guides.search(query, limit)
         self._metrics.guide_searches.labels("match" if matches else "no_match").inc()
         return matches
+
+    def text(self, guide_id: str) -> str | None:
+        return self._guides.text(guide_id)

@@ -36,6 +36,8 @@ class Conversation(BaseModel):
     problem: str | None = None
     kind: str | None = None
     guides: tuple[GuideMatch, ...] = ()
+    shown_guide: str | None = None
+    """The guide the customer opened, whose "did this solve it?" waits for an answer."""
     details: dict[str, str] = {}
     consent: bool | None = None
     consent_at: datetime | None = None

@@ -30,3 +30,7 @@ class GuideSearch(Protocol):
     """
 
     def search(self, query: str, limit: int = 3) -> Sequence[GuideMatch]: ...
+
+    def text(self, guide_id: str) -> str | None:
+        """A guide's whole text, as a customer reads it; None once it is gone."""
+        ...

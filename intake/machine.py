@@ -1,6 +1,6 @@
 """The intake conversation as one explicit state machine.
 
-    NEW ─first message─▶ PROBLEM ─guides found─▶ GUIDES ─number/yes─▶ SELF_SERVED
+    NEW ─first message─▶ PROBLEM ─guides found─▶ GUIDES ─yes (a number shows one)─▶ SELF_SERVED
                             │                       │ no
                             │ no guide              ▼
                             └─────────────────▶ DETAILS ─(one missing detail at a time)─┐
@@ -68,7 +68,7 @@ from intake.fields import (
     prefill,
     validate_detail,
 )
-from intake.guides import GuideSearch
+from intake.guides import GuideMatch, GuideSearch
 from intake.hours import (
     Window,
     closure_on,
@@ -259,11 +259,17 @@ def _problem(state: Conversation, turn: _Turn) -> Outcome:
 
 
 def _guides(state: Conversation, turn: _Turn) -> Outcome:
+    lowered = turn.text.lower()
+    solved = _SOLVED.search(lowered) is not None
     number = number_in(turn.text)
     if number is not None and 1 <= number <= len(state.guides):
-        return _self_served(state, state.guides[number - 1].id)
-    lowered = turn.text.lower()
-    if is_yes(turn.text) and _SOLVED.search(lowered):
+        chosen = state.guides[number - 1]
+        if solved and not is_no(turn.text):  # "the first one worked"
+            return _self_served(state, chosen.id)
+        return _show_guide(state, turn, chosen)
+    if state.shown_guide is not None and is_yes(turn.text):
+        return _self_served(state, state.shown_guide)
+    if is_yes(turn.text) and solved:
         return _self_served(state, state.guides[0].id if len(state.guides) == 1 else None)
     if is_no(turn.text) or _NOT_HELPFUL.search(lowered):
         gap = RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
@@ -271,7 +277,7 @@ def _guides(state: Conversation, turn: _Turn) -> Outcome:
         return state, (gap, *actions)
     if is_yes(turn.text) or _ABOUT_THE_GUIDES.search(lowered):
         # "ok", "let me read these first", "guide 1 is for Stripe": the offer stays open.
-        return _reask(state, texts.GUIDES_REASK, _guide_choices(state))
+        return _guides_reask(state)
     if says_something(turn.text, at_least=3) and not turn.text.rstrip().endswith("?"):
         # Not a choice but more about the problem ("it started after I changed my theme"):
         # none of the guides solved it; the words join the problem, and whatever detail they
@@ -282,6 +288,19 @@ def _guides(state: Conversation, turn: _Turn) -> Outcome:
         update = {"problem": problem, "details": details, "reasks": 0}
         state, actions = _advance(_consent_in_passing(state.model_copy(update=update), turn), turn)
         return state, (gap, *_with_notes([texts.GUIDES_SKIPPED, *notes], actions))
+    return _guides_reask(state)
+
+
+def _show_guide(state: Conversation, turn: _Turn, guide: GuideMatch) -> Outcome:
+    """A guide the customer picked, whole: reading it is not yet saying it solved the problem."""
+    state = state.model_copy(update={"shown_guide": guide.id, "reasks": 0})
+    text = texts.guide_shown(guide, turn.guides.text(guide.id), len(state.guides) > 1)
+    return state, (Reply(text=text, choices=_SOLVED_OR_NOT),)
+
+
+def _guides_reask(state: Conversation) -> Outcome:
+    if state.shown_guide is not None:
+        return _reask(state, texts.GUIDE_SOLVED_ASK, _SOLVED_OR_NOT)
     return _reask(state, texts.GUIDES_REASK, _guide_choices(state))
 
 
@@ -560,6 +579,10 @@ def _agent(state: Conversation, turn: _Turn) -> Outcome:
 
 _YES_NO = (Choice(label="Yes", value="yes"), Choice(label="No", value="no"))
 _SEND = (Choice(label="Send", value="send"),)
+_SOLVED_OR_NOT = (
+    Choice(label="Yes, that solved it", value="yes"),
+    Choice(label="No, continue", value="no"),
+)
 
 
 def _advance(state: Conversation, turn: _Turn) -> Outcome:
@@ -634,6 +657,8 @@ def _current_prompt(state: Conversation, policy: Policy) -> Reply | None:
     detail = _next_missing(state, policy)
     if state.step is Step.PROBLEM:
         return Reply(text=texts.ASK_PROBLEM)
+    if state.step is Step.GUIDES and state.shown_guide is not None:
+        return Reply(text=texts.GUIDE_SOLVED_ASK, choices=_SOLVED_OR_NOT)
     if state.step is Step.GUIDES:
         return Reply(text=texts.guide_offer(state.guides), choices=_guide_choices(state))
     if state.step is Step.DETAILS and detail is not None:

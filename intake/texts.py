@@ -31,8 +31,9 @@ NOT_ENGLISH = (
 )
 NO_GUIDE = "I couldn't find a guide for this, so let's collect what the team needs."
 GUIDES_REASK = (
-    "Did one of these guides solve it? Reply with the guide's number (or yes), or no to continue."
+    "Reply with a guide's number to read it, yes if one already solved it, or no to continue."
 )
+GUIDE_SOLVED_ASK = "Did this solve it? Reply yes, or no to continue with your request."
 SELF_SERVED = (
     "Great, glad that solved it! I've noted it. If anything else comes up, just write here again."
 )
@@ -131,8 +132,14 @@ def guide_offer(guides: Sequence[GuideMatch]) -> str:
     lines = ["These guides may solve it right away:"]
     for number, guide in enumerate(guides, start=1):
         lines.append(f"{number}. {guide.title}: {guide.excerpt}")
-    lines.append("Did one of these solve it? Reply with its number, or no to continue.")
+    lines.append("Reply with a guide's number to read it, or no to continue.")
     return "\n".join(lines)
+
+
+def guide_shown(guide: GuideMatch, text: str | None, others: bool) -> str:
+    """The whole guide (its excerpt if it was removed since), then whether it solved it."""
+    ask = GUIDE_SOLVED_ASK + (" Or reply another guide's number to read it." if others else "")
+    return f"*{guide.title}*\n\n{text or guide.excerpt}\n\n{ask}"
 
 
 def ask_detail(detail: DetailField) -> str:

@@ -157,6 +157,9 @@ class BlendedGuideIndex:
             if score >= self.threshold
         ]
 
+    def text(self, guide_id: str) -> str | None:
+        return self._lexical.text(guide_id)
+
     def _match(self, position: int, score: float, lexical: dict[str, GuideMatch]) -> GuideMatch:
         guide = self.guides[position]
         known = lexical.get(guide.id)

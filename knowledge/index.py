@@ -10,6 +10,9 @@ from knowledge.matcher import Matcher
 # Chosen on bench/kb_eval.jsonl: the lowest confidence that keeps false suggestions under 5%.
 DEFAULT_THRESHOLD = 0.45
 EXCERPT_LENGTH = 160
+_BLOCK_START = re.compile(r"\s*(?:#+|>|[-*+]|\d+[.)]|```|\|)\s")
+_DOUBLE_STARS = re.compile(r"\*\*(.+?)\*\*")
+_GUIDE_LINK = re.compile(r"\[([^\]]+)\]\((?![a-z]+:)[^)]*\.md\)")
 _MARKUP = (
     (re.compile(r"```.*?```", re.S), " "),
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),
@@ -27,6 +30,7 @@ class GuideIndex:
         self.threshold = threshold
         self._matcher = Matcher([_fields(guide) for guide in self.guides])
         self._excerpts = [excerpt(guide.body) for guide in self.guides]
+        self._texts = {guide.id: readable(guide.body) for guide in self.guides}
 
     def __len__(self) -> int:
         return len(self.guides)
@@ -46,6 +50,31 @@ class GuideIndex:
             for position, score in self._matcher.score(query, limit)
             if score >= self.threshold
         ]
+
+    def text(self, guide_id: str) -> str | None:
+        return self._texts.get(guide_id)
+
+
+def readable(body: str) -> str:
+    """A guide as a customer reads it in chat: lines wrapped in the file are joined (a chat
+    wraps by itself), bold is the chats' ``*bold*``, and links to other guides, which are
+    files here, become their titles in quotes."""
+    text = _GUIDE_LINK.sub(r"“\1”", _unwrapped(body))
+    return _DOUBLE_STARS.sub(r"*\1*", text).strip()
+
+
+def _unwrapped(body: str) -> str:
+    lines: list[str] = []
+    fenced = False
+    for line in body.splitlines():
+        starts_block = not line.strip() or _BLOCK_START.match(line) is not None
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif lines and lines[-1].strip() and not starts_block and not fenced:
+            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+            continue
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def excerpt(body: str, length: int = EXCERPT_LENGTH) -> str:

@@ -64,6 +64,9 @@ class LiveGuideIndex:
     def search(self, query: str, limit: int = 3) -> Sequence[GuideMatch]:
         return self._index.search(query, limit)
 
+    def text(self, guide_id: str) -> str | None:
+        return self._index.text(guide_id)
+
     def start(self) -> None:
         """Poll the folder from a daemon thread until ``stop()``."""
         if self._thread is None:

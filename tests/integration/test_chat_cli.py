@@ -53,7 +53,7 @@ def test_a_piped_chat_ends_in_a_stored_ticket_that_admins_can_read(tmp_path: Pat
     assert "Traceback" not in chat.stderr
     out = chat.stdout
     assert "next support window: Monday, November 30 at 9:00 AM Eastern" in out
-    assert "Did one of these solve it?" in out
+    assert "to read it, or no to continue" in out
     assert "Your ticket MCP-1001 is open" in out
     assert out.index("Your ticket MCP-1001") > out.index("Here's your request:")
     assert "data/intake.db" in chat.stderr  # where the database is, said at start

@@ -135,7 +135,7 @@ def test_problems_no_guide_solved_are_recorded_for_admins(database_url: str) -> 
 
 def test_self_served_and_cancelled_conversations_are_counted(database_url: str) -> None:
     app = make_app(database_url)
-    Customer(app, "Dana").intake([FULL_INTAKE[0], "1"])
+    Customer(app, "Dana").intake([FULL_INTAKE[0], "1", "yes"])
     Customer(app, "Lee").intake([FULL_INTAKE[0], "cancel"])
     Customer(app, "Kim").intake()
     with UnitOfWork(app.sessions) as uow:
@@ -157,7 +157,7 @@ def test_kb_gaps_lists_unsolved_problems_and_the_deflection_rate(
 ) -> None:
     database = f"sqlite:///{tmp_path / 'gaps.db'}"
     app = make_app(database)
-    Customer(app, "Dana").intake([FULL_INTAKE[0], "1"])
+    Customer(app, "Dana").intake([FULL_INTAKE[0], "1", "yes"])
     Customer(app, "Lee").say("The quantum flux widget hums loudly at night")
     Customer(app, "Kim").say("the quantum flux widget is humming loudly every night")
     Customer(app, "Ash").intake()

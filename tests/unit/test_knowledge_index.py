@@ -1,7 +1,7 @@
 import pytest
 
 from bench.kb_eval import evaluate, load_cases
-from knowledge.index import EXCERPT_LENGTH, GuideIndex, excerpt
+from knowledge.index import EXCERPT_LENGTH, GuideIndex, excerpt, readable
 from knowledge.loader import default_kb_dir, load_folder
 
 # Measured with bench/kb_eval.py (see knowledge/README.md), minus a small margin: a change
@@ -81,3 +81,35 @@ def test_an_empty_index_answers_nothing() -> None:
 def test_excerpts_keep_menu_paths_but_drop_markdown() -> None:
     text = excerpt("> Tip: read this first.\n1. Open **Settings > Payments** and click `Connect`.")
     assert text == "Tip: read this first. Open Settings > Payments and click Connect."
+
+
+def test_a_guide_reads_as_chat_text_with_its_lists_code_and_links_kept() -> None:
+    body = (
+        "Most blank pages come from the browser: an outdated\n"
+        "cache or an extension.\n\n"
+        "1. Open **Settings > Payments** and check the\n"
+        "   gateway.\n"
+        "2. See [Payments declined](payment-declined.md) or\n"
+        "   [the status page](https://status.mycartpro.com).\n\n"
+        "```\n"
+        "curl -I https://shop.example.com\n"
+        "   --max-time 5\n"
+        "```\n"
+    )
+    assert readable(body) == (
+        "Most blank pages come from the browser: an outdated cache or an extension.\n\n"
+        "1. Open *Settings > Payments* and check the gateway.\n"
+        "2. See “Payments declined” or [the status page](https://status.mycartpro.com).\n\n"
+        "```\n"
+        "curl -I https://shop.example.com\n"
+        "   --max-time 5\n"
+        "```"
+    )
+
+
+def test_a_guide_offered_can_be_read_whole(index: GuideIndex) -> None:
+    [match, *_] = index.search("payments declined")
+    text = index.text(match.id)
+    assert text is not None and text.startswith(match.excerpt.rstrip("…").rsplit(" ", 1)[0])
+    assert len(text) > len(match.excerpt)
+    assert index.text("no-such-guide") is None

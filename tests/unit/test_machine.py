@@ -57,6 +57,9 @@ class FixedGuides:
         self.queries.append(query)
         return self.matches[:limit]
 
+    def text(self, guide_id: str) -> str | None:
+        return next((f"The whole of {m.title}." for m in self.matches if m.id == guide_id), None)
+
 
 class Driver:
     """Feeds customer messages one by one, like a chat, keeping every action seen."""
@@ -153,15 +156,41 @@ def test_too_short_a_problem_is_asked_again_with_a_hint(policy: Policy) -> None:
 
 @pytest.mark.parametrize(
     ("answer", "guide_id"),
-    [("2", "payment-declined"), ("#1", "setup-paypal"), ("the second one", "payment-declined")],
+    [
+        ("2", "payment-declined"),
+        ("#1", "setup-paypal"),
+        ("the second one", "payment-declined"),
+        ("let me try the first one", "setup-paypal"),
+    ],
 )
-def test_choosing_a_guide_closes_as_self_served(policy: Policy, answer: str, guide_id: str) -> None:
+def test_choosing_a_guide_shows_it_whole_and_yes_closes_as_self_served(
+    policy: Policy, answer: str, guide_id: str
+) -> None:
     chat = Driver(policy)
     chat.say(PROBLEM)
-    actions = chat.say(answer)
+    shown = chat.reply(answer)
+    title = next(g.title for g in GUIDES if g.id == guide_id)
+    assert f"The whole of {title}." in shown and shown.endswith("guide's number to read it.")
+    assert not chat.state.finished  # reading a guide is not yet being helped by it
+    actions = chat.say("yes")
     assert SelfServed(guide_id=guide_id) in actions
     assert chat.state.step is Step.SELF_SERVED and chat.state.finished
     assert "glad that solved it" in replies(actions)
+
+
+def test_a_guide_that_did_not_help_moves_on_to_the_details(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    chat.say("1")
+    actions = chat.say("no")
+    assert any(isinstance(a, RecordGap) and a.reason == "not_helpful" for a in actions)
+    assert replies(actions).endswith(policy.details[0].question)
+
+
+def test_saying_a_guide_already_worked_closes_at_once(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    assert SelfServed(guide_id="payment-declined") in chat.say("the second one worked, thanks")
 
 
 def test_yes_with_several_guides_is_self_served_without_naming_one(policy: Policy) -> None:
@@ -182,7 +211,7 @@ def test_guides_that_did_not_help_are_recorded_and_details_are_asked(policy: Pol
 def test_an_unclear_answer_to_the_guides_repeats_the_choice(policy: Policy) -> None:
     chat = Driver(policy)
     chat.say(PROBLEM)
-    assert "Reply with the guide's number" in chat.reply("maybe later")
+    assert texts.GUIDES_REASK in chat.reply("maybe later")
     assert chat.state.step is Step.GUIDES
 
 
