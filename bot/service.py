@@ -30,7 +30,7 @@ from intake.actions import (
 )
 from intake.addresses import Address, Person
 from intake.answers import clean_text
-from intake.conversation import Conversation, Step
+from intake.conversation import Conversation, Step, next_conversation
 from intake.events import CustomerSaid, Event, TicketLine, TicketOpened, TicketsFound
 from intake.guides import GuideSearch
 from intake.inbound import CustomerMessage, TeamMessage, as_edit
@@ -168,7 +168,8 @@ class IntakeService:
         redaction = redact(clean_text(message.text))
         said = as_edit(redaction.text) if message.edited else redaction.text
         if active is None:
-            state = Conversation()
+            previous = uow.conversations.latest(customer_id, message.address)
+            state = next_conversation(previous, message.at)
             conversation_id = uow.conversations.start(
                 customer_id, message.address, state, message.at
             )

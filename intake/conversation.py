@@ -1,6 +1,6 @@
 """The persisted state of one customer's intake conversation."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -36,6 +36,9 @@ class Conversation(BaseModel):
     problem: str | None = None
     kind: str | None = None
     guides: tuple[GuideMatch, ...] = ()
+    after_guide: bool = False
+    """Started just after a guide solved the customer's last request (its problem, kind and
+    guides are kept): "it didn't help after all" continues that request."""
     shown_guide: str | None = None
     """The guide the customer opened, whose "did this solve it?" waits for an answer."""
     details: dict[str, str] = {}
@@ -53,3 +56,18 @@ class Conversation(BaseModel):
     @property
     def finished(self) -> bool:
         return self.step in FINISHED_STEPS
+
+
+# How long after a guide solved a request "it didn't help after all" still continues it.
+_FOLLOW_UP = timedelta(hours=24)
+
+
+def next_conversation(previous: tuple[Conversation, datetime] | None, at: datetime) -> Conversation:
+    """A customer's new conversation after ``previous`` (their last one there, and when it
+    ended): fresh, or, right after a guide solved it, one that remembers it (``after_guide``)."""
+    if previous is None:
+        return Conversation()
+    last, ended_at = previous
+    if last.step is not Step.SELF_SERVED or at - ended_at > _FOLLOW_UP:
+        return Conversation()
+    return Conversation(problem=last.problem, kind=last.kind, guides=last.guides, after_guide=True)

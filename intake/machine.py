@@ -116,6 +116,12 @@ _ONLY_IF = re.compile(
     r"\bif (?:necessary|needed|you need to|you have to|you must)\b"
 )
 # Words about the guides themselves, or reading them later: not more about the problem.
+_NOT_SOLVED_AFTER_ALL = re.compile(
+    r"\b(?:didn't|didnt|did not|doesn't|doesnt|does not|isn't|isnt|is not|wasn't|wasnt|not) "
+    r"(?:work|working|help|helped|helping|fix|fixed|solve|solved)\b|"
+    r"\bstill (?:broken|failing|not|the same|happening|there)\b|\b(?:came|is|it's) back\b"
+)
+_BARE_NO = frozenset(["no", "nope", "nah", "no it didn't", "no it did not", "not really"])
 _ABOUT_THE_GUIDES = re.compile(
     r"\b(?:guides?|articles?|options?|links?|these|those|them|tried|followed|read|reading|"
     r"look|looking|check|checking|first|later|try|trying|let me)\b"
@@ -161,6 +167,16 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
         return state, _with_notes(notes, (_say_then_ask(state, turn.policy, texts.TEXT_ONLY),))
     command = command_in(turn.text)
     aside = command is None and (asks_about_hours(turn.text) or is_confused(turn.text))
+    if state.step is Step.NEW and command is None and is_thanks(turn.text):
+        # "Thanks!" after a guide helped or a ticket closed: no new request yet.
+        return state, _with_notes(notes, (Reply(text=texts.YOU_ARE_WELCOME),))
+    if state.step is Step.NEW and state.after_guide:
+        if command is None and _unsolved_after_all(turn.text):
+            return _continued_after_guide(state, turn, notes)
+        # A new request: the solved one is not part of it.
+        state = state.model_copy(
+            update={"problem": None, "kind": None, "guides": (), "after_guide": False}
+        )
     if state.step is Step.NEW:
         state, greeting = _greet(state, turn)
         notes[:0] = greeting
@@ -208,6 +224,25 @@ def _greet(state: Conversation, turn: _Turn) -> tuple[Conversation, list[str]]:
         lines.append(f"{_hours_answer(turn, window)} {texts.GET_READY}")
     update = {"step": Step.PROBLEM, "started_at": at, "out_of_hours": closed}
     return state.model_copy(update=update), lines
+
+
+def _unsolved_after_all(text: str) -> bool:
+    """ "No, it didn't help after all", "still broken": about the request a guide just solved."""
+    lowered = text.lower()
+    return (
+        normalize(text) in _BARE_NO
+        or _NOT_HELPFUL.search(lowered) is not None
+        or _NOT_SOLVED_AFTER_ALL.search(lowered) is not None
+    )
+
+
+def _continued_after_guide(state: Conversation, turn: _Turn, notes: list[str]) -> Outcome:
+    """Back to the request the guide did not solve after all: its details come next."""
+    state, greeting = _greet(state.model_copy(update={"after_guide": False}), turn)
+    gap = RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
+    state, actions = _advance(state, turn)
+    # The greeting's hours line (when closed) still matters; its hello does not.
+    return state, (gap, *_with_notes([*notes, *greeting[1:], texts.NOT_SOLVED_AFTER_ALL], actions))
 
 
 def _is_description(text: str) -> bool:

@@ -33,6 +33,11 @@ NO_GUIDE = "I couldn't find a guide for this, so let's collect what the team nee
 GUIDES_REASK = (
     "Reply with a guide's number to read it, yes if one already solved it, or no to continue."
 )
+YOU_ARE_WELCOME = "You're welcome! Write here any time you need help."
+NOT_SOLVED_AFTER_ALL = (
+    "Sorry the guide didn't solve it after all. Let's go on with your request, so the team has "
+    "everything it needs."
+)
 GUIDE_SOLVED_ASK = "Did this solve it? Reply yes, or no to continue with your request."
 SELF_SERVED = (
     "Great, glad that solved it! I've noted it. If anything else comes up, just write here again."

@@ -120,6 +120,22 @@ class ConversationRepository:
             },
         )
 
+    def latest(self, customer_id: int, address: Address) -> tuple[Conversation, datetime] | None:
+        """The customer's newest conversation at ``address`` and when it last changed."""
+        query = (
+            select(ConversationRow.state, ConversationRow.updated_at)
+            .where(
+                ConversationRow.customer_id == customer_id,
+                ConversationRow.address_key == address.key,
+            )
+            .order_by(ConversationRow.id.desc())
+            .limit(1)
+        )
+        found = self._session.execute(query).first()
+        if found is None:
+            return None
+        return Conversation.model_validate(found.state), found.updated_at
+
     def load(self, conversation_id: int) -> Conversation:
         row = self._session.get_one(ConversationRow, conversation_id)
         return Conversation.model_validate(row.state)

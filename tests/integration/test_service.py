@@ -143,6 +143,20 @@ def test_self_served_and_cancelled_conversations_are_counted(database_url: str) 
     app.close()
 
 
+def test_a_guide_that_did_not_help_after_all_continues_the_request(database_url: str) -> None:
+    app = make_app(database_url)
+    customer = Customer(app)
+    customer.intake([FULL_INTAKE[0], "1", "yes"])
+    customer.say("Sorry, it didn't help after all")
+    assert outbox_texts(app.sessions)[-1].endswith("(or say \"no error\" if nothing is shown).")
+    customer.intake(FULL_INTAKE[2:])
+    with UnitOfWork(app.sessions) as uow:
+        [ticket] = uow.tickets.list()
+        assert uow.conversations.outcomes() == {"self_served": 1, "ticket": 1}
+    assert ticket.problem == FULL_INTAKE[0]
+    app.close()
+
+
 def test_a_finished_conversation_is_followed_by_a_fresh_one(database_url: str) -> None:
     app = make_app(database_url)
     customer = Customer(app)

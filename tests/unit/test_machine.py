@@ -16,7 +16,7 @@ from intake.actions import (
     Reply,
     SelfServed,
 )
-from intake.conversation import Conversation, Step
+from intake.conversation import Conversation, Step, next_conversation
 from intake.events import CustomerSaid, TicketClosed, TicketLine, TicketOpened, TicketsFound
 from intake.guides import GuideMatch
 from intake.language import is_clearly_not_english
@@ -1136,3 +1136,43 @@ def test_an_error_naming_the_browser_is_still_the_error(policy: Policy) -> None:
     assert (
         chat.state.details["error_messages"] == "Chrome shows ERR_CONNECTION_REFUSED on Windows 11"
     )
+
+
+def self_served_then_back(policy: Policy, later: timedelta = timedelta(minutes=5)) -> Driver:
+    """A guide solved the request; the customer writes again ``later``, as the service starts
+    their next conversation."""
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    chat.say("1")
+    chat.say("yes")
+    assert chat.state.step is Step.SELF_SERVED
+    chat.at += later
+    chat.state = next_conversation((chat.state, chat.at - later), chat.at)
+    return chat
+
+
+@pytest.mark.parametrize(
+    "words", ["no it did not help after all", "it still doesn't work", "nope", "it's back"]
+)
+def test_a_guide_that_did_not_help_after_all_continues_the_same_request(
+    policy: Policy, words: str
+) -> None:
+    chat = self_served_then_back(policy)
+    actions = chat.say(words)
+    assert any(isinstance(a, RecordGap) and a.reason == "not_helpful" for a in actions)
+    text = replies(actions)
+    assert texts.NOT_SOLVED_AFTER_ALL in text and text.endswith(policy.details[0].question)
+    assert chat.state.problem == PROBLEM and chat.state.step is Step.DETAILS
+
+
+def test_thanks_after_a_guide_is_welcomed_and_a_new_problem_starts_afresh(policy: Policy) -> None:
+    chat = self_served_then_back(policy)
+    assert chat.reply("thanks!") == texts.YOU_ARE_WELCOME
+    text = chat.reply("My shipping rates disappeared from the checkout page")
+    assert text.startswith("Hi!") or "guides may solve it" in text
+    assert chat.state.problem == "My shipping rates disappeared from the checkout page"
+
+
+def test_a_day_later_the_solved_request_is_not_continued(policy: Policy) -> None:
+    chat = self_served_then_back(policy, later=timedelta(days=2))
+    assert not chat.state.after_guide and chat.state.problem is None
