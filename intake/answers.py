@@ -48,7 +48,7 @@ _NEGATIONS = frozenset(
 _AFFIRMATIONS = frozenset(
     "yes y yep yeah yea ya yup sure ok okay k correct right absolutely definitely agree "
     "agreed fine good great perfect please go send submit confirm worked works fixed solved "
-    "helped allowed may can 👍 ✅".split()
+    "helped allowed may can course certainly 👍 ✅".split()
 )
 # "Not sure" is not a no, and "yes but it still fails" is not a yes.
 _UNSURE = frozenset(["not sure", "maybe", "dunno", "idk", "i don't know", "don't know"])
@@ -94,6 +94,12 @@ _TICKET_PLEA = re.compile(
     r"(?:ticket|case)(?: (?:please|now|already|for me|then))*$|"
     rf"^{_ASKING} (?:a |my )?(?:support )?ticket(?: please| now)*$"
 )
+# Asking after tickets: "status MCP-1002", "what's the status of my ticket", "any update?".
+_STATUS_PLEA = re.compile(
+    r"^(?:(?:what's|whats|what is) the )?status(?: (?:of|on|for))?(?: my)?(?: tickets?)?"
+    r"(?: #?[a-z]+-\d+)?$|^(?:(?:is there|are there) )?any (?:news|updates?)(?: (?:on|about) "
+    r"(?:my ticket|it|#?[a-z]+-\d+))?$|^(?:where is|what happened to) (?:my ticket|#?[a-z]+-\d+)$"
+)
 # Giving up on the request: "never mind, it works now", "forget it", or a bare "quit".
 _CANCEL_PLEA = re.compile(
     r"^(?:oh |ok |okay |actually )?(?:never ?mind|nvm|forget (?:about )?it)\b|^(?:stop|quit|exit)$"
@@ -112,6 +118,7 @@ _HOURS_QUESTION = re.compile(
     r"\b(?:are you|is (?:support|the team|anyone|someone)) (?:open|available|there|closed|"
     r"working)\b|"
     r"\b(?:business|opening|office|support|your) hours\b|"
+    r"\b(?:a |the )?(?:public |stat(?:utory)? |bank )?holiday\b|"
     r"\bexpect (?:an? )?(?:answer|reply|response)\b|"
     r"^how long will (?:it|this) take$"
 )
@@ -120,7 +127,9 @@ _CONFUSED = re.compile(
     r"(?:sorry,? |hmm,? |um,? )?(?:what do you mean(?: by that| exactly)?|what does that mean|"
     r"(?:i'm |im |i am )?not sure what you mean|i (?:don't|dont|do not) (?:understand|get it)"
     r"(?: the question| what you mean| you| that)?|(?:i'm|im|i am) (?:confused|lost)|"
-    r"what are you asking(?: for)?|huh|what|pardon|sorry)"
+    r"what are you asking(?: for)?|huh|what|pardon|sorry|"
+    r"what (?:do|would) you need(?: from me| to know)?|what (?:info|information|details) do "
+    r"you need(?: from me)?|how does this work)"
 )
 _THANKS = frozenset(
     "thanks thank you thx ty cheers much so very a lot lots again many appreciated appreciate "
@@ -158,6 +167,8 @@ def command_in(text: str) -> Command | None:
         return found
     if _PERSON_PLEA.search(answer) or _TICKET_PLEA.search(answer):
         return Command.AGENT
+    if _STATUS_PLEA.search(answer):
+        return Command.STATUS
     if len(answer.split()) <= _CANCEL_WORDS and _CANCEL_PLEA.search(answer):
         return Command.CANCEL
     return None

@@ -121,6 +121,11 @@ _NOT_SOLVED_AFTER_ALL = re.compile(
     r"(?:work|working|help|helped|helping|fix|fixed|solve|solved)\b|"
     r"\bstill (?:broken|failing|not|the same|happening|there)\b|\b(?:came|is|it's) back\b"
 )
+# "I have a different problem now", "another question": maybe not for the open ticket.
+_ANOTHER_PROBLEM = re.compile(
+    r"\b(?:a |an )?(?:different|another|new|separate|second|unrelated|other) "
+    r"(?:problem|issue|question|request|thing)\b"
+)
 _BARE_NO = frozenset(["no", "nope", "nah", "no it didn't", "no it did not", "not really"])
 _ABOUT_THE_GUIDES = re.compile(
     r"\b(?:guides?|articles?|options?|links?|these|those|them|tried|followed|read|reading|"
@@ -222,6 +227,8 @@ def _greet(state: Conversation, turn: _Turn) -> tuple[Conversation, list[str]]:
     lines = [texts.greeting(turn.policy)]
     if closed:
         lines.append(f"{_hours_answer(turn, window)} {texts.GET_READY}")
+    elif asks_about_hours(turn.text):
+        lines.append(_hours_answer(turn, window))
     update = {"step": Step.PROBLEM, "started_at": at, "out_of_hours": closed}
     return state.model_copy(update=update), lines
 
@@ -403,6 +410,8 @@ def _noted_in_passing(state: Conversation, turn: _Turn, details: dict[str, str])
 def _consent(state: Conversation, turn: _Turn) -> Outcome:
     conditional = opens_with_yes(turn.text) or _ONLY_IF.search(turn.text.lower()) is not None
     if not (is_yes(turn.text) or is_no(turn.text) or conditional):
+        if asks_back(turn.text):  # "who will access it?"
+            return _explain(state, turn)
         return _reask(state, texts.CONSENT_REASK, _YES_NO)
     # "Yes, but only read access", "only if necessary": a yes; the condition is in the transcript.
     consent = conditional or is_yes(turn.text)
@@ -475,6 +484,8 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
         amend = AmendTicket(ticket_id=ticket_id, details=given, consent=consent)
         reply = Reply(text=texts.ticket_amended(ticket_id, labels, consent))
         return state, (forward, amend, reply)
+    if _ANOTHER_PROBLEM.search(turn.text.lower()):
+        return state, (forward, Reply(text=texts.another_problem(ticket_id)))
     if state.follow_up_noted:
         return state, (forward,)
     state = state.model_copy(update={"follow_up_noted": True})

@@ -240,6 +240,13 @@ def answered_today(until: str, late_next: str | None) -> str:
     return text
 
 
+def another_problem(ticket_id: str) -> str:
+    return (
+        f"I've added this to your ticket {ticket_id}. If it's a separate problem, type restart "
+        "to begin a new request for it."
+    )
+
+
 def status(tickets: Sequence[TicketLine]) -> str:
     if not tickets:
         return NO_TICKETS

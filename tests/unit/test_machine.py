@@ -1176,3 +1176,63 @@ def test_thanks_after_a_guide_is_welcomed_and_a_new_problem_starts_afresh(policy
 def test_a_day_later_the_solved_request_is_not_continued(policy: Policy) -> None:
     chat = self_served_then_back(policy, later=timedelta(days=2))
     assert not chat.state.after_guide and chat.state.problem is None
+
+
+@pytest.mark.parametrize(
+    "question", ["what do you need from me?", "What information do you need", "how does this work?"]
+)
+def test_asking_what_is_needed_first_gets_the_question_not_a_ticket(
+    policy: Policy, question: str
+) -> None:
+    chat = Driver(policy)
+    text = chat.reply(question)
+    assert text.endswith(texts.ASK_PROBLEM) and chat.state.problem is None
+
+
+def test_asking_the_hours_first_in_hours_is_answered_with_the_greeting(policy: Policy) -> None:
+    text = Driver(policy).reply("when are you open?")
+    assert "open right now" in text
+    assert text.endswith(texts.ASK_PROBLEM)
+
+
+@pytest.mark.parametrize(
+    "question", ["is it a holiday today?", "why is nobody answering? holiday?"]
+)
+def test_a_holiday_question_is_an_hours_question(policy: Policy, question: str) -> None:
+    chat = Driver(policy, at=VICTORIA_DAY)
+    chat.say(PROBLEM)
+    assert "Victoria Day" in chat.reply(question)
+
+
+def test_a_question_about_the_access_question_explains_it(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    for answer in ("card_declined", "click pay", "Pro plan, Chrome 120, Windows 11"):
+        chat.say(answer)
+    assert chat.state.step is Step.CONSENT
+    assert texts.CONSENT_EXPLAINED in chat.reply("who will access it?")
+    chat.say("of course")
+    assert chat.state.consent is True
+
+
+@pytest.mark.parametrize(
+    "words", ["status MCP-1002", "what is the status of my ticket", "any update on MCP-1001?"]
+)
+def test_asking_after_tickets_in_other_words_lists_them(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    assert LookUpTickets() in chat.say(words)
+    assert not chat.state.details
+
+
+def test_another_problem_after_the_ticket_is_forwarded_and_restart_is_offered(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("send")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    chat.say("one more thing: it fails on Safari too")
+    actions = chat.say("I have a different problem now: my shipping rates are missing")
+    assert any(isinstance(a, ForwardToTicket) for a in actions)
+    assert "type restart" in replies(actions)
