@@ -8,6 +8,7 @@ import logging
 from datetime import datetime
 
 from bot.cards import ticket_card
+from intake.actions import AmendTicket
 from intake.addresses import Address
 from intake.answers import clean_text
 from intake.events import TicketClosed
@@ -61,24 +62,24 @@ class TicketDesk:
         thread = Destination(ticket_thread=ticket.public_id)
         self.to_team(uow, ticket.public_id, thread, Outgoing(text=text, author=author), at)
 
-    def amend(
-        self,
-        uow: UnitOfWork,
-        public_id: str,
-        details: dict[str, str],
-        consent: bool | None,
-        author: str,
-        at: datetime,
-    ) -> None:
+    def amend(self, uow: UnitOfWork, change: AmendTicket, author: str, at: datetime) -> None:
         """The customer gave, after their ticket opened, what it lacked: the ticket and its
         card say so, and the agents are told in the thread."""
-        ticket = uow.tickets.get(public_id)
-        said = {self._policy.detail_label(key): value for key, value in details.items()}
-        if consent is not None:
-            consent_field = next(f for f in fields_of(self._policy) if f.key == "consent")
-            said[consent_field.label] = consent_word(consent)
-        missing = [label for label in ticket.missing if label not in said]
-        uow.tickets.amend(public_id, at, {**ticket.details, **details}, missing, consent)
+        ticket = uow.tickets.get(change.ticket_id)
+        labels = {field.key: field.label for field in fields_of(self._policy)}
+        said = {self._policy.detail_label(key): value for key, value in change.details.items()}
+        if change.problem is not None:
+            said[labels["problem"]] = change.problem
+        if change.consent is not None:
+            said[labels["consent"]] = consent_word(change.consent)
+        uow.tickets.amend(
+            change.ticket_id,
+            at,
+            details={**ticket.details, **change.details},
+            missing=[label for label in ticket.missing if label not in said],
+            consent=change.consent,
+            problem=change.problem,
+        )
         announcement = f"Added by {author}: " + "; ".join(f"{k}: {v}" for k, v in said.items())
         self._record_change(uow, ticket, "amended", author, announcement, at)
 

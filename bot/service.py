@@ -264,8 +264,7 @@ class IntakeService:
             self._desk.forward(uow, action.ticket_id, action.text, author, at, action.reopens)
             return []
         if isinstance(action, AmendTicket):
-            author = turn.customer.display_name
-            self._desk.amend(uow, action.ticket_id, action.details, action.consent, author, at)
+            self._desk.amend(uow, action, turn.customer.display_name, at)
             return []
         if isinstance(action, SelfServed):
             return []  # the outcome follows from the step (see _OUTCOMES)

@@ -474,14 +474,23 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
     forward = ForwardToTicket(ticket_id=ticket_id, text=turn.text, reopens=not is_thanks(turn.text))
     consent = _late_consent(state, turn.text)
     given = _given_after_ticket(state, turn)
-    if consent is not None or given:
+    # A ticket opened before the problem was described: the first description is the problem.
+    problem = None
+    described = _is_description(turn.text) and not asks_back(turn.text)
+    if state.problem is None and described and labelled_detail(turn.policy, turn.text) is None:
+        problem = _fit(turn.text, turn.policy)[0]
+    if consent is not None or given or problem is not None:
         details = {**state.details, **given}
         update: dict[str, object] = {"details": details, "follow_up_noted": True}
         if consent is not None:
             update |= {"consent": consent, "consent_at": turn.event.at}
+        if problem is not None:
+            update["problem"] = problem
         state = state.model_copy(update=update)
         labels = [turn.policy.detail_label(key) for key in given]
-        amend = AmendTicket(ticket_id=ticket_id, details=given, consent=consent)
+        if problem is not None:
+            labels.insert(0, next(f.label for f in fields_of(turn.policy) if f.key == "problem"))
+        amend = AmendTicket(ticket_id=ticket_id, problem=problem, details=given, consent=consent)
         reply = Reply(text=texts.ticket_amended(ticket_id, labels, consent))
         return state, (forward, amend, reply)
     if _ANOTHER_PROBLEM.search(turn.text.lower()):

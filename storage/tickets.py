@@ -203,11 +203,14 @@ class TicketRepository:
         details: dict[str, str],
         missing: Sequence[str],
         consent: bool | None,
+        problem: str | None,
     ) -> None:
         """What the customer added after the ticket opened, and what is still missing now."""
         values: dict[str, object] = {"details": details, "missing": list(missing)}
         if consent is not None:
             values |= {"consent": consent, "consent_at": at}
+        if problem is not None:
+            values["problem"] = problem
         self._session.execute(
             update(TicketRow)
             .where(TicketRow.public_id == public_id)

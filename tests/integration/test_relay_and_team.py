@@ -358,3 +358,21 @@ async def test_a_failed_note_in_the_thread_is_not_reported_again(app: App, clock
     with UnitOfWork(app.sessions) as uow:
         assert [e.kind for e in uow.tickets.events("MCP-1001")] == ["opened", "undelivered"]
         assert uow.outbox.depth()[0] == 0
+
+
+async def test_a_problem_described_after_an_early_ticket_lands_on_it_and_its_card(
+    app: App, clock: Clock
+) -> None:
+    customer = Customer(app)
+    customer.say("hi")
+    assert customer.say("can I talk to a real person?")
+    customer.say(FULL_INTAKE[0])
+    slack = RecordingSender("slack")
+    await relay_for(app, clock, RecordingSender("console"), slack).drain()
+    with UnitOfWork(app.sessions) as uow:
+        ticket = uow.tickets.get("MCP-1001")
+    assert ticket.problem == FULL_INTAKE[0] and "Problem" not in ticket.missing
+    thread = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
+    assert thread[-1] == f"Added by Dana: Problem: {FULL_INTAKE[0]}"
+    [(_, card)] = slack.edits
+    assert card.card is not None and card.card.problem == FULL_INTAKE[0]

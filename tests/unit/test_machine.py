@@ -1236,3 +1236,18 @@ def test_another_problem_after_the_ticket_is_forwarded_and_restart_is_offered(
     actions = chat.say("I have a different problem now: my shipping rates are missing")
     assert any(isinstance(a, ForwardToTicket) for a in actions)
     assert "type restart" in replies(actions)
+
+
+def test_a_ticket_opened_before_the_problem_takes_the_next_description_as_it(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy)
+    chat.say("hi")
+    chat.say("can I talk to a real person?")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    description = "my paypal checkout shows error 504 for all customers"
+    actions = chat.say(description)
+    assert AmendTicket(ticket_id="MCP-1001", problem=description) in actions
+    assert "added to ticket MCP-1001: Problem" in replies(actions)
+    later = chat.say("It also happens with Stripe since this morning")
+    assert not any(isinstance(a, AmendTicket) for a in later)  # the problem is set once
