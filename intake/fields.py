@@ -61,6 +61,7 @@ _LABEL_SYNONYMS = {
     "steps_to_reproduce": ("to reproduce", "how to reproduce", "repro", "the steps"),
     "environment": ("setup", "my setup", "config", "configuration", "system"),
 }
+_CHANGE_TO = re.compile(r"(?i)(?:change|set|make|switch) (?:the )?([\w ]{2,30}?) to (.+)$", re.S)
 _INLINE = re.compile(r"^\s*([^:\n]{1,40}?)\s*[:=]\s*(\S.*)$", re.DOTALL)
 
 
@@ -116,8 +117,9 @@ def _field_mentioned(fields: list[Field], answer: str) -> Field | None:
 
 
 def inline_edit(policy: Policy, text: str) -> tuple[Field, str] | None:
-    """ "steps: open cart, click pay" edits a field in one message."""
-    match = _INLINE.match(text)
+    """ "steps: open cart, click pay" or "change the kind to installation" edits a field in
+    one message."""
+    match = _INLINE.match(text) or _CHANGE_TO.match(text.strip())
     if match is None:
         return None
     field = field_named(policy, match.group(1))

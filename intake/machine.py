@@ -301,6 +301,18 @@ def _problem(state: Conversation, turn: _Turn) -> Outcome:
 
 
 def _guides(state: Conversation, turn: _Turn) -> Outcome:
+    labelled = labelled_detail(turn.policy, turn.text)
+    if labelled is not None:
+        # "Error: no error": filling in the request, so none of the guides solved it.
+        gap = RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
+        named, value = labelled
+        state = state.model_copy(update={"reasks": 0})
+        checked = validate_detail(named, value)
+        if checked is None:
+            state, actions = _advance(state, turn)
+        else:
+            state, actions = _answer(state, turn, named, checked, state.details)
+        return state, (gap, *actions)
     lowered = turn.text.lower()
     solved = _SOLVED.search(lowered) is not None
     number = number_in(turn.text)
@@ -357,6 +369,10 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
         return _advance(state, turn)
     if asks_back(turn.text):
         return _explain(state, turn)  # "what do you mean by configuration?" is no answer
+    consent = _labelled_consent(turn)
+    if consent is not None:  # "Access: yes", sent before it was asked
+        update = {"consent": consent, "consent_at": turn.event.at}
+        return _noted_in_passing(state.model_copy(update=update), turn, state.details)
     labelled = labelled_detail(turn.policy, turn.text)
     if labelled is not None and not labelled_answers(turn.policy, turn.text):
         # One "System: Pro plan, Chrome 120" line goes to the field it names, whichever was asked.
@@ -400,9 +416,16 @@ def _consent_in_passing(state: Conversation, turn: _Turn) -> Conversation:
     return state.model_copy(update={"consent": consent, "consent_at": turn.event.at})
 
 
+def _labelled_consent(turn: _Turn) -> bool | None:
+    labelled = labelled_line(turn.policy, turn.text)
+    if labelled is None or labelled[0] != "consent":
+        return None
+    return True if is_yes(labelled[1]) else False if is_no(labelled[1]) else None
+
+
 def _noted_in_passing(state: Conversation, turn: _Turn, details: dict[str, str]) -> Outcome:
-    """System details sent to another question: kept where they belong, and that question
-    asked again."""
+    """Answers sent to another question (system details, "Access: yes"): kept where they
+    belong, and that question asked again."""
     state = state.model_copy(update={"details": details, "reasks": 0})
     return state, (_say_then_ask(state, turn.policy, texts.NOTED_IN_PASSING),)
 
@@ -434,6 +457,12 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
 
 
 def _edit(state: Conversation, turn: _Turn) -> Outcome:
+    if normalize(turn.text) == "send":  # done changing: the request goes as it is
+        return _confirm(state.model_copy(update={"step": Step.CONFIRM, "editing": None}), turn)
+    edit = inline_edit(turn.policy, turn.text)
+    if edit is not None:  # "kind: installation", as on the summary
+        field, value = edit
+        return _apply_edit(state.model_copy(update={"editing": field.key}), turn, value)
     return _apply_edit(state, turn, turn.text)
 
 

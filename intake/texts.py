@@ -65,7 +65,7 @@ EDITS_NOT_READ = (
 )
 PUT_ANOTHER_WAY = "Sorry, let me put that another way."
 GUIDES_SKIPPED = "Understood, none of the guides solved it."
-NOTED_IN_PASSING = "Thanks, I've added your system details to the request."
+NOTED_IN_PASSING = "Thanks, I've added that to your request."
 AGENT_NEEDS_SOMETHING = (
     "I'll open a ticket for a person right away. Everything you add here afterwards goes "
     "straight to it."

@@ -1251,3 +1251,40 @@ def test_a_ticket_opened_before_the_problem_takes_the_next_description_as_it(
     assert "added to ticket MCP-1001: Problem" in replies(actions)
     later = chat.say("It also happens with Stripe since this morning")
     assert not any(isinstance(a, AmendTicket) for a in later)  # the problem is set once
+
+
+def test_a_form_filled_line_by_line_lands_field_by_field(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say(f"Problem: {PROBLEM}")
+    for line in (
+        "Error: no error",
+        "Access: yes",
+        "Steps: open the shop, add to cart, pay with PayPal",
+        "System: Pro plan, Chrome 120 on Windows 11",
+    ):
+        chat.say(line)
+    assert chat.state.details == {
+        "error_messages": "No error is shown.",
+        "steps_to_reproduce": "open the shop, add to cart, pay with PayPal",
+        "environment": "Pro plan, Chrome 120 on Windows 11",
+    }
+    assert chat.state.consent is True and chat.state.step is Step.CONFIRM
+
+
+def test_the_kind_menu_takes_a_labelled_answer_and_send_sends(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("change the kind")
+    assert chat.state.step is Step.EDIT
+    chat.say("kind: installation")
+    assert chat.state.kind == "installation-setup" and chat.state.step is Step.CONFIRM
+    chat.say("1")
+    assert chat.state.step is Step.EDIT
+    assert any(isinstance(a, OpenTicket) for a in chat.say("send"))
+
+
+def test_change_a_field_to_a_value_in_one_message(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("change the kind to installation")
+    assert chat.state.kind == "installation-setup" and chat.state.step is Step.CONFIRM
