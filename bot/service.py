@@ -190,7 +190,11 @@ class IntakeService:
                 turn.ticket_row,
             )
         event: Event = CustomerSaid(
-            text=redaction.text, at=message.at, redacted=redaction.found, edited=message.edited
+            text=redaction.text,
+            at=message.at,
+            redacted=redaction.found,
+            edited=message.edited,
+            answers=message.answers,
         )
         state = self._run(state, event, turn)
         outcome = turn.outcome or _OUTCOMES.get(state.step)

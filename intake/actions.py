@@ -12,10 +12,25 @@ class _Action(BaseModel):
 
 
 class Choice(_Action):
-    """A button; ``value`` is exactly what typing would send, so both paths are one."""
+    """A button; ``value`` is exactly what typing would send, so both paths are one.
+    ``prompt`` names the question it answers, so a click on an old message is recognised."""
 
     label: str
     value: str
+    prompt: str | None = None
+
+    def button_value(self) -> str:
+        """What a platform button carries: the value, and the question it answers."""
+        return f"{self.value}{_PROMPT_MARK}{self.prompt}" if self.prompt else self.value
+
+
+_PROMPT_MARK = "|"
+
+
+def clicked(button_value: str) -> tuple[str, str | None]:
+    """A clicked button's (value, question it answers) from ``Choice.button_value``."""
+    value, mark, prompt = button_value.rpartition(_PROMPT_MARK)
+    return (value, prompt) if mark else (button_value, None)
 
 
 class Reply(_Action):

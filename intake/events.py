@@ -17,6 +17,8 @@ class CustomerSaid(_Event):
     text: str
     redacted: frozenset[str] = frozenset()
     edited: bool = False
+    answers: str | None = None
+    """For a button: the question it answers (``Choice.prompt``)."""
 
 
 class TicketOpened(_Event):

@@ -33,6 +33,8 @@ class CustomerMessage(_Inbound):
     """
 
     continuation: bool = False
+    answers: str | None = None
+    """A button click: the question the button answered (``intake.actions.clicked``)."""
 
 
 class TeamMessage(_Inbound):

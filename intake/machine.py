@@ -151,7 +151,28 @@ def step(state: Conversation, event: Event, policy: Policy, guides: GuideSearch)
         return state, (Reply(text=texts.status(event.tickets)),)
     if isinstance(event, TicketClosed):
         return state.model_copy(update={"step": Step.CLOSED}), ()
-    return _customer_said(state, _Turn(policy, guides, event, clean_text(event.text)))
+    state, actions = _customer_said(state, _Turn(policy, guides, event, clean_text(event.text)))
+    return state, _stamped(actions, _prompt_of(state))
+
+
+def _prompt_of(state: Conversation) -> str:
+    """The question the conversation waits on, as buttons name it (``Choice.prompt``)."""
+    return f"edit:{state.editing}" if state.step is Step.EDIT else state.step.value
+
+
+def _stamped(actions: tuple[Action, ...], prompt: str) -> tuple[Action, ...]:
+    """Buttons answer the question the conversation now waits on: a reply's buttons always
+    belong to it, whatever step made the reply."""
+    return tuple(
+        action.model_copy(
+            update={
+                "choices": tuple(c.model_copy(update={"prompt": prompt}) for c in action.choices)
+            }
+        )
+        if isinstance(action, Reply) and action.choices
+        else action
+        for action in actions
+    )
 
 
 def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
@@ -167,6 +188,10 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
         state = state.model_copy(update={"language_noted": True})
     if turn.event.edited:
         return _edited(state, turn)
+    answers = turn.event.answers
+    if answers is not None and state.step is not Step.NEW and answers != _prompt_of(state):
+        # A button on an earlier message: its answer is not for the question asked now.
+        return state, _with_notes(notes, (_say_then_ask(state, turn.policy, texts.OLD_BUTTON),))
     if not turn.text and state.step is not Step.NEW:
         # A sticker, a reaction-only message, invisible characters: nothing to read or keep.
         return state, _with_notes(notes, (_say_then_ask(state, turn.policy, texts.TEXT_ONLY),))

@@ -9,12 +9,14 @@ from intake import texts
 from intake.actions import (
     Action,
     AmendTicket,
+    Choice,
     ForwardToTicket,
     LookUpTickets,
     OpenTicket,
     RecordGap,
     Reply,
     SelfServed,
+    clicked,
 )
 from intake.conversation import Conversation, Step, next_conversation
 from intake.events import CustomerSaid, TicketClosed, TicketLine, TicketOpened, TicketsFound
@@ -1288,3 +1290,29 @@ def test_change_a_field_to_a_value_in_one_message(policy: Policy) -> None:
     to_confirm(chat)
     chat.say("change the kind to installation")
     assert chat.state.kind == "installation-setup" and chat.state.step is Step.CONFIRM
+
+
+def click(chat: Driver, choice: Choice) -> list[Action]:
+    """A press of ``choice``'s button, as an adapter hands it over."""
+    value, prompt = clicked(choice.button_value())
+    return chat.feed(CustomerSaid(text=value, at=chat.at, answers=prompt))
+
+
+def test_a_button_on_an_earlier_message_is_not_taken_for_the_current_answer(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy)
+    [offer] = [a for a in chat.say(PROBLEM) if isinstance(a, Reply)]
+    chat.say("no")
+    actions = click(chat, offer.choices[0])  # guide 1, pressed at the error question
+    assert replies(actions).startswith(texts.OLD_BUTTON)
+    assert replies(actions).endswith(policy.details[0].question)
+    assert chat.state.step is Step.DETAILS and not chat.state.details
+
+    for answer in ("card_declined", "click pay", "Pro plan, Chrome 120, Windows 11"):
+        chat.say(answer)
+    [question] = [a for a in chat.actions if isinstance(a, Reply)][-1:]
+    yes = next(c for c in question.choices if c.value == "yes")
+    click(chat, yes)  # the button of the question asked now works
+    assert chat.state.consent is True and chat.state.step is Step.CONFIRM
+    assert texts.OLD_BUTTON in replies(click(chat, yes))  # and only for that question
