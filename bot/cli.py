@@ -4,6 +4,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from bot.commands import COMMANDS
 from bot.errors import UserFacingError
@@ -13,8 +14,16 @@ EXIT_INTERRUPTED = 130  # SIGINT, Ctrl-C
 EXIT_BROKEN_PIPE = 141  # SIGPIPE: whoever read the output stopped, e.g. ``| head``
 
 
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one line, like every other ``intake`` error, and says where the help
+    is; still exit 2. Sub-command parsers are built from this class too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"intake: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="intake",
         description="MyCartPro Intake: support tickets from Slack, Discord and the terminal.",
     )
@@ -26,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # argparse blames the top parser; the sub-command's --help lists its options
+        _chosen(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         exit_code: int = args.handler(args)
     except UserFacingError as error:
@@ -40,6 +51,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     return exit_code
+
+
+def _chosen(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The innermost sub-command parser that ``args`` went through (``intake kb search``)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            name = getattr(args, action.dest, None)
+            if isinstance(name, str) and name in action.choices:
+                return _chosen(action.choices[name], args)
+    return parser
 
 
 def _silence_stdout() -> None:

@@ -2,14 +2,17 @@
 and the health endpoints."""
 
 import asyncio
+import errno
 import gc
 import logging
+import socket
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
 from bot.app import App, utc_now
+from bot.errors import UserFacingError
 from bot.platform import Platform
 from storage.database import is_current
 
@@ -44,8 +47,13 @@ async def serve(app: App, platforms: Sequence[Platform], stop: asyncio.Event) ->
         platform.mount(web_app)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, app.settings.http_host, app.settings.http_port)
-    await site.start()
+    try:
+        await web.TCPSite(runner, app.settings.http_host, app.settings.http_port).start()
+    except OSError as error:
+        await runner.cleanup()
+        raise UserFacingError(
+            _cannot_listen(error, app.settings.http_host, app.settings.http_port)
+        ) from None
     relay = app.relay({platform.name: platform.sender for platform in platforms})
     relay_task = asyncio.create_task(relay.run(stop))
     try:
@@ -68,6 +76,21 @@ async def serve(app: App, platforms: Sequence[Platform], stop: asyncio.Event) ->
             await platform.stop()
         await relay_task
         await runner.cleanup()
+
+
+def _cannot_listen(error: OSError, host: str, port: int) -> str:
+    """Why the HTTP listener can't start, naming the setting to change: the usual causes are
+    another process on the port (often a second ``intake serve``) or a mistyped host."""
+    if isinstance(error, socket.gaierror):
+        return f"INTAKE_HTTP_HOST {host!r} can't be resolved to an address ({error.strerror})"
+    if error.errno == errno.EADDRINUSE:
+        return f"INTAKE_HTTP_PORT {port} is already in use on {host}"
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"INTAKE_HTTP_HOST {host!r} is not an address of this machine"
+    if error.errno == errno.EACCES:
+        return f"INTAKE_HTTP_PORT {port} on {host} is not allowed for this user (try above 1023)"
+    reason = error.strerror or str(error)
+    return f"can't listen on {host}:{port} (INTAKE_HTTP_HOST, INTAKE_HTTP_PORT): {reason}"
 
 
 async def _healthz(request: web.Request) -> web.Response:

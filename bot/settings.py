@@ -42,6 +42,16 @@ class Settings(BaseSettings):
     )
     discord_agent_role: str | None = Field(default=None, alias="INTAKE_DISCORD_AGENT_ROLE")
 
+    @field_validator("policy_file", "kb_dir", mode="before")
+    @classmethod
+    def _blank_is_bundled(cls, value: object) -> object:
+        """``INTAKE_POLICY_FILE=`` (as ``${VAR:-}`` in a compose file or an empty ``.env`` line
+        passes it) means "not set", the bundled default, as ``intake kb`` already reads it; as
+        a path it would be the current folder."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
     @field_validator("team_channel", mode="before")
     @classmethod
     def _parse_team_channel(cls, value: object) -> object:

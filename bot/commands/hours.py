@@ -29,9 +29,10 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.add_argument(
         "--at",
         metavar="ISO-8601",
-        help="answer for this instant instead of now, e.g. 2026-11-27T17:30-05:00; a time "
-        "without an offset is read in the support time zone (if it falls twice on the "
-        "autumn DST change, the first occurrence; one skipped in spring is refused)",
+        help="answer for this instant (1970 or later) instead of now, e.g. "
+        "2026-11-27T17:30-05:00; a time without an offset is read in the support time zone "
+        "(if it falls twice on the autumn DST change, the first occurrence; one skipped in "
+        "spring is refused)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         window = current_window(hours, now)
         upcoming = window if window is not None else next_window(hours, now)
     except (ValueError, OverflowError):
-        raise UserFacingError(f"--at {args.at!r} is too far from today to answer") from None
+        raise _too_far("--at", args.at) from None
     if args.json:
         report: dict[str, object] = {"open": window is not None, "now": now.isoformat()}
         if window is not None:
@@ -60,6 +61,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+# The IANA time-zone data is only kept accurate from 1970 on; before that Toronto, say, is
+# answered in local mean time (-05:17:32). No support question is about earlier instants.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def parse_instant(value: str, zone: ZoneInfo, option: str) -> datetime:
     """Read a time given as ``option``; a naive value is a wall-clock time in the support zone,
     as a person in the team would say it."""
@@ -70,16 +76,26 @@ def parse_instant(value: str, zone: ZoneInfo, option: str) -> datetime:
         raise UserFacingError(
             f"{option} {value!r} is not an ISO-8601 date and time ({example})"
         ) from None
-    if parsed.tzinfo is not None:
-        return parsed
+    instant = parsed if parsed.tzinfo is not None else _wall_clock(parsed, zone, value, option)
+    if instant < EARLIEST:
+        raise _too_far(option, value)
+    return instant
+
+
+def _wall_clock(parsed: datetime, zone: ZoneInfo, value: str, option: str) -> datetime:
+    """``parsed`` as the support zone's clocks show it; one skipped in spring is refused."""
     local = parsed.replace(tzinfo=zone)
     try:
         round_trip = local.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     except OverflowError:
-        raise UserFacingError(f"{option} {value!r} is too far from today to answer") from None
+        raise _too_far(option, value) from None
     if round_trip != parsed:
         raise UserFacingError(
             f"{option} {value!r} does not exist in {zone.key} (clocks skip that hour); "
             "give an offset or another time"
         )
     return local
+
+
+def _too_far(option: str, value: str) -> UserFacingError:
+    return UserFacingError(f"{option} {value!r} is too far from today to answer")

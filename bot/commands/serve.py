@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import contextlib
 import signal
+from typing import Any, cast
 
 from bot.app import App, build_app
 from bot.commands.kb import add_kb_dir_option, with_kb_dir
@@ -41,13 +42,40 @@ def configured_platforms(settings: Settings, app: App) -> list[Platform]:
 def run(args: argparse.Namespace) -> int:
     configure_logging()
     settings = with_kb_dir(load_settings(), args.kb_dir)
-    app = build_app(settings)
+    app = _AppOnFirstUse(settings)
     try:
-        platforms = configured_platforms(settings, app)
-        asyncio.run(_serve_until_signal(app, platforms))
+        platforms = configured_platforms(settings, cast(App, app))
+        asyncio.run(_serve_until_signal(app.built(), platforms))
     finally:
         app.close()
     return 0
+
+
+class _AppOnFirstUse:
+    """The app, built when a platform factory first reaches for it.
+
+    ``slack_platform`` and ``discord_platform`` check their settings before they touch the
+    app, so a bad or missing token is one line before the database is opened or migrated and
+    before anything is logged, without repeating their checks here. Should a factory use the
+    app sooner, it is simply built sooner.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._app: App | None = None
+
+    def built(self) -> App:
+        if self._app is None:
+            self._app = build_app(self._settings)
+        return self._app
+
+    def close(self) -> None:
+        """Close the app if it was built; nothing to do when settings stopped us first."""
+        if self._app is not None:
+            self._app.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.built(), name)
 
 
 async def _serve_until_signal(app: App, platforms: list[Platform]) -> None:

@@ -123,3 +123,27 @@ def test_hours_come_from_the_admins_policy_file(
     monkeypatch.setenv("INTAKE_POLICY_FILE", str(custom))
     report = run_json(capsys, "--at", "2026-11-27T18:00")
     assert report["next_open"] == "2026-11-28T09:00:00-05:00"
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00", "0001-01-01T00:00Z", "1800-06-01T12:00"])
+def test_the_far_past_is_refused_like_the_far_future(
+    capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    # Before 1970 time-zone data is guesswork: 0001 was answered in local mean time (-05:17:32).
+    code, out, err = run(capsys, "--at", value)
+    assert (code, out) == (2, "")
+    assert err == f"intake: --at {value!r} is too far from today to answer\n"
+
+
+def test_the_earliest_instant_answered_is_1970(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_json(capsys, "--at", "1970-01-01T00:00Z")["now"] == "1970-01-01T00:00:00+00:00"
+    code, _, err = run(capsys, "--at", "1969-12-31T23:59:59Z")
+    assert code == 2 and "too far from today" in err
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_policy_file_setting_means_the_bundled_policy(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("INTAKE_POLICY_FILE", value)
+    assert run_json(capsys, "--at", "2026-11-27T16:59")["open"] is True

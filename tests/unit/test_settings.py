@@ -60,3 +60,15 @@ def test_agent_ids_are_read_from_the_environment_as_the_readme_writes_them(
     settings = load_settings()
     assert settings.agent_ids == ids
     assert settings.team_channel is not None and settings.team_channel.channel == "C0123"
+
+
+@pytest.mark.parametrize(
+    ("variable", "field"), [("INTAKE_POLICY_FILE", "policy_file"), ("INTAKE_KB_DIR", "kb_dir")]
+)
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_path_setting_means_the_bundled_default(
+    monkeypatch: pytest.MonkeyPatch, variable: str, field: str, value: str
+) -> None:
+    # As a compose file's `INTAKE_POLICY_FILE: ${POLICY:-}` passes it: not the current folder.
+    monkeypatch.setenv(variable, value)
+    assert getattr(load_settings(), field) is None

@@ -1,0 +1,125 @@
+"""The real ``intake`` command: bad config or input is one line on stderr and exit 2, never a
+traceback, and a command refused for its settings leaves nothing behind (no database, no logs).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+INTAKE = str(Path(sys.executable).with_name("intake"))
+
+# Valid Slack settings whose API is a closed port: ``serve`` must fail before it calls Slack.
+SLACK = {
+    "SLACK_BOT_TOKEN": "xoxb-1",
+    "SLACK_SIGNING_SECRET": "abc",
+    "SLACK_API_BASE_URL": "http://127.0.0.1:9/",
+}
+
+
+def intake(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("INTAKE_", "SLACK_", "DISCORD_"))
+    }
+    environment.update(env)
+    return subprocess.run(
+        [INTAKE, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], line: str) -> None:
+    """Exit 2 and, as the last line of stderr (after any start-up logs), exactly ``line``."""
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == line
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that something else is listening on for the whole test."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port: int = holder.getsockname()[1]
+        yield port
+
+
+def test_serve_on_a_port_in_use_names_the_port(tmp_path: Path, taken_port: int) -> None:
+    result = intake(["serve"], tmp_path, INTAKE_HTTP_PORT=str(taken_port), **SLACK)
+    assert_refused(result, f"intake: INTAKE_HTTP_PORT {taken_port} is already in use on 127.0.0.1")
+
+
+@pytest.mark.parametrize(
+    ("host", "says"),
+    [
+        ("999.1.1.1", "INTAKE_HTTP_HOST '999.1.1.1' can't be resolved to an address"),
+        # TEST-NET-1 (RFC 5737): a well-formed address no machine here has.
+        ("192.0.2.1", "INTAKE_HTTP_HOST '192.0.2.1' is not an address of this machine"),
+    ],
+)
+def test_serve_on_a_bad_host_names_the_host(tmp_path: Path, host: str, says: str) -> None:
+    result = intake(["serve"], tmp_path, INTAKE_HTTP_HOST=host, INTAKE_HTTP_PORT="0", **SLACK)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith(f"intake: {says}")
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        ({}, "intake: nothing to serve: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or "),
+        ({"SLACK_BOT_TOKEN": "nope"}, "intake: SLACK_BOT_TOKEN must be a bot token starting"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "intake: SLACK_SIGNING_SECRET is missing"),
+    ],
+)
+def test_serve_checks_platform_settings_before_the_database_and_any_log(
+    tmp_path: Path, env: dict[str, str], line: str
+) -> None:
+    data = tmp_path / "data"
+    result = intake(["serve"], tmp_path, INTAKE_DATA_DIR=str(data), **env)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(line), result.stderr
+    assert not data.exists()  # no database created, nothing migrated
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        ([], "intake: the following arguments are required: COMMAND (see intake --help)"),
+        (["hours", "--bogus"], "intake: unrecognized arguments: --bogus (see intake hours --help)"),
+        (["kb"], "intake: the following arguments are required: KB_COMMAND (see intake kb --help)"),
+        (
+            ["kb", "search", "-k", "0", "x"],
+            "intake: argument -k: must be a whole number of at least 1, not '0' "
+            "(see intake kb search --help)",
+        ),
+    ],
+)
+def test_a_usage_error_is_one_line_pointing_at_help(
+    tmp_path: Path, args: list[str], line: str
+) -> None:
+    result = intake(args, tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", line + "\n")
+
+
+def test_an_unknown_command_is_one_line(tmp_path: Path) -> None:
+    result = intake(["nosuch"], tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("intake: argument COMMAND: invalid choice: 'nosuch'")
+    assert result.stderr.endswith(" (see intake --help)\n")
+
+
+def test_help_still_prints_usage_and_exits_0(tmp_path: Path) -> None:
+    result = intake(["hours", "--help"], tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("usage: intake hours")
