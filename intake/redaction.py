@@ -215,6 +215,17 @@ _PASSWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
         "[password removed]",
     ),
     (
+        # A login given as a pair, "login with admin / Tr0ub4dor&3": the second half goes when
+        # it holds a digit or a symbol (so "log in with Google / Apple" stays).
+        re.compile(
+            r"(?<![A-Za-z])(?i:log[ -]?in|sign[ -]?in|credentials?|user(?:name)?[ \t]*"
+            r"(?:and|&|/)[ \t]*pass(?:word)?)(?:[ \t]+(?i:is|are|with|details|as))?[ \t]*"
+            r"[:=]?[ \t]*[^\s/:,]{1,80}[ \t]*[/:,][ \t]*"
+            rf"(?=\S*[^A-Za-z\s])(?!{_MARKER})(?P<value>\S{{4,}})"
+        ),
+        "[password removed]",
+    ),
+    (
         re.compile(
             r"(?<![A-Za-z])(?>(?i:pin(?:[ \t-]?+(?:code|number|nummer))?+)"
             rf"(?:{_SAID}|{_LOOSE}))(?P<value>[0-9]{{4,8}})(?![0-9A-Za-z])"

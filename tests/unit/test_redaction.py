@@ -74,6 +74,9 @@ def test_security_codes_go_expiry_stays(text: str, expected: str) -> None:
         "dates 2026-11-27 14:30 and 12/27",
         "a 25-digit id 4242424242424242424242424",
         "error code 500, cvv field empty, security code required",
+        "log in with Google / Apple fails",
+        "the login / checkout pages broke after the 2.3 update",
+        "login page: 404 error",
         "héllo 😀 日本語 Ελληνικά ٤٢٤٢٤٢٤٢٤٢٤٢٤٢٤٢ ４２４２４２４２４２４２４２４２",
         # Ids in links and chat markup, each of which passes the Luhn check on its own:
         "[attachment: checkout.png https://cdn.discordapp.com/attachments/1/"
@@ -113,6 +116,9 @@ def test_ordinary_text_and_numbers_are_untouched(text: str) -> None:
         ("my password was Summer2024", "my password was [password removed]"),
         ("passphrase = purple-monkey-dishwasher", "passphrase = [password removed]"),
         ("db_password=s3cret", "db_password=[password removed]"),
+        ("login with admin / Tr0ub4dor&3", "login with admin / [password removed]"),
+        ("my login is bob@shop.com / S3cretPass!", "my login is bob@shop.com / [password removed]"),
+        ("sign in as owner: hunter22", "sign in as owner: [password removed]"),
     ],
 )
 def test_passwords_are_masked(text: str, expected: str) -> None:
