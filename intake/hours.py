@@ -184,6 +184,21 @@ def closure_on(hours: SupportHours, day: date) -> str | None:
     )
 
 
+def closures_until(hours: SupportHours, now: datetime, window: Window) -> list[str]:
+    """The closures of working days after today and before ``window`` opens, each named
+    once: why a customer on Christmas Eve waits until Tuesday."""
+    zone = hours.zone
+    day = now.astimezone(zone).date() + timedelta(days=1)
+    last = window.opens_at.astimezone(zone).date()
+    names: list[str] = []
+    while day < last:
+        name = closure_on(hours, day) if day.weekday() in hours.weekdays else None
+        if name is not None and name not in names:
+            names.append(name)
+        day += timedelta(days=1)
+    return names
+
+
 def describe_window_start(window: Window, now: datetime) -> str:
     """Customer-facing opening time, e.g. ``Monday, November 30 at 9:00 AM Eastern``.
 

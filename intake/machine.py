@@ -72,6 +72,7 @@ from intake.guides import GuideMatch, GuideSearch
 from intake.hours import (
     Window,
     closure_on,
+    closures_until,
     describe_schedule,
     describe_window_end,
     describe_window_start,
@@ -623,8 +624,9 @@ def _hours_answer(turn: _Turn, window: Window) -> str:
     schedule = describe_schedule(hours)
     if window.covers(at):
         return texts.open_now(schedule, describe_window_end(window, at))
-    closure = closure_on(hours, at.astimezone(hours.zone).date())
-    return texts.closed_now(schedule, describe_window_start(window, at), closure)
+    today = closure_on(hours, at.astimezone(hours.zone).date())
+    later = [name for name in closures_until(hours, at, window) if name != today]
+    return texts.closed_now(schedule, describe_window_start(window, at), today, later)
 
 
 def _explain(state: Conversation, turn: _Turn) -> Outcome:

@@ -111,13 +111,19 @@ def greeting(policy: Policy) -> str:
 GET_READY = "Let's get everything ready now so the team can start right away."
 
 
-def closed_now(schedule: str, next_window: str, closure: str | None) -> str:
-    """``closure``: why a working day is closed (a holiday's name), else None."""
-    why = f"and it's closed today for {closure}" if closure else "and it's outside those hours"
+def closed_now(schedule: str, next_window: str, closure: str | None, later: list[str]) -> str:
+    """``closure``: why today is closed (a holiday's name), else None; ``later``: closures
+    between today and ``next_window``."""
+    why = f"and today it's closed for {closure}" if closure else "and it's outside those hours now"
+    until = f" (closed for {_and_list(later)} before that)" if later else ""
     return (
-        f"Our support team works {schedule}, {why} right now. "
-        f"Your request will be answered in the next support window: {next_window}."
+        f"Our support team works {schedule}, {why}. "
+        f"Your request will be answered in the next support window: {next_window}{until}."
     )
+
+
+def _and_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def open_now(schedule: str, until: str) -> str:

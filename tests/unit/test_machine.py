@@ -698,7 +698,7 @@ def test_after_the_ticket_an_hours_question_is_answered_and_reaches_the_ticket(
 
 def test_a_holiday_is_named_instead_of_outside_hours(policy: Policy) -> None:
     greeting = Driver(policy, at=VICTORIA_DAY).reply(PROBLEM)
-    assert "closed today for Victoria Day" in greeting
+    assert "today it's closed for Victoria Day" in greeting
     assert "Tuesday, May 19 at 9:00 AM Eastern" in greeting
 
 
@@ -1316,3 +1316,13 @@ def test_a_button_on_an_earlier_message_is_not_taken_for_the_current_answer(
     click(chat, yes)  # the button of the question asked now works
     assert chat.state.consent is True and chat.state.step is Step.CONFIRM
     assert texts.OLD_BUTTON in replies(click(chat, yes))  # and only for that question
+
+
+def test_the_holidays_before_the_next_window_are_named(policy: Policy) -> None:
+    christmas_eve = datetime(2026, 12, 24, 22, 30, tzinfo=UTC)  # 5:30 PM Eastern, Thursday
+    greeting = Driver(policy, at=christmas_eve).reply(PROBLEM)
+    assert "it's outside those hours now" in greeting
+    assert (
+        "next support window: Tuesday, December 29 at 9:00 AM Eastern "
+        "(closed for Christmas Day and Boxing Day (observed) before that)."
+    ) in greeting
