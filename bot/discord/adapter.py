@@ -11,13 +11,18 @@ Rules this module keeps:
   Live messages wait until that catch-up is done, so nothing is handled out of order.
 - A brand-new customer's first DM sent while the bot was offline cannot be found: bots cannot
   list DM channels. Their next message starts the conversation.
+- One gateway event discord.py cannot parse is logged by its type and skipped; it never ends
+  the connection.
 """
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import discord
 
@@ -29,9 +34,11 @@ from bot.discord.translate import (
     OpenThread,
     Seen,
     agent_allowed,
+    forwarded,
     parse_custom_id,
     route,
     thread_name,
+    written,
 )
 from bot.service import IntakeService
 from bot.turns import KeyedLocks
@@ -87,6 +94,7 @@ class IntakeClient(discord.Client):
         self._caught_up = asyncio.Event()
         self._parents: dict[int, int | None] = {}
         self._identify_delay = identify_delay
+        _skip_unreadable_events(self._connection.parsers)
 
     # ── gateway events ──────────────────────────────────────────────────────────────────
 
@@ -227,8 +235,7 @@ class IntakeClient(discord.Client):
             parent = channel.parent_id
         elif isinstance(channel, discord.PartialMessageable) and channel.guild_id is not None:
             parent = await self._parent_of(channel.id)
-        lines = [attachment_line(a.filename, a.url) for a in message.attachments]
-        text = "\n".join([message.content, *lines]) if lines else message.content
+        text = _text(message)
         bot_id = self.user.id if self.user else 0
         return Seen(
             message_id=str(message.id),
@@ -331,6 +338,44 @@ class IntakeClient(discord.Client):
         after = discord.Object(id=last_seen)
         async for message in channel.history(limit=None, after=after, oldest_first=True):
             await self._handle(message)
+
+
+def _skip_unreadable_events(parsers: dict[str, Callable[[Any], None]]) -> None:
+    """discord.py parses each event inside the gateway's read loop, so one payload it cannot
+    parse (a poll without an expiry, a field Discord changed) would end the connection for
+    good. Each parser is wrapped so that event is logged and skipped instead."""
+    parsers.update({event: _skipping(event, parse) for event, parse in parsers.items()})
+
+
+def _skipping(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
+    def parse_or_skip(data: Any) -> None:
+        try:
+            parse(data)
+        except Exception as error:
+            # The error's type and where it was raised, never its text: it may quote the message.
+            frame = traceback.extract_tb(error.__traceback__)[-1]
+            log.error(
+                "Discord %s event %s could not be read (%s at %s:%s); skipped",
+                event,
+                data.get("id") if isinstance(data, dict) else None,
+                type(error).__name__,
+                Path(frame.filename).name,
+                frame.lineno,
+            )
+
+    return parse_or_skip
+
+
+def _text(message: discord.Message) -> str:
+    """The message's words and files, then each message it forwards: a forward has no content
+    of its own, Discord sends the original in a snapshot."""
+    own = written(message.content, _files(message.attachments))
+    quoted = [forwarded(s.content, _files(s.attachments)) for s in message.message_snapshots]
+    return "\n".join(part for part in (own, *quoted) if part)
+
+
+def _files(attachments: Sequence[discord.Attachment]) -> list[str]:
+    return [attachment_line(a.filename, a.url) for a in attachments]
 
 
 def _guild_id(message: discord.Message) -> int | None:

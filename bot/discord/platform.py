@@ -2,7 +2,9 @@
 
 A bad token or a missing Message Content intent ends ``start`` with one ``UserFacingError``
 line; later disconnects are discord.py's to heal (it resumes, or starts a fresh session that
-the client catches up after).
+the client catches up after). A connection discord.py gives up on leaves its client closed for
+good, so the lease holder logs in again with a fresh client, backing off when that keeps
+failing.
 
 Discord allows one gateway session per token, so with several instances only the holder of the
 ``discord-gateway`` lease connects; the others stand by (still sending over REST) and one of
@@ -20,6 +22,7 @@ import discord.gateway
 import discord.http
 import yarl
 from aiohttp import web
+from discord.backoff import ExponentialBackoff
 
 from bot.app import App
 from bot.discord.adapter import Audience, IntakeClient
@@ -73,6 +76,10 @@ class DiscordPlatform:
         self._connection: asyncio.Task[None] | None = None
         self._leadership: asyncio.Task[None] | None = None
         self._wake_relay: Callable[[], None] = lambda: None
+        self._leading = False  # holds the lease, so it is only ready with the gateway open
+        # Fresh clients come at once, then ever further apart (1,000 IDENTIFYs a day at most).
+        self._backoff: ExponentialBackoff[bool] = ExponentialBackoff()
+        self._restart_at = 0.0
 
     def mount(self, web_app: web.Application) -> None:
         """Discord comes over the gateway websocket: no HTTP routes."""
@@ -83,6 +90,7 @@ class DiscordPlatform:
         self._wake_relay = wake_relay
         await self._log_in()
         if await asyncio.to_thread(self._lease.try_acquire):
+            self._leading = True
             await self._open_gateway()
         else:
             log.info("another instance holds the Discord gateway; standing by")
@@ -116,22 +124,46 @@ class DiscordPlatform:
         self._connection.add_done_callback(_report_end)
 
     async def _follow_lease(self) -> None:
-        """Stand by until the lease is ours; give the gateway up at once if the lease is lost."""
+        """Stand by until the lease is ours; give the gateway up at once if the lease is lost;
+        while it is ours, keep a gateway open."""
         while True:
             await asyncio.sleep(self._lease_poll_seconds)
-            connected = self._connection is not None and not self._connection.done()
-            if connected and not await asyncio.to_thread(self._lease.held):
-                log.error(
-                    "Discord gateway lease lost; disconnecting so another instance takes over"
-                )
-                await self._close_client()
-                await self._log_in()
-            elif not connected and await asyncio.to_thread(self._lease.try_acquire):
-                log.info("Discord gateway lease taken over; connecting")
-                try:
-                    await self._open_gateway()
-                except UserFacingError as error:
-                    log.error("Discord gateway: %s", error)
+            try:
+                await self._check_lease()
+            except UserFacingError as error:
+                log.error("Discord gateway: %s", error)
+
+    async def _check_lease(self) -> None:
+        if not self._leading:
+            await self._stand_by()
+        elif not await asyncio.to_thread(self._lease.held):
+            log.error("Discord gateway lease lost; disconnecting so another instance takes over")
+            self._leading = False
+            await self._close_client()
+            await self._log_in()
+        elif self._gateway_ended() and asyncio.get_running_loop().time() >= self._restart_at:
+            await self._reopen_gateway()
+
+    async def _stand_by(self) -> None:
+        """Keep a client logged in for REST (a failed login is tried again on the next poll),
+        and take the gateway over once the lease is free."""
+        if self._client is None or self._client.is_closed():
+            await self._log_in()
+        if await asyncio.to_thread(self._lease.try_acquire):
+            log.info("Discord gateway lease taken over; connecting")
+            self._leading = True
+            await self._open_gateway()
+
+    def _gateway_ended(self) -> bool:
+        return self._connection is None or self._connection.done()
+
+    async def _reopen_gateway(self) -> None:
+        """A closed client never connects again: log in with a fresh one, and connect."""
+        log.warning("Discord gateway connection ended; connecting again with a fresh client")
+        self._restart_at = asyncio.get_running_loop().time() + self._backoff.delay()
+        await self._close_client()
+        await self._log_in()
+        await self._open_gateway()
 
     async def _first_ready(self, client: IntakeClient, connection: asyncio.Task[None]) -> None:
         """Wait for the first session, so a refused connection fails ``intake serve`` at once."""
@@ -170,11 +202,12 @@ class DiscordPlatform:
         self._connection = None
 
     def ready(self) -> bool:
-        """Connected to the gateway, or standing by with REST sending ready."""
+        """Connected to the gateway, or standing by (not holding the lease) with REST sending
+        ready. The lease holder between two clients is not ready."""
         client = self._client
         if client is None or client.is_closed():
             return False
-        if self._connection is None:
+        if not self._leading:
             return True
         return client.is_ready() and client.ws is not None and client.ws.open
 

@@ -9,10 +9,12 @@ a button click back.
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from bot.splitting import split_text
 from intake.addresses import Address
 from intake.outgoing import Outgoing, TicketCard
 
@@ -20,11 +22,8 @@ PLATFORM = "discord"
 MESSAGE_LIMIT = 2000
 CHOICE_PREFIX = "intake:choice:"
 TICKET_PREFIX = "intake:ticket:"
+FORWARDED = "[forwarded]"
 
-_FENCE = "```"
-_CLOSE_FENCE = "\n```"
-# Room kept free in every part for closing a code block and reopening it in the next part.
-_FENCE_ROOM = 50
 _CUSTOM_ID_LIMIT = 100
 _BUTTON_LABEL_LIMIT = 80
 _MAX_BUTTONS = 25
@@ -52,63 +51,6 @@ class Part:
     buttons: tuple[Button, ...] = ()
 
 
-def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Cut ``text`` into parts of at most ``limit`` characters.
-
-    Cuts fall between lines or between words, never inside a word (only a single word longer
-    than a whole part is cut, as nothing else can be done with it). A cut inside a ``` code block
-    closes the block at the end of one part and reopens it, language included, in the next, so
-    every part renders on its own.
-    """
-    if len(text) <= limit:
-        return [text]
-    budget = limit - _FENCE_ROOM
-    parts: list[str] = []
-    current = ""
-    fence: str | None = None  # the opening fence line in force at the end of ``current``
-    for segment in _segments(text, budget):
-        after = _fence_after(fence, segment)
-        closing = len(_CLOSE_FENCE) if after else 0
-        if len(current) + len(segment) + closing <= limit:
-            current += segment
-            fence = after
-            continue
-        part = current.rstrip() + (_CLOSE_FENCE if fence else "")
-        if part.strip():
-            parts.append(part)
-        current = (fence + "\n" if fence else "") + segment
-        fence = after
-    if current.strip():
-        parts.append(current.rstrip())
-    return parts
-
-
-def _segments(text: str, budget: int) -> list[str]:
-    """Lines (keeping their newline), long lines broken after a space."""
-    segments: list[str] = []
-    for line in text.splitlines(keepends=True):
-        while len(line) > budget:
-            cut = line.rfind(" ", 0, budget)
-            cut = budget if cut <= 0 else cut + 1
-            segments.append(line[:cut])
-            line = line[cut:]
-        if line:
-            segments.append(line)
-    return segments
-
-
-def _fence_after(fence: str | None, segment: str) -> str | None:
-    """The code block open after ``segment``, given the one open before it."""
-    if segment.count(_FENCE) % 2 == 0:
-        return fence
-    if fence is not None:
-        return None
-    stripped = segment.strip()
-    if stripped.startswith(_FENCE) and len(stripped) <= _FENCE_ROOM - len(_CLOSE_FENCE) - 1:
-        return stripped
-    return _FENCE
-
-
 def nonce(key: str, part: int) -> str:
     """Discord's nonce (at most 25 characters) for part ``part`` of the outbox message ``key``:
     the same on every retry, so ``enforce_nonce`` makes a retried send return the first post."""
@@ -128,7 +70,7 @@ def render(message: Outgoing) -> list[Part]:
     text = message.text
     if message.author:
         text = f"**{escape_markdown(message.author)}:** {text}"
-    contents = split_text(text) or [""]
+    contents = split_text(text, MESSAGE_LIMIT) or [""]
     parts = [Part(content=content) for content in contents]
     buttons = choice_buttons(message)
     if buttons:
@@ -247,6 +189,17 @@ def route(seen: Seen, *, bot_id: str, team_channel: str | None) -> Route:
     if seen.mentions_bot and seen.channel_id != team_channel:
         return OpenThread(text)
     return None
+
+
+def written(content: str, files: Sequence[str]) -> str:
+    """A message's words, then one line per file it carries (a file alone is a message too)."""
+    return "\n".join([content, *files]) if files else content
+
+
+def forwarded(content: str, files: Sequence[str]) -> str:
+    """A forwarded message, read as the words of whoever forwarded it; marked, so the other
+    side knows it is quoted."""
+    return written(f"{FORWARDED} {content}".rstrip(), files)
 
 
 def strip_mention(text: str, bot_id: str) -> str:

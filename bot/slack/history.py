@@ -9,7 +9,7 @@ the event Slack would have sent. Messages already handled are recognised by thei
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -40,26 +40,8 @@ def recent(ts: str, now: float | None = None) -> bool:
 
 
 async def messages_after(client: AsyncWebClient, address: Address, ts: str) -> list[dict[str, Any]]:
-    """The messages at ``address`` after ``ts``, oldest first, shaped as ``message`` events.
-
-    A DM is read with ``conversations.history``, a thread with ``conversations.replies``.
-    """
-    found: list[dict[str, Any]] = []
-    cursor: str | None = None
-    method: Callable[..., Awaitable[AsyncSlackResponse]]
-    if address.thread is None:
-        method, where = client.conversations_history, {"channel": address.channel}
-    else:
-        method, where = (
-            client.conversations_replies,
-            {"channel": address.channel, "ts": address.thread},
-        )
-    for _ in range(_MAX_PAGES):
-        response = await _read(method, **where, oldest=ts, cursor=cursor)
-        found += [m for m in response.get("messages") or [] if isinstance(m, dict)]
-        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-        if not cursor:
-            break
+    """The messages at ``address`` after ``ts``, oldest first, shaped as ``message`` events."""
+    found = [message async for page in pages(client, address, ts) for message in page]
     # History messages name neither their channel nor its kind; events do.
     kind = "im" if address.channel.startswith("D") else "channel"
     events = {
@@ -68,6 +50,25 @@ async def messages_after(client: AsyncWebClient, address: Address, ts: str) -> l
         if _later(str(m.get("ts", "")), ts)
     }
     return [events[key] for key in sorted(events, key=_order)]
+
+
+async def pages(
+    client: AsyncWebClient, address: Address, oldest: str, **extra: Any
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """The messages at ``address`` after ``oldest``, a page at a time, as Slack pages them: a
+    DM (``conversations.history``) newest first, a thread (``conversations.replies``) oldest
+    first; at most ``_MAX_PAGES``."""
+    method: Callable[..., Awaitable[AsyncSlackResponse]] = client.conversations_history
+    where: dict[str, Any] = {"channel": address.channel}
+    if address.thread is not None:
+        method, where["ts"] = client.conversations_replies, address.thread
+    cursor: str | None = None
+    for _ in range(_MAX_PAGES):
+        response = await _read(method, **where, oldest=oldest, cursor=cursor, **extra)
+        yield [m for m in response.get("messages") or [] if isinstance(m, dict)]
+        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            return
 
 
 async def _read(

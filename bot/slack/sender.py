@@ -2,8 +2,18 @@
 
 The SDK's own retry handlers stay off: the relay owns retries, so order per conversation and
 delivery after a restart hold, and a 429 becomes ``RateLimited`` with Slack's ``Retry-After``.
+
+Slack has no idempotency key for ``chat.postMessage``. Every post carries its outbox key in
+message metadata instead (``outbox-7``; ``outbox-7#0``, ``outbox-7#1``… for the parts of a long
+message). Before posting a message in parts, the sender reads the place's recent history, with
+metadata, and skips the parts an earlier attempt already posted, so a retry after part 2 of 3
+failed (or after a crash) posts only what is missing. A message in one part is not looked up
+(a read per message would double the calls): if Slack's answer to it is lost, the retry posts
+it again, with the same key.
 """
 
+import logging
+import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -13,9 +23,12 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery import PermanentFailure, RateLimited, TemporaryFailure
-from bot.slack.translate import PLATFORM, post_kwargs, update_kwargs
+from bot.slack.history import HORIZON_SECONDS, pages
+from bot.slack.translate import PLATFORM, post_parts, update_kwargs
 from intake.addresses import Address
 from intake.outgoing import Outgoing
+
+log = logging.getLogger(__name__)
 
 # Error codes Slack answers with a 200 or 5xx that are worth trying again.
 _TEMPORARY_ERRORS = {
@@ -26,6 +39,7 @@ _TEMPORARY_ERRORS = {
     "team_added_to_org",
 }
 _DEFAULT_RETRY_AFTER = 1.0
+_METADATA_TYPE = "intake_outbox"
 
 
 class SlackSender:
@@ -38,21 +52,65 @@ class SlackSender:
         self._team_channel = team_channel
 
     async def send(self, address: Address, message: Outgoing, key: str) -> str:
-        # Slack has no idempotency key for chat.postMessage; the outbox id travels in metadata
-        # so a duplicate after a crash mid-send can at least be traced.
-        kwargs = post_kwargs(address, message, self._team_channel)
-        kwargs["metadata"] = {"event_type": "intake_outbox", "event_payload": {"key": key}}
-        async with mapped_errors():
-            response = await self._client.chat_postMessage(**kwargs)
-        ts = response.get("ts")
-        if not isinstance(ts, str):
-            raise PermanentFailure("chat.postMessage answered without a ts")
-        return ts
+        """Post every part of ``message`` not posted yet; the ``ts`` of its first part."""
+        parts = post_parts(address, message, self._team_channel)
+        keys = part_keys(key, len(parts))
+        posted = await self._posted_before(address, set(keys)) if len(parts) > 1 else {}
+        refs = [
+            posted.get(part_key) or await self._post(kwargs, part_key)
+            for kwargs, part_key in zip(parts, keys, strict=True)
+        ]
+        return refs[0]
 
     async def edit(self, address: Address, message_ref: str, message: Outgoing) -> None:
         kwargs = update_kwargs(address, message_ref, message, self._team_channel)
         async with mapped_errors():
             await self._client.chat_update(**kwargs)
+
+    async def _post(self, kwargs: dict[str, Any], key: str) -> str:
+        metadata = {"event_type": _METADATA_TYPE, "event_payload": {"key": key}}
+        async with mapped_errors():
+            response = await self._client.chat_postMessage(**kwargs, metadata=metadata)
+        ts = response.get("ts")
+        if not isinstance(ts, str):
+            raise PermanentFailure("chat.postMessage answered without a ts")
+        return ts
+
+    async def _posted_before(self, address: Address, keys: set[str]) -> dict[str, str]:
+        """The ``ts`` of each of ``keys`` already at ``address``, read back from its history.
+
+        A history Slack won't show (a missing scope) means posting every part, as before; one
+        it can't show now (a 429, a 5xx) fails this attempt before anything is posted.
+        """
+        found: dict[str, str] = {}
+        oldest = f"{time.time() - HORIZON_SECONDS:.6f}"
+        try:
+            async with mapped_errors():
+                async for page in pages(self._client, address, oldest, include_all_metadata=True):
+                    for message in page:
+                        key = outbox_key(message)
+                        if key in keys and isinstance(message.get("ts"), str):
+                            found[key] = message["ts"]
+                    if len(found) == len(keys):
+                        break
+        except PermanentFailure as failure:
+            log.warning("no history to check at %s (%s); posting every part", address.key, failure)
+        return found
+
+
+def part_keys(key: str, count: int) -> list[str]:
+    """The stable key of each part: the outbox key itself for a message in one part."""
+    return [key] if count == 1 else [f"{key}#{n}" for n in range(count)]
+
+
+def outbox_key(message: Mapping[str, Any]) -> str | None:
+    """The key a message from history carries in our metadata, if it is one of ours."""
+    metadata = message.get("metadata")
+    if not isinstance(metadata, Mapping) or metadata.get("event_type") != _METADATA_TYPE:
+        return None
+    payload = metadata.get("event_payload")
+    key = payload.get("key") if isinstance(payload, Mapping) else None
+    return key if isinstance(key, str) else None
 
 
 @asynccontextmanager

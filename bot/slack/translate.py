@@ -4,9 +4,10 @@ Inbound: an Events API ``message``/``app_mention`` event or a ``block_actions`` 
 ``Heard`` (who, where, what, under which dedupe id) or ``None`` when the bot must not react.
 Slack's markup is decoded to plain text, so what we store never carries ``<@U…>`` or ``&amp;``.
 
-Outbound: an ``Outgoing`` becomes ``chat.postMessage``/``chat.update`` keyword arguments. Every
-text is escaped (``&``, ``<``, ``>``) and ``@channel``/``@here``/``@everyone`` are broken with a
-word joiner, so nothing a customer wrote can ping a channel or forge a mention or link.
+Outbound: an ``Outgoing`` becomes ``chat.postMessage`` keyword arguments, one set per post (a
+long text is cut into parts Slack shows whole), or ``chat.update`` ones. Every text is escaped
+(``&``, ``<``, ``>``) and ``@channel``/``@here``/``@everyone`` are broken with a word joiner,
+so nothing a customer wrote can ping a channel or forge a mention or link.
 """
 
 import re
@@ -16,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.splitting import split_text
 from intake.addresses import Address, Person
 from intake.inbound import CustomerMessage, TeamMessage, attachment_line, edit_id
 from intake.outgoing import Outgoing, TicketCard
@@ -32,6 +34,12 @@ _BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
 _SECTION_LIMIT = 3000
 _FIELD_LIMIT = 2000
+# Characters of one post's text before escaping. Slack takes up to 40,000, but clients fold
+# anything past about 4,000 behind "Show more" (Slack asks to stay under that), so a long reply
+# goes out in parts read whole. 3,000 is also what a section block holds, where the last part
+# goes when it carries buttons; escaping lengthens a part a little, never near 40,000.
+PART_LIMIT = 3000
+# A card or an edit is one message whatever its length (a card's blocks carry its content).
 _TEXT_LIMIT = 39_000
 _CUT_NOTE = "… [too long for Slack: the whole message is in the ticket's transcript]"
 _MAX_BUTTONS = 25
@@ -77,10 +85,10 @@ def heard_message(
         return _heard_edit(event, bot_user_id, team_channel)
     if not _written_by_a_person(event, bot_user_id):
         return None
-    channel, ts = str(event.get("channel", "")), str(event.get("ts", ""))
+    channel, ts = str(event["channel"]), str(event.get("ts", ""))
     thread = event.get("thread_ts")
     in_thread = isinstance(thread, str) and thread != ts
-    raw = str(event.get("text") or "")
+    raw = str(event.get("text") or "") or _block_markup(event)
     if channel == team_channel:
         if not in_thread:
             return None
@@ -120,7 +128,7 @@ def heard_mention(
     """An ``app_mention``: a customer starts (or continues) a conversation in a channel thread."""
     if not _written_by_a_person(event, bot_user_id):
         return None
-    channel = str(event.get("channel", ""))
+    channel = str(event["channel"])
     if channel == team_channel or event.get("channel_type") == "im":
         return None
     thread = str(event.get("thread_ts") or event.get("ts", ""))
@@ -255,13 +263,17 @@ def plain_text(text: str, bot_user_id: str | None = None) -> str:
 
 
 def _written_by_a_person(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
-    user = event.get("user")
+    """Someone's message with the fields every reply needs (an event without its channel can't
+    be answered; taking it would fail on every one of Slack's retries)."""
+    user, channel = event.get("user"), event.get("channel")
     return (
         event.get("subtype") in _WRITTEN_SUBTYPES
         and not event.get("bot_id")
         and isinstance(user, str)
         and bool(user)
         and user != bot_user_id
+        and isinstance(channel, str)
+        and bool(channel)
         and bool(event.get("ts"))
     )
 
@@ -275,8 +287,9 @@ def _heard(
     continuation: bool = False,
     empty_ok: bool = False,
 ) -> Heard | None:
-    written = plain_text(str(event.get("text") or "") or _block_text(event), bot_user_id)
-    text = "\n".join(part for part in (written, *_file_lines(event)) if part)
+    written = plain_text(str(event.get("text") or "") or _block_markup(event), bot_user_id)
+    shared = _shared_lines(event, bot_user_id)
+    text = "\n".join(part for part in (written, *shared, *_file_lines(event)) if part)
     if not text and not empty_ok:
         return None
     ts = str(event["ts"])
@@ -293,32 +306,109 @@ def _heard(
     )
 
 
-def _block_text(event: Mapping[str, Any]) -> str:
+def _block_markup(event: Mapping[str, Any]) -> str:
     """The words of a message whose ``text`` is empty and whose content is only rich-text
-    blocks (some clients and workflows send them so)."""
-    words: list[str] = []
+    blocks (some clients and workflows send them so), as the markup ``text`` would have held:
+    one line per section or list item, so ``plain_text`` reads mentions and links alike."""
+    blocks = event.get("blocks")
+    if not isinstance(blocks, list):
+        return ""
+    rich = [
+        _rich_block(block)
+        for block in blocks
+        if isinstance(block, Mapping) and block.get("type") == "rich_text"
+    ]
+    return "\n".join(text for text in rich if text)
 
-    def walk(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, Mapping):
-            kind = node.get("type")
-            if kind in {"text", "link"}:
-                words.append(str(node.get("text") or node.get("url") or ""))
-            elif kind == "emoji":
-                words.append(f":{node.get('name', '')}:")
-            walk(node.get("elements"))
 
-    walk(event.get("blocks"))
-    return "".join(words)
+def _rich_block(block: Mapping[str, Any]) -> str:
+    lines: list[str] = []
+    for element in _children(block):
+        kind, inline = element.get("type"), _inline(element).strip("\n")
+        if kind == "rich_text_list":
+            lines += _list_lines(element)
+        elif kind == "rich_text_quote":
+            lines += ["> " + line for line in inline.split("\n")]
+        elif kind == "rich_text_preformatted":
+            lines += ["```", inline, "```"]
+        else:
+            lines.append(inline)
+    return "\n".join(lines)
+
+
+def _list_lines(element: Mapping[str, Any]) -> list[str]:
+    """Numbered (from the list's ``offset``) or bulleted items, indented by nesting level."""
+    ordered = element.get("style") == "ordered"
+    offset, indent = element.get("offset"), element.get("indent")
+    first = (offset if isinstance(offset, int) else 0) + 1
+    pad = "  " * (indent if isinstance(indent, int) else 0)
+    return [
+        f"{pad}{f'{n}.' if ordered else '-'} {_inline(item).strip()}"
+        for n, item in enumerate(_children(element), start=first)
+    ]
+
+
+def _inline(container: Mapping[str, Any]) -> str:
+    """A section's elements as Slack markup (text escaped, mentions as ``<@U…>``)."""
+    return "".join(_element_markup(element) for element in _children(container))
+
+
+def _element_markup(element: Mapping[str, Any]) -> str:
+    kind = element.get("type")
+    if kind == "text":
+        return _markup_escape(str(element.get("text") or ""))
+    if kind == "link":
+        url, label = str(element.get("url") or ""), element.get("text")
+        return f"<{url}|{_markup_escape(str(label))}>" if label else f"<{url}>"
+    if kind == "user":
+        return f"<@{element.get('user_id', '')}>"
+    if kind == "channel":
+        return f"<#{element.get('channel_id', '')}>"
+    if kind == "usergroup":
+        group = element.get("usergroup_id", "")
+        return f"<!subteam^{group}|@{group}>"
+    if kind == "broadcast":
+        return f"<!{element.get('range', '')}>"
+    if kind == "emoji":
+        return f":{element.get('name', '')}:"
+    if kind == "date":
+        return _markup_escape(str(element.get("fallback") or ""))
+    return _inline(element)
+
+
+def _children(node: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    elements = node.get("elements")
+    if not isinstance(elements, list):
+        return []
+    return [element for element in elements if isinstance(element, Mapping)]
+
+
+def _markup_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _shared_lines(event: Mapping[str, Any], bot_user_id: str | None) -> list[str]:
+    """A forwarded (shared) message's words, marked as shared: they come in an attachment, often
+    with an empty ``text``. Link previews, attachments too, are Slack's words, not the person's."""
+    attachments = event.get("attachments")
+    lines = []
+    for item in attachments if isinstance(attachments, list) else []:
+        if not isinstance(item, Mapping) or not item.get("is_share"):
+            continue
+        words = plain_text(str(item.get("text") or item.get("fallback") or ""), bot_user_id)
+        author = str(item.get("author_name") or "").strip()
+        label = f"shared message from {author}" if author else "shared message"
+        if words:
+            lines.append(f"[{label}] {words}")
+    return lines
 
 
 def _file_lines(event: Mapping[str, Any]) -> list[str]:
     """One line per shared file, so a screenshot reaches the transcript and the agents (a file
     alone is a message too)."""
+    files = event.get("files")
     lines = []
-    for item in event.get("files") or []:
+    for item in files if isinstance(files, list) else []:
         if isinstance(item, Mapping):
             name = item.get("name") or item.get("title") or "file"
             link = item.get("permalink") or item.get("url_private") or ""
@@ -342,53 +432,75 @@ def escape(text: str) -> str:
     return _BROADCAST.sub("@" + _WORD_JOINER, escaped)
 
 
-def post_kwargs(address: Address, message: Outgoing, team_channel: str | None) -> dict[str, Any]:
-    """``chat.postMessage`` arguments for ``message`` at ``address``."""
-    kwargs = _rendered(address, message, team_channel)
-    kwargs["channel"] = address.channel
+def post_parts(
+    address: Address, message: Outgoing, team_channel: str | None
+) -> list[dict[str, Any]]:
+    """``chat.postMessage`` arguments for each post ``message`` takes at ``address``, in order.
+
+    A long text is cut (``bot.splitting``) into parts of ``PART_LIMIT`` characters, the author
+    named on the first, any buttons under the last; a card is one post.
+    """
+    where: dict[str, Any] = {"channel": address.channel}
     if address.thread:
-        kwargs["thread_ts"] = address.thread
-    return kwargs
+        where["thread_ts"] = address.thread
+    if message.card is not None:
+        return [{**_whole(address, message, team_channel), **where}]
+    texts = _part_texts(address, message, team_channel)
+    parts = [{"text": text, "unfurl_links": False, **where} for text in texts]
+    if message.choices:
+        parts[-1]["blocks"] = [_section(texts[-1]), _choice_actions(message)]
+    return parts
 
 
 def update_kwargs(
     address: Address, ts: str, message: Outgoing, team_channel: str | None
 ) -> dict[str, Any]:
     """``chat.update`` arguments replacing the bot's message ``ts`` with ``message``."""
-    kwargs = _rendered(address, message, team_channel)
-    kwargs.update(channel=address.channel, ts=ts)
-    return kwargs
+    return {**_whole(address, message, team_channel), "channel": address.channel, "ts": ts}
 
 
-def _rendered(address: Address, message: Outgoing, team_channel: str | None) -> dict[str, Any]:
-    text = escape(message.text)
-    if message.author:
-        in_team = team_channel is not None and address.channel == team_channel
-        speaker = message.author if in_team else f"{message.author} (support)"
-        text = f"*{escape(speaker)}:* {text}"
+def _speaker(address: Address, message: Outgoing, team_channel: str | None) -> str:
+    """The bold name a relayed message starts with ("(support)" for the customer), or ""."""
+    if not message.author:
+        return ""
+    in_team = team_channel is not None and address.channel == team_channel
+    speaker = message.author if in_team else f"{message.author} (support)"
+    return f"*{escape(speaker)}:* "
+
+
+def _part_texts(address: Address, message: Outgoing, team_channel: str | None) -> list[str]:
+    speaker = _speaker(address, message, team_channel)
+    parts = split_text(message.text, PART_LIMIT - len(speaker)) or [""]
+    return [speaker + escape(parts[0]), *(escape(part) for part in parts[1:])]
+
+
+def _whole(address: Address, message: Outgoing, team_channel: str | None) -> dict[str, Any]:
+    """``message`` as one Slack message (a card, an edit), its text cut at Slack's limit."""
+    text = _speaker(address, message, team_channel) + escape(message.text)
     if len(text) > _TEXT_LIMIT:  # Slack's own limit is 40,000; say where the rest is
         text = text[: _TEXT_LIMIT - len(_CUT_NOTE)] + _CUT_NOTE
     kwargs: dict[str, Any] = {"text": text, "unfurl_links": False}
     if message.card is not None:
         kwargs["blocks"] = card_blocks(message.card)
     elif message.choices:
-        kwargs["blocks"] = [
-            _section(text),
-            {
-                "type": "actions",
-                "block_id": "intake_choices",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": f"{CHOICE_ACTION}{n}",
-                        "text": _plain(choice.label, 75),
-                        "value": _cut(choice.value, 2000),
-                    }
-                    for n, choice in enumerate(message.choices[:_MAX_BUTTONS], start=1)
-                ],
-            },
-        ]
+        kwargs["blocks"] = [_section(text), _choice_actions(message)]
     return kwargs
+
+
+def _choice_actions(message: Outgoing) -> dict[str, Any]:
+    return {
+        "type": "actions",
+        "block_id": "intake_choices",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": f"{CHOICE_ACTION}{n}",
+                "text": _plain(choice.label, 75),
+                "value": _cut(choice.value, 2000),
+            }
+            for n, choice in enumerate(message.choices[:_MAX_BUTTONS], start=1)
+        ],
+    }
 
 
 def card_blocks(card: TicketCard) -> list[dict[str, Any]]:

@@ -239,11 +239,56 @@ class FakeDiscord:
             self.messages[channel_id] = []
         return self.dm_of_user[user_id]
 
-    async def user_dm(self, user: Payload, text: str) -> Payload:
-        """A customer writes to the bot in DMs (stored, and sent live if connected)."""
-        message = self._message(self.dm_channel(user), user, text)
+    async def user_dm(self, user: Payload, text: str, *, extra: Payload | None = None) -> Payload:
+        """A customer writes to the bot in DMs (stored, and sent live if connected); ``extra``
+        adds or overrides message fields (a poll, say)."""
+        message = self._message(self.dm_channel(user), user, text, extra=extra)
         await self.dispatch("MESSAGE_CREATE", self._gateway_message(message))
         return message
+
+    async def user_forward(
+        self, user: Payload, channel_id: int, content: str, files: list[Payload] | None = None
+    ) -> Payload:
+        """Someone forwards a message (from a channel the bot may not see) into ``channel_id``:
+        as Discord sends it, with no content of its own and the original in a snapshot."""
+        source = self.snowflake()
+        snapshot = {
+            "type": 0,
+            "content": content,
+            "embeds": [],
+            "attachments": files or [],
+            "timestamp": _now(),
+            "edited_timestamp": None,
+            "flags": 0,
+            "mentions": [],
+            "mention_roles": [],
+            "components": [],
+        }
+        extra = {
+            "message_reference": {
+                "type": 1,
+                "message_id": str(self.snowflake()),
+                "channel_id": str(source),
+            },
+            "message_snapshots": [{"message": snapshot}],
+            "flags": 1 << 14,  # HAS_SNAPSHOT
+        }
+        message = self._message(channel_id, user, "", extra=extra)
+        await self.dispatch("MESSAGE_CREATE", self._gateway_message(message))
+        return message
+
+    def attachment(self, filename: str, content_type: str = "image/png") -> Payload:
+        """A file as Discord describes it in a message, with its signed CDN link."""
+        file_id = self.snowflake()
+        url = f"https://cdn.discordapp.com/attachments/1/{file_id}/{filename}?ex=1&is=2&hm=3"
+        return {
+            "id": str(file_id),
+            "filename": filename,
+            "size": 48213,
+            "url": url,
+            "proxy_url": url.replace("cdn.discordapp.com", "media.discordapp.net"),
+            "content_type": content_type,
+        }
 
     async def user_post(
         self, user: Payload, channel_id: int, text: str, *, mention_bot: bool = False
@@ -296,11 +341,12 @@ class FakeDiscord:
             with contextlib.suppress(ConnectionError):
                 await self._ws.send_str(json.dumps(payload))
 
-    async def drop_connection(self) -> None:
-        """The connection breaks (the session stays resumable)."""
+    async def drop_connection(self, code: int = 1001) -> None:
+        """The connection breaks (the session stays resumable); a 4xxx ``code`` is Discord
+        ending it for a reason the client may not reconnect from (4014: intent turned off)."""
         if self._ws is not None:
             ws, self._ws = self._ws, None
-            await ws.close(code=1001)
+            await ws.close(code=code)
 
     async def go_offline(self) -> None:
         """Drop the connection and hold every new one until ``go_online``."""

@@ -51,6 +51,11 @@ class Call:
         return self.status == 200 and self.error is None
 
     @property
+    def took_effect(self) -> bool:
+        """Done on Slack's side: answered ok, or failed after the fact (``applied``)."""
+        return self.ok or bool(self.answer.get("ok"))
+
+    @property
     def ts(self) -> str:
         """The ``ts`` the fake gave a posted message."""
         return str(self.answer.get("ts", ""))
@@ -61,6 +66,8 @@ class _Failure:
     status: int
     error: str
     retry_after: float | None
+    when: Callable[[dict[str, Any]], bool] | None
+    applied: bool
 
 
 class FakeSlack:
@@ -69,7 +76,8 @@ class FakeSlack:
     ``apps.connections.open``; anything else is recorded and answered ``unknown_method``.
 
     History holds what the bot posted and what a test ``write``s (a person's message sent
-    while the bot was away: no event is delivered for it)."""
+    while the bot was away: no event is delivered for it). As on Slack, a message's metadata
+    is read back only with ``include_all_metadata``."""
 
     def __init__(self, *, bot_user_id: str = BOT_USER_ID, bot_id: str = BOT_ID) -> None:
         self.bot_user_id = bot_user_id
@@ -153,12 +161,18 @@ class FakeSlack:
         error: str | None = None,
         retry_after: float | None = None,
         times: int = 1,
+        when: Callable[[dict[str, Any]], bool] | None = None,
+        applied: bool = False,
     ) -> None:
         """The next ``times`` calls of ``method`` fail: 429 (with ``Retry-After``), 5xx, or a
-        200 with ``ok: false`` and ``error`` (``channel_not_found``…)."""
+        200 with ``ok: false`` and ``error`` (``channel_not_found``…).
+
+        ``when``: only calls whose arguments it accepts fail (the others pass meanwhile).
+        ``applied``: the call takes effect and only its answer is the failure, as when Slack
+        posted the message but the answer never reached the caller."""
         code = error or {429: "ratelimited"}.get(status, "internal_error")
         queue = self._failures.setdefault(method, deque())
-        queue.extend(_Failure(status, code, retry_after) for _ in range(times))
+        queue.extend(_Failure(status, code, retry_after, when, applied) for _ in range(times))
 
     def hold(self, method: str) -> asyncio.Event:
         """Calls of ``method`` are answered only once the returned event is set (a slow API)."""
@@ -178,11 +192,14 @@ class FakeSlack:
         ]
 
     def posts(self, channel: str, thread_ts: str | None = None) -> list[Call]:
-        """Messages the bot got posted into ``channel`` (and thread), in order."""
+        """Messages the bot got posted into ``channel`` (and thread), in order, including those
+        whose answer was lost (``fail_next(applied=True)``): people see them all the same."""
         return [
             call
-            for call in self.calls("chat.postMessage", ok=True)
-            if call.args.get("channel") == channel and call.args.get("thread_ts") == thread_ts
+            for call in self.calls("chat.postMessage")
+            if call.took_effect
+            and call.args.get("channel") == channel
+            and call.args.get("thread_ts") == thread_ts
         ]
 
     async def wait_for(
@@ -256,19 +273,28 @@ class FakeSlack:
                 self._held[method] = self._held.get(method, 0) + 1
                 self._changed.notify_all()
             await gate.wait()
-        queue = self._failures.get(method)
-        if queue:
-            failure = queue.popleft()
+        failure = self._failure_for(method, args)
+        if failure is not None:
             headers = {}
             if failure.retry_after is not None:
                 headers["Retry-After"] = f"{failure.retry_after:g}"
-            await self._record(Call(method, args, token, failure.status, failure.error))
+            done = self._answer(method, args) if failure.applied else {}
+            await self._record(Call(method, args, token, failure.status, failure.error, done))
             return web.json_response(
                 {"ok": False, "error": failure.error}, status=failure.status, headers=headers
             )
         body = self._answer(method, args)
         await self._record(Call(method, args, token, 200, body.get("error"), body))
         return web.json_response(body)
+
+    def _failure_for(self, method: str, args: dict[str, Any]) -> _Failure | None:
+        """The first failure queued for ``method`` that applies to this call, taken off."""
+        queue = self._failures.get(method) or deque()
+        for failure in queue:
+            if failure.when is None or failure.when(args):
+                queue.remove(failure)
+                return failure
+        return None
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -311,7 +337,8 @@ class FakeSlack:
         ts = self._next_ts()
         self.messages[(str(channel), ts)] = dict(args)
         message = {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id, "ts": ts}
-        said = {key: args[key] for key in ("text", "blocks", "thread_ts") if args.get(key)}
+        kept = ("text", "blocks", "thread_ts", "metadata")
+        said = {key: args[key] for key in kept if args.get(key)}
         self._history.setdefault(str(channel), []).append({**message, **said})
         return {"ok": True, "channel": channel, "ts": ts, "message": {**message, **args}}
 
@@ -333,6 +360,8 @@ class FakeSlack:
             parent = str(args.get("ts"))
             found = [m for m in everything if parent in (m["ts"], m.get("thread_ts"))]
         found = [m for m in found if float(m["ts"]) > oldest]
+        if str(args.get("include_all_metadata", "")).lower() not in ("1", "true"):
+            found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
         start = int(args.get("cursor") or 0)
         limit = int(args.get("limit") or 100)
         more = start + limit < len(found)

@@ -227,3 +227,25 @@ async def test_an_edited_dm_is_answered_not_taken_for_the_answer(
             lines = uow.conversations.transcript(1)
         said = [line.text for line in lines if line.direction == "customer"]
         assert said[-2:] == ["It says PAYMENT_FAILD", f"(edited) {fixed}"]
+
+
+async def test_a_forwarded_message_is_read_with_its_files(
+    discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
+) -> None:
+    fake = discord_fake
+    customer = fake.make_user("Ines")
+    dm = fake.dm_channel(customer)
+    screenshot = fake.attachment("checkout.png")
+    async with discord_serve(discord_settings) as app:
+        await say(fake, customer, FULL_INTAKE[0])
+        await say(fake, customer, "no")
+        mark = len(fake.calls)
+        await fake.user_forward(customer, dm, FULL_INTAKE[2], [screenshot])
+        answer = await fake.wait_for_post(dm, after=mark)
+        assert "What steps" in answer["content"]  # taken as the answer to "which error?"
+        with UnitOfWork(app.sessions) as uow:
+            lines = uow.conversations.transcript(1)
+    said = [line.text for line in lines if line.direction == "customer"]
+    assert said[-1] == (
+        f"[forwarded] {FULL_INTAKE[2]}\n[attachment: checkout.png {screenshot['url']}]"
+    )

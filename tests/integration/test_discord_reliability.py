@@ -2,6 +2,7 @@
 restarts, rate limits and retried sends; and the one-line errors of a bad setup."""
 
 import asyncio
+import logging
 import os
 import re
 import sys
@@ -16,6 +17,7 @@ from bot.discord.adapter import intents
 from bot.discord.platform import DiscordPlatform, configure_endpoints
 from bot.discord.sender import DiscordSender
 from bot.errors import UserFacingError
+from bot.server import serve
 from bot.settings import Settings
 from intake.addresses import Address
 from intake.outgoing import Outgoing
@@ -23,6 +25,16 @@ from tests.fakes.discord_api import Failure, FakeDiscord
 from tests.integration.conftest import DiscordServe
 from tests.integration.intake_driver import FULL_INTAKE
 from tests.integration.test_discord_adapter import open_ticket, say
+
+IDENTIFY = 2
+# A poll as discord.py 2.7 cannot parse it: it subtracts the message's time from the expiry.
+UNREADABLE_POLL = {
+    "question": {"text": "Which plan are you on?"},
+    "answers": [{"answer_id": 1, "poll_media": {"text": "Pro"}}],
+    "expiry": None,
+    "allow_multiselect": False,
+    "layout_type": 1,
+}
 
 
 async def test_messages_sent_while_the_connection_was_down_arrive_once(
@@ -57,6 +69,69 @@ async def test_messages_sent_while_the_connection_was_down_arrive_once(
     assert sum("error message" in q for q in questions) == 1
     assert sum("What steps" in q for q in questions) == 1
     assert sum("Which system" in q for q in questions) == 1
+
+
+async def test_an_event_discord_py_cannot_read_is_skipped_and_the_session_carries_on(
+    discord_fake: FakeDiscord,
+    discord_settings: Settings,
+    discord_serve: DiscordServe,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake = discord_fake
+    customer = fake.make_user("Priya")
+    caplog.set_level(logging.INFO)
+    async with discord_serve(discord_settings):
+        identified = fake.count_op(IDENTIFY)
+        await fake.user_dm(customer, "Quick poll for you", extra={"poll": UNREADABLE_POLL})
+        offer = await say(fake, customer, FULL_INTAKE[0])
+        assert "guides may solve it" in offer["content"]
+        assert fake.count_op(IDENTIFY) == identified  # the same session, not a fresh one
+    [skipped] = [r for r in caplog.records if "could not be read" in r.getMessage()]
+    assert skipped.levelno == logging.ERROR
+    assert "MESSAGE_CREATE" in skipped.getMessage()
+    above_debug = " ".join(r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG)
+    assert "Quick poll" not in above_debug
+    assert "Which plan" not in above_debug
+
+
+async def test_a_gateway_that_ends_is_opened_again_with_a_fresh_client(
+    discord_fake: FakeDiscord, discord_settings: Settings
+) -> None:
+    fake = discord_fake
+    customer = fake.make_user("Priya")
+    app = build_app(discord_settings)
+    platform = DiscordPlatform(
+        discord_settings,
+        app.service,
+        app.lease("discord-gateway"),
+        guild_ready_timeout=0.05,
+        identify_delay=0.0,
+        lease_poll_seconds=0.05,
+    )
+    stop = asyncio.Event()
+    server = asyncio.create_task(serve(app, [platform], stop))
+    try:
+        await fake.wait_for_op(IDENTIFY)
+        await say(fake, customer, FULL_INTAKE[0])
+        assert platform.ready()
+
+        # The Message Content intent is turned off: Discord ends the session, refuses the next.
+        fake.refuse_intents = True
+        identified = fake.count_op(IDENTIFY)
+        await fake.drop_connection(code=4014)
+        await fake.wait_for_op(IDENTIFY, identified + 1)
+        assert not platform.ready()  # /readyz: not ready while Discord is disconnected
+
+        # Turned on again: the lease holder connects once more, and customers are answered.
+        fake.refuse_intents = False
+        await fake.wait_for_op(IDENTIFY, identified + 2)
+        reply = await say(fake, customer, "no")
+        assert "error message" in reply["content"]
+        assert platform.ready()
+    finally:
+        stop.set()
+        await server
+        app.close()
 
 
 async def test_op_7_resumes_and_op_9_starts_a_fresh_session_that_catches_up(

@@ -148,7 +148,7 @@ def test_a_guide_that_did_not_help_after_all_continues_the_request(database_url:
     customer = Customer(app)
     customer.intake([FULL_INTAKE[0], "1", "yes"])
     customer.say("Sorry, it didn't help after all")
-    assert outbox_texts(app.sessions)[-1].endswith("(or say \"no error\" if nothing is shown).")
+    assert outbox_texts(app.sessions)[-1].endswith('(or say "no error" if nothing is shown).')
     customer.intake(FULL_INTAKE[2:])
     with UnitOfWork(app.sessions) as uow:
         [ticket] = uow.tickets.list()

@@ -5,6 +5,7 @@ that records what Slack would have received."""
 import asyncio
 import itertools
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,8 +28,10 @@ from storage.rows import MessageRow
 from storage.unit_of_work import UnitOfWork
 from tests.fakes.network import free_port
 from tests.fakes.slack_api import (
+    APP_ID,
     BOT_ID,
     BOT_USER_ID,
+    TEAM_ID,
     Call,
     FakeSlack,
     block_actions,
@@ -632,6 +635,8 @@ async def test_a_bare_mention_is_greeted_in_its_thread(slack: Workspace) -> None
         ("{garbage", "application/json", {"X-Slack-Request-Timestamp": "1700000000"}),
         ("payload=%7Bx", "application/x-www-form-urlencoded", {}),
         ("{}", "application/json", {"X-Slack-Request-Timestamp": "abc"}),
+        ("{}", "application/json", {"X-Slack-Request-Timestamp": "9" * 5000}),
+        ("{}", "application/json", {"X-Slack-Request-Timestamp": "17\u00b2"}),
     ],
 )
 async def test_garbage_requests_are_refused_without_a_traceback(
@@ -726,3 +731,201 @@ async def test_a_slack_connect_user_slack_wont_describe_is_named_from_the_event(
             select(MessageRow.author).where(MessageRow.direction == "customer")
         ).all()
     assert authors == ["Ana from Partner Co"]
+
+
+def _long_reply() -> str:
+    """An agent's answer of about 45,000 characters: prose, then a long code block, then more."""
+    prose = [f"Step {n}: " + " ".join(f"check{n}.{m}" for m in range(70)) for n in range(40)]
+    code = [f"    print('line {n}')" for n in range(400)]
+    closing = [f"Note {n}: " + " ".join(f"then{n}.{m}" for m in range(70)) for n in range(10)]
+    return "\n\n".join([*prose, "```python\n" + "\n".join(code) + "\n```", *closing, "THE END"])
+
+
+def _outbox_key(args: dict[str, Any]) -> str:
+    """The key a post carries in its metadata: the outbox id, and the part for a long one."""
+    metadata: dict[str, Any] = args.get("metadata") or {}
+    return str((metadata.get("event_payload") or {}).get("key", ""))
+
+
+def _words(text: str) -> list[str]:
+    """The words of a text, without the fence lines a split adds to close and reopen a block."""
+    return [word for word in text.split() if not word.startswith("```")]
+
+
+async def test_a_long_agent_reply_reaches_the_customer_whole_in_several_posts(
+    slack: Workspace,
+) -> None:
+    card = await open_ticket(slack)
+    dms_before = len(slack.fake.posts(DM))
+    reply = _long_reply()
+    assert len(reply) > 40_000
+    assert await slack.in_thread(AGENT, card.ts, reply) == 200
+    await slack.fake.wait_for("chat.postMessage", lambda c: "THE END" in c.args["text"])
+
+    parts = [c.args["text"] for c in slack.fake.posts(DM)[dms_before:]]
+    assert len(parts) > 10
+    assert all(len(part) <= 4_000 for part in parts), "Slack folds longer texts away"
+    assert all(part.count("```") % 2 == 0 for part in parts), "each part renders on its own"
+    assert parts[0].startswith("*Dana (support):* Step 0:")
+    assert _words(" ".join(parts)) == ["*Dana", "(support):*", *_words(reply)]
+
+
+@pytest.mark.parametrize("answer_lost", [False, True], ids=["refused", "answer-lost"])
+async def test_a_long_reply_retried_half_way_posts_each_part_once_in_order(
+    slack: Workspace, answer_lost: bool
+) -> None:
+    card = await open_ticket(slack)
+    dms_before = len(slack.fake.posts(DM))
+    # The second part fails: refused outright, or posted with the answer lost on the way back.
+    slack.fake.fail_next(
+        "chat.postMessage",
+        status=500,
+        when=lambda args: _outbox_key(args).endswith("#1"),
+        applied=answer_lost,
+    )
+    reply = _long_reply()
+    assert await slack.in_thread(AGENT, card.ts, reply) == 200
+    await slack.fake.wait_for("chat.postMessage", lambda c: "THE END" in c.args["text"])
+
+    failed = slack.fake.calls("chat.postMessage", ok=False)
+    assert len(failed) == 1 and _outbox_key(failed[0].args).endswith("#1")
+    posts = slack.fake.posts(DM)[dms_before:]
+    keys = [_outbox_key(call.args) for call in posts]
+    outbox = keys[0].removesuffix("#0")
+    assert keys == [f"{outbox}#{n}" for n in range(len(keys))], "a part posted twice or missing"
+    assert _words(" ".join(c.args["text"] for c in posts)) == [
+        "*Dana",
+        "(support):*",
+        *_words(reply),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("[1,2]", "application/json"),
+        ('"x"', "application/json"),
+        ("5", "application/json"),
+        ("payload=%5B1%5D", "application/x-www-form-urlencoded"),
+        ("payload=5", "application/x-www-form-urlencoded"),
+        (b"\xff\xfe{}", "application/json"),
+    ],
+)
+async def test_bodies_that_are_not_an_object_get_401_unsigned_and_400_signed(
+    slack: Workspace,
+    caplog: pytest.LogCaptureFixture,
+    body: str | bytes,
+    content_type: str,
+) -> None:
+    unsigned = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": str(int(time.time())),
+        "X-Slack-Signature": "v0=" + "0" * 64,
+    }
+    async with slack.http.post(f"{slack.url}/slack/events", data=body, headers=unsigned) as r:
+        assert r.status == 401
+    if isinstance(body, str):
+        assert await slack.send(body, content_type) == 400
+    assert not [r for r in caplog.records if r.exc_info or r.levelname == "ERROR"]
+    assert slack.transcript_length() == 0
+
+
+async def test_a_signed_message_event_without_a_channel_is_ignored(
+    slack: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    event = message_event(DM, CUSTOMER, DESCRIPTION, next_ts())
+    del event["channel"]
+    assert await slack.event(event) == 200
+    assert not [r for r in caplog.records if r.exc_info or r.levelname == "ERROR"]
+    assert slack.transcript_length() == 0
+    assert "guides may solve it" in (await slack.dm(DESCRIPTION)).args["text"]
+
+
+async def test_an_app_rate_limited_notice_is_acknowledged_with_a_warning(
+    slack: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    notice = {
+        "token": "legacy-verification-token",
+        "type": "app_rate_limited",
+        "team_id": TEAM_ID,
+        "minute_rate_limited": 1518467820,
+        "api_app_id": APP_ID,
+    }
+    with caplog.at_level(logging.WARNING):
+        assert await slack.send(json.dumps(notice), "application/json") == 200
+    [warning] = [r for r in caplog.records if "app_rate_limited" in r.getMessage()]
+    assert warning.levelname == "WARNING"
+
+
+def _shared(text: str, author: str) -> dict[str, Any]:
+    """An attachment as Slack sends it for a message someone forwarded (shared)."""
+    return {
+        "is_share": True,
+        "is_msg_unfurl": False,
+        "author_name": author,
+        "author_id": OUTSIDER,
+        "channel_id": "C0GENERAL",
+        "text": text,
+        "fallback": f"[May 5th, 2026 9:30 AM] {author}: {text}",
+        "ts": "1700000000.000200",
+        "mrkdwn_in": ["text"],
+        "footer": "Posted in #general",
+    }
+
+
+async def test_a_forwarded_message_is_read_during_the_intake(slack: Workspace) -> None:
+    await slack.dm(DESCRIPTION)
+    assert "exact error" in (await slack.dm("no")).args["text"]
+    error = "PAYMENT_FAILED: gateway timeout (code 504)"
+    reply = asyncio.ensure_future(slack.next_post(DM))
+    forwarded = message_event(DM, CUSTOMER, "", next_ts(), attachments=[_shared(error, "Sam")])
+    assert await slack.event(forwarded) == 200
+    assert "steps" in (await reply).args["text"]
+    assert _customer_lines(slack)[-1] == f"[shared message from Sam] {error}"
+
+
+async def test_a_forwarded_message_reaches_the_ticket_thread(slack: Workspace) -> None:
+    card = await open_ticket(slack)
+    into_thread = asyncio.ensure_future(slack.next_post(TEAM, card.ts))
+    share = _shared("PAYMENT_FAILED again at 10:02", "Sam")
+    await slack.event(message_event(DM, CUSTOMER, "", next_ts(), attachments=[share]))
+    assert (await into_thread).args["text"] == (
+        "*Priya Patel:* [shared message from Sam] PAYMENT_FAILED again at 10:02"
+    )
+
+
+async def test_rich_text_lists_and_mentions_read_line_by_line(slack: Workspace) -> None:
+    def section(*elements: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "rich_text_section", "elements": list(elements)}
+
+    def text(words: str) -> dict[str, Any]:
+        return {"type": "text", "text": words}
+
+    blocks = [
+        {
+            "type": "rich_text",
+            "elements": [
+                section(
+                    text("Checkout goes blank, "),
+                    {"type": "user", "user_id": OUTSIDER},
+                    text(" saw it too. Steps:"),
+                ),
+                {
+                    "type": "rich_text_list",
+                    "style": "ordered",
+                    "elements": [
+                        section(text("Open the storefront")),
+                        section(text("Add a product to the cart")),
+                        section(text("Click checkout")),
+                    ],
+                },
+            ],
+        }
+    ]
+    reply = asyncio.ensure_future(slack.next_post(DM))
+    await slack.event(message_event(DM, CUSTOMER, "", next_ts(), blocks=blocks))
+    await reply
+    assert _customer_lines(slack) == [
+        f"Checkout goes blank, @{OUTSIDER} saw it too. Steps:\n"
+        "1. Open the storefront\n2. Add a product to the cart\n3. Click checkout"
+    ]

@@ -6,16 +6,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.discord.translate import (
+    MESSAGE_LIMIT,
     FromCustomer,
     FromTeam,
     OpenThread,
     Seen,
+    forwarded,
     nonce,
     parse_custom_id,
     render,
     route,
-    split_text,
+    written,
 )
+from bot.splitting import split_text
 from intake.actions import Choice
 from intake.outgoing import Outgoing
 
@@ -42,14 +45,14 @@ def test_parts_fit_and_keep_every_code_block_closed(lines: list[str]) -> None:
 
 def test_words_are_never_cut() -> None:
     text = " ".join(f"word{n}" for n in range(1000))
-    parts = split_text(text)
+    parts = split_text(text, MESSAGE_LIMIT)
     assert len(parts) > 1
     assert " ".join(parts).split() == text.split()
 
 
 def test_a_cut_code_block_reopens_with_its_language() -> None:
     code = "\n".join(f"print({n})" for n in range(400))
-    parts = split_text(f"Try this:\n```python\n{code}\n```\nDone.")
+    parts = split_text(f"Try this:\n```python\n{code}\n```\nDone.", MESSAGE_LIMIT)
     assert parts[0].endswith("\n```")
     assert parts[1].startswith("```python\n")
 
@@ -100,3 +103,10 @@ def test_routing() -> None:
     team = where(thread_parent=TEAM)
     assert isinstance(team, FromTeam)
     assert (team.address.channel, team.address.thread) == (TEAM, "300")
+
+
+def test_a_forward_reads_as_quoted_words_then_its_files() -> None:
+    file = "[attachment: log.txt https://cdn.example/log.txt]"
+    assert forwarded("It failed", [file]) == f"[forwarded] It failed\n{file}"
+    assert forwarded("", [file]) == f"[forwarded]\n{file}"  # a forwarded file alone
+    assert written("see above", []) == "see above"

@@ -1,12 +1,13 @@
 """The pure Slack translations: payloads in, API arguments out."""
 
 from bot.slack.translate import (
+    PART_LIMIT,
     escape,
     heard_action,
     heard_mention,
     heard_message,
     plain_text,
-    post_kwargs,
+    post_parts,
 )
 from intake.actions import Choice
 from intake.addresses import Address
@@ -98,13 +99,13 @@ def test_clicks_become_typed_answers_or_ticket_commands() -> None:
 
 def test_rendering_prefixes_authors_and_offers_buttons() -> None:
     dm = Address(platform="slack", channel="D1")
-    relay = post_kwargs(dm, Outgoing(text="Try <this> & that", author="Dana"), TEAM)
+    [relay] = post_parts(dm, Outgoing(text="Try <this> & that", author="Dana"), TEAM)
     assert relay["text"] == "*Dana (support):* Try &lt;this&gt; &amp; that"
     thread = Address(platform="slack", channel=TEAM, thread="9.9")
-    post = post_kwargs(thread, Outgoing(text="@channel help", author="Priya"), TEAM)
+    [post] = post_parts(thread, Outgoing(text="@channel help", author="Priya"), TEAM)
     assert (post["text"], post["thread_ts"]) == ("*Priya:* @\u2060channel help", "9.9")
     choices = (Choice(label="Yes", value="yes"), Choice(label="No", value="no"))
-    asked = post_kwargs(dm, Outgoing(text="May we?", choices=choices), TEAM)
+    [asked] = post_parts(dm, Outgoing(text="May we?", choices=choices), TEAM)
     buttons = asked["blocks"][1]["elements"]
     assert [(b["action_id"], b["value"]) for b in buttons] == [
         ("intake_choice_1", "yes"),
@@ -112,9 +113,91 @@ def test_rendering_prefixes_authors_and_offers_buttons() -> None:
     ]
 
 
-def test_a_message_too_long_for_slack_says_where_the_rest_is() -> None:
-    thread = Address(platform="slack", channel=TEAM, thread="1.0")
-    long = Outgoing(text="x" * 45_000, author="Dana")
-    text = post_kwargs(thread, long, TEAM)["text"]
-    assert len(text) <= 40_000
-    assert text.endswith("the whole message is in the ticket's transcript]")
+def test_a_long_message_is_posted_in_parts_that_keep_every_word() -> None:
+    dm = Address(platform="slack", channel="D1")
+    paragraphs = [" ".join(f"w{n}.{m}" for m in range(80)) for n in range(120)]
+    text = "\n\n".join(paragraphs)
+    choices = (Choice(label="Yes", value="yes"),)
+    parts = post_parts(dm, Outgoing(text=text, author="Dana", choices=choices), TEAM)
+    assert len(parts) > 1
+    assert all(len(part["text"]) <= PART_LIMIT for part in parts)
+    assert parts[0]["text"].startswith("*Dana (support):* w0.0 ")
+    words = " ".join(part["text"] for part in parts).split()
+    assert words == ["*Dana", "(support):*", *text.split()]
+    assert all("blocks" not in part for part in parts[:-1])
+    assert parts[-1]["blocks"][0]["text"]["text"] == parts[-1]["text"]
+    assert {part["channel"] for part in parts} == {"D1"}
+
+
+def test_rich_text_reads_as_lines_with_bullets_numbers_and_mentions() -> None:
+    def section(*elements: object) -> dict[str, object]:
+        return {"type": "rich_text_section", "elements": list(elements)}
+
+    def text(words: str) -> dict[str, object]:
+        return {"type": "text", "text": words}
+
+    blocks = [
+        {
+            "type": "rich_text",
+            "elements": [
+                section(
+                    text("Checkout fails for "),
+                    {"type": "user", "user_id": "U7"},
+                    text(" & me, see "),
+                    {"type": "link", "url": "https://shop.example/a", "text": "my shop"},
+                    text(":\n"),
+                ),
+                {
+                    "type": "rich_text_list",
+                    "style": "ordered",
+                    "elements": [section(text("Open the storefront")), section(text("Pay"))],
+                },
+                {
+                    "type": "rich_text_list",
+                    "style": "bullet",
+                    "indent": 1,
+                    "elements": [section(text("with <PayPal>"))],
+                },
+                {"type": "rich_text_quote", "elements": [text("It said\nPAYMENT_FAILED")]},
+                {"type": "rich_text_preformatted", "elements": [text("code()")]},
+            ],
+        }
+    ]
+    heard = heard_message(event(channel="D1", channel_type="im", text="", blocks=blocks), BOT, TEAM)
+    assert heard is not None
+    assert heard.text == (
+        "Checkout fails for @U7 & me, see my shop (https://shop.example/a):\n"
+        "1. Open the storefront\n"
+        "2. Pay\n"
+        "  - with <PayPal>\n"
+        "> It said\n"
+        "> PAYMENT_FAILED\n"
+        "```\ncode()\n```"
+    )
+    mention = [{"type": "rich_text", "elements": [section({"type": "user", "user_id": BOT})]}]
+    in_thread = event(channel="C2", channel_type="channel", thread_ts="1.1", text="")
+    assert heard_message({**in_thread, "blocks": mention}, BOT, TEAM) is None  # an app_mention
+
+
+def test_a_shared_message_is_read_as_shared_with_its_author() -> None:
+    share = {
+        "is_share": True,
+        "author_name": "Sam",
+        "text": "PAYMENT_FAILED &amp; <@U7>",
+        "fallback": "[May 5th] Sam: PAYMENT_FAILED",
+    }
+    preview = {"title": "MyCartPro", "text": "The best shop software", "from_url": "https://x"}
+    shared = event(channel="D1", channel_type="im", text="see this", attachments=[share, preview])
+    heard = heard_message(shared, BOT, TEAM)
+    assert heard is not None
+    assert heard.text == "see this\n[shared message from Sam] PAYMENT_FAILED & @U7"
+    bare = {"is_share": True, "fallback": "Sam: it broke"}
+    alone = heard_message(
+        event(channel="D1", channel_type="im", text="", attachments=[bare]), BOT, TEAM
+    )
+    assert alone is not None and alone.text == "[shared message] Sam: it broke"
+
+
+def test_an_event_without_a_channel_is_not_heard() -> None:
+    assert heard_message(event(channel_type="im"), BOT, TEAM) is None
+    assert heard_mention(event(type="app_mention", text="<@UBOT> help"), BOT, TEAM) is None
