@@ -42,6 +42,7 @@ from bot.discord.translate import (
 )
 from bot.service import IntakeService
 from bot.turns import KeyedLocks
+from intake.actions import clicked
 from intake.addresses import Address, Person
 from intake.inbound import CustomerMessage, TeamMessage, attachment_line, edit_id
 
@@ -144,13 +145,15 @@ class IntakeClient(discord.Client):
         person = _person(interaction.user)
         channel = str(interaction.channel_id)
         if click.kind == "choice":
+            text, answers = clicked(click.value)
             customer = CustomerMessage(
                 message_id=str(interaction.id),
                 author=person,
                 address=Address(platform=PLATFORM, channel=channel),
-                text=click.value,
+                text=text,
                 at=interaction.created_at,
                 continuation=True,
+                answers=answers,
             )
             async with self._locks.hold(channel):
                 await self._deliver(customer)

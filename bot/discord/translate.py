@@ -81,7 +81,7 @@ def render(message: Outgoing) -> list[Part]:
 def choice_buttons(message: Outgoing) -> tuple[Button, ...]:
     buttons = []
     for choice in message.choices:
-        custom_id = CHOICE_PREFIX + choice.value
+        custom_id = CHOICE_PREFIX + choice.button_value()
         if len(custom_id) > _CUSTOM_ID_LIMIT:
             continue  # typing the value still works; the button would be rejected
         buttons.append(Button(label=_clip(choice.label, _BUTTON_LABEL_LIMIT), custom_id=custom_id))

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.splitting import split_text
+from intake.actions import clicked
 from intake.addresses import Address, Person
 from intake.inbound import CustomerMessage, TeamMessage, attachment_line, edit_id
 from intake.outgoing import Outgoing, TicketCard
@@ -66,6 +67,8 @@ class Heard(BaseModel):
     at: datetime
     continuation: bool = False
     edited: bool = False
+    answers: str | None = None
+    """A button click: the question the button answered (``intake.actions.clicked``)."""
     in_history: bool = True
     """A message, whose ``ts`` is a place in its channel's history (the point catching up
     starts from); a click is not."""
@@ -187,11 +190,13 @@ def heard_action(body: Mapping[str, Any], team_channel: str | None) -> Heard | N
     thread = (
         None if channel.startswith("D") else container.get("thread_ts") or message.get("thread_ts")
     )
+    text, answers = clicked(str(value))
     return Heard(
         audience="customer",
         user_id=user,
         address=Address(platform=PLATFORM, channel=channel, thread=thread),
-        text=str(value),
+        text=text,
+        answers=answers,
         message_id=message_id,
         at=at,
         continuation=True,
@@ -207,6 +212,7 @@ def customer_message(heard: Heard, name: str, *, accepted: bool = True) -> Custo
         text=heard.text,
         at=heard.at,
         continuation=heard.continuation,
+        answers=heard.answers,
         catch_up=heard.in_history,
         edited=heard.edited,
         accepted=accepted,
@@ -496,7 +502,7 @@ def _choice_actions(message: Outgoing) -> dict[str, Any]:
                 "type": "button",
                 "action_id": f"{CHOICE_ACTION}{n}",
                 "text": _plain(choice.label, 75),
-                "value": _cut(choice.value, 2000),
+                "value": _cut(choice.button_value(), 2000),
             }
             for n, choice in enumerate(message.choices[:_MAX_BUTTONS], start=1)
         ],

@@ -22,6 +22,7 @@ from bot.app import App, build_app
 from bot.server import serve
 from bot.settings import Settings
 from bot.slack.platform import slack_platform
+from intake.actions import clicked
 from intake.addresses import Address, Person
 from intake.hours import is_open
 from storage.rows import MessageRow
@@ -171,7 +172,7 @@ async def open_ticket(slack: Workspace) -> Call:
     offer = await slack.dm(DESCRIPTION)
     assert "guides may solve it" in offer.args["text"]
     buttons = offer.args["blocks"][1]["elements"]
-    no = next(b for b in buttons if b["value"].lower() == "no")
+    no = next(b for b in buttons if clicked(b["value"])[0] == "no")
     assert await slack.click(block_actions(CUSTOMER, DM, offer.ts, no, action_ts=next_ts())) == 200
     [question] = await slack.fake.wait_for(
         "chat.postMessage", lambda c: "error message" in c.args["text"]
@@ -218,6 +219,28 @@ async def test_a_dm_intake_opens_a_ticket_with_its_summary_in_the_team_channel(
     assert ("during support hours" if opened_in_hours else "out of hours") in text
     actions = {e["action_id"] for e in card.args["blocks"][-1]["elements"]}
     assert {"ticket_claim", "ticket_resolve", "ticket_close", "ticket_priority"} <= actions
+
+
+async def test_a_button_on_an_earlier_message_is_not_taken_for_the_current_answer(
+    slack: Workspace,
+) -> None:
+    offer = await slack.dm(DESCRIPTION)
+    buttons = offer.args["blocks"][1]["elements"]
+    no = next(b for b in buttons if clicked(b["value"])[0] == "no")
+    question = asyncio.ensure_future(slack.next_post(DM))
+    assert await slack.click(block_actions(CUSTOMER, DM, offer.ts, no, action_ts=next_ts())) == 200
+    assert "exact error" in (await question).args["text"]
+
+    again = asyncio.ensure_future(slack.next_post(DM))
+    guide = buttons[0]  # guide 1 on the offer, pressed at the error question
+    assert (
+        await slack.click(block_actions(CUSTOMER, DM, offer.ts, guide, action_ts=next_ts())) == 200
+    )
+    reply = (await again).args["text"]
+    assert reply.startswith("That button belongs to an earlier question")
+    assert reply.endswith('(or say "no error" if nothing is shown).')
+    # The error question still waits: the click was not stored as its answer.
+    assert "steps" in (await slack.dm("card_declined")).args["text"]
 
 
 async def test_agents_and_customer_talk_through_the_ticket_thread(slack: Workspace) -> None:

@@ -19,7 +19,7 @@ from bot.discord.translate import (
     written,
 )
 from bot.splitting import split_text
-from intake.actions import Choice
+from intake.actions import Choice, clicked
 from intake.outgoing import Outgoing
 
 BOT, TEAM = "100", "200"
@@ -58,10 +58,12 @@ def test_a_cut_code_block_reopens_with_its_language() -> None:
 
 
 def test_choices_become_buttons_whose_click_is_the_typed_value() -> None:
-    [part] = render(Outgoing(text="Send it?", choices=(Choice(label="Send", value="send"),)))
+    send = Choice(label="Send", value="send", prompt="confirm")
+    [part] = render(Outgoing(text="Send it?", choices=(send,)))
     [button] = part.buttons
     click = parse_custom_id(button.custom_id)
-    assert click is not None and (click.kind, click.value) == ("choice", "send")
+    assert click is not None and click.kind == "choice"
+    assert clicked(click.value) == ("send", "confirm")
     assert parse_custom_id("intake:ticket:claim") is not None
     assert parse_custom_id("someone-else:claim") is None
 

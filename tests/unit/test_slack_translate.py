@@ -9,7 +9,7 @@ from bot.slack.translate import (
     plain_text,
     post_parts,
 )
-from intake.actions import Choice
+from intake.actions import Choice, clicked
 from intake.addresses import Address
 from intake.outgoing import Outgoing
 
@@ -104,12 +104,15 @@ def test_rendering_prefixes_authors_and_offers_buttons() -> None:
     thread = Address(platform="slack", channel=TEAM, thread="9.9")
     [post] = post_parts(thread, Outgoing(text="@channel help", author="Priya"), TEAM)
     assert (post["text"], post["thread_ts"]) == ("*Priya:* @\u2060channel help", "9.9")
-    choices = (Choice(label="Yes", value="yes"), Choice(label="No", value="no"))
+    choices = (
+        Choice(label="Yes", value="yes", prompt="consent"),
+        Choice(label="No", value="no", prompt="consent"),
+    )
     [asked] = post_parts(dm, Outgoing(text="May we?", choices=choices), TEAM)
     buttons = asked["blocks"][1]["elements"]
-    assert [(b["action_id"], b["value"]) for b in buttons] == [
-        ("intake_choice_1", "yes"),
-        ("intake_choice_2", "no"),
+    assert [(b["action_id"], clicked(b["value"])) for b in buttons] == [
+        ("intake_choice_1", ("yes", "consent")),
+        ("intake_choice_2", ("no", "consent")),
     ]
 
 
