@@ -1,11 +1,14 @@
 """The port a chat platform plugs into ``intake serve`` with (Slack, Discord)."""
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from aiohttp import web
 
 from bot.delivery import Sender
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 
 class Platform(Protocol):
@@ -29,3 +32,7 @@ class Platform(Protocol):
     def ready(self) -> bool:
         """Connected and able to send (for ``/readyz``)."""
         ...
+
+
+PlatformBuilder = Callable[["App"], Platform]
+"""A platform whose settings were checked, built once the app (database, guides) is open."""

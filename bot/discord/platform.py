@@ -24,11 +24,11 @@ import yarl
 from aiohttp import web
 from discord.backoff import ExponentialBackoff
 
-from bot.app import App
 from bot.discord.adapter import Audience, IntakeClient
 from bot.discord.sender import DiscordSender
 from bot.discord.translate import PLATFORM
 from bot.errors import UserFacingError
+from bot.platform import PlatformBuilder
 from bot.service import IntakeService
 from bot.settings import Settings
 from storage.leases import Lease
@@ -212,8 +212,9 @@ class DiscordPlatform:
         return client.is_ready() and client.ws is not None and client.ws.open
 
 
-def discord_platform(settings: Settings, app: App) -> DiscordPlatform:
-    return DiscordPlatform(settings, app.service, app.lease("discord-gateway"))
+def discord_platform(settings: Settings) -> PlatformBuilder:
+    """Discord's settings are checked when it logs in (``start``); built on the app later."""
+    return lambda app: DiscordPlatform(settings, app.service, app.lease("discord-gateway"))
 
 
 async def _login(client: IntakeClient, token: str, api_base: str) -> None:

@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import App
 from bot.delivery import Sender
 from bot.errors import UserFacingError
-from bot.platform import Platform
+from bot.platform import Platform, PlatformBuilder
 from bot.settings import Settings
 from bot.slack.adapter import SlackAdapter, SlackDirectory
 from bot.slack.history import messages_after
@@ -192,8 +192,9 @@ def _utf8(body: bytes) -> str | None:
         return None
 
 
-def slack_platform(settings: Settings, app: App) -> Platform:
-    """The Slack platform from settings; ``UserFacingError`` naming the first bad setting."""
+def slack_platform(settings: Settings) -> PlatformBuilder:
+    """Check the Slack settings now, so the first bad one is one line (``UserFacingError``)
+    before any database is opened; the platform is built on the app afterwards."""
     bot_token = _secret(settings.slack_bot_token)
     signing_secret = _secret(settings.slack_signing_secret)
     app_token = _secret(settings.slack_app_token)
@@ -213,27 +214,31 @@ def slack_platform(settings: Settings, app: App) -> Platform:
         raise UserFacingError(f"SLACK_API_BASE_URL is not an http(s) URL: {base_url!r}")
     team = settings.team_channel
     team_channel = team.channel if team is not None and team.platform == PLATFORM else None
-    if team is None:
-        log.warning("INTAKE_TEAM_CHANNEL is not set: tickets are stored but no agent sees them")
-    client = AsyncWebClient(token=bot_token, base_url=base_url.rstrip("/") + "/")
-    bolt = AsyncApp(
-        client=client,
-        signing_secret=signing_secret or "",
-        # Listeners store each event (handling most at once) before the ack: a few milliseconds.
-        process_before_response=True,
-        logger=logging.getLogger("slack_bolt"),
-    )
-    directory = SlackDirectory(client, team_channel, settings.agent_ids)
-    adapter = SlackAdapter(app.service, directory, team_channel)
-    adapter.register(bolt)
-    return SlackPlatform(
-        bolt,
-        client,
-        adapter,
-        SlackSender(client, team_channel),
-        app_token=app_token or None,
-        signing_secret=signing_secret or None,
-    )
+
+    def build(app: App) -> Platform:
+        if team is None:
+            log.warning("INTAKE_TEAM_CHANNEL is not set: tickets are stored but no agent sees them")
+        client = AsyncWebClient(token=bot_token, base_url=base_url.rstrip("/") + "/")
+        bolt = AsyncApp(
+            client=client,
+            signing_secret=signing_secret or "",
+            # Listeners store each event (handling most at once) before the ack: milliseconds.
+            process_before_response=True,
+            logger=logging.getLogger("slack_bolt"),
+        )
+        directory = SlackDirectory(client, team_channel, settings.agent_ids)
+        adapter = SlackAdapter(app.service, directory, team_channel)
+        adapter.register(bolt)
+        return SlackPlatform(
+            bolt,
+            client,
+            adapter,
+            SlackSender(client, team_channel),
+            app_token=app_token or None,
+            signing_secret=signing_secret or None,
+        )
+
+    return build
 
 
 def _secret(value: SecretStr | None) -> str:

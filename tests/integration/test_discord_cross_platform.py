@@ -58,7 +58,7 @@ async def test_a_discord_customer_is_served_from_a_slack_team_channel(
     )
     customer = fake.make_user("Priya")
     dm = fake.dm_channel(customer)
-    async with discord_serve(settings, lambda app: [slack_platform(settings, app)]):
+    async with discord_serve(settings, lambda app: [slack_platform(settings)(app)]):
         for text in FULL_INTAKE[:-1]:
             await say(fake, customer, text)
         opened = await say(fake, customer, "send")

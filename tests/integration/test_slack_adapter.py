@@ -129,7 +129,7 @@ async def running(settings: Settings, fake: FakeSlack) -> AsyncIterator[Workspac
     app = build_app(settings)
     stop = asyncio.Event()
     auth_calls = len(fake.calls("auth.test"))
-    server = asyncio.create_task(serve(app, [slack_platform(settings, app)], stop))
+    server = asyncio.create_task(serve(app, [slack_platform(settings)(app)], stop))
     url = f"http://{settings.http_host}:{settings.http_port}"
     try:
         await fake.wait_for("auth.test", count=auth_calls + 1)
