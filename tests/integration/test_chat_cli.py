@@ -12,26 +12,7 @@ from pathlib import Path
 
 import pytest
 
-INTAKE = str(Path(sys.executable).with_name("intake"))
-
-
-def intake(
-    args: list[str], cwd: Path, stdin: str = "", **env: str
-) -> subprocess.CompletedProcess[str]:
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("INTAKE_", "SLACK_", "DISCORD_"))
-    }
-    environment.update(env)
-    return subprocess.run(
-        [INTAKE, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=environment,
-        timeout=60,
-    )
-
+from tests.integration.cli import INTAKE, intake
 
 CONVERSATION = """\
 hello

@@ -2,14 +2,11 @@
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 from sqlalchemy import inspect
 
 from storage.database import is_current, open_engine
-
-INTAKE = str(Path(sys.executable).with_name("intake"))
+from tests.integration.cli import INTAKE
 
 
 def test_instances_starting_at_once_upgrade_the_schema_once(database_url: str) -> None:

@@ -2,16 +2,14 @@
 traceback, and a command refused for its settings leaves nothing behind (no database, no logs).
 """
 
-import os
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-INTAKE = str(Path(sys.executable).with_name("intake"))
+from tests.integration.cli import intake
 
 # Valid Slack settings whose API is a closed port: ``serve`` must fail before it calls Slack.
 SLACK = {
@@ -19,22 +17,6 @@ SLACK = {
     "SLACK_SIGNING_SECRET": "abc",
     "SLACK_API_BASE_URL": "http://127.0.0.1:9/",
 }
-
-
-def intake(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("INTAKE_", "SLACK_", "DISCORD_"))
-    }
-    environment.update(env)
-    return subprocess.run(
-        [INTAKE, *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=environment,
-        timeout=60,
-        check=False,
-    )
 
 
 def assert_refused(result: subprocess.CompletedProcess[str], line: str) -> None:
