@@ -71,13 +71,14 @@ class TicketDesk:
         if change.problem is not None:
             said[labels["problem"]] = change.problem
         if change.consent is not None:
-            said[labels["consent"]] = consent_word(change.consent)
+            said[labels["consent"]] = consent_word(change.consent, change.consent_terms)
         uow.tickets.amend(
             change.ticket_id,
             at,
             details={**ticket.details, **change.details},
             missing=[label for label in ticket.missing if label not in said],
             consent=change.consent,
+            consent_terms=change.consent_terms,
             problem=change.problem,
         )
         announcement = f"Added by {author}: " + "; ".join(f"{k}: {v}" for k, v in said.items())

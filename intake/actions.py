@@ -70,6 +70,7 @@ class AmendTicket(_Action):
     problem: str | None = None
     details: dict[str, str] = {}
     consent: bool | None = None
+    consent_terms: str | None = None
 
 
 class SelfServed(_Action):

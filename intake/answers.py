@@ -136,6 +136,10 @@ _THANKS = frozenset(
     "it that this did the trick worked works working fixed solved sorted all good great awesome "
     "perfect excellent amazing cool nice ok okay k yes yep yeah now 👍 ✅".split()
 )
+# Words that set limits on a yes ("as long as" by its "long").
+_CONDITIONS = frozenset(
+    "but only if unless except long don't dont not never without just careful".split()
+)
 _SHORTCODE = re.compile(r":[a-z0-9_+'-]+:")  # Slack's emoji as text, ":+1:"
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 
@@ -276,6 +280,13 @@ def is_thanks(text: str) -> bool:
     return all(word in _THANKS for word in words) and (
         bool(words) or not any(char.isalnum() for char in plain)  # emoji only
     )
+
+
+def with_conditions(text: str) -> bool:
+    """ "Yes, but don't touch payments", "only read access", "sure, as long as you don't
+    change anything": an answer that sets limits, worth keeping in the customer's words."""
+    words = _answer_words(text)
+    return len(words) > 1 and any(word in _CONDITIONS for word in words)
 
 
 def says_something(text: str, at_least: int = 2) -> bool:

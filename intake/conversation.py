@@ -44,6 +44,8 @@ class Conversation(BaseModel):
     details: dict[str, str] = {}
     consent: bool | None = None
     consent_at: datetime | None = None
+    consent_terms: str | None = None
+    """The customer's words when their yes came with a condition ("yes, but not payments")."""
     editing: str | None = None
     reasks: int = 0
     ticket_id: str | None = None

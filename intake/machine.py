@@ -51,6 +51,7 @@ from intake.answers import (
     number_in,
     opens_with_yes,
     says_something,
+    with_conditions,
     word_count,
 )
 from intake.conversation import Conversation, Step
@@ -397,8 +398,7 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
         return _explain(state, turn)  # "what do you mean by configuration?" is no answer
     consent = _labelled_consent(turn)
     if consent is not None:  # "Access: yes", sent before it was asked
-        update = {"consent": consent, "consent_at": turn.event.at}
-        return _noted_in_passing(state.model_copy(update=update), turn, state.details)
+        return _noted_in_passing(_answered_access(state, turn, consent), turn, state.details)
     labelled = labelled_detail(turn.policy, turn.text)
     if labelled is not None and not labelled_answers(turn.policy, turn.text):
         # One "System: Pro plan, Chrome 120" line goes to the field it names, whichever was asked.
@@ -437,9 +437,18 @@ def _answer(
 def _consent_in_passing(state: Conversation, turn: _Turn) -> Conversation:
     """ "You may access my admin if needed", said before it was asked, is the answer."""
     consent = consent_in(turn.text) if state.consent is None else None
-    if consent is None:
-        return state
-    return state.model_copy(update={"consent": consent, "consent_at": turn.event.at})
+    return state if consent is None else _answered_access(state, turn, consent)
+
+
+def _answered_access(
+    state: Conversation, turn: _Turn, consent: bool, said: str | None = None
+) -> Conversation:
+    """The access answer, and the customer's words (``said``, else the message) when their
+    yes sets conditions, so agents read them on the ticket."""
+    said = turn.text if said is None else said
+    terms = _fit(said, turn.policy)[0] if consent and with_conditions(said) else None
+    update = {"consent": consent, "consent_at": turn.event.at, "consent_terms": terms}
+    return state.model_copy(update=update)
 
 
 def _labelled_consent(turn: _Turn) -> bool | None:
@@ -462,10 +471,9 @@ def _consent(state: Conversation, turn: _Turn) -> Outcome:
         if asks_back(turn.text):  # "who will access it?"
             return _explain(state, turn)
         return _reask(state, texts.CONSENT_REASK, _YES_NO)
-    # "Yes, but only read access", "only if necessary": a yes; the condition is in the transcript.
-    consent = conditional or is_yes(turn.text)
-    update = {"consent": consent, "consent_at": turn.event.at, "reasks": 0}
-    return _advance(state.model_copy(update=update), turn)
+    # "Yes, but only read access", "only if necessary": a yes, with its conditions kept.
+    state = _answered_access(state, turn, conditional or is_yes(turn.text))
+    return _advance(state.model_copy(update={"reasks": 0}), turn)
 
 
 def _confirm(state: Conversation, turn: _Turn) -> Outcome:
@@ -504,7 +512,8 @@ def _apply_edit(state: Conversation, turn: _Turn, value: str) -> Outcome:
     elif field.key == "consent":
         if not (is_yes(value) or is_no(value)):
             return _reask(state.model_copy(update={"step": Step.EDIT}), texts.EDIT_CONSENT)
-        update = {"consent": is_yes(value), "consent_at": turn.event.at}
+        state = _answered_access(state, turn, is_yes(value), value)
+        update = {}
     elif field.key == "problem":
         if word_count(value) < _MIN_PROBLEM_WORDS:
             return _reask(state.model_copy(update={"step": Step.EDIT}), texts.PROBLEM_HINT)
@@ -538,14 +547,20 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
         details = {**state.details, **given}
         update: dict[str, object] = {"details": details, "follow_up_noted": True}
         if consent is not None:
-            update |= {"consent": consent, "consent_at": turn.event.at}
+            state = _answered_access(state, turn, consent)
         if problem is not None:
             update["problem"] = problem
         state = state.model_copy(update=update)
         labels = [turn.policy.detail_label(key) for key in given]
         if problem is not None:
             labels.insert(0, next(f.label for f in fields_of(turn.policy) if f.key == "problem"))
-        amend = AmendTicket(ticket_id=ticket_id, problem=problem, details=given, consent=consent)
+        amend = AmendTicket(
+            ticket_id=ticket_id,
+            problem=problem,
+            details=given,
+            consent=consent,
+            consent_terms=state.consent_terms if consent is not None else None,
+        )
         reply = Reply(text=texts.ticket_amended(ticket_id, labels, consent))
         return state, (forward, amend, reply)
     if _ANOTHER_PROBLEM.search(turn.text.lower()):
@@ -749,6 +764,7 @@ def _draft(state: Conversation, turn: _Turn) -> TicketDraft:
         missing=tuple(field.label for field in _missing_fields(state, turn.policy)),
         consent=state.consent,
         consent_at=state.consent_at,
+        consent_terms=state.consent_terms,
         guides=state.guides,
         out_of_hours=not open_now,
         due_at=at if open_now else window.opens_at,

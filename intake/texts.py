@@ -174,7 +174,7 @@ def summary(policy: Policy, state: Conversation) -> str:
     values = {
         "kind": policy.kind(state.kind).label if state.kind else "not chosen",
         "problem": state.problem or "not described yet",
-        "consent": consent_word(state.consent),
+        "consent": consent_word(state.consent, state.consent_terms),
     }
     lines = ["Here's your request:"]
     for number, field in enumerate(fields_of(policy), start=1):
@@ -184,8 +184,10 @@ def summary(policy: Policy, state: Conversation) -> str:
     return "\n".join(lines)
 
 
-def consent_word(consent: bool | None) -> str:
-    return {True: "yes", False: "no", None: "not answered"}[consent]
+def consent_word(consent: bool | None, terms: str | None = None) -> str:
+    """How the access answer reads everywhere; a yes with conditions quotes them."""
+    word = {True: "yes", False: "no", None: "not answered"}[consent]
+    return f"{word}, with conditions: “{terms}”" if consent and terms else word
 
 
 def kind_menu(policy: Policy) -> str:

@@ -89,6 +89,8 @@ class TicketContent(BaseModel):
     missing: tuple[str, ...]
     consent: bool | None
     consent_at: datetime | None
+    consent_terms: str | None = None
+    """The customer's own words when their yes came with a condition ("only read access")."""
     guides: tuple[GuideMatch, ...]
     out_of_hours: bool
     due_at: datetime

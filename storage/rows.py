@@ -103,6 +103,7 @@ class TicketRow(Base):
     missing: Mapped[list[Any]]
     consent: Mapped[bool | None] = mapped_column(Boolean)
     consent_at: Mapped[datetime | None]
+    consent_terms: Mapped[str | None] = mapped_column(Text)
     guides: Mapped[list[Any]]
     status: Mapped[str] = mapped_column(String(20), index=True)
     priority: Mapped[str] = mapped_column(String(20))

@@ -73,6 +73,7 @@ class TicketRepository:
                     "missing": list(draft.missing),
                     "consent": draft.consent,
                     "consent_at": draft.consent_at,
+                    "consent_terms": draft.consent_terms,
                     "guides": [guide.model_dump(mode="json") for guide in draft.guides],
                     "status": Status.OPEN.value,
                     "priority": Priority.NORMAL.value,
@@ -203,12 +204,13 @@ class TicketRepository:
         details: dict[str, str],
         missing: Sequence[str],
         consent: bool | None,
+        consent_terms: str | None,
         problem: str | None,
     ) -> None:
         """What the customer added after the ticket opened, and what is still missing now."""
         values: dict[str, object] = {"details": details, "missing": list(missing)}
         if consent is not None:
-            values |= {"consent": consent, "consent_at": at}
+            values |= {"consent": consent, "consent_at": at, "consent_terms": consent_terms}
         if problem is not None:
             values["problem"] = problem
         self._session.execute(
@@ -254,6 +256,7 @@ class TicketRepository:
             missing=tuple(row.missing),
             consent=row.consent,
             consent_at=row.consent_at,
+            consent_terms=row.consent_terms,
             guides=tuple(GuideMatch.model_validate(g) for g in row.guides),
             status=Status(row.status),
             priority=Priority(row.priority),

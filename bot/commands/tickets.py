@@ -55,7 +55,7 @@ def run_show(args: argparse.Namespace) -> int:
         """In the support team's own time zone, to the second: what agents read the day by."""
         return at.astimezone(policy.hours.zone).strftime("%Y-%m-%d %H:%M:%S %Z")
 
-    consent = consent_word(ticket.consent)
+    consent = consent_word(ticket.consent, ticket.consent_terms)
     if ticket.consent_at is not None:
         consent += f" (at {when(ticket.consent_at)})"
     print(f"{ticket.public_id}  [{ticket.status.value}]  priority {ticket.priority.value}")

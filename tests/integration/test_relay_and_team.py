@@ -376,3 +376,17 @@ async def test_a_problem_described_after_an_early_ticket_lands_on_it_and_its_car
     assert thread[-1] == f"Added by Dana: Problem: {FULL_INTAKE[0]}"
     [(_, card)] = slack.edits
     assert card.card is not None and card.card.problem == FULL_INTAKE[0]
+
+
+async def test_conditions_on_access_reach_the_card_and_the_ticket(app: App, clock: Clock) -> None:
+    customer = Customer(app)
+    customer.intake([*FULL_INTAKE[:5], "yes, but please don't touch the payment settings", "send"])
+    slack = RecordingSender("slack")
+    await relay_for(app, clock, RecordingSender("console"), slack).drain()
+    [(_, card_message, _)] = slack.sent
+    conditions = "yes, with conditions: “yes, but please don't touch the payment settings”"
+    assert card_message.card is not None and card_message.card.consent == conditions
+    with UnitOfWork(app.sessions) as uow:
+        assert uow.tickets.get("MCP-1001").consent_terms == (
+            "yes, but please don't touch the payment settings"
+        )

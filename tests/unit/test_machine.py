@@ -1326,3 +1326,31 @@ def test_the_holidays_before_the_next_window_are_named(policy: Policy) -> None:
         "next support window: Tuesday, December 29 at 9:00 AM Eastern "
         "(closed for Christmas Day and Boxing Day (observed) before that)."
     ) in greeting
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "yes but don't touch payments",
+        "only read-only access please",
+        "sure, as long as you don't change anything",
+    ],
+)
+def test_a_yes_with_conditions_keeps_them_for_the_summary_and_the_ticket(
+    policy: Policy, answer: str
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    for detail in ("card_declined", "click pay", "Pro plan, Chrome 120, Windows 11"):
+        chat.say(detail)
+    summary = chat.reply(answer)
+    assert chat.state.consent is True
+    assert f"Access consent: yes, with conditions: “{answer}”" in summary
+    [opened] = [a for a in chat.say("send") if isinstance(a, OpenTicket)]
+    assert opened.draft.consent_terms == answer
+
+
+def test_a_plain_yes_has_no_conditions(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    assert chat.state.consent is True and chat.state.consent_terms is None
