@@ -224,6 +224,9 @@ def slack_platform(settings: Settings) -> PlatformBuilder:
             signing_secret=signing_secret or "",
             # Listeners store each event (handling most at once) before the ack: milliseconds.
             process_before_response=True,
+            # ``_events`` checks every HTTP request's signature before bolt sees it (Socket
+            # Mode needs none): checking again would only cost time.
+            request_verification_enabled=False,
             logger=logging.getLogger("slack_bolt"),
         )
         directory = SlackDirectory(client, team_channel, settings.agent_ids)
