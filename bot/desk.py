@@ -11,6 +11,7 @@ from bot.cards import ticket_card
 from intake.actions import AmendTicket
 from intake.addresses import Address
 from intake.answers import clean_text
+from intake.conversation import Step, reopened
 from intake.events import TicketClosed
 from intake.fields import fields_of
 from intake.guides import GuideSearch
@@ -31,6 +32,11 @@ log = logging.getLogger(__name__)
 NOT_AN_AGENT = "Only support agents can reply to or change tickets."
 UNDELIVERED = "Not delivered to the customer: {excerpt} ({reason})"
 _EXCERPT = 200  # characters of an undelivered message the thread shows
+ALREADY_YOURS = "You already have this ticket."
+SENT_TO_CLOSED = (
+    "Sent, but this ticket is closed: the customer's answer will start a new request. "
+    "Use !reopen first to keep the conversation on this ticket."
+)
 
 
 class TicketDesk:
@@ -59,6 +65,8 @@ class TicketDesk:
         ticket = uow.tickets.get(public_id)
         if reopens and ticket.status is Status.RESOLVED:
             self.change_status(uow, ticket, Status.OPEN, "reopened", author, at)
+        elif reopens and ticket.status is Status.PENDING:  # the wait for the customer is over
+            self.change_status(uow, ticket, Status.OPEN, "answered", author, at)
         thread = Destination(ticket_thread=ticket.public_id)
         self.to_team(uow, ticket.public_id, thread, Outgoing(text=text, author=author), at)
 
@@ -123,13 +131,24 @@ class TicketDesk:
                     at,
                     ticket_row,
                 )
+                if ticket.status is Status.CLOSED:
+                    self.to_team(uow, ticket.public_id, thread, Outgoing(text=SENT_TO_CLOSED), at)
         elif isinstance(parsed, InternalNote):
-            uow.tickets.add_event(ticket_row, "note", agent, parsed.text, at)
-            uow.conversations.record(conversation_id, "note", agent, parsed.text, at, ticket_row)
+            self._note(uow, ticket, parsed.text, agent, at)
         elif isinstance(parsed, Unclear):
             self.to_team(uow, ticket.public_id, thread, Outgoing(text=parsed.reason), at)
         else:
             self._command(uow, ticket, parsed, agent, at)
+            if parsed.note:
+                self._note(uow, ticket, parsed.note, agent, at)
+
+    @staticmethod
+    def _note(uow: UnitOfWork, ticket: Ticket, text: str, agent: str, at: datetime) -> None:
+        """For the team only: in the ticket's history and transcript, never to the customer."""
+        conversation_id = uow.tickets.conversation_of(ticket.public_id)
+        ticket_row = uow.tickets.row_id(ticket.public_id)
+        uow.tickets.add_event(ticket_row, "note", agent, text, at)
+        uow.conversations.record(conversation_id, "note", agent, text, at, ticket_row)
 
     def _command(
         self, uow: UnitOfWork, ticket: Ticket, command: TicketCommand, agent: str, at: datetime
@@ -142,8 +161,13 @@ class TicketDesk:
             )
             return
         if command.action is TicketAction.CLAIM:
+            if ticket.assignee == agent:
+                self.to_team(uow, ticket.public_id, thread, Outgoing(text=ALREADY_YOURS), at)
+                return
+            taken = f" from {ticket.assignee}" if ticket.assignee else ""
             uow.tickets.change(ticket.public_id, at, assignee=agent, status=target.value)
-            self._record_change(uow, ticket, "claimed", agent, f"{agent} took this ticket.", at)
+            announcement = f"{agent} took this ticket{taken}."
+            self._record_change(uow, ticket, "claimed", agent, announcement, at)
         elif command.action is TicketAction.PRIORITY and command.priority is not None:
             uow.tickets.change(ticket.public_id, at, priority=command.priority.value)
             self._record_change(
@@ -182,11 +206,13 @@ class TicketDesk:
                 at,
                 uow.tickets.row_id(ticket.public_id),
             )
-        if status is Status.CLOSED:
-            state = uow.conversations.load(conversation_id)
-            if not state.finished:
-                state, _ = step(state, TicketClosed(at=at), self._policy, self._guides)
-                uow.conversations.save(conversation_id, state, at)
+        state = uow.conversations.load(conversation_id)
+        if status is Status.CLOSED and not state.finished:
+            state, _ = step(state, TicketClosed(at=at), self._policy, self._guides)
+            uow.conversations.save(conversation_id, state, at)
+        elif status is Status.OPEN and state.step is Step.CLOSED:
+            # Reopened after a close: what the customer writes goes to this ticket again.
+            uow.conversations.save(conversation_id, reopened(state), at)
 
     def _record_change(
         self,

@@ -60,6 +60,12 @@ class Conversation(BaseModel):
         return self.step in FINISHED_STEPS
 
 
+def reopened(state: Conversation) -> Conversation:
+    """A ticketed conversation closed with its ticket, live again because the ticket was
+    reopened: the customer's messages go to the ticket once more."""
+    return state.model_copy(update={"step": Step.TICKETED, "follow_up_noted": False})
+
+
 # How long after a guide solved a request "it didn't help after all" still continues it.
 _FOLLOW_UP = timedelta(hours=24)
 

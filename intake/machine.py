@@ -220,8 +220,12 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
         handler = _hours if asks_about_hours(turn.text) else _explain
     else:
         handler = _COMMANDS[command] if command else _STEPS[state.step]
+    forwards: tuple[Action, ...] = ()
+    if command in _TOLD_TO_THE_TICKET and state.step is Step.TICKETED:
+        # "Never mind, it works now", "any news?": answered here, and the agent reads them too.
+        forwards = (ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text),)
     state, actions = handler(state, turn)
-    return state, _with_notes(notes, actions)
+    return state, _with_notes(notes, (*forwards, *actions))
 
 
 def _count_message(state: Conversation, turn: _Turn) -> tuple[Conversation, bool]:
@@ -828,6 +832,7 @@ _STEPS: dict[Step, _Handler] = {
     Step.EDIT: _edit,
     Step.TICKETED: _ticketed,
 }
+_TOLD_TO_THE_TICKET = frozenset({Command.CANCEL, Command.STATUS, Command.AGENT})
 _COMMANDS: dict[Command, _Handler] = {
     Command.HELP: _help,
     Command.STATUS: _status,

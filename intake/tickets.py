@@ -42,11 +42,11 @@ class Action(StrEnum):
 
 _TRANSITIONS: dict[Action, dict[Status, Status]] = {
     Action.CLAIM: {Status.OPEN: Status.OPEN, Status.PENDING: Status.OPEN},
-    Action.PENDING: {Status.OPEN: Status.PENDING, Status.PENDING: Status.PENDING},
+    Action.PENDING: {Status.OPEN: Status.PENDING},
     Action.RESOLVE: {Status.OPEN: Status.RESOLVED, Status.PENDING: Status.RESOLVED},
     Action.CLOSE: {s: Status.CLOSED for s in (Status.OPEN, Status.PENDING, Status.RESOLVED)},
     Action.REOPEN: {Status.RESOLVED: Status.OPEN, Status.CLOSED: Status.OPEN},
-    Action.PRIORITY: {s: s for s in Status},
+    Action.PRIORITY: {s: s for s in Status if s is not Status.CLOSED},
 }
 
 

@@ -390,3 +390,53 @@ async def test_conditions_on_access_reach_the_card_and_the_ticket(app: App, cloc
         assert uow.tickets.get("MCP-1001").consent_terms == (
             "yes, but please don't touch the payment settings"
         )
+
+
+async def test_a_reopened_ticket_gets_the_customers_answers_again(app: App, clock: Clock) -> None:
+    customer, console, slack, thread = await open_ticket(app, clock)
+    relay = relay_for(app, clock, console, slack)
+    team_message(app, thread, "!close")
+    team_message(app, thread, "Is it still failing?")
+    await relay.drain()
+    texts = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
+    assert texts[-1].startswith("Sent, but this ticket is closed")
+
+    team_message(app, thread, "!reopen")
+    customer.say("Yes, order 5567 got no email")
+    await relay.drain()
+    texts = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
+    assert texts[-1] == "Yes, order 5567 got no email"
+    assert "Hi! This is" not in console.texts_to(customer.address.channel)[-1]
+
+
+async def test_a_pending_ticket_opens_again_when_the_customer_answers(
+    app: App, clock: Clock
+) -> None:
+    customer, console, slack, thread = await open_ticket(app, clock)
+    team_message(app, thread, "!pending waiting for their mail logs")
+    with UnitOfWork(app.sessions) as uow:
+        assert uow.tickets.get("MCP-1001").status is Status.PENDING
+        history = [(e.kind, e.detail) for e in uow.tickets.events("MCP-1001")]
+    assert ("note", "waiting for their mail logs") in history
+    customer.say("Here is the mail log: 550 rejected")
+    with UnitOfWork(app.sessions) as uow:
+        assert uow.tickets.get("MCP-1001").status is Status.OPEN
+        assert [e.kind for e in uow.tickets.events("MCP-1001")][-1] == "answered"
+    await relay_for(app, clock, console, slack).drain()
+    assert not any("mail logs" in text for text in console.texts_to(customer.address.channel))
+
+
+async def test_claiming_says_whose_it_was_and_a_second_claim_is_refused(
+    app: App, clock: Clock
+) -> None:
+    _customer, console, slack, thread = await open_ticket(app, clock)
+    team_message(app, thread, "!claim", agent="Dana")
+    team_message(app, thread, "claim", agent="Dana")
+    team_message(app, thread, "! claim", agent="Kim")
+    await relay_for(app, clock, console, slack).drain()
+    texts = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
+    assert texts == [
+        "Dana took this ticket.",
+        "You already have this ticket.",
+        "Kim took this ticket from Dana.",
+    ]

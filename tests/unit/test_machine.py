@@ -1354,3 +1354,16 @@ def test_a_plain_yes_has_no_conditions(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
     assert chat.state.consent is True and chat.state.consent_terms is None
+
+
+@pytest.mark.parametrize("words", ["never mind, it works now", "any news?", "agent"])
+def test_commands_after_the_ticket_are_answered_and_reach_the_agent(
+    policy: Policy, words: str
+) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("send")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    actions = chat.say(words)
+    assert actions[0] == ForwardToTicket(ticket_id="MCP-1001", text=words)
+    assert replies(actions) or LookUpTickets() in actions
