@@ -52,6 +52,9 @@ class Conversation(BaseModel):
     privacy_notice_given: bool = False
     language_noted: bool = False
     follow_up_noted: bool = False
+    access_asked: bool = False
+    """The bot's last message after the ticket asked the access question: a plain yes or no
+    answers it."""
     recent: tuple[datetime, ...] = ()
     flood_noted: bool = False
 

@@ -549,9 +549,14 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
         problem = _fit(turn.text, turn.policy)[0]
     if consent is not None or given or problem is not None:
         details = {**state.details, **given}
-        update: dict[str, object] = {"details": details, "follow_up_noted": True}
         if consent is not None:
             state = _answered_access(state, turn, consent)
+        # While the access answer is missing, the thanks for the rest asks it again.
+        update: dict[str, object] = {
+            "details": details,
+            "follow_up_noted": True,
+            "access_asked": state.consent is None,
+        }
         if problem is not None:
             update["problem"] = problem
         state = state.model_copy(update=update)
@@ -565,8 +570,9 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
             consent=consent,
             consent_terms=state.consent_terms if consent is not None else None,
         )
-        reply = Reply(text=texts.ticket_amended(ticket_id, labels, consent))
+        reply = Reply(text=texts.ticket_amended(ticket_id, labels, consent, state.access_asked))
         return state, (forward, amend, reply)
+    state = state.model_copy(update={"access_asked": False})
     if _ANOTHER_PROBLEM.search(turn.text.lower()):
         return state, (forward, Reply(text=texts.another_problem(ticket_id)))
     if state.follow_up_noted:
@@ -596,7 +602,7 @@ def _late_consent(state: Conversation, text: str) -> bool | None:
     said = consent_in(text)
     if state.consent is not None:  # a change of mind, said outright, still counts
         return said if said is not None and said != state.consent else None
-    if not state.follow_up_noted and normalize(text) in _PLAIN_ANSWERS:
+    if state.access_asked and normalize(text) in _PLAIN_ANSWERS:
         return _PLAIN_ANSWERS[normalize(text)]
     return said
 
@@ -612,8 +618,10 @@ def _ticket_opened(state: Conversation, event: TicketOpened, policy: Policy) -> 
     else:
         when = texts.picked_up_next(describe_window_start(window, event.at))
     missing = [field.label for field in _missing_fields(state, policy)]
-    state = state.model_copy(update={"step": Step.TICKETED, "ticket_id": event.ticket_id})
-    text = texts.ticket_opened(event.ticket_id, when, missing, state.consent is None)
+    asked = state.consent is None
+    update = {"step": Step.TICKETED, "ticket_id": event.ticket_id, "access_asked": asked}
+    state = state.model_copy(update=update)
+    text = texts.ticket_opened(event.ticket_id, when, missing, asked)
     return state, (Reply(text=text),)
 
 

@@ -214,8 +214,11 @@ def ticket_opened(ticket_id: str, when: str, missing: Sequence[str], ask_consent
     return text
 
 
-def ticket_amended(ticket_id: str, labels: Sequence[str], consent: bool | None) -> str:
-    """What a message after the ticket added to it: detail labels, and the access answer."""
+def ticket_amended(
+    ticket_id: str, labels: Sequence[str], consent: bool | None, ask_access: bool
+) -> str:
+    """What a message after the ticket added to it: detail labels, and the access answer (or,
+    with ``ask_access``, the access question again)."""
     lines = [f"Thanks, added to ticket {ticket_id}: {', '.join(labels)}."] if labels else []
     if consent is True:
         lines.append(
@@ -224,7 +227,8 @@ def ticket_amended(ticket_id: str, labels: Sequence[str], consent: bool | None) 
         )
     elif consent is False:
         lines.append(f"Noted on ticket {ticket_id}: the team won't access your systems.")
-    return " ".join(lines)
+    text = " ".join(lines)
+    return f"{text}\n\n{CONSENT_LATE}" if ask_access else text
 
 
 def added_to_ticket(ticket_id: str) -> str:

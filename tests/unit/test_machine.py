@@ -1111,7 +1111,9 @@ def test_a_detail_given_after_an_early_ticket_is_added_to_it(policy: Policy) -> 
         details={"error_messages": "PAYMENT_FAILED (504) on every card payment"},
     )
     assert amend in actions
-    assert replies(actions) == "Thanks, added to ticket MCP-1001: Error messages."
+    assert replies(actions) == (
+        f"Thanks, added to ticket MCP-1001: Error messages.\n\n{texts.CONSENT_LATE}"
+    )
     assert chat.say("It also fails on my phone") == [
         ForwardToTicket(ticket_id="MCP-1001", text="It also fails on my phone")
     ]
@@ -1367,3 +1369,14 @@ def test_commands_after_the_ticket_are_answered_and_reach_the_agent(
     actions = chat.say(words)
     assert actions[0] == ForwardToTicket(ticket_id="MCP-1001", text=words)
     assert replies(actions) or LookUpTickets() in actions
+
+
+def test_the_access_question_asked_again_after_details_takes_a_plain_yes(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("agent")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    amended = chat.reply('It says "PAYMENT_FAILED: gateway timeout"')
+    assert amended.endswith(texts.CONSENT_LATE)
+    assert AmendTicket(ticket_id="MCP-1001", consent=True) in chat.say("yes")
+    assert chat.state.consent is True and not chat.state.access_asked
