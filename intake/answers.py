@@ -50,11 +50,18 @@ _AFFIRMATIONS = frozenset(
     "agreed fine good great perfect please go send submit confirm worked works fixed solved "
     "helped allowed may can course certainly 👍 ✅".split()
 )
+# Words a yes can open with; "can", "may" or "please" open questions and requests as often.
+_OPENING_YES = frozenset(
+    "yes y yep yeah yea ya yup sure ok okay absolutely definitely fine correct agreed agree "
+    "certainly of 👍 ✅".split()
+)
 # "Not sure" is not a no, and "yes but it still fails" is not a yes.
 _UNSURE = frozenset(["not sure", "maybe", "dunno", "idk", "i don't know", "don't know"])
 _HEDGES = frozenset("but however still though except".split())
 _SHORT = 8  # longer messages are descriptions, not answers, unless they open with yes or no
-_LEADS_TO_A_NUMBER = frozenset("yes the number option guide".split())
+_LEADS_TO_A_NUMBER = frozenset(
+    "yes the number option guide let me try show read open see i'll take".split()
+)
 _AFTER_A_CHOICE = frozenset(
     "one worked works solved fixed helped did it the trick thanks thank you please was that "
     "is perfect great 👍 ✅".split()
@@ -142,6 +149,7 @@ _CONDITIONS = frozenset(
 )
 _SHORTCODE = re.compile(r":[a-z0-9_+'-]+:")  # Slack's emoji as text, ":+1:"
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+_ORDINALS |= {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
 def clean_text(text: str) -> str:
@@ -221,8 +229,8 @@ def _unsure(text: str) -> bool:
 def is_yes(text: str) -> bool:
     """ "yes", "sure, go ahead", "that worked, thanks", "looks good, send it"."""
     words = _answer_words(text)
-    if not words or len(words) > _SHORT or _unsure(text):
-        return False
+    if not words or len(words) > _SHORT or _unsure(text) or text.rstrip().endswith("?"):
+        return False  # "can you explain step 5?" is a question, not a yes
     if any(word in _HEDGES for word in words):
         return False
     if _opens_with_yes(words):  # "sure, as long as you don't change anything"
@@ -245,8 +253,8 @@ def is_no(text: str) -> bool:
 
 
 def _opens_with_yes(words: list[str]) -> bool:
-    """ "Sure, …" or "Yes, …", but not "absolutely not"."""
-    return words[0] in _AFFIRMATIONS and (len(words) == 1 or words[1] not in _NEGATIONS)
+    """ "Sure, …" or "Yes, …", but not "absolutely not" nor "can I say no?"."""
+    return words[0] in _OPENING_YES and (len(words) == 1 or words[1] not in _NEGATIONS)
 
 
 def number_in(text: str) -> int | None:

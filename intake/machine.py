@@ -118,6 +118,10 @@ _ONLY_IF = re.compile(
     r"\bif (?:necessary|needed|you need to|you have to|you must)\b"
 )
 # Words about the guides themselves, or reading them later: not more about the problem.
+# About to try a guide, not done yet: "ok I'll try that", "let me try it".
+_TRYING = re.compile(
+    r"\b(?:i'll|i will|ill|let me|gonna|going to|will) (?:try|test|check|read|look|do|give)\b"
+)
 _NOT_SOLVED_AFTER_ALL = re.compile(
     r"\b(?:didn't|didnt|did not|doesn't|doesnt|does not|isn't|isnt|is not|wasn't|wasnt|not) "
     r"(?:work|working|help|helped|helping|fix|fixed|solve|solved)\b|"
@@ -128,6 +132,8 @@ _ANOTHER_PROBLEM = re.compile(
     r"\b(?:a |an )?(?:different|another|new|separate|second|unrelated|other) "
     r"(?:problem|issue|question|request|thing)\b"
 )
+# "Send" at the access question means to get on with it, not to grant access.
+_NOT_AN_ACCESS_ANSWER = frozenset(["send", "submit", "send it", "go", "go ahead and send"])
 _BARE_NO = frozenset(["no", "nope", "nah", "no it didn't", "no it did not", "not really"])
 _ABOUT_THE_GUIDES = re.compile(
     r"\b(?:guides?|articles?|options?|links?|these|those|them|tried|followed|read|reading|"
@@ -352,6 +358,12 @@ def _guides(state: Conversation, turn: _Turn) -> Outcome:
         if solved and not is_no(turn.text):  # "the first one worked"
             return _self_served(state, chosen.id)
         return _show_guide(state, turn, chosen)
+    typed = _guide_named(state.guides, turn.text)
+    if typed is not None:  # "Set up PayPal", a button's label typed out
+        return _show_guide(state, turn, typed)
+    if _TRYING.search(lowered) and not solved:
+        # "ok, I'll try that": not solved yet; the question waits until they know.
+        return _reask(state, texts.TAKE_YOUR_TIME, _guide_choices_now(state))
     if state.shown_guide is not None and is_yes(turn.text):
         return _self_served(state, state.shown_guide)
     if is_yes(turn.text) and solved:
@@ -387,6 +399,17 @@ def _guides_reask(state: Conversation) -> Outcome:
     if state.shown_guide is not None:
         return _reask(state, texts.GUIDE_SOLVED_ASK, _SOLVED_OR_NOT)
     return _reask(state, texts.GUIDES_REASK, _guide_choices(state))
+
+
+def _guide_choices_now(state: Conversation) -> tuple[Choice, ...]:
+    return _SOLVED_OR_NOT if state.shown_guide is not None else _guide_choices(state)
+
+
+def _guide_named(guides: tuple[GuideMatch, ...], text: str) -> GuideMatch | None:
+    """The offered guide whose title the message is (a button's label typed out, with or
+    without its number)."""
+    said = normalize(re.sub(r"^\s*\d+[.)]\s*", "", text))
+    return next((g for g in guides if said and said == normalize(g.title)), None)
 
 
 def _self_served(state: Conversation, guide_id: str | None) -> Outcome:
@@ -470,10 +493,11 @@ def _noted_in_passing(state: Conversation, turn: _Turn, details: dict[str, str])
 
 
 def _consent(state: Conversation, turn: _Turn) -> Outcome:
+    if asks_back(turn.text):  # "who will access it?", "can I say no?": explained, not taken
+        return _explain(state, turn)
     conditional = opens_with_yes(turn.text) or _ONLY_IF.search(turn.text.lower()) is not None
-    if not (is_yes(turn.text) or is_no(turn.text) or conditional):
-        if asks_back(turn.text):  # "who will access it?"
-            return _explain(state, turn)
+    answered = is_yes(turn.text) or is_no(turn.text) or conditional
+    if not answered or normalize(turn.text) in _NOT_AN_ACCESS_ANSWER:
         return _reask(state, texts.CONSENT_REASK, _YES_NO)
     # "Yes, but only read access", "only if necessary": a yes, with its conditions kept.
     state = _answered_access(state, turn, conditional or is_yes(turn.text))

@@ -38,6 +38,10 @@ NOT_SOLVED_AFTER_ALL = (
     "Sorry the guide didn't solve it after all. Let's go on with your request, so the team has "
     "everything it needs."
 )
+TAKE_YOUR_TIME = (
+    "Take your time. Once you've tried it, reply yes if it solved the problem, or no to "
+    "continue with your request."
+)
 GUIDE_SOLVED_ASK = "Did this solve it? Reply yes, or no to continue with your request."
 SELF_SERVED = (
     "Great, glad that solved it! I've noted it. If anything else comes up, just write here again."

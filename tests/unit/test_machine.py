@@ -1380,3 +1380,50 @@ def test_the_access_question_asked_again_after_details_takes_a_plain_yes(policy:
     assert amended.endswith(texts.CONSENT_LATE)
     assert AmendTicket(ticket_id="MCP-1001", consent=True) in chat.say("yes")
     assert chat.state.consent is True and not chat.state.access_asked
+
+
+def at_the_access_question(policy: Policy) -> Driver:
+    chat = Driver(policy)
+    to_details(chat)
+    for detail in ("card_declined", "click pay", "Pro plan, Chrome 120, Windows 11"):
+        chat.say(detail)
+    assert chat.state.step is Step.CONSENT
+    return chat
+
+
+@pytest.mark.parametrize(
+    "words", ["can you tell me who will access my store?", "can I say no?", "send"]
+)
+def test_only_an_answer_answers_the_access_question(policy: Policy, words: str) -> None:
+    chat = at_the_access_question(policy)
+    chat.say(words)
+    assert chat.state.consent is None and chat.state.step is Step.CONSENT
+
+
+@pytest.mark.parametrize(
+    ("words", "guide_id"),
+    [
+        ("Set up PayPal", "setup-paypal"),
+        ("2. Payments declined", "payment-declined"),
+        ("let me try 2", "payment-declined"),
+        ("option two", "payment-declined"),
+    ],
+)
+def test_a_guide_named_or_numbered_in_other_words_is_shown(
+    policy: Policy, words: str, guide_id: str
+) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    chat.say(words)
+    assert chat.state.shown_guide == guide_id and chat.state.step is Step.GUIDES
+
+
+@pytest.mark.parametrize("words", ["ok I'll try that", "can you explain step 5?"])
+def test_trying_or_asking_about_a_guide_is_not_being_helped_by_it(
+    policy: Policy, words: str
+) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    chat.say("1")
+    chat.say(words)
+    assert chat.state.step is Step.GUIDES and not chat.state.finished
