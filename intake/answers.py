@@ -79,8 +79,9 @@ _SMALL_TALK = frozenset(
 _SHORT_REQUEST = 12
 # Asking for a person: a request ("I want to…", "can I…", "let me…") or the whole message.
 _PERSON = (
-    r"(?:a |an |the |some )?(?:real |live |actual )?(?:human|person|agent|someone|somebody|"
-    r"representative|rep|staff|support|team)(?: please)?"
+    r"(?:a |an |the |some |your )?(?:real |live |actual )?(?:human|person|agent|someone|"
+    r"somebody|representative|rep|staff|support|team|support staff|support team|manager|"
+    r"supervisor|operator)(?: please)?"
 )
 _ASKING = (
     r"(?:i(?: just| really| only| simply)? (?:want|wanna|need|would like|would rather|"
@@ -89,16 +90,19 @@ _ASKING = (
     r"transfer me)(?: to)?(?: please)?"
 )
 _PERSON_PLEA = re.compile(
+    r"^(?:please )?(?:escalate(?: this| it| my (?:request|ticket))?|operator|(?:can|could) "
+    r"(?:someone|somebody|a person|you) (?:call|phone) me|is there anyone (?:real|human)"
+    r"(?: here| there)?)$|"
     rf"\b{_ASKING} (?:talk|speak|chat|be connected|get through) (?:to|with) {_PERSON}\b|"
-    rf"^(?:(?:can|could|would) you (?:please )?)?(?:{_ASKING} )?"
+    rf"^(?:just )?(?:(?:can|could|would) you (?:please )?)?(?:{_ASKING} )?"
     rf"(?:(?:please )?(?:talk|speak|chat) (?:to|with) )?{_PERSON}$|"
     rf"^is there {_PERSON}(?: (?:i|we) can)?(?: (?:talk|speak|chat))?(?: (?:to|with))?$"
 )
 # Opening the ticket now, in so many words ("just open a ticket please").
 _TICKET_PLEA = re.compile(
     r"^(?:(?:please|just|can you|could you|i want you to|i'd like you to) )*"
-    r"(?:open|create|make|file|submit|raise|log|start) (?:a |the |me a |my )?(?:support )?"
-    r"(?:ticket|case)(?: (?:please|now|already|for me|then))*$|"
+    r"(?:(?:open|create|make|file|submit|raise|log|start) (?:a |the |me a |my )?(?:support )?"
+    r"(?:ticket|case)|(?:file|submit|raise) (?:it|this))(?: (?:please|now|already|for me|then))*$|"
     rf"^{_ASKING} (?:a |my )?(?:support )?ticket(?: please| now)*$"
 )
 # Asking after tickets: "status MCP-1002", "what's the status of my ticket", "any update?".
@@ -109,7 +113,9 @@ _STATUS_PLEA = re.compile(
 )
 # Giving up on the request: "never mind, it works now", "forget it", or a bare "quit".
 _CANCEL_PLEA = re.compile(
-    r"^(?:oh |ok |okay |actually )?(?:never ?mind|nvm|forget (?:about )?it)\b|^(?:stop|quit|exit)$"
+    r"^(?:oh |ok |okay |actually )?(?:never ?mind|nvm|forget (?:about )?it)\b|"
+    r"^(?:stop|quit|exit|bye|goodbye|cancel (?:it|that|this|please|my request|the request))$|"
+    r"^(?:actually )?i(?:'ll| will) (?:sort|fix|figure) it(?: out)? myself\b"
 )
 _CANCEL_WORDS = 6  # "never mind, it works now"; longer goes on ("never mind the error, …")
 _QUESTION_WORDS = frozenset("when what how are is will do does can could".split())
@@ -147,6 +153,7 @@ _THANKS = frozenset(
 _CONDITIONS = frozenset(
     "but only if unless except long don't dont not never without just careful".split()
 )
+_GRATITUDE = frozenset("thanks thank thx ty cheers appreciated appreciate".split())
 _SHORTCODE = re.compile(r":[a-z0-9_+'-]+:")  # Slack's emoji as text, ":+1:"
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 _ORDINALS |= {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
@@ -288,6 +295,11 @@ def is_thanks(text: str) -> bool:
     return all(word in _THANKS for word in words) and (
         bool(words) or not any(char.isalnum() for char in plain)  # emoji only
     )
+
+
+def says_thanks(text: str) -> bool:
+    """A thank-you (``is_thanks``) with thanks in it: worth a "you're welcome"; "ok" is not."""
+    return is_thanks(text) and bool(_GRATITUDE & set(_answer_words(text)))
 
 
 def with_conditions(text: str) -> bool:

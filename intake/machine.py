@@ -51,6 +51,7 @@ from intake.answers import (
     number_in,
     opens_with_yes,
     says_something,
+    says_thanks,
     with_conditions,
     word_count,
 )
@@ -130,7 +131,7 @@ _NOT_SOLVED_AFTER_ALL = re.compile(
 # "I have a different problem now", "another question": maybe not for the open ticket.
 _ANOTHER_PROBLEM = re.compile(
     r"\b(?:a |an )?(?:different|another|new|separate|second|unrelated|other) "
-    r"(?:problem|issue|question|request|thing)\b"
+    r"(?:problem|issue|question|request|thing|ticket)\b"
 )
 # "Send" at the access question means to get on with it, not to grant access.
 _NOT_AN_ACCESS_ANSWER = frozenset(["send", "submit", "send it", "go", "go ahead and send"])
@@ -205,7 +206,7 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
         return state, _with_notes(notes, (_say_then_ask(state, turn.policy, texts.TEXT_ONLY),))
     command = command_in(turn.text)
     aside = command is None and (asks_about_hours(turn.text) or is_confused(turn.text))
-    if state.step is Step.NEW and command is None and is_thanks(turn.text):
+    if state.step is Step.NEW and command is None and says_thanks(turn.text):
         # "Thanks!" after a guide helped or a ticket closed: no new request yet.
         return state, _with_notes(notes, (Reply(text=texts.YOU_ARE_WELCOME),))
     if state.step is Step.NEW and state.after_guide:
@@ -599,6 +600,8 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
     state = state.model_copy(update={"access_asked": False})
     if _ANOTHER_PROBLEM.search(turn.text.lower()):
         return state, (forward, Reply(text=texts.another_problem(ticket_id)))
+    if says_thanks(turn.text):  # the agent sees it; the customer hears a welcome, not a receipt
+        return state, (forward, Reply(text=texts.YOU_ARE_WELCOME))
     if state.follow_up_noted:
         return state, (forward,)
     state = state.model_copy(update={"follow_up_noted": True})

@@ -91,8 +91,8 @@ FORWARD_ONLY = (
     "it. Type restart to begin a separate request."
 )
 CANCEL_AFTER_TICKET = (
-    "Your ticket {ticket_id} is already with the team. If the problem is solved, say so here and "
-    "the agent will close it. Type restart to begin a separate request."
+    "I've passed that on to your ticket {ticket_id}, so the agent knows and can close it. "
+    "Type restart to begin a separate request."
 )
 NO_TICKETS = "You have no support tickets yet."
 SLOW_DOWN = (

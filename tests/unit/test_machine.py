@@ -478,7 +478,17 @@ def test_cancel_ends_without_a_ticket(policy: Policy) -> None:
 
 
 @pytest.mark.parametrize(
-    "words", ["never mind, it works now", "forget it", "Nvm", "quit", "oh never mind"]
+    "words",
+    [
+        "never mind, it works now",
+        "forget it",
+        "Nvm",
+        "quit",
+        "oh never mind",
+        "cancel please",
+        "actually I'll sort it myself",
+        "bye",
+    ],
 )
 def test_giving_up_in_other_words_cancels(policy: Policy, words: str) -> None:
     chat = Driver(policy)
@@ -504,7 +514,7 @@ def test_longer_messages_starting_like_giving_up_are_answers(policy: Policy, wor
 
 
 @pytest.mark.parametrize(
-    "words", ["just open a ticket please", "Create a ticket", "I want a ticket now"]
+    "words", ["just open a ticket please", "Create a ticket", "I want a ticket now", "just file it"]
 )
 def test_asking_for_the_ticket_opens_it_now(policy: Policy, words: str) -> None:
     chat = Driver(policy)
@@ -519,7 +529,7 @@ def test_after_the_ticket_cancel_and_agent_explain_and_restart_finishes(policy: 
     to_confirm(chat)
     chat.say("send")
     chat.feed(TicketOpened(ticket_id="MCP-1001", at=OPEN))
-    assert "already with the team" in chat.reply("cancel")
+    assert "passed that on to your ticket MCP-1001" in chat.reply("cancel")
     assert "already with the support team" in chat.reply("agent")
     assert "stays open" in chat.reply("restart")
     assert chat.state.step is Step.CLOSED
@@ -713,6 +723,12 @@ def test_a_holiday_is_named_instead_of_outside_hours(policy: Policy) -> None:
         "i really need to talk to an actual human",
         "could you get me a real person",
         "I wanna chat with an agent please",
+        "just connect me to support staff",
+        "escalate this",
+        "let me speak to your manager",
+        "operator",
+        "is there anyone real here?",
+        "can someone call me?",
     ],
 )
 def test_asking_for_a_person_in_any_words_opens_the_ticket_now(policy: Policy, plea: str) -> None:
@@ -1427,3 +1443,14 @@ def test_trying_or_asking_about_a_guide_is_not_being_helped_by_it(
     chat.say("1")
     chat.say(words)
     assert chat.state.step is Step.GUIDES and not chat.state.finished
+
+
+def test_thanks_after_the_ticket_is_welcomed_and_reaches_the_agent(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("send")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    actions = chat.say("thanks so much!")
+    assert ForwardToTicket(ticket_id="MCP-1001", text="thanks so much!", reopens=False) in actions
+    assert replies(actions) == texts.YOU_ARE_WELCOME
+    assert "type restart" in chat.reply("can I open another ticket?")
