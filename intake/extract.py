@@ -58,6 +58,7 @@ _NO_CONSENT = re.compile(
 _CODE = re.compile(r"\b[A-Za-z]+_[A-Za-z0-9_]+\b")  # ERR_CONNECTION_REFUSED, card_declined
 _WORD = re.compile(r"[\w.+-]+")
 _FILLER = frozenset("we i i'm im are am is it's its on the a an our my with and using use".split())
+_AROUND_A_SECRET = re.compile(r"[^.,;\n]*\[(?:[^\]]* removed|card •••• \d{4})\][^.,;\n]*")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n+")
 _SEGMENT_END = r"(?=(?:^|[.!?;\n])\s*(?:{labels})\s*[:=]|\Z)"
 
@@ -80,6 +81,18 @@ def environment_text(message: str) -> str | None:
         if match:
             facts.append(match.group(0))
     return ", ".join(facts) if len(facts) >= 2 else None
+
+
+def what_is_wrong(message: str) -> str:
+    """The words of a description that say what is wrong, for the guide search: sentences of
+    system facts ("I'm on Pro with Chrome"), access ("you may log in") and the clauses around a
+    removed secret only blur it. The whole message when nothing else is left."""
+    kept = [
+        sentence
+        for sentence in _SENTENCE.split(_AROUND_A_SECRET.sub("", message))
+        if sentence.strip() and not only_system_facts(sentence) and consent_in(sentence) is None
+    ]
+    return " ".join(kept) or message
 
 
 def only_system_facts(message: str) -> bool:

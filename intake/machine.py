@@ -57,7 +57,7 @@ from intake.answers import (
 )
 from intake.conversation import Conversation, Step
 from intake.events import CustomerSaid, Event, TicketClosed, TicketOpened, TicketsFound
-from intake.extract import consent_in, only_system_facts
+from intake.extract import consent_in, only_system_facts, what_is_wrong
 from intake.fields import (
     Field,
     field_named,
@@ -317,7 +317,8 @@ def _problem(state: Conversation, turn: _Turn) -> Outcome:
         return _reask(state, texts.PROBLEM_HINT)
     problem, notes = _fit(text, policy)
     state = _consent_in_passing(state, turn)
-    matches = tuple(turn.guides.search(problem, policy.max_guides)) if policy.max_guides else ()
+    query = what_is_wrong(problem)
+    matches = tuple(turn.guides.search(query, policy.max_guides)) if policy.max_guides else ()
     kind = infer_kind(policy, problem, matches[0].category if matches else None)
     state = state.model_copy(
         update={

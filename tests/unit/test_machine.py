@@ -1454,3 +1454,14 @@ def test_thanks_after_the_ticket_is_welcomed_and_reaches_the_agent(policy: Polic
     assert ForwardToTicket(ticket_id="MCP-1001", text="thanks so much!", reopens=False) in actions
     assert replies(actions) == texts.YOU_ARE_WELCOME
     assert "type restart" in chat.reply("can I open another ticket?")
+
+
+def test_the_guide_search_reads_what_is_wrong_not_the_system_or_access(policy: Policy) -> None:
+    guides = FixedGuides()
+    chat = Driver(policy, guides)
+    chat.say(
+        "Hi, my Stripe payments are failing since yesterday. I'm on the Pro plan using Chrome "
+        "on Windows 11 and you may log in to my admin if needed"
+    )
+    assert guides.queries == ["Hi, my Stripe payments are failing since yesterday."]
+    assert chat.state.consent is True and "Pro plan" in chat.state.details["environment"]
