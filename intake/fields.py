@@ -185,10 +185,16 @@ def prefill(policy: Policy, details: dict[str, str], text: str) -> dict[str, str
     return found
 
 
+def labelled_form(policy: Policy, text: str) -> dict[str, str]:
+    """Every field a message gives as two or more "Label: value" parts, by field key: a
+    request filled in like a form, in one message ("Problem: … Error: … Access: yes")."""
+    return extract.labelled_parts(text, _labels(policy))
+
+
 def labelled_answers(policy: Policy, text: str) -> dict[str, str]:
-    """The details a message gives as two or more "Label: value" lines, by detail id."""
-    labels = _labels(policy)
-    return extract.labelled_parts(text, {d.id: labels[d.id] for d in policy.details})
+    """The details among ``labelled_form``, by detail id."""
+    details = {detail.id for detail in policy.details}
+    return {key: value for key, value in labelled_form(policy, text).items() if key in details}
 
 
 def labelled_line(policy: Policy, text: str) -> tuple[str, str] | None:

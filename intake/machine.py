@@ -66,6 +66,7 @@ from intake.fields import (
     kind_named,
     labelled_answers,
     labelled_detail,
+    labelled_form,
     labelled_line,
     prefill,
     validate_detail,
@@ -310,9 +311,15 @@ def _with_notes(notes: list[str], actions: tuple[Action, ...]) -> tuple[Action, 
 
 def _problem(state: Conversation, turn: _Turn) -> Outcome:
     text, policy = turn.text, turn.policy
+    form = labelled_form(policy, text)
     labelled = labelled_line(policy, text)
-    if labelled is not None and labelled[0] == "problem":
+    if "problem" in form:  # "Problem: … Error: … Access: yes", a form filled in at once
+        text = form["problem"]
+    elif labelled is not None and labelled[0] == "problem":
         text = labelled[1]  # "Problem: …", as some people fill a form
+    access = form.get("consent", "")
+    if is_yes(access) or is_no(access):
+        state = _answered_access(state, turn, is_yes(access), access)
     if not _is_description(text) or len(text) < _MIN_PROBLEM_CHARS:
         return _reask(state, texts.PROBLEM_HINT)
     problem, notes = _fit(text, policy)
@@ -325,7 +332,7 @@ def _problem(state: Conversation, turn: _Turn) -> Outcome:
             "problem": problem,
             "kind": kind,
             "guides": matches,
-            "details": prefill(policy, state.details, text),
+            "details": prefill(policy, state.details, turn.text),
             "reasks": 0,
         }
     )

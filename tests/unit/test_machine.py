@@ -1465,3 +1465,21 @@ def test_the_guide_search_reads_what_is_wrong_not_the_system_or_access(policy: P
     )
     assert guides.queries == ["Hi, my Stripe payments are failing since yesterday."]
     assert chat.state.consent is True and "Pro plan" in chat.state.details["environment"]
+
+
+def test_a_request_filled_in_like_a_form_in_one_message_lands_field_by_field(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    text = chat.reply(
+        "Problem: tax not calculated for Quebec orders. Error: none shown. Steps: add a product, "
+        "ship to Montreal, check out. System: Pro plan, Safari 17 on macOS Sonoma. Access: yes"
+    )
+    assert chat.state.problem == "tax not calculated for Quebec orders"
+    assert chat.state.details == {
+        "error_messages": "No error is shown.",
+        "steps_to_reproduce": "add a product, ship to Montreal, check out",
+        "environment": "Pro plan, Safari 17 on macOS Sonoma",
+    }
+    assert chat.state.consent is True and chat.state.step is Step.CONFIRM
+    assert "Here's your request" in text
