@@ -52,6 +52,9 @@ _CONSENT = re.compile(
 )
 _NO_CONSENT = re.compile(
     rf"(?:^|[.!?;]\s*|\bplease\s+)(?:don't|do not) {_ACCESS}\b|"
+    rf"\b(?:don't|do not) want {_TO_THE_TEAM}(?: to)? "
+    rf"(?:{_ACCESS}|accessing|logging in|touching)\b|"
+    r"\b(?:don't|do not) want (?:you|anyone) (?:in|into) my\b|"
     rf"\b{_TO_THE_TEAM} (?:may not|can't|cannot|must not|should not|shouldn't) {_ACCESS}\b",
     re.IGNORECASE,
 )

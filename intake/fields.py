@@ -62,6 +62,11 @@ _LABEL_SYNONYMS = {
     "environment": ("setup", "my setup", "config", "configuration", "system"),
 }
 _CHANGE_TO = re.compile(r"(?i)(?:change|set|make|switch) (?:the )?([\w ]{2,30}?) to (.+)$", re.S)
+_CORRECTION = re.compile(
+    r"(?is)(?:sorry|oops|wait|actually|correction|my bad|i meant)\b[\s,.:!-]*"
+    r"(?P<label>(?:the |my )?[a-z][a-z ]{1,30}?) (?:is|was|are|were|should be|should read)"
+    r"(?: actually| really| instead)?\s*[:-]?\s*(?P<value>\S.*)$"
+)
 _INLINE = re.compile(r"^\s*([^:\n]{1,40}?)\s*[:=]\s*(\S.*)$", re.DOTALL)
 
 
@@ -114,6 +119,17 @@ def _field_mentioned(fields: list[Field], answer: str) -> Field | None:
         return None
     named = [f for f in fields if any(name.split()[0] in words for name in f.names)]
     return named[0] if len(named) == 1 else None
+
+
+def correction(policy: Policy, text: str) -> tuple[Field, str] | None:
+    """ "Sorry, the error is actually …", "wait, the steps should be …": an earlier answer
+    corrected, by the field it names."""
+    match = _CORRECTION.match(text.strip())
+    if match is None:
+        return None
+    answer = normalize(match.group("label")).removeprefix("the ").removeprefix("my ")
+    field = next((f for f in fields_of(policy) if answer in _labels(policy)[f.key]), None)
+    return (field, match.group("value").strip()) if field else None
 
 
 def inline_edit(policy: Policy, text: str) -> tuple[Field, str] | None:

@@ -60,6 +60,7 @@ from intake.events import CustomerSaid, Event, TicketClosed, TicketOpened, Ticke
 from intake.extract import consent_in, only_system_facts, what_is_wrong
 from intake.fields import (
     Field,
+    correction,
     field_named,
     fields_of,
     inline_edit,
@@ -435,6 +436,9 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     consent = _labelled_consent(turn)
     if consent is not None:  # "Access: yes", sent before it was asked
         return _noted_in_passing(_answered_access(state, turn, consent), turn, state.details)
+    fixed = correction(turn.policy, turn.text)
+    if fixed is not None:
+        return _corrected(state, turn, *fixed)
     labelled = labelled_detail(turn.policy, turn.text)
     if labelled is not None and not labelled_answers(turn.policy, turn.text):
         # One "System: Pro plan, Chrome 120" line goes to the field it names, whichever was asked.
@@ -516,10 +520,14 @@ def _consent(state: Conversation, turn: _Turn) -> Outcome:
 def _confirm(state: Conversation, turn: _Turn) -> Outcome:
     if is_yes(turn.text):
         return state, (OpenTicket(draft=_draft(state, turn)),)
-    edit = inline_edit(turn.policy, turn.text)
+    edit = inline_edit(turn.policy, turn.text) or correction(turn.policy, turn.text)
     if edit is not None:
         field, value = edit
         return _apply_edit(state.model_copy(update={"editing": field.key}), turn, value)
+    refused = consent_in(turn.text)
+    if refused is not None:  # "actually I don't want you accessing my store"
+        state = _answered_access(state, turn, refused)
+        return state, (Reply(text=texts.summary(turn.policy, state), choices=_SEND),)
     named = field_named(turn.policy, turn.text)
     if named is None:
         return _reask(state, texts.NOT_A_FIELD, _SEND)
@@ -538,32 +546,50 @@ def _edit(state: Conversation, turn: _Turn) -> Outcome:
 
 
 def _apply_edit(state: Conversation, turn: _Turn, value: str) -> Outcome:
+    field = next(f for f in fields_of(turn.policy) if f.key == state.editing)
+    changed = _changed(state, turn, field, value)
+    if isinstance(changed, Reply):
+        return _reask(state.model_copy(update={"step": Step.EDIT}), changed.text)
+    update = {"step": Step.CONFIRM, "editing": None, "reasks": 0}
+    state = changed.model_copy(update=update)
+    return state, (Reply(text=texts.summary(turn.policy, state), choices=_SEND),)
+
+
+def _corrected(state: Conversation, turn: _Turn, field: Field, value: str) -> Outcome:
+    """An earlier answer corrected mid-intake ("sorry, the error is actually …"): changed,
+    then on with whatever is still needed."""
+    changed = _changed(state, turn, field, value)
+    if isinstance(changed, Reply):
+        return _reask(state, changed.text)
+    state, actions = _advance(changed.model_copy(update={"reasks": 0}), turn)
+    return state, _with_notes([texts.CORRECTED], actions)
+
+
+def _changed(state: Conversation, turn: _Turn, field: Field, value: str) -> Conversation | Reply:
+    """``state`` with ``field`` set to ``value``, or the hint to ask again with."""
     policy = turn.policy
-    field = next(f for f in fields_of(policy) if f.key == state.editing)
-    update: dict[str, object]
     if field.key == "kind":
         kind = kind_named(policy, value)
-        if kind is None:
-            return _reask(state.model_copy(update={"step": Step.EDIT}), texts.kind_menu(policy))
-        update = {"kind": kind}
-    elif field.key == "consent":
+        return (
+            Reply(text=texts.kind_menu(policy))
+            if kind is None
+            else state.model_copy(update={"kind": kind})
+        )
+    if field.key == "consent":
         if not (is_yes(value) or is_no(value)):
-            return _reask(state.model_copy(update={"step": Step.EDIT}), texts.EDIT_CONSENT)
-        state = _answered_access(state, turn, is_yes(value), value)
-        update = {}
-    elif field.key == "problem":
+            return Reply(text=texts.EDIT_CONSENT)
+        return _answered_access(state, turn, is_yes(value), value)
+    if field.key == "problem":
         if word_count(value) < _MIN_PROBLEM_WORDS:
-            return _reask(state.model_copy(update={"step": Step.EDIT}), texts.PROBLEM_HINT)
-        update = {"problem": _fit(value, policy)[0]}
-    else:
-        detail = policy.detail(field.key)
-        checked = validate_detail(detail, value)
-        if checked is None:
-            hint = texts.reask_detail(detail, state.reasks + 1)
-            return _reask(state.model_copy(update={"step": Step.EDIT}), hint)
-        update = {"details": {**state.details, detail.id: _fit(checked, policy)[0]}}
-    state = state.model_copy(update={**update, "step": Step.CONFIRM, "editing": None, "reasks": 0})
-    return state, (Reply(text=texts.summary(policy, state), choices=_SEND),)
+            return Reply(text=texts.PROBLEM_HINT)
+        return state.model_copy(update={"problem": _fit(value, policy)[0]})
+    detail = policy.detail(field.key)
+    checked = validate_detail(detail, value)
+    if checked is None:
+        return Reply(text=texts.reask_detail(detail, state.reasks + 1))
+    return state.model_copy(
+        update={"details": {**state.details, detail.id: _fit(checked, policy)[0]}}
+    )
 
 
 def _ticketed(state: Conversation, turn: _Turn) -> Outcome:

@@ -1483,3 +1483,26 @@ def test_a_request_filled_in_like_a_form_in_one_message_lands_field_by_field(
     }
     assert chat.state.consent is True and chat.state.step is Step.CONFIRM
     assert "Here's your request" in text
+
+
+def test_an_answer_corrected_mid_intake_changes_that_field_and_the_intake_goes_on(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("no error")
+    text = chat.reply('sorry, the error is actually "SMTP 550 mailbox unavailable"')
+    assert chat.state.details == {"error_messages": '"SMTP 550 mailbox unavailable"'}
+    assert text.startswith(texts.CORRECTED) and text.endswith(policy.details[1].question)
+    chat.say("place an order, wait, no email arrives")
+    assert chat.state.details["steps_to_reproduce"] == "place an order, wait, no email arrives"
+
+
+def test_the_summary_takes_a_correction_and_a_refusal_in_plain_words(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    summary = chat.reply('sorry, the error is actually "This code has expired"')
+    assert chat.state.details["error_messages"] == '"This code has expired"'
+    assert chat.state.step is Step.CONFIRM and "This code has expired" in summary
+    chat.say("actually I don't want you accessing my store")
+    assert chat.state.consent is False and chat.state.step is Step.CONFIRM
