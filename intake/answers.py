@@ -118,6 +118,19 @@ _CANCEL_PLEA = re.compile(
     r"^(?:actually )?i(?:'ll| will) (?:sort|fix|figure) it(?: out)? myself\b"
 )
 _CANCEL_WORDS = 6  # "never mind, it works now"; longer goes on ("never mind the error, …")
+_DAY_ASKED = re.compile(
+    r"\b(today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"weekends?|holidays?|christmas|boxing day|new year'?s?(?: day)?|easter|thanksgiving)\b"
+)
+_DAY_WORDS = {
+    "tonight": "today",
+    "weekends": "weekend",
+    "holiday": "holidays",
+    "christmas": "holidays",
+    "boxing day": "holidays",
+    "easter": "holidays",
+    "thanksgiving": "holidays",
+}
 _QUESTION_WORDS = frozenset("when what how are is will do does can could".split())
 # About the support team's hours: its subject is them ("you", "someone"), not the product.
 _HOURS_QUESTION = re.compile(
@@ -191,6 +204,18 @@ def command_in(text: str) -> Command | None:
     if len(answer.split()) <= _CANCEL_WORDS and _CANCEL_PLEA.search(answer):
         return Command.CANCEL
     return None
+
+
+def day_asked(text: str) -> str | None:
+    """The day an hours question is about: "today", "tomorrow", a weekday ("monday"…),
+    "weekend" or "holidays"; None for "are you open?" (now)."""
+    found = _DAY_ASKED.search(normalize(text))
+    if found is None:
+        return None
+    day = found.group(1)
+    if day.startswith("new year"):
+        return "holidays"
+    return _DAY_WORDS.get(day, day)
 
 
 def asks_about_hours(text: str) -> bool:

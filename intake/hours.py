@@ -188,15 +188,48 @@ def closures_until(hours: SupportHours, now: datetime, window: Window) -> list[s
     """The closures of working days after today and before ``window`` opens, each named
     once: why a customer on Christmas Eve waits until Tuesday."""
     zone = hours.zone
-    day = now.astimezone(zone).date() + timedelta(days=1)
+    first = now.astimezone(zone).date() + timedelta(days=1)
     last = window.opens_at.astimezone(zone).date()
     names: list[str] = []
+    for _, name in closures_between(hours, first, last):
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def closures_between(hours: SupportHours, first: date, last: date) -> list[tuple[date, str]]:
+    """The working days from ``first`` up to (not including) ``last`` that are closed, and
+    why (a holiday's name)."""
+    found: list[tuple[date, str]] = []
+    day = first
     while day < last:
         name = closure_on(hours, day) if day.weekday() in hours.weekdays else None
-        if name is not None and name not in names:
-            names.append(name)
+        if name is not None:
+            found.append((day, name))
         day += timedelta(days=1)
-    return names
+    return found
+
+
+def window_after(hours: SupportHours, day: date) -> Window:
+    """The first window once ``day`` is over."""
+    return next_window(hours, _local(day + timedelta(days=1), time(0), hours.zone))
+
+
+def describe_day(day: date, now: datetime) -> str:
+    """ "Saturday, November 28", the year added when it is not ``now``'s."""
+    text = f"{_WEEKDAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}"
+    return text if day.year == now.year else f"{text}, {day.year}"
+
+
+def describe_hours(window: Window) -> str:
+    """ "9:00 AM to 5:00 PM Eastern": one day's window."""
+    opens, closes = window.opens_at, window.closes_at
+    zone = opens.tzinfo
+    assert zone is not None  # Window guarantees aware datetimes
+    return (
+        f"{_clock(opens.hour, opens.minute)} to {_clock(closes.hour, closes.minute)} "
+        f"{_zone_name(opens, zone)}"
+    )
 
 
 def describe_window_start(window: Window, now: datetime) -> str:
@@ -217,10 +250,7 @@ def _describe(at: datetime, now: datetime) -> str:
     _require_aware(now, "now")
     zone = at.tzinfo
     assert zone is not None  # Window guarantees aware datetimes
-    local_now = now.astimezone(zone)
-    day = f"{_WEEKDAYS[at.weekday()]}, {_MONTHS[at.month - 1]} {at.day}"
-    if at.year != local_now.year:
-        day = f"{day}, {at.year}"
+    day = describe_day(at.date(), now.astimezone(zone))
     return f"{day} at {_clock(at.hour, at.minute)} {_zone_name(at, zone)}"
 
 

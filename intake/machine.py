@@ -22,7 +22,7 @@ Rules:
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from intake import texts
 from intake.actions import (
@@ -43,6 +43,7 @@ from intake.answers import (
     asks_back,
     clean_text,
     command_in,
+    day_asked,
     is_confused,
     is_no,
     is_thanks,
@@ -76,11 +77,16 @@ from intake.guides import GuideMatch, GuideSearch
 from intake.hours import (
     Window,
     closure_on,
+    closures_between,
     closures_until,
+    describe_day,
+    describe_hours,
     describe_schedule,
     describe_window_end,
     describe_window_start,
     next_window,
+    window_after,
+    window_on,
 )
 from intake.inbound import as_edit
 from intake.kinds import infer_kind
@@ -151,6 +157,8 @@ _PLAIN_ANSWERS = {
 }
 # A ticket opened this close to closing time may wait for the next window; the customer is told.
 _CLOSING_SOON = timedelta(minutes=30)
+_HOLIDAYS_AHEAD = timedelta(days=31)  # "are you open over the holidays?" looks this far
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def step(state: Conversation, event: Event, policy: Policy, guides: GuideSearch) -> Outcome:
@@ -707,14 +715,53 @@ def _hours(state: Conversation, turn: _Turn) -> Outcome:
 
 def _hours_answer(turn: _Turn, window: Window) -> str:
     """Open now and until when, or closed (a holiday by its name) and when it opens next;
-    ``window`` is ``next_window`` at the turn's time."""
+    ``window`` is ``next_window`` at the turn's time. A question about another day ("are you
+    open tomorrow?", "over the holidays?") is answered for that day."""
     hours, at = turn.policy.hours, turn.event.at
     schedule = describe_schedule(hours)
+    today = at.astimezone(hours.zone).date()
+    asked = day_asked(turn.text)
+    if asked == "holidays":
+        coming = closures_between(hours, today, today + _HOLIDAYS_AHEAD)
+        return texts.closures_ahead([(describe_day(d, at), n) for d, n in coming], schedule)
+    if asked is not None and asked != "today":
+        return _days_answer(turn, _days_asked(asked, today))
     if window.covers(at):
         return texts.open_now(schedule, describe_window_end(window, at))
-    today = closure_on(hours, at.astimezone(hours.zone).date())
-    later = [name for name in closures_until(hours, at, window) if name != today]
-    return texts.closed_now(schedule, describe_window_start(window, at), today, later)
+    closed_today = closure_on(hours, today)
+    later = [name for name in closures_until(hours, at, window) if name != closed_today]
+    return texts.closed_now(schedule, describe_window_start(window, at), closed_today, later)
+
+
+def _days_asked(asked: str, today: date) -> list[date]:
+    """The dates "tomorrow", "saturday" or "weekend" mean, seen from ``today``."""
+    if asked == "tomorrow":
+        return [today + timedelta(days=1)]
+    if asked == "weekend":
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+        return [saturday, saturday + timedelta(days=1)]
+    weekday = _WEEKDAY_NAMES.index(asked)
+    return [today + timedelta(days=(weekday - today.weekday()) % 7)]
+
+
+def _days_answer(turn: _Turn, days: list[date]) -> str:
+    """Open when on each of ``days``; days closed in a row are said together, with the
+    window after them."""
+    hours, at = turn.policy.hours, turn.event.at
+    sentences: list[str] = []
+    closed: list[date] = []
+    for day in days:
+        window = window_on(hours, day)
+        if window is None:
+            closed.append(day)
+            continue
+        sentences.append(texts.open_on(describe_day(day, at), describe_hours(window)))
+    if closed:
+        names = " and ".join(describe_day(day, at) for day in closed)
+        reasons = [name for day in closed if (name := closure_on(hours, day))]
+        after = describe_window_start(window_after(hours, closed[-1]), at)
+        sentences.append(texts.closed_on(names, " and ".join(reasons) or None, after))
+    return " ".join(sentences)
 
 
 def _explain(state: Conversation, turn: _Turn) -> Outcome:

@@ -131,6 +131,23 @@ def _and_list(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+def open_on(day: str, hours: str) -> str:
+    return f"On {day}, support is open {hours}."
+
+
+def closed_on(day: str, closure: str | None, next_window: str) -> str:
+    why = f" for {closure}" if closure else ""
+    return f"On {day}, support is closed{why}. The next support window after that: {next_window}."
+
+
+def closures_ahead(closures: Sequence[tuple[str, str]], schedule: str) -> str:
+    """``closures``: (day, holiday) pairs coming up."""
+    if not closures:
+        return f"Support works {schedule}, with no holiday closures in the coming month."
+    listed = "; ".join(f"{name} ({day})" for day, name in closures)
+    return f"Support works {schedule}, and is closed for: {listed}."
+
+
 def open_now(schedule: str, until: str) -> str:
     return (
         f"Our support team works {schedule}, and it's open right now, until {until}. "

@@ -1506,3 +1506,38 @@ def test_the_summary_takes_a_correction_and_a_refusal_in_plain_words(policy: Pol
     assert chat.state.step is Step.CONFIRM and "This code has expired" in summary
     chat.say("actually I don't want you accessing my store")
     assert chat.state.consent is False and chat.state.step is Step.CONFIRM
+
+
+FRIDAY_EVENING = datetime(2026, 11, 27, 21, 58, tzinfo=UTC)  # 4:58 PM Eastern
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        (
+            "are you open tomorrow?",
+            "On Saturday, November 28, support is closed. The next support window after that: "
+            "Monday, November 30 at 9:00 AM Eastern.",
+        ),
+        (
+            "is anyone there this weekend?",
+            "On Saturday, November 28 and Sunday, November 29, support is closed.",
+        ),
+        ("are you open on Monday?", "On Monday, November 30, support is open 9:00 AM to 5:00 PM"),
+    ],
+)
+def test_an_hours_question_about_another_day_is_answered_for_that_day(
+    policy: Policy, question: str, answer: str
+) -> None:
+    chat = Driver(policy, at=FRIDAY_EVENING)
+    chat.say(PROBLEM)
+    assert answer in chat.reply(question)
+
+
+def test_the_holidays_ahead_are_listed_by_name_and_date(policy: Policy) -> None:
+    chat = Driver(policy, at=datetime(2026, 12, 24, 17, 0, tzinfo=UTC))
+    chat.say(PROBLEM)
+    text = chat.reply("are you open over the holidays?")
+    assert (
+        "Christmas Day (Friday, December 25); Boxing Day (observed) (Monday, December 28)" in text
+    )
