@@ -232,6 +232,11 @@ def describe_hours(window: Window) -> str:
     )
 
 
+def describe_time(hours: SupportHours, at: datetime, now: datetime) -> str:
+    """``at`` in the support time zone, as the other descriptions read."""
+    return _describe(at.astimezone(hours.zone), now)
+
+
 def describe_window_start(window: Window, now: datetime) -> str:
     """Customer-facing opening time, e.g. ``Monday, November 30 at 9:00 AM Eastern``.
 
