@@ -36,6 +36,7 @@ from bot.discord.translate import (
     agent_allowed,
     forwarded,
     parse_custom_id,
+    readable,
     route,
     thread_name,
     written,
@@ -238,8 +239,8 @@ class IntakeClient(discord.Client):
             parent = channel.parent_id
         elif isinstance(channel, discord.PartialMessageable) and channel.guild_id is not None:
             parent = await self._parent_of(channel.id)
-        text = _text(message)
         bot_id = self.user.id if self.user else 0
+        text = _text(message, bot_id)
         return Seen(
             message_id=str(message.id),
             channel_id=str(channel.id),
@@ -369,10 +370,13 @@ def _skipping(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]
     return parse_or_skip
 
 
-def _text(message: discord.Message) -> str:
-    """The message's words and files, then each message it forwards: a forward has no content
-    of its own, Discord sends the original in a snapshot."""
-    own = written(message.content, _files(message.attachments))
+def _text(message: discord.Message, bot_id: int) -> str:
+    """The message's words (mentions by name) and files, then each message it forwards: a
+    forward has no content of its own, Discord sends the original in a snapshot."""
+    names = {str(user.id): user.display_name for user in message.mentions if user.id != bot_id}
+    names |= {str(role.id): role.name for role in message.role_mentions}
+    names |= {str(channel.id): channel.name for channel in message.channel_mentions}
+    own = written(readable(message.content, names), _files(message.attachments))
     quoted = [forwarded(s.content, _files(s.attachments)) for s in message.message_snapshots]
     return "\n".join(part for part in (own, *quoted) if part)
 

@@ -9,9 +9,9 @@ a button click back.
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from bot.splitting import split_text
@@ -21,6 +21,7 @@ from intake.outgoing import Outgoing, TicketCard
 PLATFORM = "discord"
 MESSAGE_LIMIT = 2000
 CHOICE_PREFIX = "intake:choice:"
+_MARKUP = re.compile(r"<(@!?|@&|#)(\d+)>|<a?:(\w+):\d+>|<t:(\d{1,12})(?::[tTdDfFR])?>")
 TICKET_PREFIX = "intake:ticket:"
 FORWARDED = "[forwarded]"
 
@@ -200,6 +201,25 @@ def forwarded(content: str, files: Sequence[str]) -> str:
     """A forwarded message, read as the words of whoever forwarded it; marked, so the other
     side knows it is quoted."""
     return written(f"{FORWARDED} {content}".rstrip(), files)
+
+
+def readable(content: str, names: Mapping[str, str]) -> str:
+    """Discord's markup as people read it: ``<@id>``, ``<@&id>``, ``<#id>`` by the names in
+    ``names`` (keyed by the markup's id; the bot's own mention is left for ``strip_mention``),
+    ``<:emoji:id>`` as ``:emoji:``, and ``<t:…>`` timestamps as UTC times."""
+
+    def swap(match: re.Match[str]) -> str:
+        kind, ident, emoji, stamp = match.groups()
+        if emoji is not None:
+            return f":{emoji}:"
+        if stamp is not None:
+            return datetime.fromtimestamp(int(stamp), UTC).strftime("%Y-%m-%d %H:%M UTC")
+        name = names.get(ident)
+        if name is None:
+            return match.group(0)
+        return f"#{name}" if kind == "#" else f"@{name}"
+
+    return _MARKUP.sub(swap, content)
 
 
 def strip_mention(text: str, bot_id: str) -> str:

@@ -14,6 +14,7 @@ from bot.discord.translate import (
     forwarded,
     nonce,
     parse_custom_id,
+    readable,
     render,
     route,
     written,
@@ -112,3 +113,12 @@ def test_a_forward_reads_as_quoted_words_then_its_files() -> None:
     assert forwarded("It failed", [file]) == f"[forwarded] It failed\n{file}"
     assert forwarded("", [file]) == f"[forwarded]\n{file}"  # a forwarded file alone
     assert written("see above", []) == "see above"
+
+
+def test_mentions_emoji_and_timestamps_read_as_people_see_them() -> None:
+    names = {"111": "Dana", "222": "Support agents", "333": "support-team"}
+    text = "<@111> and <@!111>, ask <@&222> in <#333> :) <:shrug:444> <t:1764172800:R> <@999>"
+    assert readable(text, names) == (
+        "@Dana and @Dana, ask @Support agents in #support-team :) :shrug: "
+        "2025-11-26 16:00 UTC <@999>"
+    )
