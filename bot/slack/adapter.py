@@ -228,6 +228,7 @@ class SlackAdapter:
             return False
         self._in_flight += 1
         try:
+            heard = await self._named(heard)
             name = self._directory.known_name(heard.user_id)
             if name is None:
                 lookup = self._directory.name(heard.user_id, heard.profile_name)
@@ -251,8 +252,20 @@ class SlackAdapter:
             self._wake()
         return True
 
+    async def _named(self, heard: Heard) -> Heard:
+        """The people it mentions by name ("@Dana", not "@U0DANA"), as far as Slack says in
+        time; an id Slack won't name stays as it is."""
+        text = heard.text
+        for user_id in heard.mentions:
+            try:
+                name = await asyncio.wait_for(self._directory.name(user_id), _NAME_WAIT)
+            except TimeoutError:
+                continue
+            text = _by_name(text, user_id, name)
+        return heard.model_copy(update={"text": text})
+
     async def _process(self, payload: dict[str, Any]) -> None:
-        heard = Heard.model_validate(payload)
+        heard = await self._named(Heard.model_validate(payload))
         name = await self._directory.name(heard.user_id, heard.profile_name)
         if heard.audience == "team":
             is_agent = await self._directory.is_agent(heard.user_id)
@@ -263,3 +276,7 @@ class SlackAdapter:
             handled = await asyncio.to_thread(self._service.handle_customer, customer)
         if handled:
             self._wake()
+
+
+def _by_name(text: str, user_id: str, name: str) -> str:
+    return re.sub(rf"@{re.escape(user_id)}\b", lambda _: f"@{name}", text)

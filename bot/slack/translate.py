@@ -31,6 +31,7 @@ TICKET_ACTION = "ticket_"
 # Message subtypes that are someone writing; edits, deletes, joins and bot posts are not.
 _WRITTEN_SUBTYPES = {None, "file_share", "thread_broadcast", "me_message"}
 _MARKUP = re.compile(r"<([^<>]*)>")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")  # with a |label, the label is the name already
 _BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
 _SECTION_LIMIT = 3000
@@ -69,6 +70,9 @@ class Heard(BaseModel):
     edited: bool = False
     answers: str | None = None
     """A button click: the question the button answered (``intake.actions.clicked``)."""
+    mentions: tuple[str, ...] = ()
+    """People the message mentions (user ids): their names are looked up before it is shown
+    to anyone, since the text reads "@U0123" until then."""
     in_history: bool = True
     """A message, whose ``ts`` is a place in its channel's history (the point catching up
     starts from); a click is not."""
@@ -293,7 +297,8 @@ def _heard(
     continuation: bool = False,
     empty_ok: bool = False,
 ) -> Heard | None:
-    written = plain_text(str(event.get("text") or "") or _block_markup(event), bot_user_id)
+    markup = str(event.get("text") or "") or _block_markup(event)
+    written = plain_text(markup, bot_user_id)
     shared = _shared_lines(event, bot_user_id)
     text = "\n".join(part for part in (written, *shared, *_file_lines(event)) if part)
     if not text and not empty_ok:
@@ -308,6 +313,7 @@ def _heard(
         message_id=f"{event['channel']}:{ts}",
         at=_time(ts),
         continuation=continuation,
+        mentions=tuple(dict.fromkeys(u for u in _MENTION.findall(markup) if u != bot_user_id)),
         profile_name=display_name({"profile": profile}) if isinstance(profile, Mapping) else None,
     )
 

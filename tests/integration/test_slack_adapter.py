@@ -952,3 +952,11 @@ async def test_rich_text_lists_and_mentions_read_line_by_line(slack: Workspace) 
         f"Checkout goes blank, @{OUTSIDER} saw it too. Steps:\n"
         "1. Open the storefront\n2. Add a product to the cart\n3. Click checkout"
     ]
+
+
+async def test_mentions_reach_the_other_side_by_name(slack: Workspace) -> None:
+    card = await open_ticket(slack)
+    reply = asyncio.ensure_future(slack.next_post(DM))
+    await slack.in_thread(AGENT, card.ts, f"<@{CUSTOMER}> my colleague <@{OUTSIDER}> will call")
+    relayed = (await reply).args["text"]
+    assert relayed == "*Dana (support):* @Priya Patel my colleague @Sam will call"
