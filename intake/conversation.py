@@ -34,6 +34,8 @@ class Conversation(BaseModel):
     started_at: datetime | None = None
     out_of_hours: bool = False
     problem: str | None = None
+    files: tuple[str, ...] = ()
+    """Files sent before the problem was put in words; they join it once it is."""
     kind: str | None = None
     guides: tuple[GuideMatch, ...] = ()
     after_guide: bool = False

@@ -1,5 +1,6 @@
 """What adapters hand to the service: platform events translated into our own messages."""
 
+import re
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
@@ -46,6 +47,18 @@ class TeamMessage(_Inbound):
 def attachment_line(name: str, link: str) -> str:
     """How a file a person sent reads in the transcript and the ticket, on every platform."""
     return f"[attachment: {name} {link}]" if link else f"[attachment: {name}]"
+
+
+def without_attachments(text: str) -> str:
+    """What a person wrote, without the ``attachment_line`` of each file they sent."""
+    return _ATTACHMENT_LINE.sub("", text).strip()
+
+
+def carries_files(text: str) -> bool:
+    return _ATTACHMENT_LINE.search(text) is not None
+
+
+_ATTACHMENT_LINE = re.compile(r"^\[attachment: [^\n]*\]$", re.MULTILINE)
 
 
 def edit_id(message_id: str, stamp: str) -> str:

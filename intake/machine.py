@@ -88,7 +88,7 @@ from intake.hours import (
     window_after,
     window_on,
 )
-from intake.inbound import as_edit
+from intake.inbound import as_edit, carries_files, without_attachments
 from intake.kinds import infer_kind
 from intake.language import is_clearly_not_english
 from intake.policy import DetailField, Policy
@@ -231,6 +231,9 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
         notes[:0] = greeting
         if command is None and (aside or not _is_description(turn.text)):
             # The greeting already says when support is open, and asks for the problem.
+            if carries_files(turn.text):  # a screenshot first
+                state = state.model_copy(update={"files": (turn.text.strip(),)})
+                return state, _with_notes(notes, (Reply(text=texts.FILE_NEEDS_WORDS),))
             return state, _with_notes(notes, (Reply(text=texts.ASK_PROBLEM),))
     handler: _Handler
     if aside:
@@ -301,7 +304,9 @@ def _continued_after_guide(state: Conversation, turn: _Turn, notes: list[str]) -
 
 
 def _is_description(text: str) -> bool:
-    return word_count(text) >= _MIN_PROBLEM_WORDS and says_something(text)
+    """Words about a problem; a file's line (a screenshot sent alone) is not a description."""
+    words = without_attachments(text)
+    return word_count(words) >= _MIN_PROBLEM_WORDS and says_something(words)
 
 
 def _with_notes(notes: list[str], actions: tuple[Action, ...]) -> tuple[Action, ...]:
@@ -329,9 +334,13 @@ def _problem(state: Conversation, turn: _Turn) -> Outcome:
     access = form.get("consent", "")
     if is_yes(access) or is_no(access):
         state = _answered_access(state, turn, is_yes(access), access)
+    files = carries_files(text)
     if not _is_description(text) or len(text) < _MIN_PROBLEM_CHARS:
-        return _reask(state, texts.PROBLEM_HINT)
-    problem, notes = _fit(text, policy)
+        # A screenshot alone: kept for the problem, whose words are still needed.
+        update = {"files": (*state.files, text.strip())} if files else {}
+        hint = texts.FILE_NEEDS_WORDS if files else texts.PROBLEM_HINT
+        return _reask(state.model_copy(update=update), hint)
+    problem, notes = _fit("\n".join((text, *state.files)), policy)
     state = _consent_in_passing(state, turn)
     query = what_is_wrong(problem)
     matches = tuple(turn.guides.search(query, policy.max_guides)) if policy.max_guides else ()

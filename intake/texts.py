@@ -70,6 +70,10 @@ EDITS_NOT_READ = (
 PUT_ANOTHER_WAY = "Sorry, let me put that another way."
 GUIDES_SKIPPED = "Understood, none of the guides solved it."
 CORRECTED = "Thanks, I've corrected that."
+FILE_NEEDS_WORDS = (
+    "Thanks, I've kept your file for the team. Please also describe the problem in words: "
+    "what you were trying to do and what went wrong."
+)
 OLD_BUTTON = "That button belongs to an earlier question, so I've left it out."
 NOTED_IN_PASSING = "Thanks, I've added that to your request."
 AGENT_NEEDS_SOMETHING = (

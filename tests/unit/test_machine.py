@@ -1541,3 +1541,16 @@ def test_the_holidays_ahead_are_listed_by_name_and_date(policy: Policy) -> None:
     assert (
         "Christmas Day (Friday, December 25); Boxing Day (observed) (Monday, December 28)" in text
     )
+
+
+def test_a_file_alone_is_kept_and_the_problem_is_still_asked_for_in_words(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    screenshot = "[attachment: error.png https://files.example/error.png]"
+    assert chat.reply(screenshot).endswith(texts.FILE_NEEDS_WORDS)
+    assert chat.state.problem is None and chat.state.step is Step.PROBLEM
+    chat.say("The checkout page shows this error since this morning")
+    assert chat.state.problem == (
+        f"The checkout page shows this error since this morning\n{screenshot}"
+    )
