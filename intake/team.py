@@ -12,7 +12,8 @@ from intake.tickets import Action, Priority
 # "note: …", "Note : …", "internal: …", "!note …": for the team only. A near miss here would
 # reach the customer, so the ways agents actually write it are all taken.
 _NOTE = re.compile(
-    r"^\s*(?:(?:internal |private |team )?note|internal|private|team only)\s*:|^\s*!\s*note\b",
+    r"^\s*(?:(?:internal |private |team )?note|internal|private|team only)\s*[:\-–]|"
+    r"^\s*!\s*note\b",
     re.IGNORECASE,
 )
 _COMMAND = re.compile(r"^\s*!\s*(\w+)\b[ \t:,.-]*(.*)$", re.IGNORECASE | re.DOTALL)

@@ -21,6 +21,9 @@ from intake.outgoing import Outgoing, TicketCard
 PLATFORM = "discord"
 MESSAGE_LIMIT = 2000
 CHOICE_PREFIX = "intake:choice:"
+_EMBED_TOTAL = 6000
+_SHORTEST_CLIP = 200
+_CARD_FOOTER = "Reply in the thread; note: for internal notes; !claim, !resolve…"
 _MARKUP = re.compile(r"<(@!?|@&|#)(\d+)>|<a?:(\w+):\d+>|<t:(\d{1,12})(?::[tTdDfFR])?>")
 TICKET_PREFIX = "intake:ticket:"
 FORWARDED = "[forwarded]"
@@ -107,17 +110,37 @@ def card_content(card: TicketCard) -> str:
 
 
 def card_embed(card: TicketCard) -> dict[str, Any]:
-    fields = card.facts() + card.particulars()
+    fields = (card.facts() + card.particulars())[:25]
+    title = _clip(f"{card.ticket_id}: {card.kind}", 256)
+    names = [_clip(name, 256) for name, _ in fields]
+    fixed = len(title) + sum(len(name) for name in names) + len(_CARD_FOOTER)
+    # Discord refuses an embed whose texts add up to more than 6,000 characters: long answers
+    # are shortened, the longest first, so the card (and the ticket's thread) always posts.
+    description, *values = _within(
+        _EMBED_TOTAL - fixed,
+        [_clip(card.problem, 4096), *(_clip(value or "-", 1024) for _, value in fields)],
+    )
     return {
         "type": "rich",
-        "title": _clip(f"{card.ticket_id}: {card.kind}", 256),
-        "description": _clip(card.problem, 4096),
+        "title": title,
+        "description": description,
         "fields": [
-            {"name": _clip(name, 256), "value": _clip(value or "-", 1024), "inline": False}
-            for name, value in fields[:25]
+            {"name": name, "value": value, "inline": False}
+            for name, value in zip(names, values, strict=True)
         ],
-        "footer": {"text": "Reply in the thread; note: for internal notes; !claim, !resolve…"},
+        "footer": {"text": _CARD_FOOTER},
     }
+
+
+def _within(budget: int, texts: list[str]) -> list[str]:
+    """``texts`` clipped, the longest first, until together they fit in ``budget``."""
+    texts = list(texts)
+    while (excess := sum(map(len, texts)) - budget) > 0:
+        longest = max(range(len(texts)), key=lambda index: len(texts[index]))
+        if len(texts[longest]) <= _SHORTEST_CLIP:
+            break
+        texts[longest] = _clip(texts[longest], max(_SHORTEST_CLIP, len(texts[longest]) - excess))
+    return texts
 
 
 def escape_markdown(text: str) -> str:

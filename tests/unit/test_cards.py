@@ -87,3 +87,19 @@ def test_a_ticket_that_arrived_in_hours_is_due_from_when_it_arrived() -> None:
     card = ticket_card(_ticket("troubleshooting", {}), load_policy(), later).card
     assert card is not None
     assert card.due == "Thursday, November 26 at 11:00 AM Eastern (arrived during support hours)"
+
+
+def test_a_card_with_long_answers_fits_discords_embed_limit() -> None:
+    long = "x" * 3900
+    ticket = _ticket(
+        "troubleshooting",
+        {"error_messages": long, "steps_to_reproduce": long, "environment": long},
+    ).model_copy(update={"problem": long})
+    card = ticket_card(ticket, load_policy(), AT).card
+    assert card is not None
+    embed = card_embed(card)
+    total = len(embed["title"]) + len(embed["description"]) + len(embed["footer"]["text"])
+    total += sum(len(f["name"]) + len(f["value"]) for f in embed["fields"])
+    assert total <= 6000
+    assert all(len(f["value"]) <= 1024 for f in embed["fields"])
+    assert embed["description"].startswith("xxx") and embed["description"].endswith("…")

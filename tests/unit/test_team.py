@@ -21,6 +21,7 @@ from intake.tickets import Action, Priority
         "internal: merchant account maybe suspended",
         "Internal note: merchant account maybe suspended",
         "team only: merchant account maybe suspended",
+        "internal - merchant account maybe suspended",
         "!note merchant account maybe suspended",
         "! note merchant account maybe suspended",
     ],
