@@ -55,8 +55,15 @@ _OPENING_YES = frozenset(
     "yes y yep yeah yea ya yup sure ok okay absolutely definitely fine correct agreed agree "
     "certainly of 👍 ✅".split()
 )
+_CHANGED_MIND = re.compile(
+    r"\b(?:actually|i mean|i meant|wait|sorry|on second thought|scratch that|make that)"
+    r"\b[\s,.:;!-]*(?:i mean |i meant |it's |it is )?(yes|no)\b"
+)
+_PLAIN_YES = frozenset("yes y yep yeah yea ya yup".split())
+# "No problem, go ahead": a yes that opens with "no".
+_NO_BUT_YES = re.compile(r"^(?:no (?:problem|worries|prob|issue)|not a problem)\b")
 # "Not sure" is not a no, and "yes but it still fails" is not a yes.
-_UNSURE = frozenset(["not sure", "maybe", "dunno", "idk", "i don't know", "don't know"])
+_UNSURE = frozenset(["not sure", "maybe", "dunno", "idk", "i don't know", "don't know", "no idea"])
 _HEDGES = frozenset("but however still though except".split())
 _SHORT = 8  # longer messages are descriptions, not answers, unless they open with yes or no
 _LEADS_TO_A_NUMBER = frozenset(
@@ -164,7 +171,7 @@ _THANKS = frozenset(
 )
 # Words that set limits on a yes ("as long as" by its "long").
 _CONDITIONS = frozenset(
-    "but only if unless except long don't dont not never without just careful".split()
+    "but only if unless except long don't dont not no never without just careful though".split()
 )
 _GRATITUDE = frozenset("thanks thank thx ty cheers appreciated appreciate".split())
 _SHORTCODE = re.compile(r":[a-z0-9_+'-]+:")  # Slack's emoji as text, ":+1:"
@@ -259,7 +266,9 @@ def _unsure(text: str) -> bool:
 
 
 def is_yes(text: str) -> bool:
-    """ "yes", "sure, go ahead", "that worked, thanks", "looks good, send it"."""
+    """ "yes", "sure, go ahead", "that worked, thanks", "looks good, send it", "no problem"."""
+    if _NO_BUT_YES.match(normalize(text)):
+        return True
     words = _answer_words(text)
     if not words or len(words) > _SHORT or _unsure(text) or text.rstrip().endswith("?"):
         return False  # "can you explain step 5?" is a question, not a yes
@@ -275,7 +284,7 @@ def is_yes(text: str) -> bool:
 def is_no(text: str) -> bool:
     """ "no", "none of them helped", "didn't work", "absolutely not", "No, actually …"."""
     words = _answer_words(text)
-    if not words or _unsure(text):
+    if not words or _unsure(text) or _NO_BUT_YES.match(normalize(text)):
         return False
     if words[0] in _NEGATIONS:
         return True
@@ -285,8 +294,10 @@ def is_no(text: str) -> bool:
 
 
 def _opens_with_yes(words: list[str]) -> bool:
-    """ "Sure, …" or "Yes, …", but not "absolutely not" nor "can I say no?"."""
-    return words[0] in _OPENING_YES and (len(words) == 1 or words[1] not in _NEGATIONS)
+    """ "Sure, …" or "Yes, …" (even "yes, no payments though"), but not "absolutely not"."""
+    if words[0] not in _OPENING_YES:
+        return False
+    return len(words) == 1 or words[1] not in _NEGATIONS or words[0] in _PLAIN_YES
 
 
 def number_in(text: str) -> int | None:
@@ -320,6 +331,13 @@ def is_thanks(text: str) -> bool:
     return all(word in _THANKS for word in words) and (
         bool(words) or not any(char.isalnum() for char in plain)  # emoji only
     )
+
+
+def second_thoughts(text: str) -> bool | None:
+    """ "Yes, actually no", "no, sorry, I meant yes": the answer someone settled on; None
+    when they did not change their mind in the message."""
+    found = _CHANGED_MIND.findall(normalize(text).replace("’", "'"))
+    return None if not found or _unsure(text) else found[-1] == "yes"
 
 
 def says_thanks(text: str) -> bool:

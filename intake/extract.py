@@ -45,9 +45,16 @@ _ENVIRONMENT = {
 # "I can't log in" or "someone logged in without my password" say neither.
 _TO_THE_TEAM = r"(?:you|the team|your team|support|your agents?|the agents?)"
 _ACCESS = r"(?:access|log ?in(?:to)?|look (?:at|into)|check|go into|get into|use)"
+# Said to the team as permission: the clause opens with it ("Customers say you can log in"
+# reports someone else) and names the customer's own systems or a need ("You can log in to
+# the admin and open Orders" is a step to reproduce).
 _CONSENT = re.compile(
-    rf"\b{_TO_THE_TEAM}(?: can| may| are welcome to| have my permission to| are allowed to)"
-    rf"(?: also)? {_ACCESS}\b|\bfeel free to {_ACCESS}\b",
+    rf"(?:^|[.!?;,:]\s*|\b(?:and|so|also|otherwise)\s+)"
+    rf"(?:{_TO_THE_TEAM}(?: can| may| are welcome to| have my permission to| are allowed to)"
+    rf"(?: also)? {_ACCESS}|feel free to {_ACCESS})\b"
+    r"(?=[^.!?]*\b(?:my|our|if (?:needed|necessary|you need|required)|whatever)\b|"
+    r"(?![^.!?]*\b(?:and|then),? (?:open|click|go|select|choose|press|add|navigate)\b)"
+    r"[^.!?]*\b(?:the|your) (?:admin|store|dashboard|account|backend|settings|logs?|systems?)\b)",
     re.IGNORECASE,
 )
 _NO_CONSENT = re.compile(

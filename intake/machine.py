@@ -53,6 +53,7 @@ from intake.answers import (
     opens_with_yes,
     says_something,
     says_thanks,
+    second_thoughts,
     with_conditions,
     word_count,
 )
@@ -525,6 +526,10 @@ def _noted_in_passing(state: Conversation, turn: _Turn, details: dict[str, str])
 def _consent(state: Conversation, turn: _Turn) -> Outcome:
     if asks_back(turn.text):  # "who will access it?", "can I say no?": explained, not taken
         return _explain(state, turn)
+    settled = second_thoughts(turn.text)  # "yes, actually no"
+    if settled is not None:
+        state = _answered_access(state, turn, settled)
+        return _advance(state.model_copy(update={"reasks": 0}), turn)
     conditional = opens_with_yes(turn.text) or _ONLY_IF.search(turn.text.lower()) is not None
     answered = is_yes(turn.text) or is_no(turn.text) or conditional
     if not answered or normalize(turn.text) in _NOT_AN_ACCESS_ANSWER:

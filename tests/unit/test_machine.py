@@ -1554,3 +1554,43 @@ def test_a_file_alone_is_kept_and_the_problem_is_still_asked_for_in_words(
     assert chat.state.problem == (
         f"The checkout page shows this error since this morning\n{screenshot}"
     )
+
+
+@pytest.mark.parametrize(
+    ("answer", "consent"),
+    [
+        ("yes, actually no", False),
+        ("yes. sorry, I mean no", False),
+        ("no, sorry, I meant yes", True),
+        ("no problem, go ahead", True),
+        ("not a problem", True),
+        ("yes, no payments though", True),
+    ],
+)
+def test_the_access_answer_someone_settles_on_is_the_one_kept(
+    policy: Policy, answer: str, consent: bool
+) -> None:
+    chat = at_the_access_question(policy)
+    chat.say(answer)
+    assert chat.state.consent is consent and chat.state.step is Step.CONFIRM
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Customers say you can log in to the admin but checkout fails at the payment step",
+        "My staff member says you can access the admin but not the Orders page",
+    ],
+)
+def test_reported_permission_in_a_problem_is_not_access_consent(policy: Policy, said: str) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say(said)
+    assert chat.state.consent is None
+
+
+def test_steps_that_start_with_logging_in_are_steps_not_consent(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("card_declined")
+    chat.say("You can log in to the admin and open Orders, then click Export")
+    assert chat.state.consent is None and chat.state.step is Step.DETAILS
