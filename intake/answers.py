@@ -120,11 +120,21 @@ _STATUS_PLEA = re.compile(
 )
 # Giving up on the request: "never mind, it works now", "forget it", or a bare "quit".
 _CANCEL_PLEA = re.compile(
-    r"^(?:oh |ok |okay |actually )?(?:never ?mind|nvm|forget (?:about )?it)\b|"
+    r"^(?:oh |ok |okay |actually )?(?:never ?mind|nvm|forget (?:about )?it)(?:[ ,.!]+"
+    r"(?:(?:it|that|this|everything)(?:'s| is)? )?(?:works?|working|worked|fixed|solved|sorted|"
+    r"resolved|fine|ok|okay)(?: now| again| itself)?|[ ,.!]+i(?:'ll| will) (?:sort|fix|figure) it"
+    r"(?: out)?(?: myself)?)?$|"
     r"^(?:stop|quit|exit|bye|goodbye|cancel (?:it|that|this|please|my request|the request))$|"
     r"^(?:actually )?i(?:'ll| will) (?:sort|fix|figure) it(?: out)? myself\b"
 )
 _CANCEL_WORDS = 6  # "never mind, it works now"; longer goes on ("never mind the error, …")
+_A_MOMENT = re.compile(
+    r"^(?:ok |okay |sure |sorry )?(?:hold on|hang on|one (?:sec|second|moment|minute)|"
+    r"(?:give|gimme) me (?:a|one) (?:sec|second|moment|minute)|just a (?:sec|second|moment|minute)|"
+    r"let me (?:check|look|find out|find it|get it|ask)(?: (?:it|that|and come back|and get back "
+    r"to you))*|brb|be right back|wait a (?:sec|second|moment|minute)|i'll (?:check|look)"
+    r"(?: and come back| and get back to you)?|i'll (?:stop|continue) [a-z ]{0,60})$"
+)
 _DAY_ASKED = re.compile(
     r"\b(today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"weekends?|holidays?|christmas|boxing day|new year'?s?(?: day)?|easter|thanksgiving)\b"
@@ -211,6 +221,11 @@ def command_in(text: str) -> Command | None:
     if len(answer.split()) <= _CANCEL_WORDS and _CANCEL_PLEA.search(answer):
         return Command.CANCEL
     return None
+
+
+def wants_a_moment(text: str) -> bool:
+    """ "Hold on", "give me a minute", "let me check and come back": no answer yet."""
+    return _A_MOMENT.match(normalize(text).replace("’", "'")) is not None
 
 
 def day_asked(text: str) -> str | None:

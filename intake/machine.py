@@ -54,6 +54,7 @@ from intake.answers import (
     says_something,
     says_thanks,
     second_thoughts,
+    wants_a_moment,
     with_conditions,
     word_count,
 )
@@ -236,11 +237,15 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
                 state = state.model_copy(update={"files": (turn.text.strip(),)})
                 return state, _with_notes(notes, (Reply(text=texts.FILE_NEEDS_WORDS),))
             return state, _with_notes(notes, (Reply(text=texts.ASK_PROBLEM),))
+    if command is None and state.step not in _NO_PAUSE and wants_a_moment(turn.text):
+        return state, _with_notes(notes, (Reply(text=texts.NO_RUSH),))
     handler: _Handler
     if aside:
         handler = _hours if asks_about_hours(turn.text) else _explain
     else:
         handler = _COMMANDS[command] if command else _STEPS[state.step]
+    if command is Command.CANCEL and state.step is Step.EDIT:
+        handler = _edit  # cancelling a change keeps the field, not the whole request
     forwards: tuple[Action, ...] = ()
     if command in _TOLD_TO_THE_TICKET and state.step is Step.TICKETED:
         # "Never mind, it works now", "any news?": answered here, and the agent reads them too.
@@ -558,6 +563,10 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
 
 
 def _edit(state: Conversation, turn: _Turn) -> Outcome:
+    if _KEEP.match(normalize(turn.text)) or command_in(turn.text) is Command.CANCEL:
+        # "No, leave it", "never mind": the field stays as it was.
+        state = state.model_copy(update={"step": Step.CONFIRM, "editing": None, "reasks": 0})
+        return state, (Reply(text=texts.summary(turn.policy, state), choices=_SEND),)
     if normalize(turn.text) == "send":  # done changing: the request goes as it is
         return _confirm(state.model_copy(update={"step": Step.CONFIRM, "editing": None}), turn)
     edit = inline_edit(turn.policy, turn.text)
@@ -962,6 +971,12 @@ _STEPS: dict[Step, _Handler] = {
     Step.EDIT: _edit,
     Step.TICKETED: _ticketed,
 }
+# Where "hold on" is nothing to wait for: a new chat, or after the ticket (it goes to the agent).
+_KEEP = re.compile(
+    r"^(?:no,? )?(?:(?:oh )?sorry,? )?(?:leave it|keep it|no change|don't change it|never ?mind|"
+    r"nvm|cancel|stop|forget it)(?: as it (?:is|was))?(?: then| please)?$"
+)
+_NO_PAUSE = frozenset({Step.NEW, Step.TICKETED})
 _TOLD_TO_THE_TICKET = frozenset({Command.CANCEL, Command.STATUS, Command.AGENT})
 _COMMANDS: dict[Command, _Handler] = {
     Command.HELP: _help,

@@ -1594,3 +1594,35 @@ def test_steps_that_start_with_logging_in_are_steps_not_consent(policy: Policy) 
     chat.say("card_declined")
     chat.say("You can log in to the admin and open Orders, then click Export")
     assert chat.state.consent is None and chat.state.step is Step.DETAILS
+
+
+@pytest.mark.parametrize(
+    "words", ["never mind", "cancel", "stop", "no, leave it", "oh sorry, keep it as it is"]
+)
+def test_giving_up_a_change_keeps_the_field_and_the_request(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    before = dict(chat.state.details)
+    chat.say("3")
+    assert chat.state.step is Step.EDIT
+    summary = chat.reply(words)
+    assert chat.state.step is Step.CONFIRM and chat.state.details == before
+    assert "Here's your request" in summary
+
+
+@pytest.mark.parametrize("words", ["nvm, open orders then export", "NVM, Chrome on macOS"])
+def test_nvm_followed_by_an_answer_is_the_answer(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say(words)
+    assert chat.state.step is Step.DETAILS and chat.state.details  # kept, not cancelled
+
+
+@pytest.mark.parametrize(
+    "words", ["hold on", "give me a minute", "let me check and come back", "one sec"]
+)
+def test_asking_for_a_moment_stores_nothing(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    assert chat.reply(words) == texts.NO_RUSH
+    assert not chat.state.details
