@@ -63,9 +63,12 @@ _LABEL_SYNONYMS = {
 }
 _CHANGE_TO = re.compile(r"(?i)(?:change|set|make|switch) (?:the )?([\w ]{2,30}?) to (.+)$", re.S)
 _CORRECTION = re.compile(
-    r"(?is)(?:sorry|oops|wait|actually|correction|my bad|i meant)\b[\s,.:!-]*"
-    r"(?P<label>(?:the |my )?[a-z][a-z ]{1,30}?) (?:is|was|are|were|should be|should read)"
-    r"(?: actually| really| instead)?\s*[:-]?\s*(?P<value>\S.*)$"
+    r"(?is)(?:sorry|oops|wait|actually|correction|my bad|i meant)\b[\s,.:!-]*(?:i meant )?"
+    r"(?P<label>(?:the |my )?[a-z][a-z ]{1,30}?) (?:is|was|are|were|should be|should read|says|"
+    r"said|reads)(?: actually| really| instead)?\s*[:-]?\s*"
+    # "the error is shown only when …" describes the error; it does not replace it.
+    r"(?!(?:shown|displayed|appearing|appears|only|not|when|because|after|before|still|gone|"
+    r"there|happening|the same|random|intermittent|weird|strange|different)\b)(?P<value>\S.*)$"
 )
 _INLINE = re.compile(r"^\s*([^:\n]{1,40}?)\s*[:=]\s*(\S.*)$", re.DOTALL)
 

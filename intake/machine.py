@@ -397,7 +397,8 @@ def _guides(state: Conversation, turn: _Turn) -> Outcome:
     if _TRYING.search(lowered) and not solved:
         # "ok, I'll try that": not solved yet; the question waits until they know.
         return _reask(state, texts.TAKE_YOUR_TIME, _guide_choices_now(state))
-    if state.shown_guide is not None and is_yes(turn.text):
+    if state.shown_guide is not None and is_yes(turn.text) and (solved or _plain_yes(turn.text)):
+        # "Yes", "that worked": solved. "Ok, reading it now" is not yet.
         return _self_served(state, state.shown_guide)
     if is_yes(turn.text) and solved:
         return _self_served(state, state.guides[0].id if len(state.guides) == 1 else None)
@@ -432,6 +433,10 @@ def _guides_reask(state: Conversation) -> Outcome:
     if state.shown_guide is not None:
         return _reask(state, texts.GUIDE_SOLVED_ASK, _SOLVED_OR_NOT)
     return _reask(state, texts.GUIDES_REASK, _guide_choices(state))
+
+
+def _plain_yes(text: str) -> bool:
+    return _PLAIN_ANSWERS.get(normalize(text)) is True
 
 
 def _guide_choices_now(state: Conversation) -> tuple[Choice, ...]:

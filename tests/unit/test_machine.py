@@ -1626,3 +1626,31 @@ def test_asking_for_a_moment_stores_nothing(policy: Policy, words: str) -> None:
     to_details(chat)
     assert chat.reply(words) == texts.NO_RUSH
     assert not chat.state.details
+
+
+@pytest.mark.parametrize("words", ["ok", "ok, reading it now", "alright"])
+def test_ok_to_a_guide_on_screen_is_not_solved(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    chat.say("1")
+    chat.say(words)
+    assert chat.state.step is Step.GUIDES
+    assert SelfServed(guide_id="setup-paypal") in chat.say("yep")
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        "Actually, the error is shown only when I export as CSV: open Orders, Export, CSV",
+        "Sorry, the error is shown after: open Orders, click Export",
+    ],
+)
+def test_steps_that_describe_the_error_are_steps(policy: Policy, steps: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("Error 500: Internal Server Error")
+    chat.say(steps)
+    assert chat.state.details == {
+        "error_messages": "Error 500: Internal Server Error",
+        "steps_to_reproduce": steps,
+    }
