@@ -68,6 +68,14 @@ _NO_CONSENT = re.compile(
 _CODE = re.compile(r"\b[A-Za-z]+_[A-Za-z0-9_]+\b")  # ERR_CONNECTION_REFUSED, card_declined
 _WORD = re.compile(r"[\w.+-]+")
 _FILLER = frozenset("we i i'm im are am is it's its on the a an our my with and using use".split())
+# "Sorry to bother you, …", "quick question: …": the words before the problem.
+_PLEASANTRIES = re.compile(
+    r"^(?:\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|sorry to bother you|sorry|"
+    r"quick question|one more (?:thing|question)|another question|thanks?(?: you)?(?: so much)?"
+    r"(?: for the help(?: earlier)?)?|never mind the (?:old|other|last) (?:ticket|one)|so|ok|okay)"
+    r"\b[\s,:;.!-]*)+(?:now\b[\s,]*)?",
+    re.IGNORECASE,
+)
 _AROUND_A_SECRET = re.compile(r"[^.,;\n]*\[(?:[^\]]* removed|card •••• \d{4})\][^.,;\n]*")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n+")
 _SEGMENT_END = r"(?=(?:^|[.!?;\n])\s*(?:{labels})\s*[:=]|\Z)"
@@ -99,7 +107,7 @@ def what_is_wrong(message: str) -> str:
     removed secret only blur it. The whole message when nothing else is left."""
     kept = [
         sentence
-        for sentence in _SENTENCE.split(_AROUND_A_SECRET.sub("", message))
+        for sentence in _SENTENCE.split(_AROUND_A_SECRET.sub("", _PLEASANTRIES.sub("", message)))
         if sentence.strip() and not only_system_facts(sentence) and consent_in(sentence) is None
     ]
     return " ".join(kept) or message

@@ -837,6 +837,8 @@ def _restart(state: Conversation, turn: _Turn) -> Outcome:
 
 
 def _cancel(state: Conversation, turn: _Turn) -> Outcome:
+    if state.ticket_id and normalize(turn.text) in _SIGN_OFFS:
+        return state, ()  # a goodbye, not a request to close: the agent reads it in the thread
     if state.ticket_id:
         return state, (Reply(text=texts.CANCEL_AFTER_TICKET.format(ticket_id=state.ticket_id)),)
     return state.model_copy(update={"step": Step.CANCELLED}), (Reply(text=texts.CANCELLED),)
@@ -981,6 +983,7 @@ _KEEP = re.compile(
     r"^(?:no,? )?(?:(?:oh )?sorry,? )?(?:leave it|keep it|no change|don't change it|never ?mind|"
     r"nvm|cancel|stop|forget it)(?: as it (?:is|was))?(?: then| please)?$"
 )
+_SIGN_OFFS = frozenset(["bye", "goodbye", "bye bye", "bye for now"])
 _NO_PAUSE = frozenset({Step.NEW, Step.TICKETED})
 _TOLD_TO_THE_TICKET = frozenset({Command.CANCEL, Command.STATUS, Command.AGENT})
 _COMMANDS: dict[Command, _Handler] = {

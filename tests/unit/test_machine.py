@@ -1463,7 +1463,7 @@ def test_the_guide_search_reads_what_is_wrong_not_the_system_or_access(policy: P
         "Hi, my Stripe payments are failing since yesterday. I'm on the Pro plan using Chrome "
         "on Windows 11 and you may log in to my admin if needed"
     )
-    assert guides.queries == ["Hi, my Stripe payments are failing since yesterday."]
+    assert guides.queries == ["my Stripe payments are failing since yesterday."]
     assert chat.state.consent is True and "Pro plan" in chat.state.details["environment"]
 
 
@@ -1654,3 +1654,27 @@ def test_steps_that_describe_the_error_are_steps(policy: Policy, steps: str) -> 
         "error_messages": "Error 500: Internal Server Error",
         "steps_to_reproduce": steps,
     }
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Sorry to bother you, how do I set up PayPal?",
+        "quick question: how do I set up PayPal?",
+        "Thanks for the help earlier, now I need to set up PayPal",
+    ],
+)
+def test_pleasantries_before_the_problem_stay_out_of_the_guide_search(
+    policy: Policy, said: str
+) -> None:
+    guides = FixedGuides()
+    Driver(policy, guides).say(said)
+    assert guides.queries[0] in {"how do I set up PayPal?", "I need to set up PayPal"}
+
+
+def test_a_goodbye_after_the_ticket_reaches_the_agent_without_a_reply(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("send")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    assert chat.say("bye") == [ForwardToTicket(ticket_id="MCP-1001", text="bye")]
