@@ -148,6 +148,11 @@ _DAY_WORDS = {
     "easter": "holidays",
     "thanksgiving": "holidays",
 }
+_PLEA_IN_TEXT = re.compile(
+    rf"(?:{_ASKING} )?(?:please )?(?:talk|speak|chat|be connected|get through) (?:to|with) "
+    rf"{_PERSON}\b(?: about)?[?.!:]*",
+    re.IGNORECASE,
+)
 _QUESTION_WORDS = frozenset("when what how are is will do does can could".split())
 # About the support team's hours: its subject is them ("you", "someone"), not the product.
 _HOURS_QUESTION = re.compile(
@@ -238,6 +243,12 @@ def day_asked(text: str) -> str | None:
     if day.startswith("new year"):
         return "holidays"
     return _DAY_WORDS.get(day, day)
+
+
+def without_plea(text: str) -> str:
+    """The message without its plea for a person: "My PayPal checkout fails, can I talk to a
+    person?" still says what is wrong."""
+    return _PLEA_IN_TEXT.sub(" ", text).strip(" ,.;:-")
 
 
 def asks_about_hours(text: str) -> bool:

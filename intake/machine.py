@@ -56,6 +56,7 @@ from intake.answers import (
     second_thoughts,
     wants_a_moment,
     with_conditions,
+    without_plea,
     word_count,
 )
 from intake.conversation import Conversation, Step
@@ -847,6 +848,10 @@ def _cancel(state: Conversation, turn: _Turn) -> Outcome:
 def _agent(state: Conversation, turn: _Turn) -> Outcome:
     if state.ticket_id:
         return state, (Reply(text=texts.FORWARD_ONLY.format(ticket_id=state.ticket_id)),)
+    described = without_plea(turn.text)
+    if state.problem is None and described != turn.text and _is_description(described):
+        # "My PayPal checkout fails, can I talk to a person?": the ticket says what is wrong.
+        state = state.model_copy(update={"problem": _fit(described, turn.policy)[0]})
     note = Reply(text=texts.AGENT_NEEDS_SOMETHING)
     return state, (note, OpenTicket(draft=_draft(state, turn)))
 

@@ -1678,3 +1678,22 @@ def test_a_goodbye_after_the_ticket_reaches_the_agent_without_a_reply(policy: Po
     chat.say("send")
     chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
     assert chat.say("bye") == [ForwardToTicket(ticket_id="MCP-1001", text="bye")]
+
+
+@pytest.mark.parametrize(
+    ("said", "problem"),
+    [
+        ("My PayPal checkout fails, can I talk to a person?", "My PayPal checkout fails"),
+        (
+            "I'd like to speak to someone: checkout fails with PAYMENT_FAILED",
+            "checkout fails with PAYMENT_FAILED",
+        ),
+    ],
+)
+def test_a_plea_for_a_person_with_the_problem_in_it_opens_a_ticket_that_says_it(
+    policy: Policy, said: str, problem: str
+) -> None:
+    chat = Driver(policy)
+    chat.say("hi")
+    [opened] = [a for a in chat.say(said) if isinstance(a, OpenTicket)]
+    assert opened.draft.problem == problem
