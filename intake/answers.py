@@ -61,7 +61,10 @@ _CHANGED_MIND = re.compile(
 )
 _PLAIN_YES = frozenset("yes y yep yeah yea ya yup".split())
 # "No problem, go ahead": a yes that opens with "no".
-_NO_BUT_YES = re.compile(r"^(?:no (?:problem|worries|prob|issue)|not a problem)\b")
+_NO_BUT_YES = re.compile(
+    r"^(?:(?:yes|yeah|sure|ok|okay|that's|that is|it's|its)[, ]+)?"
+    r"(?:no (?:problem|worries|prob|issue)|not a problem)\b"
+)
 # "Not sure" is not a no, and "yes but it still fails" is not a yes.
 _UNSURE = frozenset(["not sure", "maybe", "dunno", "idk", "i don't know", "don't know", "no idea"])
 _HEDGES = frozenset("but however still though except".split())
@@ -186,7 +189,7 @@ _THANKS = frozenset(
 )
 # Words that set limits on a yes ("as long as" by its "long").
 _CONDITIONS = frozenset(
-    "but only if unless except long don't dont not no never without just careful though".split()
+    "but only unless except long don't dont not no never without just careful though".split()
 )
 _GRATITUDE = frozenset("thanks thank thx ty cheers appreciated appreciate".split())
 _SHORTCODE = re.compile(r":[a-z0-9_+'-]+:")  # Slack's emoji as text, ":+1:"
@@ -374,6 +377,8 @@ def says_thanks(text: str) -> bool:
 def with_conditions(text: str) -> bool:
     """ "Yes, but don't touch payments", "only read access", "sure, as long as you don't
     change anything": an answer that sets limits, worth keeping in the customer's words."""
+    if _NO_BUT_YES.match(normalize(text)):
+        return False
     words = _answer_words(text)
     return len(words) > 1 and any(word in _CONDITIONS for word in words)
 

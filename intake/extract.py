@@ -51,10 +51,11 @@ _ACCESS = r"(?:access|log ?in(?:to)?|look (?:at|into)|check|go into|get into|use
 _CONSENT = re.compile(
     rf"(?:^|[.!?;,:]\s*|\b(?:and|so|also|otherwise)\s+)"
     rf"(?:{_TO_THE_TEAM}(?: can| may| are welcome to| have my permission to| are allowed to)"
-    rf"(?: also)? {_ACCESS}|feel free to {_ACCESS})\b"
-    r"(?=[^.!?]*\b(?:my|our|if (?:needed|necessary|you need|required)|whatever)\b|"
+    rf"(?: also)? {_ACCESS}|feel free(?: to {_ACCESS})?)\b"
     r"(?![^.!?]*\b(?:and|then),? (?:open|click|go|select|choose|press|add|navigate)\b)"
-    r"[^.!?]*\b(?:the|your) (?:admin|store|dashboard|account|backend|settings|logs?|systems?)\b)",
+    r"(?=[^.!?]*\b(?:my|our|if (?:needed|necessary|you need|required)|whatever)\b|"
+    r"[^.!?]*\b(?:the|your) (?:admin|store|dashboard|account|backend|settings|logs?|systems?)\b|"
+    r"\W*$)",
     re.IGNORECASE,
 )
 _NO_CONSENT = re.compile(
@@ -77,6 +78,7 @@ _PLEASANTRIES = re.compile(
     re.IGNORECASE,
 )
 _AROUND_A_SECRET = re.compile(r"[^.,;\n]*\[(?:[^\]]* removed|card •••• \d{4})\][^.,;\n]*")
+_CLAUSE = re.compile(r"[.;!?\n]+\s*")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n+")
 _SEGMENT_END = r"(?=(?:^|[.!?;\n])\s*(?:{labels})\s*[:=]|\Z)"
 
@@ -162,6 +164,19 @@ def _own_sentences(value: str) -> str:
             break
         kept.append(sentence)
     return " ".join(kept)
+
+
+def consent_clause(message: str) -> str | None:
+    """The part of ``message`` that gives or refuses access (for the customer's conditions)."""
+    clauses = _CLAUSE.split(message)
+    return next((c.strip() for c in clauses if consent_in(c) is not None), None)
+
+
+def only_access(message: str) -> bool:
+    """A message that says nothing but the access answer ("you can log in to my admin if
+    needed"), whichever question it was sent to."""
+    clauses = [c for c in _CLAUSE.split(message) if c.strip()]
+    return bool(clauses) and all(consent_in(c) is not None for c in clauses)
 
 
 def consent_in(message: str) -> bool | None:

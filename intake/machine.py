@@ -61,7 +61,13 @@ from intake.answers import (
 )
 from intake.conversation import Conversation, Step
 from intake.events import CustomerSaid, Event, TicketClosed, TicketOpened, TicketsFound
-from intake.extract import consent_in, only_system_facts, what_is_wrong
+from intake.extract import (
+    consent_clause,
+    consent_in,
+    only_access,
+    only_system_facts,
+    what_is_wrong,
+)
 from intake.fields import (
     Field,
     correction,
@@ -160,7 +166,7 @@ _PLAIN_ANSWERS = {
 }
 # A ticket opened this close to closing time may wait for the next window; the customer is told.
 _CLOSING_SOON = timedelta(minutes=30)
-_HOLIDAYS_AHEAD = timedelta(days=31)  # "are you open over the holidays?" looks this far
+_HOLIDAYS_AHEAD = timedelta(days=45)  # "are you open over the holidays?" looks this far
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -465,6 +471,8 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     consent = _labelled_consent(turn)
     if consent is not None:  # "Access: yes", sent before it was asked
         return _noted_in_passing(_answered_access(state, turn, consent), turn, state.details)
+    if only_access(turn.text):  # "you can log in to my admin if needed", before it was asked
+        return _noted_in_passing(_consent_in_passing(state, turn), turn, state.details)
     fixed = correction(turn.policy, turn.text)
     if fixed is not None:
         return _corrected(state, turn, *fixed)
@@ -506,7 +514,9 @@ def _answer(
 def _consent_in_passing(state: Conversation, turn: _Turn) -> Conversation:
     """ "You may access my admin if needed", said before it was asked, is the answer."""
     consent = consent_in(turn.text) if state.consent is None else None
-    return state if consent is None else _answered_access(state, turn, consent)
+    if consent is None:
+        return state
+    return _answered_access(state, turn, consent, consent_clause(turn.text) or "")
 
 
 def _answered_access(
@@ -537,9 +547,14 @@ def _noted_in_passing(state: Conversation, turn: _Turn, details: dict[str, str])
 def _consent(state: Conversation, turn: _Turn) -> Outcome:
     if asks_back(turn.text):  # "who will access it?", "can I say no?": explained, not taken
         return _explain(state, turn)
+    fixed = correction(turn.policy, turn.text)
+    if fixed is not None:  # "I meant the error says …", sent to the access question
+        return _corrected(state, turn, *fixed)
     settled = second_thoughts(turn.text)  # "yes, actually no"
+    if settled is None:
+        settled = consent_in(turn.text)  # "feel free to check whatever you need"
     if settled is not None:
-        state = _answered_access(state, turn, settled)
+        state = _answered_access(state, turn, settled, "")
         return _advance(state.model_copy(update={"reasks": 0}), turn)
     conditional = opens_with_yes(turn.text) or _ONLY_IF.search(turn.text.lower()) is not None
     answered = is_yes(turn.text) or is_no(turn.text) or conditional

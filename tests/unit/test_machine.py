@@ -1697,3 +1697,49 @@ def test_a_plea_for_a_person_with_the_problem_in_it_opens_a_ticket_that_says_it(
     chat.say("hi")
     [opened] = [a for a in chat.say(said) if isinstance(a, OpenTicket)]
     assert opened.draft.problem == problem
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["sure, no problem", "ok, no problem", "that's no problem", "yes, no problem", "No problem!"],
+)
+def test_no_problem_is_a_plain_yes(policy: Policy, answer: str) -> None:
+    chat = at_the_access_question(policy)
+    chat.say(answer)
+    assert chat.state.consent is True and chat.state.consent_terms is None
+
+
+@pytest.mark.parametrize("answer", ["feel free to check whatever you need", "feel free"])
+def test_feel_free_answers_the_access_question(policy: Policy, answer: str) -> None:
+    chat = at_the_access_question(policy)
+    chat.say(answer)
+    assert chat.state.consent is True and chat.state.step is Step.CONFIRM
+
+
+def test_access_given_at_another_question_is_kept_and_that_question_asked_again(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    text = chat.reply("you can log in to my admin if needed")
+    assert chat.state.consent is True and not chat.state.details
+    assert text.endswith(policy.details[0].question)
+    chat.say("ERR_77")
+    assert chat.state.details == {"error_messages": "ERR_77"}
+
+
+def test_access_said_with_system_details_keeps_only_its_own_words(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("card_declined")
+    chat.say("click pay")
+    chat.say("Pro plan, self-hosted, Chrome on Windows; you can log in to my admin if needed")
+    assert chat.state.consent is True and chat.state.consent_terms is None
+    assert chat.state.details["environment"].startswith("Pro plan, self-hosted")
+
+
+def test_a_correction_at_the_access_question_is_made(policy: Policy) -> None:
+    chat = at_the_access_question(policy)
+    chat.say("I meant the error says ERR_300")
+    assert chat.state.details["error_messages"] == "ERR_300"
+    assert chat.state.step is Step.CONSENT
