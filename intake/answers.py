@@ -121,12 +121,16 @@ _STATUS_PLEA = re.compile(
     r"(?: #?[a-z]+-\d+)?$|^(?:(?:is there|are there) )?any (?:news|updates?)(?: (?:on|about) "
     r"(?:my ticket|it|#?[a-z]+-\d+))?$|^(?:where is|what happened to) (?:my ticket|#?[a-z]+-\d+)$"
 )
+_GOODBYE = r"(?:(?:ok|okay|thanks|thank you)[, ]+)?(?:bye|goodbye|bye bye|bye for now)"
 # Giving up on the request: "never mind, it works now", "forget it", or a bare "quit".
 _CANCEL_PLEA = re.compile(
     r"^(?:oh |ok |okay |actually )?(?:never ?mind|nvm|forget (?:about )?it)(?:[ ,.!]+"
     r"(?:(?:it|that|this|everything)(?:'s| is)? )?(?:works?|working|worked|fixed|solved|sorted|"
     r"resolved|fine|ok|okay)(?: now| again| itself)?|[ ,.!]+i(?:'ll| will) (?:sort|fix|figure) it"
-    r"(?: out)?(?: myself)?)?$|"
+    r"(?: out)?(?: myself)?|[ ,.!]+(?:i )?(?:figured it out|found it|got it|sorted it)(?: myself)?"
+    r"|[ ,.!]+i(?:'ll| will) (?:call|ask|contact|check with) [a-z ]{1,30})?$|"
+    rf"^{_GOODBYE}$|"
+    r"^cancel (?:my|the|this) request(?: please)?$|"
     r"^(?:stop|quit|exit|bye|goodbye|cancel (?:it|that|this|please|my request|the request))$|"
     r"^(?:actually )?i(?:'ll| will) (?:sort|fix|figure) it(?: out)? myself\b"
 )
@@ -367,6 +371,10 @@ def second_thoughts(text: str) -> bool | None:
     when they did not change their mind in the message."""
     found = _CHANGED_MIND.findall(normalize(text).replace("’", "'"))
     return None if not found or _unsure(text) else found[-1] == "yes"
+
+
+def is_goodbye(text: str) -> bool:
+    return re.fullmatch(_GOODBYE, normalize(text)) is not None
 
 
 def says_thanks(text: str) -> bool:

@@ -73,7 +73,8 @@ _FILLER = frozenset("we i i'm im are am is it's its on the a an our my with and 
 _PLEASANTRIES = re.compile(
     r"^(?:\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|sorry to bother you|sorry|"
     r"quick question|one more (?:thing|question)|another question|thanks?(?: you)?(?: so much)?"
-    r"(?: for the help(?: earlier)?)?|never mind the (?:old|other|last) (?:ticket|one)|so|ok|okay)"
+    r"(?: for (?:the help|your help|your time|getting back)(?: earlier)?)?|"
+    r"never mind the (?:old|other|last) (?:ticket|one)|so|ok|okay)"
     r"\b[\s,:;.!-]*)+(?:now\b[\s,]*)?",
     re.IGNORECASE,
 )
@@ -103,13 +104,18 @@ def environment_text(message: str) -> str | None:
     return ", ".join(facts) if len(facts) >= 2 else None
 
 
+def without_pleasantries(message: str) -> str:
+    """ "Sorry to bother you, my checkout fails" without its polite opening."""
+    return _PLEASANTRIES.sub("", message).strip()
+
+
 def what_is_wrong(message: str) -> str:
     """The words of a description that say what is wrong, for the guide search: sentences of
     system facts ("I'm on Pro with Chrome"), access ("you may log in") and the clauses around a
     removed secret only blur it. The whole message when nothing else is left."""
     kept = [
         sentence
-        for sentence in _SENTENCE.split(_AROUND_A_SECRET.sub("", _PLEASANTRIES.sub("", message)))
+        for sentence in _SENTENCE.split(_AROUND_A_SECRET.sub("", without_pleasantries(message)))
         if sentence.strip() and not only_system_facts(sentence) and consent_in(sentence) is None
     ]
     return " ".join(kept) or message

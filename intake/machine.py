@@ -45,6 +45,7 @@ from intake.answers import (
     command_in,
     day_asked,
     is_confused,
+    is_goodbye,
     is_no,
     is_thanks,
     is_yes,
@@ -67,6 +68,7 @@ from intake.extract import (
     only_access,
     only_system_facts,
     what_is_wrong,
+    without_pleasantries,
 )
 from intake.fields import (
     Field,
@@ -139,6 +141,15 @@ _ONLY_IF = re.compile(
 # About to try a guide, not done yet: "ok I'll try that", "let me try it".
 _TRYING = re.compile(
     r"\b(?:i'll|i will|ill|let me|gonna|going to|will) (?:try|test|check|read|look|do|give)\b"
+)
+# How a "none of them helped" opens, before any more words about the problem.
+_A_NO = re.compile(
+    r"^(?:\s*(?:no|nope|nah|sadly|unfortunately|"
+    r"none of (?:these|them|those)(?: helped| work(?:ed)?)?|"
+    r"i(?: have|'ve)? already tried (?:those|these|them|that|it)|"
+    r"already tried (?:those|these|them)|"
+    r"(?:it |that |this )?(?:didn't|did not|doesn't|does not) (?:help|work))\b[\s,.;:!-]*)+",
+    re.IGNORECASE,
 )
 _NOT_SOLVED_AFTER_ALL = re.compile(
     r"\b(?:didn't|didnt|did not|doesn't|doesnt|does not|isn't|isnt|is not|wasn't|wasnt|not) "
@@ -223,6 +234,11 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
     if not turn.text and state.step is not Step.NEW:
         # A sticker, a reaction-only message, invisible characters: nothing to read or keep.
         return state, _with_notes(notes, (_say_then_ask(state, turn.policy, texts.TEXT_ONLY),))
+    hours_first, rest = _hours_question_then(turn.text)
+    if hours_first and state.step is not Step.TICKETED:
+        # "Are you open tomorrow? My checkout is broken": answered, then the rest is read.
+        turn = replace(turn, text=rest)
+        notes.append(_hours_answer(replace(turn, text=hours_first), _window(turn)))
     command = command_in(turn.text)
     aside = command is None and (asks_about_hours(turn.text) or is_confused(turn.text))
     if state.step is Step.NEW and command is None and says_thanks(turn.text):
@@ -259,6 +275,19 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
         forwards = (ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text),)
     state, actions = handler(state, turn)
     return state, _with_notes(notes, (*forwards, *actions))
+
+
+def _hours_question_then(text: str) -> tuple[str, str]:
+    """(the hours question, the rest) of a message that asks about the hours and then says
+    more; ("", text) when it does not."""
+    question, mark, rest = text.partition("?")
+    if not mark or not says_something(rest) or command_in(rest) is not None:
+        return "", text
+    return (question + mark, rest.strip()) if asks_about_hours(question + mark) else ("", text)
+
+
+def _window(turn: _Turn) -> Window:
+    return next_window(turn.policy.hours, turn.event.at)
 
 
 def _count_message(state: Conversation, turn: _Turn) -> tuple[Conversation, bool]:
@@ -318,7 +347,7 @@ def _continued_after_guide(state: Conversation, turn: _Turn, notes: list[str]) -
 
 def _is_description(text: str) -> bool:
     """Words about a problem; a file's line (a screenshot sent alone) is not a description."""
-    words = without_attachments(text)
+    words = without_pleasantries(without_attachments(text))
     return word_count(words) >= _MIN_PROBLEM_WORDS and says_something(words)
 
 
@@ -411,7 +440,12 @@ def _guides(state: Conversation, turn: _Turn) -> Outcome:
         return _self_served(state, state.guides[0].id if len(state.guides) == 1 else None)
     if is_no(turn.text) or _NOT_HELPFUL.search(lowered):
         gap = RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
-        state, actions = _advance(state.model_copy(update={"reasks": 0}), turn)
+        update: dict[str, object] = {"reasks": 0}
+        more = _A_NO.sub("", turn.text).strip()
+        if says_something(more, at_least=3):  # "none of these, the button is missing on mobile"
+            update["problem"] = _fit(f"{state.problem} {more}", turn.policy)[0]
+            update["details"] = prefill(turn.policy, state.details, more)
+        state, actions = _advance(state.model_copy(update=update), turn)
         return state, (gap, *actions)
     if is_yes(turn.text) or _ABOUT_THE_GUIDES.search(lowered):
         # "ok", "let me read these first", "guide 1 is for Stripe": the offer stays open.
@@ -853,7 +887,7 @@ def _restart(state: Conversation, turn: _Turn) -> Outcome:
 
 
 def _cancel(state: Conversation, turn: _Turn) -> Outcome:
-    if state.ticket_id and normalize(turn.text) in _SIGN_OFFS:
+    if state.ticket_id and is_goodbye(turn.text):
         return state, ()  # a goodbye, not a request to close: the agent reads it in the thread
     if state.ticket_id:
         return state, (Reply(text=texts.CANCEL_AFTER_TICKET.format(ticket_id=state.ticket_id)),)
@@ -1003,7 +1037,6 @@ _KEEP = re.compile(
     r"^(?:no,? )?(?:(?:oh )?sorry,? )?(?:leave it|keep it|no change|don't change it|never ?mind|"
     r"nvm|cancel|stop|forget it)(?: as it (?:is|was))?(?: then| please)?$"
 )
-_SIGN_OFFS = frozenset(["bye", "goodbye", "bye bye", "bye for now"])
 _NO_PAUSE = frozenset({Step.NEW, Step.TICKETED})
 _TOLD_TO_THE_TICKET = frozenset({Command.CANCEL, Command.STATUS, Command.AGENT})
 _COMMANDS: dict[Command, _Handler] = {

@@ -1743,3 +1743,59 @@ def test_a_correction_at_the_access_question_is_made(policy: Policy) -> None:
     chat.say("I meant the error says ERR_300")
     assert chat.state.details["error_messages"] == "ERR_300"
     assert chat.state.step is Step.CONSENT
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "none of these, the PayPal button is missing on mobile only",
+        "I already tried those, the PayPal button is still missing on mobile",
+    ],
+)
+def test_more_words_with_a_no_to_the_guides_join_the_problem(policy: Policy, said: str) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    chat.say(said)
+    assert chat.state.step is Step.DETAILS
+    assert str(chat.state.problem).startswith(PROBLEM) and "on mobile" in str(chat.state.problem)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Are you open tomorrow? my checkout is broken and customers can't pay",
+        "Hi, when will someone answer? My payouts stopped arriving",
+    ],
+)
+def test_an_hours_question_then_the_problem_answers_both(policy: Policy, said: str) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    text = chat.reply(said)
+    assert "support" in text.lower() and chat.state.problem is not None
+    assert chat.state.problem.lower().startswith(("my checkout", "my payouts"))
+
+
+@pytest.mark.parametrize(
+    "said", ["Sorry to bother you", "Hello, sorry to bother you.", "hey, thanks for your time"]
+)
+def test_pleasantries_alone_are_not_the_problem(policy: Policy, said: str) -> None:
+    chat = Driver(policy)
+    assert chat.reply(said).endswith(texts.ASK_PROBLEM)
+    assert chat.state.problem is None
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "never mind, I figured it out",
+        "nvm, found it",
+        "cancel my request please",
+        "Forget it, I'll call my developer",
+        "ok bye",
+        "thanks, bye",
+    ],
+)
+def test_giving_up_with_a_reason_cancels(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say(words)
+    assert chat.state.step is Step.CANCELLED
