@@ -19,6 +19,8 @@ class Command(StrEnum):
 
 _COMMAND_WORDS: dict[str, Command] = {
     "help": Command.HELP,
+    "help me": Command.HELP,
+    "help please": Command.HELP,
     "/help": Command.HELP,
     "commands": Command.HELP,
     "restart": Command.RESTART,

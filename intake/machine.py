@@ -186,8 +186,8 @@ def step(state: Conversation, event: Event, policy: Policy, guides: GuideSearch)
         raise IllegalTransition(f"conversation is {state.step.value}; start a new one")
     if isinstance(event, TicketOpened):
         return _ticket_opened(state, event, policy)
-    if isinstance(event, TicketsFound):
-        return state, (Reply(text=texts.status(event.tickets)),)
+    if isinstance(event, TicketsFound):  # then the question the conversation waits on, if any
+        return state, (_say_then_ask(state, policy, texts.status(event.tickets)),)
     if isinstance(event, TicketClosed):
         return state.model_copy(update={"step": Step.CLOSED}), ()
     state, actions = _customer_said(state, _Turn(policy, guides, event, clean_text(event.text)))
@@ -251,7 +251,7 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
         state = state.model_copy(
             update={"problem": None, "kind": None, "guides": (), "after_guide": False}
         )
-    if state.step is Step.NEW:
+    if state.step is Step.NEW and command is not Command.CANCEL:
         state, greeting = _greet(state, turn)
         notes[:0] = greeting
         if command is None and (aside or not _is_description(turn.text)):
@@ -262,6 +262,9 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
             return state, _with_notes(notes, (Reply(text=texts.ASK_PROBLEM),))
     if command is None and state.step not in _NO_PAUSE and wants_a_moment(turn.text):
         return state, _with_notes(notes, (Reply(text=texts.NO_RUSH),))
+    if command is None and state.step in _QUESTIONS and says_thanks(turn.text):
+        welcome = _say_then_ask(state, turn.policy, texts.YOU_ARE_WELCOME)
+        return state, _with_notes(notes, (welcome,))
     handler: _Handler
     if aside:
         handler = _hours if asks_about_hours(turn.text) else _explain
@@ -618,8 +621,9 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
 
 
 def _edit(state: Conversation, turn: _Turn) -> Outcome:
-    if _KEEP.match(normalize(turn.text)) or command_in(turn.text) is Command.CANCEL:
-        # "No, leave it", "never mind": the field stays as it was.
+    keep = _KEEP.match(normalize(turn.text)) is not None and state.editing != "consent"
+    if keep or command_in(turn.text) is Command.CANCEL:
+        # "No, leave it", "never mind", "it's fine as is": the field stays as it was.
         state = state.model_copy(update={"step": Step.CONFIRM, "editing": None, "reasks": 0})
         return state, (Reply(text=texts.summary(turn.policy, state), choices=_SEND),)
     if normalize(turn.text) == "send":  # done changing: the request goes as it is
@@ -628,7 +632,7 @@ def _edit(state: Conversation, turn: _Turn) -> Outcome:
     if edit is not None:  # "kind: installation", as on the summary
         field, value = edit
         return _apply_edit(state.model_copy(update={"editing": field.key}), turn, value)
-    return _apply_edit(state, turn, turn.text)
+    return _apply_edit(state, turn, _NEW_VALUE_LEAD.sub("", turn.text))
 
 
 def _apply_edit(state: Conversation, turn: _Turn, value: str) -> Outcome:
@@ -887,6 +891,8 @@ def _restart(state: Conversation, turn: _Turn) -> Outcome:
 
 
 def _cancel(state: Conversation, turn: _Turn) -> Outcome:
+    if state.step is Step.NEW:  # "bye" before anything started: nothing to cancel
+        return state.model_copy(update={"step": Step.CANCELLED}), (Reply(text=texts.ANY_TIME),)
     if state.ticket_id and is_goodbye(turn.text):
         return state, ()  # a goodbye, not a request to close: the agent reads it in the thread
     if state.ticket_id:
@@ -1032,11 +1038,22 @@ _STEPS: dict[Step, _Handler] = {
     Step.EDIT: _edit,
     Step.TICKETED: _ticketed,
 }
-# Where "hold on" is nothing to wait for: a new chat, or after the ticket (it goes to the agent).
+# At a field's edit prompt: leave the field as it was ("no, leave it", "it's fine as is").
 _KEEP = re.compile(
-    r"^(?:no,? )?(?:(?:oh )?sorry,? )?(?:leave it|keep it|no change|don't change it|never ?mind|"
-    r"nvm|cancel|stop|forget it)(?: as it (?:is|was))?(?: then| please)?$"
+    r"^(?:no|nope|nothing)?,? ?(?:(?:oh )?sorry,? )?(?:(?:leave it|keep it|no change|"
+    r"don't change it|never ?mind|nvm|cancel|stop|forget it)(?: as it (?:is|was)| as is)?"
+    r"(?: then| please)?|(?:actually )?(?:it's|its|it is|that's|thats) "
+    r"(?:fine|ok|okay|right|correct)(?: as (?:it )?is)?)?$"
 )
+# "No, it actually says ERR_410": the new value comes after these words.
+_NEW_VALUE_LEAD = re.compile(
+    r"^(?:no,? )?(?:it |the \w+ )?(?:actually |really )?(?:says|reads|is|should (?:say|be|read))"
+    r"\s*:?\s+",
+    re.IGNORECASE,
+)
+# Where a "thanks" is politeness while a question waits.
+_QUESTIONS = frozenset({Step.DETAILS, Step.CONSENT})
+# Where "hold on" is nothing to wait for: a new chat, or after the ticket (it goes to the agent).
 _NO_PAUSE = frozenset({Step.NEW, Step.TICKETED})
 _TOLD_TO_THE_TICKET = frozenset({Command.CANCEL, Command.STATUS, Command.AGENT})
 _COMMANDS: dict[Command, _Handler] = {

@@ -74,6 +74,7 @@ FILE_NEEDS_WORDS = (
     "Thanks, I've kept your file for the team. Please also describe the problem in words: "
     "what you were trying to do and what went wrong."
 )
+ANY_TIME = "Okay! Write here any time you need help."
 NO_RUSH = "Take your time, I'll be here when you're ready."
 OLD_BUTTON = "That button belongs to an earlier question, so I've left it out."
 NOTED_IN_PASSING = "Thanks, I've added that to your request."

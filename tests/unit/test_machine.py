@@ -1799,3 +1799,38 @@ def test_giving_up_with_a_reason_cancels(policy: Policy, words: str) -> None:
     to_details(chat)
     chat.say(words)
     assert chat.state.step is Step.CANCELLED
+
+
+@pytest.mark.parametrize(
+    "words", ["nothing, leave it", "actually it's fine as is", "no", "it's correct"]
+)
+def test_keeping_a_field_at_its_edit_prompt(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    before = dict(chat.state.details)
+    chat.say("4")
+    chat.say(words)
+    assert chat.state.step is Step.CONFIRM and chat.state.details == before
+
+
+def test_a_new_value_keeps_only_the_value(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("3")
+    chat.say("No, it actually says ERR_410 Gone")
+    assert chat.state.details["error_messages"] == "ERR_410 Gone"
+
+
+def test_thanks_while_a_question_waits_is_welcomed_and_the_question_asked_again(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    text = chat.reply("thanks")
+    assert text.startswith(texts.YOU_ARE_WELCOME) and text.endswith(policy.details[0].question)
+    assert not chat.state.details
+
+
+def test_bye_before_anything_started_is_no_cancellation(policy: Policy) -> None:
+    chat = Driver(policy)
+    assert chat.reply("bye") == texts.ANY_TIME
