@@ -488,6 +488,12 @@ def test_cancel_ends_without_a_ticket(policy: Policy) -> None:
         "cancel please",
         "actually I'll sort it myself",
         "bye",
+        "never mind, I figured it out",
+        "nvm, found it",
+        "cancel my request please",
+        "Forget it, I'll call my developer",
+        "ok bye",
+        "thanks, bye",
     ],
 )
 def test_giving_up_in_other_words_cancels(policy: Policy, words: str) -> None:
@@ -999,7 +1005,15 @@ def test_access_words_in_a_problem_are_not_consent(policy: Policy, problem: str)
 
 
 @pytest.mark.parametrize(
-    "greeting", ["Hello, how are you?", "Urgent help needed", "Hi, I'm new here"]
+    "greeting",
+    [
+        "Hello, how are you?",
+        "Urgent help needed",
+        "Hi, I'm new here",
+        "Sorry to bother you",
+        "Hello, sorry to bother you.",
+        "hey, thanks for your time",
+    ],
 )
 def test_a_greeting_is_not_taken_for_the_problem(policy: Policy, greeting: str) -> None:
     chat = Driver(policy)
@@ -1772,33 +1786,6 @@ def test_an_hours_question_then_the_problem_answers_both(policy: Policy, said: s
     text = chat.reply(said)
     assert "support" in text.lower() and chat.state.problem is not None
     assert chat.state.problem.lower().startswith(("my checkout", "my payouts"))
-
-
-@pytest.mark.parametrize(
-    "said", ["Sorry to bother you", "Hello, sorry to bother you.", "hey, thanks for your time"]
-)
-def test_pleasantries_alone_are_not_the_problem(policy: Policy, said: str) -> None:
-    chat = Driver(policy)
-    assert chat.reply(said).endswith(texts.ASK_PROBLEM)
-    assert chat.state.problem is None
-
-
-@pytest.mark.parametrize(
-    "words",
-    [
-        "never mind, I figured it out",
-        "nvm, found it",
-        "cancel my request please",
-        "Forget it, I'll call my developer",
-        "ok bye",
-        "thanks, bye",
-    ],
-)
-def test_giving_up_with_a_reason_cancels(policy: Policy, words: str) -> None:
-    chat = Driver(policy)
-    to_details(chat)
-    chat.say(words)
-    assert chat.state.step is Step.CANCELLED
 
 
 @pytest.mark.parametrize(
