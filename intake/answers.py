@@ -72,7 +72,7 @@ _UNSURE = frozenset(["not sure", "maybe", "dunno", "idk", "i don't know", "don't
 _HEDGES = frozenset("but however still though except".split())
 _SHORT = 8  # longer messages are descriptions, not answers, unless they open with yes or no
 _LEADS_TO_A_NUMBER = frozenset(
-    "yes the number option guide let me try show read open see i'll take".split()
+    "yes ok okay the number option guide let me let's lets try show read open see i'll take".split()
 )
 _AFTER_A_CHOICE = frozenset(
     "one worked works solved fixed helped did it the trick thanks thank you please was that "

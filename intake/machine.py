@@ -491,7 +491,10 @@ def _guide_named(guides: tuple[GuideMatch, ...], text: str) -> GuideMatch | None
     """The offered guide whose title the message is (a button's label typed out, with or
     without its number)."""
     said = normalize(re.sub(r"^\s*\d+[.)]\s*", "", text))
-    return next((g for g in guides if said and said == normalize(g.title)), None)
+    exact = [g for g in guides if said and said == normalize(g.title)]
+    # "payments declined" for "Payments declined at checkout": two words or more, one guide.
+    partial = [g for g in guides if len(said.split()) >= 2 and said in normalize(g.title)]
+    return exact[0] if exact else partial[0] if len(partial) == 1 else None
 
 
 def _self_served(state: Conversation, guide_id: str | None) -> Outcome:

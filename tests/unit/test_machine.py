@@ -1821,3 +1821,15 @@ def test_thanks_while_a_question_waits_is_welcomed_and_the_question_asked_again(
 def test_bye_before_anything_started_is_no_cancellation(policy: Policy) -> None:
     chat = Driver(policy)
     assert chat.reply("bye") == texts.ANY_TIME
+
+
+@pytest.mark.parametrize(
+    ("words", "guide_id"), [("ok, let me read 1", "setup-paypal"), ("up paypal", "setup-paypal")]
+)
+def test_a_guide_picked_by_part_of_its_title_or_after_ok(
+    policy: Policy, words: str, guide_id: str
+) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    chat.say(words)
+    assert chat.state.shown_guide == guide_id
