@@ -125,7 +125,8 @@ _Handler = Callable[[Conversation, _Turn], Outcome]
 _MIN_PROBLEM_WORDS = 2
 _MIN_PROBLEM_CHARS = 8
 # A bare "ok" at the guide offer doesn't say that (or which) a guide solved it.
-_SOLVED = re.compile(r"\b(?:yes|solved|worked|works|fixed|resolved|did it|that's it)\b")
+# Said of a guide that helped; a bare "yes" to the offer means "show me", not "solved".
+_SOLVED = re.compile(r"\b(?:solved|worked|works|fixed|resolved|did it|it did|that's it)\b")
 # "I already tried those", "none of them apply": the guides didn't help.
 _NOT_HELPFUL = re.compile(
     r"\b(?:already (?:tried|read|did|followed|done|set up|checked)|didn't help|didnt help|"
@@ -439,8 +440,10 @@ def _guides(state: Conversation, turn: _Turn) -> Outcome:
     if state.shown_guide is not None and is_yes(turn.text) and (solved or _plain_yes(turn.text)):
         # "Yes", "that worked": solved. "Ok, reading it now" is not yet.
         return _self_served(state, state.shown_guide)
-    if is_yes(turn.text) and solved:
+    if is_yes(turn.text) and solved:  # "yes, it worked"
         return _self_served(state, state.guides[0].id if len(state.guides) == 1 else None)
+    if state.shown_guide is None and len(state.guides) == 1 and _plain_yes(turn.text):
+        return _show_guide(state, turn, state.guides[0])  # "yes please": show me
     if is_no(turn.text) or _NOT_HELPFUL.search(lowered):
         gap = RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
         update: dict[str, object] = {"reasks": 0}

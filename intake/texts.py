@@ -31,7 +31,7 @@ NOT_ENGLISH = (
 )
 NO_GUIDE = "I couldn't find a guide for this, so let's collect what the team needs."
 GUIDES_REASK = (
-    "Reply with a guide's number to read it, yes if one already solved it, or no to continue."
+    'Reply with a guide\'s number to read it, "solved" if one already fixed it, or no to continue.'
 )
 YOU_ARE_WELCOME = "You're welcome! Write here any time you need help."
 NOT_SOLVED_AFTER_ALL = (

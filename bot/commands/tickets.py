@@ -82,10 +82,13 @@ def run_show(args: argparse.Namespace) -> int:
         print(f"{label}: {value}")
     print("\nHistory:")
     for event in events:
-        print(f"  {when(event.at)}  {event.kind} by {event.actor}: {event.detail}")
+        # An "opened" event keeps the kind's id; people read its label.
+        detail = policy.kind_label(event.detail) if event.kind == "opened" else event.detail
+        print(f"  {when(event.at)}  {event.kind} by {event.actor}: {detail}")
     print("\nTranscript:")
     for line in transcript:
-        print(f"  {when(line.at)}  {line.direction} {line.author}: {line.text}")
+        who = line.direction if line.author == line.direction else f"{line.direction} {line.author}"
+        print(f"  {when(line.at)}  {who}: {line.text}")
     return 0
 
 

@@ -57,9 +57,9 @@ def test_a_piped_chat_ends_in_a_stored_ticket_that_admins_can_read(tmp_path: Pat
         "Access consent: yes (at 2026-11-27 18:3",
         "(arrived out of hours)",
         "Due: 2026-11-30 09:00:00 EST",
-        "opened by customer",
+        "opened by customer: Troubleshooting",
         "customer Priya: hello",
-        "bot bot: Your ticket MCP-1001 is open",
+        "  bot: Your ticket MCP-1001 is open",
     ):
         assert expected in shown.stdout, expected
 

@@ -1833,3 +1833,26 @@ def test_a_guide_picked_by_part_of_its_title_or_after_ok(
     chat.say(PROBLEM)
     chat.say(words)
     assert chat.state.shown_guide == guide_id
+
+
+@pytest.mark.parametrize("words", ["yes please", "yes", "yes, show me the first one"])
+def test_yes_to_the_offer_is_not_yet_solved(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    chat.say(words)
+    assert chat.state.step is Step.GUIDES and not chat.state.finished
+
+
+def test_yes_to_a_single_guide_shows_it(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(GUIDES[:1]))
+    chat.say(PROBLEM)
+    chat.say("yes please")
+    assert chat.state.shown_guide == GUIDES[0].id
+
+
+def test_a_two_word_system_answer_is_enough(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    for answer in ("card_declined", "click pay", "Pro plan"):
+        chat.say(answer)
+    assert chat.state.details["environment"] == "Pro plan"
