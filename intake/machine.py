@@ -601,6 +601,14 @@ def _consent(state: Conversation, turn: _Turn) -> Outcome:
         return _advance(state.model_copy(update={"reasks": 0}), turn)
     conditional = opens_with_yes(turn.text) or _ONLY_IF.search(turn.text.lower()) is not None
     answered = is_yes(turn.text) or is_no(turn.text) or conditional
+    if not answered and only_system_facts(turn.text):
+        # "Basic plan, Stripe, Safari on iPhone", sent late: added to the system details.
+        found = prefill(turn.policy, {}, turn.text)
+        said = turn.text.strip()
+        more = {
+            k: f"{state.details[k]}; {said}" if k in state.details else v for k, v in found.items()
+        }
+        return _noted_in_passing(state, turn, {**state.details, **more})
     if not answered or normalize(turn.text) in _NOT_AN_ACCESS_ANSWER:
         return _reask(state, texts.CONSENT_REASK, _YES_NO)
     # "Yes, but only read access", "only if necessary": a yes, with its conditions kept.

@@ -1856,3 +1856,12 @@ def test_a_two_word_system_answer_is_enough(policy: Policy) -> None:
     for answer in ("card_declined", "click pay", "Pro plan"):
         chat.say(answer)
     assert chat.state.details["environment"] == "Pro plan"
+
+
+def test_system_details_sent_to_the_access_question_are_added(policy: Policy) -> None:
+    chat = at_the_access_question(policy)
+    text = chat.reply("Basic plan, Stripe integration, Safari on iPhone")
+    assert chat.state.details["environment"].endswith(
+        "; Basic plan, Stripe integration, Safari on iPhone"
+    )
+    assert chat.state.step is Step.CONSENT and text.startswith(texts.NOTED_IN_PASSING)
