@@ -239,7 +239,8 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
     if hours_first and state.step is not Step.TICKETED:
         # "Are you open tomorrow? My checkout is broken": answered, then the rest is read.
         turn = replace(turn, text=rest)
-        notes.append(_hours_answer(replace(turn, text=hours_first), _window(turn)))
+        window = next_window(turn.policy.hours, turn.event.at)
+        notes.append(_hours_answer(replace(turn, text=hours_first), window))
     command = command_in(turn.text)
     aside = command is None and (asks_about_hours(turn.text) or is_confused(turn.text))
     if state.step is Step.NEW and command is None and says_thanks(turn.text):
@@ -288,10 +289,6 @@ def _hours_question_then(text: str) -> tuple[str, str]:
     if not mark or not says_something(rest) or command_in(rest) is not None:
         return "", text
     return (question + mark, rest.strip()) if asks_about_hours(question + mark) else ("", text)
-
-
-def _window(turn: _Turn) -> Window:
-    return next_window(turn.policy.hours, turn.event.at)
 
 
 def _count_message(state: Conversation, turn: _Turn) -> tuple[Conversation, bool]:
@@ -343,7 +340,7 @@ def _unsolved_after_all(text: str) -> bool:
 def _continued_after_guide(state: Conversation, turn: _Turn, notes: list[str]) -> Outcome:
     """Back to the request the guide did not solve after all: its details come next."""
     state, greeting = _greet(state.model_copy(update={"after_guide": False}), turn)
-    gap = RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
+    gap = _not_helpful(state)
     state, actions = _advance(state, turn)
     # The greeting's hours line (when closed) still matters; its hello does not.
     return state, (gap, *_with_notes([*notes, *greeting[1:], texts.NOT_SOLVED_AFTER_ALL], actions))
@@ -414,7 +411,7 @@ def _guides(state: Conversation, turn: _Turn) -> Outcome:
     labelled = labelled_detail(turn.policy, turn.text)
     if labelled is not None:
         # "Error: no error": filling in the request, so none of the guides solved it.
-        gap = RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
+        gap = _not_helpful(state)
         named, value = labelled
         state = state.model_copy(update={"reasks": 0})
         checked = validate_detail(named, value)
@@ -445,13 +442,11 @@ def _guides(state: Conversation, turn: _Turn) -> Outcome:
     if state.shown_guide is None and len(state.guides) == 1 and _plain_yes(turn.text):
         return _show_guide(state, turn, state.guides[0])  # "yes please": show me
     if is_no(turn.text) or _NOT_HELPFUL.search(lowered):
-        gap = RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
-        update: dict[str, object] = {"reasks": 0}
+        gap = _not_helpful(state)
         more = _A_NO.sub("", turn.text).strip()
         if says_something(more, at_least=3):  # "none of these, the button is missing on mobile"
-            update["problem"] = _fit(f"{state.problem} {more}", turn.policy)[0]
-            update["details"] = prefill(turn.policy, state.details, more)
-        state, actions = _advance(state.model_copy(update=update), turn)
+            state = _joined(state, turn, more)[0]
+        state, actions = _advance(state.model_copy(update={"reasks": 0}), turn)
         return state, (gap, *actions)
     if is_yes(turn.text) or _ABOUT_THE_GUIDES.search(lowered):
         # "ok", "let me read these first", "guide 1 is for Stripe": the offer stays open.
@@ -460,13 +455,24 @@ def _guides(state: Conversation, turn: _Turn) -> Outcome:
         # Not a choice but more about the problem ("it started after I changed my theme"):
         # none of the guides solved it; the words join the problem, and whatever detail they
         # give (a quoted error, the system) is kept, so only what is still missing is asked.
-        gap = RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
-        problem, notes = _fit(f"{state.problem} {turn.text}", turn.policy)
-        details = prefill(turn.policy, state.details, turn.text)
-        update = {"problem": problem, "details": details, "reasks": 0}
-        state, actions = _advance(_consent_in_passing(state.model_copy(update=update), turn), turn)
+        gap = _not_helpful(state)
+        state, notes = _joined(state.model_copy(update={"reasks": 0}), turn, turn.text)
+        state, actions = _advance(_consent_in_passing(state, turn), turn)
         return state, (gap, *_with_notes([texts.GUIDES_SKIPPED, *notes], actions))
     return _guides_reask(state)
+
+
+def _not_helpful(state: Conversation) -> RecordGap:
+    """The guides offered for this problem did not solve it: a gap in the knowledge base."""
+    return RecordGap(text=state.problem or "", kind=state.kind, reason="not_helpful")
+
+
+def _joined(state: Conversation, turn: _Turn, more: str) -> tuple[Conversation, list[str]]:
+    """More words about the problem join it, and any detail they give is kept; the notes say
+    if the problem had to be cut."""
+    problem, notes = _fit(f"{state.problem} {more}", turn.policy)
+    details = prefill(turn.policy, state.details, more)
+    return state.model_copy(update={"problem": problem, "details": details}), notes
 
 
 def _show_guide(state: Conversation, turn: _Turn, guide: GuideMatch) -> Outcome:
