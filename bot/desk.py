@@ -206,6 +206,8 @@ class TicketDesk:
                 at,
                 uow.tickets.row_id(ticket.public_id),
             )
+        if status not in (Status.CLOSED, Status.OPEN):
+            return  # the conversation itself only changes when the ticket closes or reopens
         state = uow.conversations.load(conversation_id)
         if status is Status.CLOSED and not state.finished:
             state, _ = step(state, TicketClosed(at=at), self._policy, self._guides)

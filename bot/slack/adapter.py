@@ -255,6 +255,8 @@ class SlackAdapter:
     async def _named(self, heard: Heard) -> Heard:
         """The people it mentions by name ("@Dana", not "@U0DANA"), as far as Slack says in
         time; an id Slack won't name stays as it is."""
+        if not heard.mentions:  # most messages: nothing to look up or copy
+            return heard
         text = heard.text
         for user_id in heard.mentions:
             try:

@@ -32,9 +32,9 @@ def slack_ts(message_id: str) -> str:
     return message_id.rpartition(":")[2]
 
 
-def recent(ts: str, now: float | None = None) -> bool:
+def recent(ts: str) -> bool:
     try:
-        return float(ts) > (time.time() if now is None else now) - HORIZON_SECONDS
+        return float(ts) > time.time() - HORIZON_SECONDS
     except ValueError:
         return False
 
