@@ -5,6 +5,9 @@ conversation's order (the outbox only hands out the oldest unsent message of a k
 survives restarts: a message is marked sent only after the platform accepted it, so a crash
 between commit and send means it is sent when the relay runs again.
 
+A reply written as a customer's message was handled can come already leased to this instance
+(``IntakeService.handle_arrival``): ``send_now`` sends it without the claim transaction.
+
 A claimed message is leased for a few seconds only, and the lease is extended while its send is
 in flight: an instance killed mid-send holds up that conversation for one short lease, never for
 minutes, and a slow platform call never lets a second instance send the same message meanwhile.
@@ -12,7 +15,7 @@ minutes, and a slow platform call never lets a second instance send the same mes
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -50,10 +53,48 @@ class Relay:
         self._clock = clock
         self._metrics = metrics or Metrics()
         self._poller = Poller(self.deliver_due)
+        self._sending: set[asyncio.Task[None]] = set()
+        # What leased sends achieved, recorded together by the recorder's next pass.
+        self._finished: list[_Result] = []
+        self._held_back: list[int] = []
+        self._recorder = Poller(self._record_finished)
 
     def wake(self) -> None:
         """Something was just written to the outbox: look now instead of at the next poll."""
         self._poller.wake()
+
+    def lease_until(self) -> datetime:
+        return self._clock() + _LEASE
+
+    def send_now(self, replies: Sequence[Pending]) -> None:
+        """Send messages leased to this instance as they were written, one after another."""
+        task = asyncio.create_task(self._send_in_order(replies))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _send_in_order(self, replies: Sequence[Pending]) -> None:
+        results: list[_Result] = []
+        for pending in replies:
+            results.append(await self._deliver(_to_address(pending)))
+            if results[-1].retry_at is not None:
+                break  # the rest must not overtake it
+        self._finished.extend(results)
+        self._held_back.extend(pending.id for pending in replies[len(results) :])
+        self._recorder.wake()
+
+    async def _record_finished(self) -> int:
+        """Record every leased send that finished since the last pass, in one transaction: under
+        load, one transaction records many messages."""
+        results, held_back = self._finished, self._held_back
+        if not results and not held_back:
+            return 0
+        self._finished, self._held_back = [], []
+        try:
+            await asyncio.to_thread(self._record, results, held_back)
+        except BaseException:
+            self._finished[:0], self._held_back[:0] = results, held_back
+            raise
+        return len(results)
 
     async def deliver_due(self) -> int:
         """Send every message that is due now (one per conversation); return how many tried."""
@@ -64,11 +105,22 @@ class Relay:
         return len(claimed)
 
     async def drain(self) -> None:
-        """Deliver until nothing is due (what the terminal chat does after each message)."""
+        """Finish the leased sends under way, then deliver until nothing is due (what the
+        terminal chat does after each message)."""
+        await self._finish_sending()
         await self._poller.drain()
 
     async def run(self, stop: asyncio.Event) -> None:
+        recording = asyncio.create_task(self._recorder.run(stop))
         await self._poller.run(stop)
+        await recording
+        await self._finish_sending()
+
+    async def _finish_sending(self) -> None:
+        """Wait for the leased sends under way and record how they went."""
+        if self._sending:
+            await asyncio.wait(self._sending)
+        await self._recorder.drain()
 
     def _claim(self) -> list["_Claimed"]:
         """Lease what is due and, in the same transaction, look up where each message goes."""
@@ -138,10 +190,13 @@ class Relay:
             log.error("outbox %s could not be delivered: %s", pending.id, failure)
             return _Result(pending, None, f"failed: {failure}", "permanent")
 
-    def _record(self, results: list["_Result"]) -> None:
-        """What a pass achieved, in one transaction: sent, dropped, or due again later."""
+    def _record(self, results: list["_Result"], held_back: Sequence[int] = ()) -> None:
+        """What a pass achieved, in one transaction: sent, dropped, or due again later; and
+        leased messages ``held_back`` behind a failed one, due again now."""
         now = self._clock()
         with UnitOfWork(self._sessions) as uow:
+            if held_back:
+                uow.outbox.release(list(held_back), now, "held back behind an earlier message")
             sent: list[tuple[int, str | None, str | None]] = []
             for result in results:
                 pending = result.pending
@@ -184,12 +239,20 @@ class _Claimed:
     failure: PermanentFailure | TicketNotFound | None = None
 
 
+def _to_address(pending: Pending) -> _Claimed:
+    """A message to a known address: every reply to a customer."""
+    address = pending.destination.address
+    if address is None:
+        return _Claimed(pending, None, PermanentFailure(f"outbox {pending.id} has no address"))
+    return _Claimed(pending, (address, None))
+
+
 def _target(uow: UnitOfWork, pending: Pending) -> _Claimed:
     """A ticket's thread or card is looked up as the message is claimed: only the oldest unsent
     message of a ticket is claimed, so its card's reference is already stored."""
     destination = pending.destination
     if destination.address is not None:
-        return _Claimed(pending, (destination.address, None))
+        return _to_address(pending)
     public_id = destination.ticket_thread or destination.ticket_card or ""
     try:
         team, card = uow.tickets.team_place(public_id)

@@ -58,7 +58,7 @@ async def serve(app: App, platforms: Sequence[Platform], stop: asyncio.Event) ->
     relay_task = asyncio.create_task(relay.run(stop))
     try:
         for platform in platforms:
-            await platform.start(relay.wake)
+            await platform.start(relay)
         # Everything loaded at start lives as long as the process: keep it out of the
         # collector's full passes (bench/production_bench.py at 100 messages/s: reply p99
         # 100–137 ms without this, 74–82 ms with it).

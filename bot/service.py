@@ -39,15 +39,24 @@ from intake.outgoing import Outgoing
 from intake.policy import Policy
 from intake.redaction import redact
 from storage.inbox import Accepted, InboxEvent
+from storage.outbox import Pending
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 _OUTCOMES = {Step.SELF_SERVED: "self_served", Step.CANCELLED: "cancelled"}
 
-Arrival = Literal["handled", "ignored", "queued"]
-"""What became of a message that just arrived: handled now, a redelivery or nothing to do,
-or queued behind an earlier message of its conversation."""
+
+@dataclass(frozen=True)
+class Arrival:
+    """What became of a message that just arrived: ``handled`` now, ``ignored`` (a redelivery
+    or nothing to do), or ``queued`` behind an earlier message of its conversation."""
+
+    outcome: Literal["handled", "ignored", "queued"]
+    replies: tuple[Pending, ...] = ()
+    """Messages to the customer written leased to the caller, to send now and in order."""
+    for_relay: bool = False
+    """Messages were written that the relay sends (to the team, or behind earlier ones)."""
 
 
 @dataclass
@@ -118,26 +127,40 @@ class IntakeService:
             self._metrics.messages_in.labels(message.address.platform, audience).inc()
         return handled
 
-    def handle_arrival(self, message: CustomerMessage, event: InboxEvent) -> Arrival:
+    def handle_arrival(
+        self, message: CustomerMessage, event: InboxEvent, lease_until: datetime | None = None
+    ) -> Arrival:
         """Handle a message that just arrived in the same transaction that takes its turn, or
         queue its ``event`` in the inbox when an earlier one of its conversation still waits
         there. Either way it is stored when this returns, so the platform may be acknowledged:
-        one transaction instead of accepting first and handling in a second one."""
-        queued = False
+        one transaction instead of accepting first and handling in a second one.
+
+        With ``lease_until``, the replies to the customer are written leased to the caller
+        until then, when nothing of the conversation is still unsent: the caller sends them
+        itself, which saves the relay a claim transaction per message."""
+        arrival = Arrival("ignored")
 
         def work() -> bool:
-            nonlocal queued
+            nonlocal arrival
             with UnitOfWork(self._sessions) as uow:
                 uow.inbox.take_turn(event.ordering_key)
-                queued = uow.inbox.waiting(event.ordering_key)
-                if not queued:
-                    return self._customer_unit(uow, message)
-                uow.inbox.enqueue(event)
-                uow.commit()
-                return False
+                line = uow.in_line(event.ordering_key)
+                if line.events:
+                    uow.inbox.enqueue(event)
+                    uow.commit()
+                    arrival = Arrival("queued")
+                    return False
+                if lease_until is not None and not line.messages:
+                    uow.outbox.lease_to_writer(message.address.key, lease_until)
+                handled = self._customer_unit(uow, message)
+                replies = tuple(uow.outbox.leased())
+                arrival = Arrival(
+                    "handled" if handled else "ignored", replies, uow.outbox.wrote_for_relay
+                )
+                return handled
 
-        handled = self._counted("customer", message, work)
-        return "queued" if queued else "handled" if handled else "ignored"
+        self._counted("customer", message, work)
+        return arrival
 
     def _handle_customer(self, message: CustomerMessage) -> bool:
         with UnitOfWork(self._sessions) as uow:

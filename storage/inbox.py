@@ -12,7 +12,6 @@ from storage.statements import (
     ADD_INBOX,
     CLAIM_INBOX,
     INBOX_DONE,
-    INBOX_WAITING,
     LEASE_INBOX_IF_FIRST,
     TAKE_TURN,
 )
@@ -49,12 +48,6 @@ class InboxRepository:
         it is still waiting is decided once (SQLite's single writer already takes turns)."""
         if self._session.get_bind().dialect.name == "postgresql":
             self._session.execute(TAKE_TURN, {"key": ordering_key})
-
-    def waiting(self, ordering_key: str) -> bool:
-        """Whether an event of this conversation is still unhandled (call ``take_turn`` first)."""
-        return bool(
-            self._session.connection().execute(INBOX_WAITING, {"key": ordering_key}).scalar()
-        )
 
     def enqueue(self, event: InboxEvent) -> int | None:
         """Store an event once, due now; its id, or None for a redelivery."""

@@ -9,14 +9,27 @@ item.
 """
 
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Update, update
 from sqlalchemy.orm import Session
 
 from storage.rows import InboxRow, OutboxRow
+from storage.statements import IN_LINE
 
 Row = TypeVar("Row", InboxRow, OutboxRow)
+
+
+class InLine(NamedTuple):
+    """What of one ordering key is still unfinished, in and out."""
+
+    events: bool
+    messages: bool
+
+
+def in_line(session: Session, key: str) -> InLine:
+    events, messages = session.connection().execute(IN_LINE, {"key": key}).one()
+    return InLine(bool(events), bool(messages))
 
 
 def claim_heads(
@@ -35,12 +48,6 @@ def claim_heads(
         {"now": now, "platforms": sorted(platforms), "limit": limit, "until": now + lease},
     )
     return sorted(claimed, key=lambda row: row.id)
-
-
-def finish_many(session: Session, table: type[Row], done: list[dict[str, Any]]) -> None:
-    """Several ``finish`` at once: one statement for a whole relay pass."""
-    if done:
-        session.execute(update(table), done)
 
 
 def finish(

@@ -45,6 +45,7 @@ gaps: Table = GapRow.__table__  # type: ignore[assignment]
 
 ADD_MESSAGE = insert(messages)
 ADD_OUTBOX = insert(outbox)
+ADD_LEASED_OUTBOX = insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True)
 ADD_TICKET_EVENT = insert(ticket_events)
 ADD_GAP = insert(gaps)
 # These return what the caller goes on with: the new id, or the whole new ticket.
@@ -119,9 +120,15 @@ ADVANCE_CURSOR = text(
 # Parameters: key. A transaction-long lock on one conversation's arrivals (PostgreSQL).
 TAKE_TURN = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
 
-# Parameters: key. Whether an event of that ordering key is still unhandled.
-INBOX_WAITING = select(
-    exists().where(inbox.c.ordering_key == bindparam("key"), inbox.c.done_at.is_(None))
+# Parameters: key. Whether an event of that ordering key is still unhandled, and whether a
+# message of it is still unsent.
+IN_LINE = select(
+    exists()
+    .where(inbox.c.ordering_key == bindparam("key"), inbox.c.done_at.is_(None))
+    .label("events"),
+    exists()
+    .where(outbox.c.ordering_key == bindparam("key"), outbox.c.done_at.is_(None))
+    .label("messages"),
 )
 
 # Parameters: the_platform, the_message_id, at.
@@ -134,6 +141,9 @@ INBOX_DONE = (
     )
     .values(done_at=bindparam("at"))
 )
+
+# Parameters (many at once): the_id, done_at, sent_ref, last_error.
+OUTBOX_DONE = update(outbox).where(outbox.c.id == bindparam("the_id"))
 
 # Parameters: conversation_id, new_state, new_step, new_finished, new_updated_at, new_outcome
 # (None keeps the outcome already stored).

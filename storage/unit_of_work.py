@@ -18,6 +18,7 @@ from storage.conversations import ConversationRepository
 from storage.database import READ_ONLY, WRITE_LOCK
 from storage.inbox import InboxRepository
 from storage.outbox import OutboxRepository
+from storage.queue import InLine, in_line
 from storage.tickets import TicketRepository
 
 
@@ -67,10 +68,14 @@ class UnitOfWork:
             batch.write(connection)
         self._session.commit()
 
+    def in_line(self, ordering_key: str) -> InLine:
+        """What of ``ordering_key`` is unfinished: events in the inbox, messages in the outbox."""
+        return in_line(self._session, ordering_key)
+
     def rollback(self) -> None:
         for batch in self._batches():
             batch.clear()
         self._session.rollback()
 
     def _batches(self) -> tuple[InsertBatch, ...]:
-        return (self.conversations.transcript_rows, self.outbox.new_rows)
+        return (self.conversations.transcript_rows, self.outbox.new_rows, self.outbox.leased_rows)

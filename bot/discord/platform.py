@@ -28,7 +28,7 @@ from bot.discord.adapter import Audience, IntakeClient
 from bot.discord.sender import DiscordSender
 from bot.discord.translate import PLATFORM
 from bot.errors import UserFacingError
-from bot.platform import PlatformBuilder
+from bot.platform import Outbound, PlatformBuilder
 from bot.service import IntakeService
 from bot.settings import Settings
 from storage.leases import Lease
@@ -84,10 +84,10 @@ class DiscordPlatform:
     def mount(self, web_app: web.Application) -> None:
         """Discord comes over the gateway websocket: no HTTP routes."""
 
-    async def start(self, wake_relay: Callable[[], None]) -> None:
+    async def start(self, outbound: Outbound) -> None:
         settings = self._settings
         configure_endpoints(settings.discord_api_base, settings.discord_gateway_url)
-        self._wake_relay = wake_relay
+        self._wake_relay = outbound.wake
         await self._log_in()
         if await asyncio.to_thread(self._lease.try_acquire):
             self._leading = True

@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import utc_now
 from bot.inbox import InboxWorker
+from bot.platform import Outbound
 from bot.service import IntakeService
 from bot.slack.history import recent, slack_ts
 from bot.slack.translate import (
@@ -135,7 +136,7 @@ class SlackAdapter:
         self._service = service
         self._directory = directory
         self._team_channel = team_channel
-        self._wake: Callable[[], None] = lambda: None
+        self._outbound: Outbound | None = None
         self._bot_user_id: str | None = None
         self.inbox = InboxWorker(service, PLATFORM, self._process, utc_now)
         self._handling: set[asyncio.Task[None]] = set()
@@ -151,9 +152,9 @@ class SlackAdapter:
         self._arriving.shutdown(wait=False, cancel_futures=True)
         self._accepting.shutdown(wait=False, cancel_futures=True)
 
-    def connected(self, bot_user_id: str | None, wake_relay: Callable[[], None]) -> None:
+    def connected(self, bot_user_id: str | None, outbound: Outbound) -> None:
         self._bot_user_id = bot_user_id
-        self._wake = wake_relay
+        self._outbound = outbound
 
     async def catch_up(self, read: HistoryReader) -> None:
         """Take what was written while no instance listened, place by place, oldest first.
@@ -237,6 +238,7 @@ class SlackAdapter:
                 self._service.handle_arrival,
                 customer_message(heard, name, accepted=False),
                 event,
+                self._outbound.lease_until() if self._outbound else None,
             )
             arrival = await asyncio.get_running_loop().run_in_executor(self._arriving, arrive)
         except TimeoutError:
@@ -246,9 +248,11 @@ class SlackAdapter:
             return False
         finally:
             self._in_flight -= 1
-        if arrival == "queued":
+        if arrival.outcome == "queued":
             self.inbox.queued()
-        elif arrival == "handled":
+        if arrival.replies and self._outbound:
+            self._outbound.send_now(arrival.replies)
+        if arrival.for_relay:
             self._wake()
         return True
 
@@ -278,6 +282,10 @@ class SlackAdapter:
             handled = await asyncio.to_thread(self._service.handle_customer, customer)
         if handled:
             self._wake()
+
+    def _wake(self) -> None:
+        if self._outbound is not None:
+            self._outbound.wake()
 
 
 def _by_name(text: str, user_id: str, name: str) -> str:

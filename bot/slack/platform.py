@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import App
 from bot.delivery import Sender
 from bot.errors import UserFacingError
-from bot.platform import Platform, PlatformBuilder
+from bot.platform import Outbound, Platform, PlatformBuilder
 from bot.settings import Settings
 from bot.slack.adapter import SlackAdapter, SlackDirectory
 from bot.slack.history import messages_after
@@ -74,18 +74,18 @@ class SlackPlatform:
         if self._verifier is not None:
             web_app.router.add_post(EVENTS_PATH, self._events)
 
-    async def start(self, wake_relay: Callable[[], None]) -> None:
+    async def start(self, outbound: Outbound) -> None:
         # Events accepted before a restart are handled as soon as the worker runs.
         self._inbox_task = asyncio.create_task(self._adapter.inbox.run(self._stop_inbox))
         try:
-            await self._connect(wake_relay)
+            await self._connect(outbound)
         except SlackApiError as error:
             code = str(error.response.get("error", ""))
             if code in _AUTH_ERRORS:
                 raise UserFacingError(f"SLACK_BOT_TOKEN was refused by Slack: {code}") from None
-            self._retry_later(wake_relay, code)
+            self._retry_later(outbound, code)
         except (TimeoutError, OSError) as error:
-            self._retry_later(wake_relay, type(error).__name__)
+            self._retry_later(outbound, type(error).__name__)
 
     async def stop(self) -> None:
         self._ready = False
@@ -105,13 +105,13 @@ class SlackPlatform:
     def ready(self) -> bool:
         return self._ready
 
-    async def _connect(self, wake_relay: Callable[[], None]) -> None:
+    async def _connect(self, outbound: Outbound) -> None:
         if self._client.session is None or self._client.session.closed:
             # One pooled session for every Web API call instead of a connection per call.
             self._client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         identity = await self._client.auth_test()
         bot_user_id = identity.get("user_id")
-        self._adapter.connected(bot_user_id if isinstance(bot_user_id, str) else None, wake_relay)
+        self._adapter.connected(bot_user_id if isinstance(bot_user_id, str) else None, outbound)
         if self._app_token and self._socket is None:
             self._socket = AsyncSocketModeHandler(self._bolt, self._app_token)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
@@ -121,14 +121,14 @@ class SlackPlatform:
         read = functools.partial(messages_after, self._client)
         self._catching_up = asyncio.create_task(self._adapter.catch_up(read))
 
-    def _retry_later(self, wake_relay: Callable[[], None], reason: str) -> None:
+    def _retry_later(self, outbound: Outbound, reason: str) -> None:
         log.warning("slack not reachable yet (%s); retrying in the background", reason)
 
         async def keep_trying() -> None:
             while True:
                 await asyncio.sleep(_RECONNECT_SECONDS)
                 try:
-                    await self._connect(wake_relay)
+                    await self._connect(outbound)
                     return
                 except (TimeoutError, SlackApiError, OSError) as error:
                     log.warning("slack still not reachable: %s", type(error).__name__)

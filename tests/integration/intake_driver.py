@@ -8,6 +8,7 @@ from bot.settings import Settings
 from intake.addresses import Address, Person
 from intake.inbound import CustomerMessage, TeamMessage
 from intake.tickets import TranscriptLine
+from storage.inbox import InboxEvent
 from storage.unit_of_work import UnitOfWork
 
 # Thursday 2026-11-26, 11:00 in Toronto: support is open.
@@ -65,6 +66,17 @@ class Customer:
     def intake(self, messages: list[str] = FULL_INTAKE) -> None:
         for text in messages:
             assert self.say(text)
+
+
+def inbox_event(message: CustomerMessage) -> InboxEvent:
+    """The message as an adapter stores it in the inbox, its conversation as ordering key."""
+    return InboxEvent(
+        platform=message.address.platform,
+        message_id=message.message_id,
+        ordering_key=message.address.key,
+        payload=message.model_dump(mode="json"),
+        at=message.at,
+    )
 
 
 def team_message(

@@ -25,8 +25,8 @@ async def test_only_the_lease_holder_connects_and_a_standby_takes_over(
         for app in (first_app, second_app)
     )
     try:
-        await first.start(lambda: None)
-        await second.start(lambda: None)
+        await first.start(first_app.relay({"discord": first.sender}))
+        await second.start(second_app.relay({"discord": second.sender}))
         assert discord_fake.count_op(IDENTIFY) == 1
         assert first.ready() and second.ready()  # the standby can still send over REST
         await first.stop()  # the holder goes away: its lease is released with it

@@ -230,7 +230,7 @@ async def test_a_rejected_token_or_missing_intent_is_one_line(
         wrong = discord_settings.model_copy(update={"discord_token": SecretStr("wrong")})
         platform = DiscordPlatform(wrong, app.service, app.lease("discord-gateway"))
         with pytest.raises(UserFacingError, match="DISCORD_TOKEN was rejected"):
-            await platform.start(lambda: None)
+            await platform.start(app.relay({"discord": platform.sender}))
         await platform.stop()
 
         discord_fake.refuse_intents = True
@@ -238,7 +238,7 @@ async def test_a_rejected_token_or_missing_intent_is_one_line(
             discord_settings, app.service, app.lease("discord-gateway"), guild_ready_timeout=0.05
         )
         with pytest.raises(UserFacingError, match="Message Content intent"):
-            await platform.start(lambda: None)
+            await platform.start(app.relay({"discord": platform.sender}))
         await platform.stop()
     finally:
         app.close()

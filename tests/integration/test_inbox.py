@@ -9,9 +9,8 @@ from sqlalchemy import select
 from bot.app import App
 from bot.inbox import InboxWorker
 from intake.inbound import CustomerMessage
-from storage.inbox import InboxEvent
 from storage.rows import InboxRow
-from tests.integration.intake_driver import Customer, make_app
+from tests.integration.intake_driver import Customer, inbox_event, make_app
 from tests.integration.test_relay_and_team import Clock
 
 LEASE = timedelta(seconds=10)
@@ -37,14 +36,7 @@ def accepted(message: CustomerMessage) -> CustomerMessage:
 
 def accept(app: App, message: CustomerMessage) -> bool:
     """Accept like an adapter; True when the caller was handed the event to handle now."""
-    event = InboxEvent(
-        platform="console",
-        message_id=message.message_id,
-        ordering_key=message.address.key,
-        payload=message.model_dump(mode="json"),
-        at=message.at,
-    )
-    leased = app.service.accept(event, LEASE)
+    leased = app.service.accept(inbox_event(message), LEASE)
     return leased is not None
 
 
