@@ -128,16 +128,19 @@ class IntakeService:
         return handled
 
     def handle_arrival(
-        self, message: CustomerMessage, event: InboxEvent, lease_until: datetime | None = None
+        self,
+        message: CustomerMessage,
+        event: InboxEvent,
+        lease_until: Callable[[], datetime] | None = None,
     ) -> Arrival:
         """Handle a message that just arrived in the same transaction that takes its turn, or
         queue its ``event`` in the inbox when an earlier one of its conversation still waits
         there. Either way it is stored when this returns, so the platform may be acknowledged:
         one transaction instead of accepting first and handling in a second one.
 
-        With ``lease_until``, the replies to the customer are written leased to the caller
-        until then, when nothing of the conversation is still unsent: the caller sends them
-        itself, which saves the relay a claim transaction per message."""
+        With ``lease_until`` (when a lease taken now ends), the replies to the customer are
+        written leased to the caller, when nothing of the conversation is still unsent: the
+        caller sends them itself, which saves the relay a claim transaction per message."""
         arrival = Arrival("ignored")
 
         def work() -> bool:
@@ -151,7 +154,7 @@ class IntakeService:
                     arrival = Arrival("queued")
                     return False
                 if lease_until is not None and not line.messages:
-                    uow.outbox.lease_to_writer(message.address.key, lease_until)
+                    uow.outbox.lease_to_writer(message.address.key, lease_until())
                 handled = self._customer_unit(uow, message)
                 replies = tuple(uow.outbox.leased())
                 arrival = Arrival(

@@ -238,7 +238,7 @@ class SlackAdapter:
                 self._service.handle_arrival,
                 customer_message(heard, name, accepted=False),
                 event,
-                self._outbound.lease_until() if self._outbound else None,
+                self._outbound.lease_until if self._outbound else None,
             )
             arrival = await asyncio.get_running_loop().run_in_executor(self._arriving, arrive)
         except TimeoutError:

@@ -20,7 +20,7 @@ from tests.integration.test_relay_and_team import Clock, RecordingSender, relay_
 
 def arrive(app: App, customer: Customer, text: str, relay: Relay) -> Arrival:
     message = customer.message(text)
-    return app.service.handle_arrival(message, inbox_event(message), relay.lease_until())
+    return app.service.handle_arrival(message, inbox_event(message), relay.lease_until)
 
 
 async def test_the_writer_sends_its_replies_and_no_relay_sends_them_again(
