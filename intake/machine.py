@@ -118,6 +118,8 @@ class _Turn:
     guides: GuideSearch
     event: CustomerSaid
     text: str
+    hours_question: str = ""
+    """An hours question the message asked beside ``text`` ("…, are you open today?")."""
 
 
 _Handler = Callable[[Conversation, _Turn], Outcome]
@@ -126,6 +128,8 @@ _MIN_PROBLEM_WORDS = 2
 _MIN_PROBLEM_CHARS = 8
 # A bare "ok" at the guide offer doesn't say that (or which) a guide solved it.
 # Said of a guide that helped; a bare "yes" to the offer means "show me", not "solved".
+# Where one sentence of a message ends and the next begins.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 _SOLVED = re.compile(r"\b(?:solved|worked|works|fixed|resolved|did it|it did|that's it)\b")
 # "I already tried those", "none of them apply": the guides didn't help.
 _NOT_HELPFUL = re.compile(
@@ -235,12 +239,14 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
     if not turn.text and state.step is not Step.NEW:
         # A sticker, a reaction-only message, invisible characters: nothing to read or keep.
         return state, _with_notes(notes, (_say_then_ask(state, turn.policy, texts.TEXT_ONLY),))
-    hours_first, rest = _hours_question_then(turn.text)
-    if hours_first and state.step is not Step.TICKETED:
-        # "Are you open tomorrow? My checkout is broken": answered, then the rest is read.
-        turn = replace(turn, text=rest)
-        window = next_window(turn.policy.hours, turn.event.at)
-        notes.append(_hours_answer(replace(turn, text=hours_first), window))
+    hours_question, rest = _hours_question_and_rest(turn.text)
+    if hours_question and state.step is not Step.TICKETED:
+        # "Are you open tomorrow? My checkout is broken", "Checkout is broken, are you open
+        # today?": answered (by the greeting, when there is one), then the rest is read.
+        turn = replace(turn, text=rest, hours_question=hours_question)
+        if state.step is not Step.NEW:
+            window = next_window(turn.policy.hours, turn.event.at)
+            notes.append(_hours_answer(replace(turn, text=hours_question), window))
     command = command_in(turn.text)
     aside = command is None and (asks_about_hours(turn.text) or is_confused(turn.text))
     if state.step is Step.NEW and command is None and says_thanks(turn.text):
@@ -282,13 +288,23 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
     return state, _with_notes(notes, (*forwards, *actions))
 
 
-def _hours_question_then(text: str) -> tuple[str, str]:
-    """(the hours question, the rest) of a message that asks about the hours and then says
-    more; ("", text) when it does not."""
-    question, mark, rest = text.partition("?")
-    if not mark or not says_something(rest) or command_in(rest) is not None:
+def _hours_question_and_rest(text: str) -> tuple[str, str]:
+    """(the hours question, the rest) of a message that asks about the hours and says more,
+    before or after the question; ("", text) when it does not."""
+    sentences = [part for part in _SENTENCE_BREAK.split(text) if part.strip()]
+    if sentences and sentences[-1].rstrip().endswith("?"):
+        # A question tacked on with a comma: "checkout is broken, are you open today?"
+        head, comma, tail = sentences[-1].rpartition(",")
+        if comma and asks_about_hours(tail):
+            sentences[-1:] = [head, tail]
+    questions = [part for part in sentences if "?" in part and asks_about_hours(part)]
+    rest = text
+    for question in questions:
+        rest = rest.replace(question, " ", 1)
+    rest = rest.strip(" ,;-\n")
+    if not questions or not says_something(rest) or command_in(rest) is not None:
         return "", text
-    return (question + mark, rest.strip()) if asks_about_hours(question + mark) else ("", text)
+    return " ".join(question.strip() for question in questions), rest
 
 
 def _count_message(state: Conversation, turn: _Turn) -> tuple[Conversation, bool]:
@@ -315,14 +331,16 @@ def _flooded(state: Conversation, turn: _Turn) -> Outcome:
 
 
 def _greet(state: Conversation, turn: _Turn) -> tuple[Conversation, list[str]]:
+    """The hello, with the hours when support is closed or the message asked about them."""
     at = turn.event.at
     window = next_window(turn.policy.hours, at)
     closed = not window.covers(at)
     lines = [texts.greeting(turn.policy)]
+    asked = replace(turn, text=turn.hours_question) if turn.hours_question else turn
     if closed:
-        lines.append(f"{_hours_answer(turn, window)} {texts.GET_READY}")
-    elif asks_about_hours(turn.text):
-        lines.append(_hours_answer(turn, window))
+        lines.append(f"{_hours_answer(asked, window)} {texts.GET_READY}")
+    elif turn.hours_question or asks_about_hours(turn.text):
+        lines.append(_hours_answer(asked, window))
     update = {"step": Step.PROBLEM, "started_at": at, "out_of_hours": closed}
     return state.model_copy(update=update), lines
 

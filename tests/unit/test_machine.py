@@ -1795,15 +1795,41 @@ def test_more_words_with_a_no_to_the_guides_join_the_problem(policy: Policy, sai
             "Hi, when will someone answer? My payouts stopped arriving",
             "Our support team works Monday to Friday",
         ),
+        (
+            "My checkout is broken and customers can't pay. Are you open tomorrow?",
+            "On Friday, November 27, support is open 9:00 AM to 5:00 PM Eastern.",
+        ),
+        (
+            "My payouts stopped arriving, when will someone answer?",
+            "Our support team works Monday to Friday",
+        ),
     ],
 )
-def test_an_hours_question_then_the_problem_answers_both(
+def test_an_hours_question_and_the_problem_in_one_message_answers_both(
     policy: Policy, said: str, hours: str
 ) -> None:
     chat = Driver(policy, FixedGuides(()))
     text = chat.reply(said)
-    assert hours in text and chat.state.problem is not None
+    assert hours in text and chat.state.step is Step.DETAILS
+    assert chat.state.problem is not None and "?" not in chat.state.problem
     assert chat.state.problem.lower().startswith(("my checkout", "my payouts"))
+
+
+def test_out_of_hours_the_hours_asked_with_the_problem_are_told_once(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()), at=CLOSED)
+    text = chat.reply("Checkout is broken for all our customers, are you open today?")
+    assert text.count("next support window") == 1 and texts.GET_READY in text
+    assert chat.state.problem == "Checkout is broken for all our customers"
+
+
+def test_an_hours_question_after_an_answer_is_answered_and_the_answer_kept(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    text = chat.reply("PAYMENT_FAILED code 504. How long until someone replies?")
+    assert "Our support team works Monday to Friday" in text
+    assert chat.state.details["error_messages"] == "PAYMENT_FAILED code 504."
 
 
 @pytest.mark.parametrize(
