@@ -401,7 +401,7 @@ def _problem(state: Conversation, turn: _Turn) -> Outcome:
         update = {"files": (*state.files, text.strip())} if files else {}
         hint = texts.FILE_NEEDS_WORDS if files else texts.PROBLEM_HINT
         return _reask(state.model_copy(update=update), hint)
-    problem, notes = _fit("\n".join((text, *state.files)), policy)
+    problem, notes = _as_problem("\n".join((text, *state.files)), policy)
     state = _consent_in_passing(state, turn)
     query = what_is_wrong(problem)
     matches = tuple(turn.guides.search(query, policy.max_guides)) if policy.max_guides else ()
@@ -733,7 +733,7 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
     problem = None
     described = _is_description(turn.text) and not asks_back(turn.text)
     if state.problem is None and described and labelled_detail(turn.policy, turn.text) is None:
-        problem = _fit(turn.text, turn.policy)[0]
+        problem = _as_problem(turn.text, turn.policy)[0]
     if consent is not None or given or problem is not None:
         details = {**state.details, **given}
         if consent is not None:
@@ -944,7 +944,7 @@ def _agent(state: Conversation, turn: _Turn) -> Outcome:
     described = without_plea(turn.text)
     if state.problem is None and described != turn.text and _is_description(described):
         # "My PayPal checkout fails, can I talk to a person?": the ticket says what is wrong.
-        state = state.model_copy(update={"problem": _fit(described, turn.policy)[0]})
+        state = state.model_copy(update={"problem": _as_problem(described, turn.policy)[0]})
     note = Reply(text=texts.AGENT_NEEDS_SOMETHING)
     return state, (note, OpenTicket(draft=_draft(state, turn)))
 
@@ -992,6 +992,15 @@ def _missing_fields(state: Conversation, policy: Policy) -> list[Field]:
         **{detail.id: detail.id in state.details for detail in policy.details},
     }
     return [field for field in fields_of(policy) if not have[field.key]]
+
+
+def _as_problem(text: str, policy: Policy) -> tuple[str, list[str]]:
+    """The description as the ticket keeps it: "Hi, customers get an error" is about
+    "Customers get an error"; see ``_fit`` for the rest."""
+    words = without_pleasantries(text)
+    if words != text.strip():
+        text = words[:1].upper() + words[1:]
+    return _fit(text, policy)
 
 
 def _fit(text: str, policy: Policy) -> tuple[str, list[str]]:

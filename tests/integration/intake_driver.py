@@ -24,6 +24,9 @@ FULL_INTAKE = [
     "send",
 ]
 
+# The problem the ticket keeps from FULL_INTAKE[0]: its words without the greeting.
+FULL_INTAKE_PROBLEM = "Customers get an error when they pay with PayPal at checkout"
+
 _ids = itertools.count(1)
 
 

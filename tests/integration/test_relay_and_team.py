@@ -12,7 +12,14 @@ from intake.addresses import Address
 from intake.outgoing import Outgoing
 from intake.tickets import Status
 from storage.unit_of_work import UnitOfWork
-from tests.integration.intake_driver import FULL_INTAKE, OPEN_TIME, Customer, make_app, team_message
+from tests.integration.intake_driver import (
+    FULL_INTAKE,
+    FULL_INTAKE_PROBLEM,
+    OPEN_TIME,
+    Customer,
+    make_app,
+    team_message,
+)
 
 TEAM = "slack:CTEAM"
 
@@ -371,11 +378,11 @@ async def test_a_problem_described_after_an_early_ticket_lands_on_it_and_its_car
     await relay_for(app, clock, RecordingSender("console"), slack).drain()
     with UnitOfWork(app.sessions) as uow:
         ticket = uow.tickets.get("MCP-1001")
-    assert ticket.problem == FULL_INTAKE[0] and "Problem" not in ticket.missing
+    assert ticket.problem == FULL_INTAKE_PROBLEM and "Problem" not in ticket.missing
     thread = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
-    assert thread[-1] == f"Added by Dana: Problem: {FULL_INTAKE[0]}"
+    assert thread[-1] == f"Added by Dana: Problem: {FULL_INTAKE_PROBLEM}"
     [(_, card)] = slack.edits
-    assert card.card is not None and card.card.problem == FULL_INTAKE[0]
+    assert card.card is not None and card.card.problem == FULL_INTAKE_PROBLEM
 
 
 async def test_conditions_on_access_reach_the_card_and_the_ticket(app: App, clock: Clock) -> None:

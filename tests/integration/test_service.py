@@ -11,7 +11,7 @@ from intake.addresses import Address
 from intake.tickets import Status
 from storage.rows import OutboxRow
 from storage.unit_of_work import UnitOfWork
-from tests.integration.intake_driver import FULL_INTAKE, Customer, make_app
+from tests.integration.intake_driver import FULL_INTAKE, FULL_INTAKE_PROBLEM, Customer, make_app
 
 
 def outbox_texts(app_sessions: object, address_key: str | None = None) -> list[str]:
@@ -32,7 +32,7 @@ def test_a_full_intake_stores_a_complete_ticket(database_url: str) -> None:
         [ticket] = uow.tickets.list()
         transcript = uow.conversations.transcript(uow.tickets.conversation_of(ticket.public_id))
     assert ticket.public_id == "MCP-1001" and ticket.status is Status.OPEN
-    assert ticket.problem == FULL_INTAKE[0]
+    assert ticket.problem == FULL_INTAKE_PROBLEM
     assert ticket.details["error_messages"] == FULL_INTAKE[2]
     assert ticket.details["steps_to_reproduce"] == FULL_INTAKE[3]
     assert ticket.details["environment"] == FULL_INTAKE[4]
@@ -129,7 +129,7 @@ def test_problems_no_guide_solved_are_recorded_for_admins(database_url: str) -> 
     Customer(app, "Lee").say("The quantum flux capacitor widget hums loudly at night")
     with UnitOfWork(app.sessions) as uow:
         gaps = uow.conversations.gaps()
-    assert gaps == [FULL_INTAKE[0], "The quantum flux capacitor widget hums loudly at night"]
+    assert gaps == [FULL_INTAKE_PROBLEM, "The quantum flux capacitor widget hums loudly at night"]
     app.close()
 
 
@@ -153,7 +153,7 @@ def test_a_guide_that_did_not_help_after_all_continues_the_request(database_url:
     with UnitOfWork(app.sessions) as uow:
         [ticket] = uow.tickets.list()
         assert uow.conversations.outcomes() == {"self_served": 1, "ticket": 1}
-    assert ticket.problem == FULL_INTAKE[0]
+    assert ticket.problem == FULL_INTAKE_PROBLEM
     app.close()
 
 

@@ -1487,7 +1487,7 @@ def test_the_guide_search_reads_what_is_wrong_not_the_system_or_access(policy: P
         "Hi, my Stripe payments are failing since yesterday. I'm on the Pro plan using Chrome "
         "on Windows 11 and you may log in to my admin if needed"
     )
-    assert guides.queries == ["my Stripe payments are failing since yesterday."]
+    assert guides.queries == ["My Stripe payments are failing since yesterday."]
     assert chat.state.consent is True and "Pro plan" in chat.state.details["environment"]
 
 
@@ -1680,6 +1680,12 @@ def test_steps_that_describe_the_error_are_steps(policy: Policy, steps: str) -> 
     }
 
 
+def test_a_greeting_is_not_part_of_the_problem_the_ticket_keeps(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("Hi, good morning! customers get an error when they pay with PayPal")
+    assert chat.state.problem == "Customers get an error when they pay with PayPal"
+
+
 @pytest.mark.parametrize(
     "said",
     [
@@ -1693,7 +1699,7 @@ def test_pleasantries_before_the_problem_stay_out_of_the_guide_search(
 ) -> None:
     guides = FixedGuides()
     Driver(policy, guides).say(said)
-    assert guides.queries[0] in {"how do I set up PayPal?", "I need to set up PayPal"}
+    assert guides.queries[0] in {"How do I set up PayPal?", "I need to set up PayPal"}
 
 
 def test_a_goodbye_after_the_ticket_reaches_the_agent_without_a_reply(policy: Policy) -> None:
