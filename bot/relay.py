@@ -262,6 +262,16 @@ def _target(uow: UnitOfWork, pending: Pending) -> _Claimed:
         return _Claimed(pending, None, PermanentFailure(f"ticket {public_id} has no team channel"))
     if destination.ticket_card is not None:
         return _Claimed(pending, None if card is None else (team, card))
+    if team.thread is None:
+        # The card never made it (the bot was not in the channel then): without its thread,
+        # the message says which ticket it is about.
+        message = pending.message
+        label = (
+            {"author": f"{public_id} · {message.author}"}
+            if message.author
+            else {"text": f"{public_id}: {message.text}"}
+        )
+        pending = pending.model_copy(update={"message": message.model_copy(update=label)})
     return _Claimed(pending, (team, None))
 
 

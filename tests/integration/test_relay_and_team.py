@@ -94,6 +94,22 @@ async def test_a_new_ticket_posts_one_card_and_its_thread_becomes_the_ticket(
         assert uow.tickets.by_team_thread(thread) is not None
 
 
+async def test_without_its_card_a_ticket_s_messages_say_which_ticket(
+    app: App, clock: Clock
+) -> None:
+    customer = Customer(app)
+    customer.intake()
+    console, slack = RecordingSender("console"), RecordingSender("slack")
+    slack.failures.append(PermanentFailure("not_in_channel"))  # the card
+    relay = relay_for(app, clock, console, slack)
+    await relay.drain()
+    customer.say("It also fails with Stripe now")
+    await relay.drain()
+    [(address, message, _)] = slack.sent
+    assert address == Address(platform="slack", channel="CTEAM")
+    assert (message.author, message.text) == ("MCP-1001 · Dana", "It also fails with Stripe now")
+
+
 async def test_agents_and_customers_talk_through_the_thread(app: App, clock: Clock) -> None:
     customer, console, slack, thread = await open_ticket(app, clock)
     relay = relay_for(app, clock, console, slack)
