@@ -50,6 +50,8 @@ from intake.inbound import CustomerMessage, TeamMessage, attachment_line, edit_i
 log = logging.getLogger(__name__)
 
 _REGULAR = {discord.MessageType.default, discord.MessageType.reply}
+# Said under a mention where no thread can be started, so the customer knows where to look.
+_MOVED_TO_DMS = "Threads can't be started in this channel, so I've sent you a direct message."
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,10 @@ class IntakeClient(discord.Client):
         except discord.HTTPException:
             log.warning("could not reach %s in a thread or DMs", message.author.id)
             return None
+        try:
+            await message.reply(_MOVED_TO_DMS, mention_author=False)
+        except discord.HTTPException as error:  # no right to write here either
+            log.info("no note in channel %s (%s)", message.channel.id, error.status)
         return Address(platform=PLATFORM, channel=str(dm.id))
 
     async def _is_agent(

@@ -178,6 +178,7 @@ async def test_a_mention_in_a_channel_continues_in_a_thread_or_in_dms(
         mark = len(fake.calls)
         await fake.user_post(other, fake.support_channel_id, FULL_INTAKE[0], mention_bot=True)
         await fake.wait_for_post(fake.dm_channel(other), "guides", after=mark)
+        await fake.wait_for_post(fake.support_channel_id, "sent you a direct message", after=mark)
 
 
 async def test_long_replies_are_split_cleanly_and_never_ping(
