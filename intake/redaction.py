@@ -218,10 +218,29 @@ _PASSWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
         "[password removed]",
     ),
     (
+        # Said in passing: "the password I use is Summer2024!", "I set the password to
+        # Summer2024!", "my new password, Summer2024!, fails": the value mixes letters and
+        # digits, so "the password I use is too short" stays.
+        re.compile(
+            rf"(?<![A-Za-z])(?>(?i:(?:{_PASSWORD_WORD})(?:[ \t]+(?:[A-Za-z']+[ \t]+){{0,4}}?"
+            r"(?:is|was|to)[ \t]*:?|[ \t]*,)[ \t]*))(?=[^\s,]*[0-9])(?=[^\s,]*[A-Za-z])" + _VALUE
+        ),
+        "[password removed]",
+    ),
+    (
+        # "user admin pass Tr0ub4dor&3": a user name, then the password after a bare "pass".
+        re.compile(
+            r"(?<![A-Za-z])(?i:user(?:name)?|login|e-?mail)[ \t]*[:=]?[ \t]*[^\s/:,]{1,80}"
+            r"[ \t]*,?[ \t]*(?i:pass(?:word)?|pwd|pw)[ \t]+"
+            rf"(?=\S*[^A-Za-z\s])(?!{_MARKER})(?P<value>\S{{4,}})"
+        ),
+        "[password removed]",
+    ),
+    (
         # A login given as a pair, "login with admin / Tr0ub4dor&3": the second half goes when
         # it holds a digit or a symbol (so "log in with Google / Apple" stays).
         re.compile(
-            r"(?<![A-Za-z])(?i:log[ -]?in|sign[ -]?in|credentials?|user(?:name)?[ \t]*"
+            r"(?<![A-Za-z])(?i:log[ -]?in|sign[ -]?in|cred(?:ential)?s?|user(?:name)?[ \t]*"
             r"(?:and|&|/)[ \t]*pass(?:word)?)(?:[ \t]+(?i:is|are|with|details|as))?[ \t]*"
             r"[:=]?[ \t]*[^\s/:,]{1,80}[ \t]*[/:,][ \t]*"
             rf"(?=\S*[^A-Za-z\s])(?!{_MARKER})(?P<value>\S{{4,}})"

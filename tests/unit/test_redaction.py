@@ -120,6 +120,20 @@ def test_ordinary_text_and_numbers_are_untouched(text: str) -> None:
         ("login with admin / Tr0ub4dor&3", "login with admin / [password removed]"),
         ("my login is bob@shop.com / S3cretPass!", "my login is bob@shop.com / [password removed]"),
         ("sign in as owner: hunter22", "sign in as owner: [password removed]"),
+        ("the password I use is Summer2024!", "the password I use is [password removed]"),
+        (
+            "I set the password to Summer2024! yesterday",
+            "I set the password to [password removed] yesterday",
+        ),
+        (
+            "my new password, Summer2024!, doesn't work",
+            "my new password, [password removed] doesn't work",
+        ),
+        (
+            "cant login. user admin pass Tr0ub4dor&3",
+            "cant login. user admin pass [password removed]",
+        ),
+        ("creds are admin / Qwerty!2024", "creds are admin / [password removed]"),
     ],
 )
 def test_passwords_are_masked(text: str, expected: str) -> None:
@@ -147,6 +161,11 @@ def test_passwords_are_masked(text: str, expected: str) -> None:
         "I reset my pw yesterday",
         "password 2 times, passwd 2fa-required.example.com://x",
         "Passwort ist falsch, la contraseña es incorrecta, la senha é inválida",
+        "the password I use is too short",
+        "I set the password to expire every 90 days",
+        "my new password, which I set today, is rejected",
+        "customers can't pass 3-D Secure",
+        "user admin can pass the review step",
     ],
 )
 def test_talking_about_passwords_is_not_a_password(text: str) -> None:
