@@ -98,16 +98,28 @@ _PERSON = (
 _ASKING = (
     r"(?:i(?: just| really| only| simply)? (?:want|wanna|need|would like|would rather|"
     r"would prefer|prefer)|i'd (?:like|rather|prefer)|id (?:like|rather)|let me|"
-    r"please let me|can i|could i|may i|get me|connect me|put me through|"
+    r"please let me|can i|could i|may i|get me|give me|connect me|put me through|"
     r"transfer me)(?: to)?(?: please)?"
+)
+# What an impatient plea adds around the person: "agent please, urgent!!", "… NOW, not a bot".
+_PLEA_TAIL = (
+    r"(?:[ ,.!-]+(?:please|pls|now|right now|asap|urgent|urgently|immediately|quickly|thanks|"
+    r"thank you|not an? (?:bot|robot|machine|ai)|no (?:more )?bots?))*"
+)
+# A human to talk to, named outright ("give me a real person, your bot is useless").
+_HUMAN = (
+    r"(?:a |an |the |some |your )?(?:real |live |actual )?(?:human|person|agent|someone|"
+    r"somebody|representative|rep|manager|supervisor|operator)\b"
 )
 _PERSON_PLEA = re.compile(
     r"^(?:please )?(?:escalate(?: this| it| my (?:request|ticket))?|operator|(?:can|could) "
     r"(?:someone|somebody|a person|you) (?:call|phone) me|is there anyone (?:real|human)"
     r"(?: here| there)?)$|"
-    rf"\b{_ASKING} (?:talk|speak|chat|be connected|get through) (?:to|with) {_PERSON}\b|"
+    rf"\b{_ASKING}(?: just| please| really)? (?:talk|speak|chat|be connected|get through) "
+    rf"(?:to|with) {_PERSON}\b|"
+    rf"\b(?:give|get|connect|put|transfer) me (?:through )?(?:to |with )?{_HUMAN}|"
     rf"^(?:just )?(?:(?:can|could|would) you (?:please )?)?(?:{_ASKING} )?"
-    rf"(?:(?:please )?(?:talk|speak|chat) (?:to|with) )?{_PERSON}$|"
+    rf"(?:(?:please )?(?:talk|speak|chat) (?:to|with) )?{_PERSON}{_PLEA_TAIL}$|"
     rf"^is there {_PERSON}(?: (?:i|we) can)?(?: (?:talk|speak|chat))?(?: (?:to|with))?$"
 )
 # Opening the ticket now, in so many words ("just open a ticket please").
@@ -158,8 +170,8 @@ _DAY_WORDS = {
     "thanksgiving": "holidays",
 }
 _PLEA_IN_TEXT = re.compile(
-    rf"(?:{_ASKING} )?(?:please )?(?:talk|speak|chat|be connected|get through) (?:to|with) "
-    rf"{_PERSON}\b(?: about)?[?.!:]*",
+    rf"(?:{_ASKING} )?(?:just |please |really )?(?:talk|speak|chat|be connected|get through) "
+    rf"(?:to|with) {_PERSON}\b(?: about)?{_PLEA_TAIL}[?.!:]*",
     re.IGNORECASE,
 )
 _QUESTION_WORDS = frozenset("when what how are is will do does can could".split())

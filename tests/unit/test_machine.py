@@ -735,6 +735,10 @@ def test_a_holiday_is_named_instead_of_outside_hours(policy: Policy) -> None:
         "operator",
         "is there anyone real here?",
         "can someone call me?",
+        "agent please, urgent!!",
+        "give me a real person, your bot is useless",
+        "this is taking forever, can I just talk to someone?",
+        "I want to talk to a real person NOW, not a bot",
     ],
 )
 def test_asking_for_a_person_in_any_words_opens_the_ticket_now(policy: Policy, plea: str) -> None:
@@ -1727,6 +1731,20 @@ def test_a_plea_for_a_person_with_the_problem_in_it_opens_a_ticket_that_says_it(
     chat.say("hi")
     [opened] = [a for a in chat.say(said) if isinstance(a, OpenTicket)]
     assert opened.draft.problem == problem
+
+
+@pytest.mark.parametrize(
+    "plea", ["I want to talk to a real person NOW, not a bot", "I want a human, not a bot!"]
+)
+def test_an_impatient_plea_alone_leaves_the_problem_to_the_next_message(
+    policy: Policy, plea: str
+) -> None:
+    chat = Driver(policy)
+    [opened] = [a for a in chat.say(plea) if isinstance(a, OpenTicket)]
+    assert opened.draft.problem == "(not described yet)"
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    chat.say("the checkout page is blank white since 8am, we are losing sales")
+    assert chat.state.problem == "the checkout page is blank white since 8am, we are losing sales"
 
 
 @pytest.mark.parametrize(
