@@ -174,18 +174,28 @@ _PLEA_IN_TEXT = re.compile(
     rf"(?:to|with) {_PERSON}\b(?: about)?{_PLEA_TAIL}[?.!:]*",
     re.IGNORECASE,
 )
-_QUESTION_WORDS = frozenset("when what how are is will do does can could".split())
+_QUESTION_WORDS = frozenset("when what how are is will do does can could r".split())
+# A day an hours question can be about, by name.
+_DAY = (
+    r"(?:today|tonight|tomorrow|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|"
+    r"sundays?|weekends?|holidays?|christmas(?: eve)?|boxing day|new year'?s?(?: day| eve)?|"
+    r"easter(?: monday)?|good friday|thanksgiving|victoria day|canada day|labou?r day|"
+    r"family day|civic holiday|remembrance day|evenings?|nights?)"
+)
 # About the support team's hours: its subject is them ("you", "someone"), not the product.
 _HOURS_QUESTION = re.compile(
     r"^(?!when i\b)(?:.*\b)?(?:when|what time|how long|how soon)\b.*\b(?:you|support|the team|"
     r"your team|someone|somebody|anyone|an agent|agents|i hear|i get an? (?:answer|reply|"
     r"response))\b.*\b(?:open|answers?|answered|reply|replies|respond|responds|get back|"
-    r"hear back|back to me|available|"
+    r"hear back|back to me|available|close|closes|closing|start|finish|"
     r"working|there)\b|"
     r"^(?:will|does|do|can|is) (?:someone|anyone|you|the team|support|an agent) (?:answer|"
     r"reply|respond|get back|be (?:there|available|open))\b|"
-    r"\b(?:are you|is (?:support|the team|anyone|someone)) (?:open|available|there|closed|"
-    r"working)\b|"
+    r"\b(?:are you|are u|r u|are y'?all|is (?:support|the team|anyone|someone))(?: guys)? "
+    r"(?:open|available|there|closed|working)\b|"
+    rf"^(?:do|does) (?:you|u|you guys|y'?all|the team|support|anyone) (?:work|open|answer)"
+    rf"(?: on| over| during| at)?(?: the)? {_DAY}\b|"
+    rf"^(?:and|what about|how about)(?: on| over)?(?: the)? {_DAY}\b|"
     r"\b(?:business|opening|office|support|your) hours\b|"
     r"\b(?:a |the )?(?:public |stat(?:utory)? |bank )?holiday\b|"
     r"\bexpect (?:an? )?(?:answer|reply|response)\b|"

@@ -86,6 +86,7 @@ from intake.fields import (
 )
 from intake.guides import GuideMatch, GuideSearch
 from intake.hours import (
+    SupportHours,
     Window,
     closure_on,
     closures_between,
@@ -182,6 +183,10 @@ _PLAIN_ANSWERS = {
 }
 # A ticket opened this close to closing time may wait for the next window; the customer is told.
 _CLOSING_SOON = timedelta(minutes=30)
+_YEAR = timedelta(days=366)
+# Words of a holiday's name that don't tell it apart: "Christmas Day" is asked as "Christmas".
+_NOT_THE_NAME = frozenset({"day", "observed"})
+_NAME_WORD = re.compile(r"[a-z]+")
 _HOLIDAYS_AHEAD = timedelta(days=45)  # "are you open over the holidays?" looks this far
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -840,6 +845,9 @@ def _hours_answer(turn: _Turn, window: Window) -> str:
     hours, at = turn.policy.hours, turn.event.at
     schedule = describe_schedule(hours)
     today = at.astimezone(hours.zone).date()
+    holiday = _holiday_named(turn.text, hours, today)
+    if holiday is not None:
+        return _days_answer(turn, [holiday])
     asked = day_asked(turn.text)
     if asked == "holidays":
         coming = closures_between(hours, today, today + _HOLIDAYS_AHEAD)
@@ -851,6 +859,17 @@ def _hours_answer(turn: _Turn, window: Window) -> str:
     closed_today = closure_on(hours, today)
     later = [name for name in closures_until(hours, at, window) if name != closed_today]
     return texts.closed_now(schedule, describe_window_start(window, at), closed_today, later)
+
+
+def _holiday_named(text: str, hours: SupportHours, today: date) -> date | None:
+    """The next day of the holiday a question names ("are you open on Victoria Day?",
+    "over Christmas?"), among the closures of the coming year."""
+    said = set(_NAME_WORD.findall(text.lower().replace("'s", "")))
+    for day, name in closures_between(hours, today, today + _YEAR):
+        named = set(_NAME_WORD.findall(name.lower().replace("'s", ""))) - _NOT_THE_NAME
+        if named and named <= said:
+            return day
+    return None
 
 
 def _days_asked(asked: str, today: date) -> list[date]:

@@ -712,6 +712,24 @@ def test_after_the_ticket_an_hours_question_is_answered_and_reaches_the_ticket(
     assert ForwardToTicket(ticket_id="MCP-1001", text="when will you answer?") in actions
 
 
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [
+        ("do you guys work weekends?", "On Saturday, November 28 and Sunday, November 29"),
+        ("what time do you close today?", "open right now, until Thursday, November 26 at 5"),
+        ("r u open now", "open right now"),
+        ("are you open on Christmas?", "On Friday, December 25, support is closed for Christmas"),
+        ("and on Saturday?", "On Saturday, November 28, support is closed"),
+    ],
+)
+def test_more_ways_to_ask_the_hours_are_answered_not_taken_for_the_problem(
+    policy: Policy, said: str, answer: str
+) -> None:
+    chat = Driver(policy)
+    assert answer in chat.reply(said)
+    assert chat.state.problem is None
+
+
 def test_a_holiday_is_named_instead_of_outside_hours(policy: Policy) -> None:
     greeting = Driver(policy, at=VICTORIA_DAY).reply(PROBLEM)
     assert "today it's closed for Victoria Day" in greeting
