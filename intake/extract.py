@@ -95,13 +95,27 @@ def error_text(message: str) -> str | None:
 
 
 def environment_text(message: str) -> str | None:
-    """System details mentioned in passing; two or more facts make it worth keeping."""
-    facts: list[str] = []
-    for pattern in _ENVIRONMENT.values():
-        match = pattern.search(message)
-        if match:
-            facts.append(match.group(0))
-    return ", ".join(facts) if len(facts) >= 2 else None
+    """System details mentioned in passing; two or more facts make it worth keeping. A
+    sentence about the system is kept whole ("Safari 17 on an iPhone 15 with iOS 17.3, Stripe
+    connected": the model and the integration matter too); from one about an error, only
+    the facts."""
+    if len(_facts(message)) < 2:
+        return None
+    kept = []
+    for sentence in _SENTENCE.split(message):
+        facts = _facts(sentence)
+        if not facts:
+            continue
+        about_an_error = _ERROR_WORDS.search(sentence) or _CODE.search(sentence)
+        kept.append(", ".join(facts) if about_an_error else sentence.strip())
+    return " ".join(kept)
+
+
+def _facts(message: str) -> list[str]:
+    """The system facts ``message`` names: a plan, a browser, an operating system, ..."""
+    return [
+        found.group(0) for pattern in _ENVIRONMENT.values() if (found := pattern.search(message))
+    ]
 
 
 def without_pleasantries(message: str) -> str:
@@ -124,11 +138,11 @@ def what_is_wrong(message: str) -> str:
 def only_system_facts(message: str) -> bool:
     """ "Pro plan, Chrome 120, Windows 11": a message that is system details and nothing else
     (no error in it), whichever question it was sent to."""
-    facts = environment_text(message)
-    if facts is None or _ERROR_WORDS.search(message) or _CODE.search(message):
+    facts = _facts(message)
+    if len(facts) < 2 or _ERROR_WORDS.search(message) or _CODE.search(message):
         return False
     said = [word for word in _WORD.findall(message.lower()) if word not in _FILLER]
-    return len(_WORD.findall(facts)) * 2 >= len(said)
+    return len(_WORD.findall(", ".join(facts))) * 2 >= len(said)
 
 
 def labelled_parts(message: str, labels: Mapping[str, Sequence[str]]) -> dict[str, str]:

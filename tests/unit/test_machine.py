@@ -1104,6 +1104,29 @@ def test_saying_the_guides_were_tried_goes_on(policy: Policy, done: str) -> None
     assert chat.state.step is Step.DETAILS
 
 
+def test_system_details_given_early_keep_the_whole_sentence_about_the_system(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say(
+        "there's no error, it just doesn't show up. I'm using Safari 17 on an iPhone 15 with "
+        "iOS 17.3, Stripe connected"
+    )
+    assert chat.state.details["environment"] == (
+        "I'm using Safari 17 on an iPhone 15 with iOS 17.3, Stripe connected"
+    )
+
+
+def test_system_details_in_a_sentence_about_the_error_are_kept_without_the_error(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("Checkout fails with error 500 for me on Chrome 120 and Windows 11")
+    assert chat.state.details["environment"] == "Chrome 120, Windows 11"
+
+
 def test_a_labelled_line_goes_to_the_field_it_names(policy: Policy) -> None:
     chat = Driver(policy)
     to_details(chat)
