@@ -1,10 +1,9 @@
 """The terminal chat: the same intake as Slack and Discord, one line (or one paste) per message."""
 
 import asyncio
-import os
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import TextIO
 
@@ -14,8 +13,6 @@ from intake.inbound import CustomerMessage
 from intake.outgoing import Outgoing
 
 PLATFORM = "console"
-# Lines that reach the terminal this close together were pasted at once, not typed.
-_PASTE_GAP = 0.05
 
 
 def render(message: Outgoing) -> str:
@@ -57,64 +54,45 @@ async def chat(
     relay = app.relay({PLATFORM: ConsoleSender(output)}, clock)
     person = Person(platform=PLATFORM, user_id=user, display_name=user)
     address = Address(platform=PLATFORM, channel=user)
-    interactive = source.isatty()
     await relay.drain()
-    while True:
-        if interactive:
-            print("you> ", end="", file=output, flush=True)
-        line = await _read_line(source, interactive)
-        if not line:
-            break
-        if not interactive:  # piped input: show what was said, so the output reads as a chat
-            print(f"you> {line.rstrip()}", file=output, flush=True)
+    async for line in _messages(source, output):
         message = CustomerMessage(
             message_id=uuid.uuid4().hex,
             author=person,
             address=address,
-            text=line.rstrip("\n"),
+            text=line,
             at=clock(),
         )
         await asyncio.to_thread(app.service.handle_customer, message)
         await relay.drain()
 
 
-async def _read_line(source: TextIO, interactive: bool) -> str:
-    """The next message, or ``""`` at the end of the input.
+async def _messages(source: TextIO, output: TextIO) -> AsyncIterator[str]:
+    """Each message the user sends: typed or pasted at a terminal (``bot.terminal``), or a
+    line of piped input, echoed so the output reads as a chat.
 
-    A terminal is read when the event loop sees it ready, never by a thread blocked in
+    The terminal is read when the event loop sees it ready, never by a thread blocked in
     ``readline``: ``asyncio.run`` waits for its threads before it lets Ctrl-C end the program,
-    so a blocked reader kept the chat open until Ctrl-D. A terminal hands over one line per
-    read, so the lines of a paste (a stack trace, a config file) that follow within
-    ``_PASTE_GAP`` are read as the same message. Piped input is read in a thread, a line per
-    message: it ends on its own.
+    so a blocked reader kept the chat open until Ctrl-D. Piped input is read in a thread: it
+    ends on its own.
     """
-    if interactive:
-        fd = source.fileno()
-        try:
-            data = await _read_when_ready(fd, None)
-        except NotImplementedError:  # an event loop that cannot watch a terminal (Windows)
-            pass
-        else:
-            while data and (more := await _read_when_ready(fd, _PASTE_GAP)):
-                data += more
-            return data.decode(source.encoding or "utf-8", errors="replace")
-    return await asyncio.to_thread(source.readline)
+    interactive = source.isatty()
+    if interactive and sys.platform != "win32":
+        from bot.terminal import typing_mode
 
-
-async def _read_when_ready(fd: int, timeout: float | None) -> bytes:
-    """What the terminal has once it is readable; ``b""`` at its end or after ``timeout``."""
-    loop = asyncio.get_running_loop()
-    ready: asyncio.Future[None] = loop.create_future()
-
-    def readable() -> None:
-        if not ready.done():
-            ready.set_result(None)
-
-    loop.add_reader(fd, readable)
-    try:
-        await asyncio.wait_for(ready, timeout)
-    except TimeoutError:
-        return b""
-    finally:
-        loop.remove_reader(fd)
-    return os.read(fd, 65536)
+        with typing_mode(source.fileno(), output) as terminal:
+            while True:
+                print("you> ", end="", file=output, flush=True)
+                typed = await terminal.read()
+                if typed is None:
+                    return
+                yield typed
+    while True:
+        if interactive:
+            print("you> ", end="", file=output, flush=True)
+        line = await asyncio.to_thread(source.readline)
+        if not line:
+            return
+        if not interactive:
+            print(f"you> {line.rstrip()}", file=output, flush=True)
+        yield line.rstrip("\n")

@@ -4,6 +4,7 @@ import contextlib
 import os
 import select
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -281,3 +282,31 @@ def test_reading_commands_never_make_a_database_where_there_is_none(tmp_path: Pa
             "it; check INTAKE_DATA_DIR or INTAKE_DATABASE_URL)"
         )
     assert not typo.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_a_marked_paste_and_a_long_line_each_reach_the_ticket_whole(tmp_path: Path) -> None:
+    seen = bytearray()
+    story = "Checkout fails for customers who pay with PayPal. " * 180  # ~9,000 characters
+    log = "Stripe said: No signatures found\nRequest id: req_8fK2aLq"
+    with chat_in_a_terminal(tmp_path) as (process, master):
+        assert _read_until(master, seen, b"you> "), seen
+        os.write(master, story.encode() + b"\n")
+        assert _read_until(master, seen, b"you> ", count=2), seen
+        os.write(master, b"no\n")
+        assert _read_until(master, seen, b"you> ", count=3), seen
+        # A terminal marks a paste; the copied text has no newline at its end, Enter sends it.
+        os.write(master, b"\x1b[200~" + log.encode() + b"\x1b[201~")
+        os.write(master, b"\r")
+        assert _read_until(master, seen, b"you> ", count=4), seen
+        os.write(master, b"\x04")
+        assert process.wait(timeout=15) == 0
+    with sqlite3.connect(tmp_path / "data" / "intake.db") as database:
+        said = [
+            text
+            for (text,) in database.execute(
+                "SELECT text FROM messages WHERE direction = 'customer' ORDER BY id"
+            )
+        ]
+    assert said == [story.strip(), "no", log]  # not cut at 4,095 characters; a paste is one
+    assert seen.count(b"What steps lead to the problem?") == 1, seen.decode(errors="replace")
