@@ -229,6 +229,11 @@ async def _login(client: IntakeClient, token: str, api_base: str) -> None:
     except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
         await client.close()
         raise UserFacingError(f"could not log in to Discord at {api_base}: {error}") from None
+    except ValueError:  # a body labelled JSON that isn't: a proxy's error page, another server
+        await client.close()
+        raise UserFacingError(
+            f"{api_base} did not answer like the Discord API: is DISCORD_API_BASE right?"
+        ) from None
 
 
 async def _connect(client: IntakeClient) -> None:

@@ -22,6 +22,7 @@ from slack_bolt.request.internals import parse_body
 from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.app import App
 from bot.delivery import Sender
@@ -80,7 +81,7 @@ class SlackPlatform:
         try:
             await self._connect(outbound)
         except SlackApiError as error:
-            code = str(error.response.get("error", ""))
+            code = _error_code(error)
             if code in _AUTH_ERRORS:
                 raise UserFacingError(f"SLACK_BOT_TOKEN was refused by Slack: {code}") from None
             self._retry_later(outbound, code)
@@ -253,3 +254,13 @@ async def _close_session(client: AsyncWebClient) -> None:
     if session is not None and not session.closed:
         await session.close()
     client.session = None
+
+
+def _error_code(error: SlackApiError) -> str:
+    """Slack's error code; for an answer that isn't Slack's (a proxy's error page, a wrong
+    ``SLACK_API_BASE_URL``), what it was instead."""
+    response = error.response
+    if isinstance(response, AsyncSlackResponse):
+        return str(response.get("error", "")) or f"HTTP {response.status_code}"
+    status = getattr(response, "status", "?")
+    return f"HTTP {status}, not a Slack API answer: is SLACK_API_BASE_URL right?"

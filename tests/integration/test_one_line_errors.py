@@ -2,14 +2,17 @@
 traceback, and a command refused for its settings leaves nothing behind (no database, no logs).
 """
 
+import os
 import socket
 import subprocess
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from tests.integration.cli import intake
+from tests.integration.cli import INTAKE, intake
 
 # Valid Slack settings whose API is a closed port: ``serve`` must fail before it calls Slack.
 SLACK = {
@@ -105,3 +108,73 @@ def test_an_unknown_command_is_one_line(tmp_path: Path) -> None:
 def test_help_still_prints_usage_and_exits_0(tmp_path: Path) -> None:
     result = intake(["hours", "--help"], tmp_path)
     assert result.returncode == 0 and result.stdout.startswith("usage: intake hours")
+
+
+class _ProxyErrorPage(BaseHTTPRequestHandler):
+    """What a misconfigured proxy answers: an HTML error page labelled as JSON."""
+
+    def _answer(self) -> None:
+        body = b"<html>proxy error</html>"
+        self.send_response(502)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def proxy_error_page() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ProxyErrorPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+def test_a_discord_api_address_that_is_not_discord_is_one_line(
+    tmp_path: Path, proxy_error_page: str
+) -> None:
+    result = intake(
+        ["serve"],
+        tmp_path,
+        INTAKE_HTTP_PORT="0",
+        DISCORD_TOKEN="abc",
+        DISCORD_API_BASE=proxy_error_page,
+    )
+    says = "did not answer like the Discord API: is DISCORD_API_BASE right?"
+    assert_refused(result, f"intake: {proxy_error_page} {says}")
+
+
+def test_a_slack_api_address_that_is_not_slack_is_named_while_serve_keeps_trying(
+    tmp_path: Path, proxy_error_page: str
+) -> None:
+    environment = {**SLACK, "SLACK_API_BASE_URL": proxy_error_page, "INTAKE_HTTP_PORT": "0"}
+    serve = subprocess.Popen(
+        [INTAKE, "serve"],
+        cwd=tmp_path,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("INTAKE_", "SLACK_"))},
+            **environment,
+        },
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert serve.stderr is not None
+    give_up = threading.Timer(30, serve.terminate)  # the warning never came: fail, don't hang
+    give_up.start()
+    try:
+        for line in serve.stderr:
+            assert "Traceback" not in line
+            if "slack not reachable yet" in line:
+                break
+    finally:
+        give_up.cancel()
+        serve.terminate()
+        serve.wait(timeout=30)
+    assert "HTTP 502, not a Slack API answer: is SLACK_API_BASE_URL right?" in line
