@@ -59,9 +59,25 @@ class Settings(BaseSettings):
             if not value.strip():
                 return None
             platform, _, channel = value.partition(":")
-            if platform.strip().lower() not in {"slack", "discord"} or not channel.strip():
+            platform, channel = platform.strip().lower(), channel.strip()
+            if platform not in {"slack", "discord"} or not channel:
                 raise ValueError("must look like slack:<channel id> or discord:<channel id>")
+            if platform == "discord" and not channel.isdigit():
+                raise ValueError("a Discord channel id is a number (Copy Channel ID)")
             return Address.parse(value)
+        return value
+
+    @field_validator("discord_agent_role", mode="before")
+    @classmethod
+    def _role_id(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            if not value.strip().isdigit():
+                raise ValueError(
+                    "a Discord role id is a number (Server Settings → Roles → Copy Role ID)"
+                )
+            return value.strip()
         return value
 
     @field_validator("agent_ids", mode="before")

@@ -24,17 +24,27 @@ def configured_platforms(settings: Settings) -> list[PlatformBuilder]:
     """The platforms whose settings are present, checked: one clear line when half-configured,
     before any database is opened or anything logged."""
     builders: list[PlatformBuilder] = []
+    served: set[str] = set()
     if settings.slack_bot_token or settings.slack_signing_secret or settings.slack_app_token:
         from bot.slack.platform import slack_platform
 
         builders.append(slack_platform(settings))
+        served.add("slack")
     if settings.discord_token:
         from bot.discord.platform import discord_platform
 
         builders.append(discord_platform(settings))
+        served.add("discord")
     if not builders:
         raise UserFacingError(
             "nothing to serve: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or DISCORD_TOKEN"
+        )
+    team = settings.team_channel
+    if team is not None and team.platform not in served:
+        needs = "SLACK_BOT_TOKEN" if team.platform == "slack" else "DISCORD_TOKEN"
+        raise UserFacingError(
+            f"INTAKE_TEAM_CHANNEL is on {team.platform}, which this instance doesn't serve: "
+            f"set {needs}, or name a channel on {' or '.join(sorted(served))}"
         )
     return builders
 

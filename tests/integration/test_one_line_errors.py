@@ -65,6 +65,11 @@ def test_serve_on_a_bad_host_names_the_host(tmp_path: Path, host: str, says: str
         ({}, "intake: nothing to serve: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or "),
         ({"SLACK_BOT_TOKEN": "nope"}, "intake: SLACK_BOT_TOKEN must be a bot token starting"),
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, "intake: SLACK_SIGNING_SECRET is missing"),
+        (
+            {**SLACK, "INTAKE_TEAM_CHANNEL": "discord:123"},
+            "intake: INTAKE_TEAM_CHANNEL is on discord, which this instance doesn't serve: set "
+            "DISCORD_TOKEN, or name a channel on slack",
+        ),
     ],
 )
 def test_serve_checks_platform_settings_before_the_database_and_any_log(

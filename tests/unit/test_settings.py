@@ -30,6 +30,8 @@ def test_a_missing_secrets_folder_is_named(monkeypatch: pytest.MonkeyPatch, tmp_
     ("variable", "value"),
     [
         ("INTAKE_TEAM_CHANNEL", "teams:123"),
+        ("INTAKE_TEAM_CHANNEL", "discord:support"),
+        ("INTAKE_DISCORD_AGENT_ROLE", "Support Agents"),
         ("INTAKE_HTTP_PORT", "eighty"),
         ("INTAKE_HTTP_PORT", "70000"),
     ],
