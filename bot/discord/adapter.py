@@ -83,6 +83,9 @@ class IntakeClient(discord.Client):
         guild_ready_timeout: float = 2.0,
         identify_delay: float = 5.0,
     ) -> None:
+        # The bot never joins voice: discord.py's warnings about missing voice libraries are
+        # noise in every start-up log.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),

@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import parse_body
 from slack_sdk.errors import SlackApiError
@@ -228,7 +229,7 @@ def slack_platform(settings: Settings) -> PlatformBuilder:
             # ``_events`` checks every HTTP request's signature before bolt sees it (Socket
             # Mode needs none): checking again would only cost time.
             request_verification_enabled=False,
-            logger=logging.getLogger("slack_bolt"),
+            logger=_bolt_logger(),
         )
         directory = SlackDirectory(client, team_channel, settings.agent_ids)
         adapter = SlackAdapter(app.service, directory, team_channel)
@@ -254,6 +255,23 @@ async def _close_session(client: AsyncWebClient) -> None:
     if session is not None and not session.closed:
         await session.close()
     client.session = None
+
+
+class _TokenNotice(logging.Filter):
+    """bolt reads ``SLACK_BOT_TOKEN`` for itself and, at every start, warns that it goes unused
+    next to the client it is given here: true, expected, and noise in the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_WITHOUT_TOKEN_NOTICE = _TokenNotice()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("slack_bolt")
+    logger.addFilter(_WITHOUT_TOKEN_NOTICE)  # once: a filter already there is not added again
+    return logger
 
 
 def _error_code(error: SlackApiError) -> str:

@@ -960,3 +960,20 @@ async def test_mentions_reach_the_other_side_by_name(slack: Workspace) -> None:
     await slack.in_thread(AGENT, card.ts, f"<@{CUSTOMER}> my colleague <@{OUTSIDER}> will call")
     relayed = (await reply).args["text"]
     assert relayed == "*Dana (support):* @Priya Patel my colleague @Sam will call"
+
+
+async def test_start_up_and_probes_log_nothing_an_operator_must_learn_to_ignore(
+    tmp_path: Path,
+    fake: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-0000-test")  # as in production: bolt reads it too
+    caplog.set_level(logging.INFO)
+    async with running(settings_for(tmp_path, fake), fake) as workspace:
+        assert not [r for r in caplog.records if "will be unused" in r.getMessage()]
+        caplog.clear()
+        for _ in range(3):
+            async with workspace.http.get(f"{workspace.url}/readyz") as ready:
+                assert ready.status == 200
+        assert [r.getMessage() for r in caplog.records if r.name.startswith("alembic")] == []
