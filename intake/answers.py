@@ -195,7 +195,7 @@ _HOURS_QUESTION = re.compile(
     r"(?:open|available|there|closed|working)\b|"
     rf"^(?:do|does) (?:you|u|you guys|y'?all|the team|support|anyone) (?:work|open|answer)"
     rf"(?: on| over| during| at)?(?: the)? {_DAY}\b|"
-    rf"^(?:and|what about|how about)(?: on| over)?(?: the)? {_DAY}\b|"
+    rf"^(?:and |what about |how about )?(?:on |over |during )?(?:the )?{_DAY}$|"
     r"\b(?:business|opening|office|support|your) hours\b|"
     r"\b(?:a |the )?(?:public |stat(?:utory)? |bank )?holiday\b|"
     r"\bexpect (?:an? )?(?:answer|reply|response)\b|"

@@ -19,6 +19,7 @@ Rules:
 - Stepping a finished conversation raises ``IllegalTransition``: the service starts a new one.
 """
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -184,6 +185,11 @@ _PLAIN_ANSWERS = {
 # A ticket opened this close to closing time may wait for the next window; the customer is told.
 _CLOSING_SOON = timedelta(minutes=30)
 _YEAR = timedelta(days=366)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"
+_MONTH_DAY = re.compile(rf"\b{_MONTH} (?P<day>[0-3]?[0-9])(?:st|nd|rd|th)?\b")
+_DAY_MONTH = re.compile(rf"\b(?P<day>[0-3]?[0-9])(?:st|nd|rd|th)? (?:of )?{_MONTH}(?![a-z])")
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 # Words of a holiday's name that don't tell it apart: "Christmas Day" is asked as "Christmas".
 _NOT_THE_NAME = frozenset({"day", "observed"})
 _NAME_WORD = re.compile(r"[a-z]+")
@@ -845,9 +851,9 @@ def _hours_answer(turn: _Turn, window: Window) -> str:
     hours, at = turn.policy.hours, turn.event.at
     schedule = describe_schedule(hours)
     today = at.astimezone(hours.zone).date()
-    holiday = _holiday_named(turn.text, hours, today)
-    if holiday is not None:
-        return _days_answer(turn, [holiday])
+    named = _date_named(turn.text, today) or _holiday_named(turn.text, hours, today)
+    if named is not None:
+        return _days_answer(turn, [named])
     asked = day_asked(turn.text)
     if asked == "holidays":
         coming = closures_between(hours, today, today + _HOLIDAYS_AHEAD)
@@ -859,6 +865,26 @@ def _hours_answer(turn: _Turn, window: Window) -> str:
     closed_today = closure_on(hours, today)
     later = [name for name in closures_until(hours, at, window) if name != closed_today]
     return texts.closed_now(schedule, describe_window_start(window, at), closed_today, later)
+
+
+def _date_named(text: str, today: date) -> date | None:
+    """The date a question names ("December 25", "25 Dec", "2026-12-25"), the next one
+    from ``today`` on when the year is left out."""
+    iso = _ISO_DATE.search(text)
+    if iso is not None:
+        with contextlib.suppress(ValueError):
+            return date.fromisoformat(iso.group(0))
+        return None
+    found = _MONTH_DAY.search(text.lower()) or _DAY_MONTH.search(text.lower())
+    if found is None:
+        return None
+    month = _MONTHS.index(found.group("month")[:3]) + 1
+    for year in (today.year, today.year + 1):
+        with contextlib.suppress(ValueError):
+            day = date(year, month, int(found.group("day")))
+            if day >= today:
+                return day
+    return None
 
 
 def _holiday_named(text: str, hours: SupportHours, today: date) -> date | None:

@@ -720,6 +720,10 @@ def test_after_the_ticket_an_hours_question_is_answered_and_reaches_the_ticket(
         ("r u open now", "open right now"),
         ("are you open on Christmas?", "On Friday, December 25, support is closed for Christmas"),
         ("and on Saturday?", "On Saturday, November 28, support is closed"),
+        ("over the holidays?", "closed for: Christmas Day (Friday, December 25)"),
+        ("are you open on December 25?", "On Friday, December 25, support is closed"),
+        ("are you open on 2026-12-24?", "On Thursday, December 24, support is open 9:00 AM"),
+        ("will someone answer on the 28th of Dec?", "On Monday, December 28, support is closed"),
     ],
 )
 def test_more_ways_to_ask_the_hours_are_answered_not_taken_for_the_problem(
