@@ -68,8 +68,8 @@ def open_database(
     sqlite_file = sqlite_path(settings.database)
     if existing and sqlite_file is not None and not sqlite_file.is_file():
         raise UserFacingError(
-            f"no database at {sqlite_file} (intake chat or intake serve creates it; "
-            "check INTAKE_DATA_DIR or INTAKE_DATABASE_URL)"
+            f"no database at {sqlite_file} (intake chat, intake serve or intake db upgrade "
+            "creates it; check INTAKE_DATA_DIR or INTAKE_DATABASE_URL)"
         )
     try:
         engine = open_engine(settings.database)

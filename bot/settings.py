@@ -52,6 +52,14 @@ class Settings(BaseSettings):
             return None
         return value
 
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object) -> object:
+        """``INTAKE_DATA_DIR=`` means the default folder, as for the settings above."""
+        if isinstance(value, str) and not value.strip():
+            return Path("data")
+        return value
+
     @field_validator("team_channel", mode="before")
     @classmethod
     def _parse_team_channel(cls, value: object) -> object:

@@ -36,8 +36,11 @@ def open_engine(url: str) -> Engine:
         raise DatabaseError(f"INTAKE_DATABASE_URL is not a database URL: {url!r}") from error
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)
+    if parsed.drivername in {"postgresql", "postgres"}:
+        # The usual DATABASE_URL spelling; the driver this project installs is psycopg 3.
+        parsed = parsed.set(drivername="postgresql+psycopg")
     try:
-        return create_engine(url, pool_size=10, max_overflow=10)
+        return create_engine(parsed, pool_size=10, max_overflow=10)
     except (SQLAlchemyError, ImportError) as error:
         raise DatabaseError(f"can't use database {parsed.render_as_string()}: {error}") from error
 
@@ -58,6 +61,9 @@ def sqlite_path(url: str) -> Path | None:
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
         path = Path(database)
+        blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        if blocking is not None:
+            raise DatabaseError(f"{blocking} is a file, not a folder: can't keep {path} there")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.touch(exist_ok=True)

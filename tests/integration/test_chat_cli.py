@@ -116,7 +116,10 @@ def test_an_unwritable_database_path_is_one_clear_line(tmp_path: Path) -> None:
     blocker.write_text("not a folder", "utf-8")
     chat = intake(["chat"], tmp_path, "hi\n", INTAKE_DATA_DIR=str(blocker / "data"))
     assert chat.returncode == 2
-    assert chat.stderr.strip().startswith("intake: can't write the database file")
+    assert chat.stderr.strip() == (
+        f"intake: {blocker} is a file, not a folder: can't keep {blocker / 'data' / 'intake.db'} "
+        "there"
+    )
     bad_url = intake(["tickets", "list"], tmp_path, INTAKE_DATABASE_URL="nonsense://")
     assert bad_url.returncode == 2 and len(bad_url.stderr.strip().splitlines()) == 1
 
@@ -278,8 +281,8 @@ def test_reading_commands_never_make_a_database_where_there_is_none(tmp_path: Pa
         result = intake(command, tmp_path, INTAKE_DATA_DIR=str(typo))
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert result.stderr.strip() == (
-            f"intake: no database at {typo / 'intake.db'} (intake chat or intake serve creates "
-            "it; check INTAKE_DATA_DIR or INTAKE_DATABASE_URL)"
+            f"intake: no database at {typo / 'intake.db'} (intake chat, intake serve or intake "
+            "db upgrade creates it; check INTAKE_DATA_DIR or INTAKE_DATABASE_URL)"
         )
     assert not typo.exists()
 
@@ -310,3 +313,9 @@ def test_a_marked_paste_and_a_long_line_each_reach_the_ticket_whole(tmp_path: Pa
         ]
     assert said == [story.strip(), "no", log]  # not cut at 4,095 characters; a paste is one
     assert seen.count(b"What steps lead to the problem?") == 1, seen.decode(errors="replace")
+
+
+def test_an_empty_data_dir_setting_means_the_default_folder(tmp_path: Path) -> None:
+    result = intake(["chat"], tmp_path, stdin="hello\n", INTAKE_DATA_DIR="")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "intake.db").is_file()

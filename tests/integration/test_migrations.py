@@ -37,3 +37,10 @@ def test_instances_starting_at_once_upgrade_the_schema_once(database_url: str) -
         [INTAKE, "db", "upgrade"], env=env, capture_output=True, text=True, timeout=60
     )
     assert again.returncode == 0 and "up to date" in again.stdout
+
+
+def test_a_plain_postgresql_url_uses_the_installed_driver() -> None:
+    """``postgresql://…`` as hosting providers write DATABASE_URL: psycopg 3, not psycopg2."""
+    engine = open_engine("postgresql://intake@db.example:5432/intake")
+    assert engine.dialect.driver == "psycopg"
+    engine.dispose()
