@@ -4,11 +4,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from typing import NoReturn
 
 from bot.commands import COMMANDS
 from bot.errors import UserFacingError
 
+_PACKAGE = "mycartpro-intake"
 # Exit codes a shell reports for a process ended by a signal: 128 + the signal's number.
 EXIT_INTERRUPTED = 130  # SIGINT, Ctrl-C
 EXIT_BROKEN_PIPE = 141  # SIGPIPE: whoever read the output stopped, e.g. ``| head``
@@ -27,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="intake",
         description="MyCartPro Intake: support tickets from Slack, Discord and the terminal.",
     )
+    parser.add_argument("--version", action="version", version=f"intake {version(_PACKAGE)}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(subparsers)

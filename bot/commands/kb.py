@@ -24,6 +24,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     check.add_argument(
         "dir", nargs="?", metavar="DIR", help=f"guides folder (default: ${KB_DIR_ENV} or bundled)"
     )
+    add_kb_dir_option(check)  # as every other command takes it
     check.set_defaults(handler=run_check)
 
     search = commands.add_parser("search", help="show the guides a problem description matches")
@@ -68,7 +69,9 @@ def with_kb_dir(settings: Settings, kb_dir: str | None) -> Settings:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    folder = configured_kb_dir(args.dir)
+    if args.dir and args.kb_dir and args.dir != args.kb_dir:
+        raise UserFacingError("give the guides folder once: as DIR or as --kb-dir")
+    folder = configured_kb_dir(args.dir or args.kb_dir)
     result = _load(folder)
     for note in result.notes:
         print(f"note: {note}")

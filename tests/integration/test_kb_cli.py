@@ -49,6 +49,14 @@ def test_check_lists_every_problem_as_file_line(
     assert "2 problem(s)" in err
 
 
+def test_check_takes_the_folder_as_kb_dir_too(
+    capsys: pytest.CaptureFixture[str], broken_folder: Path
+) -> None:
+    code, out, _ = run(capsys, "kb", "check", "--kb-dir", str(broken_folder))
+
+    assert code == 1 and f"{broken_folder}/list.md:2:" in out
+
+
 def test_check_of_a_missing_folder_is_one_clear_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -8,6 +8,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,9 @@ def test_a_slack_api_address_that_is_not_slack_is_named_while_serve_keeps_trying
         serve.terminate()
         serve.wait(timeout=30)
     assert "HTTP 502, not a Slack API answer: is SLACK_API_BASE_URL right?" in line
+
+
+def test_version_names_the_installed_release(tmp_path: Path) -> None:
+    result = intake(["--version"], tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"intake {version('mycartpro-intake')}"
