@@ -86,7 +86,8 @@ async def _messages(source: TextIO, output: TextIO) -> AsyncIterator[str]:
                 typed = await terminal.read()
                 if typed is None:
                     return
-                yield typed
+                if typed.strip():  # Enter on an empty line only asks for the prompt again
+                    yield typed
     while True:
         if interactive:
             print("you> ", end="", file=output, flush=True)

@@ -63,12 +63,8 @@ async def serve(app: App, platforms: Sequence[Platform], stop: asyncio.Event) ->
         # collector's full passes (bench/production_bench.py at 100 messages/s: reply p99
         # 100–137 ms without this, 74–82 ms with it).
         gc.freeze()
-        log.info(
-            "serving %s on http://%s:%s",
-            ", ".join(p.name for p in platforms),
-            app.settings.http_host,
-            app.settings.http_port,
-        )
+        host, port = runner.addresses[0][:2]  # the port the system chose for port 0
+        log.info("serving %s on http://%s:%s", ", ".join(p.name for p in platforms), host, port)
         await stop.wait()
     finally:
         stop.set()

@@ -88,7 +88,8 @@ def run_show(args: argparse.Namespace) -> int:
     print("\nTranscript:")
     for line in transcript:
         who = line.direction if line.author == line.direction else f"{line.direction} {line.author}"
-        print(f"  {when(line.at)}  {who}: {line.text}")
+        text = line.text.replace("\n", "\n    ")  # a message's later lines stay under it
+        print(f"  {when(line.at)}  {who}: {text}")
     return 0
 
 

@@ -63,6 +63,9 @@ def test_a_piped_chat_ends_in_a_stored_ticket_that_admins_can_read(tmp_path: Pat
         "  bot: Your ticket MCP-1001 is open",
     ):
         assert expected in shown.stdout, expected
+    transcript = shown.stdout.split("\nTranscript:\n")[1]
+    # Every line of a message is indented under it, so the transcript reads by who said what.
+    assert all(line.startswith("  ") for line in transcript.splitlines() if line), transcript
 
 
 def test_a_killed_chat_resumes_where_it_stopped(tmp_path: Path) -> None:
@@ -288,20 +291,22 @@ def test_reading_commands_never_make_a_database_where_there_is_none(tmp_path: Pa
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_a_marked_paste_and_a_long_line_each_reach_the_ticket_whole(tmp_path: Path) -> None:
+def test_a_blank_line_a_marked_paste_and_a_long_line_at_a_terminal(tmp_path: Path) -> None:
     seen = bytearray()
     story = "Checkout fails for customers who pay with PayPal. " * 180  # ~9,000 characters
     log = "Stripe said: No signatures found\nRequest id: req_8fK2aLq"
     with chat_in_a_terminal(tmp_path) as (process, master):
         assert _read_until(master, seen, b"you> "), seen
-        os.write(master, story.encode() + b"\n")
+        os.write(master, b"\r")  # Enter on an empty line: the prompt again, nothing sent
         assert _read_until(master, seen, b"you> ", count=2), seen
-        os.write(master, b"no\n")
+        os.write(master, story.encode() + b"\n")
         assert _read_until(master, seen, b"you> ", count=3), seen
+        os.write(master, b"no\n")
+        assert _read_until(master, seen, b"you> ", count=4), seen
         # A terminal marks a paste; the copied text has no newline at its end, Enter sends it.
         os.write(master, b"\x1b[200~" + log.encode() + b"\x1b[201~")
         os.write(master, b"\r")
-        assert _read_until(master, seen, b"you> ", count=4), seen
+        assert _read_until(master, seen, b"you> ", count=5), seen
         os.write(master, b"\x04")
         assert process.wait(timeout=15) == 0
     with sqlite3.connect(tmp_path / "data" / "intake.db") as database:
@@ -313,6 +318,7 @@ def test_a_marked_paste_and_a_long_line_each_reach_the_ticket_whole(tmp_path: Pa
         ]
     assert said == [story.strip(), "no", log]  # not cut at 4,095 characters; a paste is one
     assert seen.count(b"What steps lead to the problem?") == 1, seen.decode(errors="replace")
+    assert b"I can only read words" not in seen
 
 
 def test_an_empty_data_dir_setting_means_the_default_folder(tmp_path: Path) -> None:
