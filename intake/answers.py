@@ -67,6 +67,8 @@ _NO_BUT_YES = re.compile(
     r"^(?:(?:yes|yeah|sure|ok|okay|that's|that is|it's|its)[, ]+)?"
     r"(?:no (?:problem|worries|prob|issue)|not a problem)\b"
 )
+# "Yeah, no": a no, said casually.
+_YEAH_NO = re.compile(r"^(?:yeah|yea|yeh)[, ]+(?:no|nah|nope)\b")
 # "Not sure" is not a no, and "yes but it still fails" is not a yes.
 _UNSURE = frozenset(["not sure", "maybe", "dunno", "idk", "i don't know", "don't know", "no idea"])
 _HEDGES = frozenset("but however still though except".split())
@@ -326,6 +328,8 @@ def is_yes(text: str) -> bool:
     """ "yes", "sure, go ahead", "that worked, thanks", "looks good, send it", "no problem"."""
     if _NO_BUT_YES.match(normalize(text)):
         return True
+    if _YEAH_NO.match(normalize(text)):
+        return False
     words = _answer_words(text)
     if not words or len(words) > _SHORT or _unsure(text) or text.rstrip().endswith("?"):
         return False  # "can you explain step 5?" is a question, not a yes
@@ -343,7 +347,7 @@ def is_no(text: str) -> bool:
     words = _answer_words(text)
     if not words or _unsure(text) or _NO_BUT_YES.match(normalize(text)):
         return False
-    if words[0] in _NEGATIONS:
+    if words[0] in _NEGATIONS or _YEAH_NO.match(normalize(text)):
         return True
     if _opens_with_yes(words) and not any(word in _HEDGES for word in words):
         return False  # a yes with a condition: see is_yes

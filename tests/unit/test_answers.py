@@ -45,6 +45,8 @@ def test_yes_in_many_words(text: str) -> None:
         "didn't work",
         "doesn't help",
         "No, none of those. Actually the page is blank on every phone we tried",
+        "yeah no",
+        "yeah, nah",
     ],
 )
 def test_no_in_many_words(text: str) -> None:

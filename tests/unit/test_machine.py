@@ -1802,6 +1802,13 @@ def test_no_problem_is_a_plain_yes(policy: Policy, answer: str) -> None:
     assert chat.state.consent is True and chat.state.consent_terms is None
 
 
+@pytest.mark.parametrize("answer", ["yeah no", "yeah, nah"])
+def test_a_casual_no_to_the_access_question_is_a_no(policy: Policy, answer: str) -> None:
+    chat = at_the_access_question(policy)
+    chat.say(answer)
+    assert chat.state.consent is False and chat.state.consent_terms is None
+
+
 @pytest.mark.parametrize("answer", ["feel free to check whatever you need", "feel free"])
 def test_feel_free_answers_the_access_question(policy: Policy, answer: str) -> None:
     chat = at_the_access_question(policy)
