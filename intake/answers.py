@@ -306,9 +306,10 @@ def asks_back(text: str) -> bool:
 
 
 def opens_with_yes(text: str) -> bool:
-    """ "Yes, but only read access", "sure, if needed": a yes, whatever condition follows."""
+    """ "Yes, but only read access", "sure, if needed": a yes, whatever condition follows
+    ("yeah, no" is no yes)."""
     words = _answer_words(text)
-    return bool(words) and _opens_with_yes(words)
+    return bool(words) and _opens_with_yes(words) and not _YEAH_NO.match(normalize(text))
 
 
 def _is_question(text: str, answer: str) -> bool:

@@ -634,11 +634,8 @@ def _consent(state: Conversation, turn: _Turn) -> Outcome:
     if settled is not None:
         state = _answered_access(state, turn, settled, "")
         return _advance(state.model_copy(update={"reasks": 0}), turn)
-    refused = is_no(turn.text)  # "yeah, no" opens with a yes and is none
-    conditional = not refused and (
-        opens_with_yes(turn.text) or _ONLY_IF.search(turn.text.lower()) is not None
-    )
-    answered = is_yes(turn.text) or refused or conditional
+    conditional = opens_with_yes(turn.text) or _ONLY_IF.search(turn.text.lower()) is not None
+    answered = is_yes(turn.text) or is_no(turn.text) or conditional
     if not answered and only_system_facts(turn.text):
         # "Basic plan, Stripe, Safari on iPhone", sent late: added to the system details.
         found = prefill(turn.policy, {}, turn.text)
