@@ -62,10 +62,14 @@ _LABEL_SYNONYMS = {
     "environment": ("setup", "my setup", "config", "configuration", "system"),
 }
 _CHANGE_TO = re.compile(r"(?i)(?:change|set|make|switch) (?:the )?([\w ]{2,30}?) to (.+)$", re.S)
+_OPENS_A_CORRECTION = r"(?:sorry|oops|wait|actually|correction|my bad|i meant)\b[\s,.:!-]*"
+_CORRECTION_OPENING = re.compile(rf"(?i){_OPENS_A_CORRECTION}(?:i meant\b[\s,.:!-]*)?")
 _CORRECTION = re.compile(
-    r"(?is)(?:sorry|oops|wait|actually|correction|my bad|i meant)\b[\s,.:!-]*(?:i meant )?"
+    rf"(?is){_OPENS_A_CORRECTION}(?:i meant )?"
     r"(?P<label>(?:the |my )?[a-z][a-z ]{1,30}?) (?:is|was|are|were|should be|should read|says|"
     r"said|reads)(?: actually| really| instead)?\s*[:-]?\s*"
+    # "the steps are wrong, it's when I refund": the rest is the right answer.
+    r"(?:(?:wrong|incorrect|not right|not correct)\b[\s,.:;!-]*)?"
     # "the error is shown only when …" describes the error; it does not replace it.
     r"(?!(?:shown|displayed|appearing|appears|only|not|when|because|after|before|still|gone|"
     r"there|happening|the same|random|intermittent|weird|strange|different)\b)(?P<value>\S.*)$"
@@ -133,6 +137,13 @@ def correction(policy: Policy, text: str) -> tuple[Field, str] | None:
     answer = normalize(match.group("label")).removeprefix("the ").removeprefix("my ")
     field = next((f for f in fields_of(policy) if answer in _labels(policy)[f.key]), None)
     return (field, match.group("value").strip()) if field else None
+
+
+def corrected_to(text: str) -> str | None:
+    """What replaces an earlier answer in "sorry, I meant Firefox 115", "oops: …"; None for a
+    message that doesn't correct itself."""
+    opened = _CORRECTION_OPENING.match(text.strip())
+    return text.strip()[opened.end() :] if opened else None
 
 
 def inline_edit(policy: Policy, text: str) -> tuple[Field, str] | None:

@@ -73,6 +73,7 @@ from intake.extract import (
 )
 from intake.fields import (
     Field,
+    corrected_to,
     correction,
     field_named,
     fields_of,
@@ -638,10 +639,12 @@ def _consent(state: Conversation, turn: _Turn) -> Outcome:
     answered = is_yes(turn.text) or is_no(turn.text) or conditional
     if not answered and only_system_facts(turn.text):
         # "Basic plan, Stripe, Safari on iPhone", sent late: added to the system details.
-        found = prefill(turn.policy, {}, turn.text)
         said = turn.text.strip()
+        corrected = corrected_to(said)  # "sorry, I meant Firefox 115 on Windows 10"
+        found = prefill(turn.policy, {}, corrected or said)
         more = {
-            k: f"{state.details[k]}; {said}" if k in state.details else v for k, v in found.items()
+            k: f"{state.details[k]}; {said}" if k in state.details and not corrected else v
+            for k, v in found.items()
         }
         return _noted_in_passing(state, turn, {**state.details, **more})
     if not answered or normalize(turn.text) in _NOT_AN_ACCESS_ANSWER:

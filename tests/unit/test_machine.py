@@ -1838,6 +1838,24 @@ def test_access_said_with_system_details_keeps_only_its_own_words(policy: Policy
     assert chat.state.details["environment"].startswith("Pro plan, self-hosted")
 
 
+def test_steps_said_to_be_wrong_are_replaced_by_what_follows(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("card_declined")
+    chat.say("place an order, open it in the admin, click refund")
+    chat.say("oops, steps are wrong, its when I refund an order, not place it")
+    assert chat.state.details["steps_to_reproduce"] == "its when I refund an order, not place it"
+
+
+def test_system_details_corrected_at_the_access_question_replace_the_first_ones(
+    policy: Policy,
+) -> None:
+    chat = at_the_access_question(policy)
+    chat.say("sorry I meant Firefox 115 on Windows 10, Pro plan")
+    assert chat.state.details["environment"] == "Firefox 115 on Windows 10, Pro plan"
+    assert chat.state.step is Step.CONSENT
+
+
 def test_a_correction_at_the_access_question_is_made(policy: Policy) -> None:
     chat = at_the_access_question(policy)
     chat.say("I meant the error says ERR_300")
