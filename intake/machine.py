@@ -639,14 +639,10 @@ def _consent(state: Conversation, turn: _Turn) -> Outcome:
     answered = is_yes(turn.text) or is_no(turn.text) or conditional
     if not answered and only_system_facts(turn.text):
         # "Basic plan, Stripe, Safari on iPhone", sent late: added to the system details.
-        said = turn.text.strip()
-        corrected = corrected_to(said)  # "sorry, I meant Firefox 115 on Windows 10"
-        found = prefill(turn.policy, {}, corrected or said)
-        more = {
-            k: f"{state.details[k]}; {said}" if k in state.details and not corrected else v
-            for k, v in found.items()
-        }
-        return _noted_in_passing(state, turn, {**state.details, **more})
+        corrected = corrected_to(turn.text)  # "sorry, I meant Firefox 115 on Windows 10"
+        found = prefill(turn.policy, {}, corrected or turn.text)
+        details = {**state.details, **found} if corrected else _with_more(state, turn.policy, found)
+        return _noted_in_passing(state, turn, details)
     if not answered or normalize(turn.text) in _NOT_AN_ACCESS_ANSWER:
         return _reask(state, texts.CONSENT_REASK, _YES_NO)
     # "Yes, but only read access", "only if necessary": a yes, with its conditions kept.
@@ -666,10 +662,25 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
         state = _answered_access(state, turn, refused)
         return state, (Reply(text=texts.summary(turn.policy, state), choices=_SEND),)
     named = field_named(turn.policy, turn.text)
+    given = prefill(turn.policy, {}, turn.text) if named is None else {}
+    if given:  # "actually there is an error, the log says "SMTP 535 …"": added where it belongs
+        state = state.model_copy(update={"details": _with_more(state, turn.policy, given)})
+        summary = f"{texts.CORRECTED}\n\n{texts.summary(turn.policy, state)}"
+        return state, (Reply(text=summary, choices=_SEND),)
     if named is None:
         return _reask(state, texts.NOT_A_FIELD, _SEND)
     state = state.model_copy(update={"step": Step.EDIT, "editing": named.key, "reasks": 0})
     return state, (_edit_prompt(turn.policy, named),)
+
+
+def _with_more(state: Conversation, policy: Policy, given: dict[str, str]) -> dict[str, str]:
+    """The details with ``given`` added: in place of a "none" answer, else after the answer."""
+    details = dict(state.details)
+    for key, value in given.items():
+        before = details.get(key)
+        empty = before is None or before == policy.detail(key).none_value
+        details[key] = value if empty else f"{before}; {value}"
+    return details
 
 
 def _edit(state: Conversation, turn: _Turn) -> Outcome:

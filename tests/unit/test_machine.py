@@ -1856,6 +1856,20 @@ def test_system_details_corrected_at_the_access_question_replace_the_first_ones(
     assert chat.state.step is Step.CONSENT
 
 
+def test_an_error_remembered_at_the_summary_replaces_no_error(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    for answer in ("no error", "place an order, wait", "Pro plan, Chrome 120, Windows 11", "yes"):
+        chat.say(answer)
+    assert chat.state.step is Step.CONFIRM
+    text = chat.reply(
+        'actually wait, there is an error, in the notifications log it says "SMTP 535 '
+        'authentication failed"'
+    )
+    assert chat.state.details["error_messages"] == "SMTP 535 authentication failed"
+    assert text.startswith(texts.CORRECTED) and "Here's your request" in text
+
+
 def test_a_correction_at_the_access_question_is_made(policy: Policy) -> None:
     chat = at_the_access_question(policy)
     chat.say("I meant the error says ERR_300")
