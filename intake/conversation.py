@@ -41,6 +41,9 @@ class Conversation(BaseModel):
     after_guide: bool = False
     """Started just after a guide solved the customer's last request (its problem, kind and
     guides are kept): "it didn't help after all" continues that request."""
+    after_cancel: bool = False
+    """Started just after the customer cancelled a request (everything they gave is kept):
+    "no wait, I still need help" takes it up again."""
     shown_guide: str | None = None
     """The guide the customer opened, whose "did this solve it?" waits for an answer."""
     details: dict[str, str] = {}
@@ -71,16 +74,43 @@ def reopened(state: Conversation) -> Conversation:
     return state.model_copy(update={"step": Step.TICKETED, "follow_up_noted": False})
 
 
-# How long after a guide solved a request "it didn't help after all" still continues it.
+# What the customer said for one request: taken up again after a cancel, dropped for a new one.
+_REQUEST_FIELDS = (
+    "problem",
+    "files",
+    "kind",
+    "guides",
+    "details",
+    "consent",
+    "consent_at",
+    "consent_terms",
+)
+# How long after a guide solved a request (or the customer cancelled it) it can be taken up.
 _FOLLOW_UP = timedelta(hours=24)
 
 
 def next_conversation(previous: tuple[Conversation, datetime] | None, at: datetime) -> Conversation:
     """A customer's new conversation after ``previous`` (their last one there, and when it
-    ended): fresh, or, right after a guide solved it, one that remembers it (``after_guide``)."""
+    ended): fresh, or, right after a guide solved it or they cancelled it, one that remembers
+    that request (``after_guide``, ``after_cancel``)."""
     if previous is None:
         return Conversation()
     last, ended_at = previous
-    if last.step is not Step.SELF_SERVED or at - ended_at > _FOLLOW_UP:
+    if at - ended_at > _FOLLOW_UP:
         return Conversation()
-    return Conversation(problem=last.problem, kind=last.kind, guides=last.guides, after_guide=True)
+    if last.step is Step.SELF_SERVED:
+        return Conversation(
+            problem=last.problem, kind=last.kind, guides=last.guides, after_guide=True
+        )
+    if last.step is Step.CANCELLED and last.problem is not None:
+        return Conversation(
+            **{name: getattr(last, name) for name in _REQUEST_FIELDS}, after_cancel=True
+        )
+    return Conversation()
+
+
+def without_request(state: Conversation) -> Conversation:
+    """``state`` with nothing of an earlier request kept: a new one starts."""
+    fresh = Conversation()
+    update = {name: getattr(fresh, name) for name in _REQUEST_FIELDS}
+    return state.model_copy(update={**update, "after_guide": False, "after_cancel": False})

@@ -61,7 +61,7 @@ from intake.answers import (
     without_plea,
     word_count,
 )
-from intake.conversation import Conversation, Step
+from intake.conversation import Conversation, Step, without_request
 from intake.events import CustomerSaid, Event, TicketClosed, TicketOpened, TicketsFound
 from intake.extract import (
     consent_clause,
@@ -164,6 +164,13 @@ _NOT_SOLVED_AFTER_ALL = re.compile(
     r"(?:work|working|help|helped|helping|fix|fixed|solve|solved)\b|"
     r"\bstill (?:broken|failing|not|the same|happening|there)\b|\b(?:came|is|it's) back\b"
 )
+# "No wait, I still need help", "I changed my mind": a cancel taken back.
+_CHANGED_MIND = re.compile(
+    r"^(?:(?:no|oh|oops|sorry|wait|actually|hold on|hang on)\b[\s,.!-]*)*"
+    r"(?:i (?:still |do )?(?:need|want) (?:help|it|this|that|to continue)|(?:i )?changed my mind|"
+    r"(?:please )?(?:don't|do not) cancel|undo|i didn't mean (?:that|to cancel)|"
+    r"keep (?:it|going|my request)|(?:please )?(?:continue|go on))\b"
+)
 # "I have a different problem now", "another question": maybe not for the open ticket.
 _ANOTHER_PROBLEM = re.compile(
     r"\b(?:a |an )?(?:different|another|new|separate|second|unrelated|other) "
@@ -264,13 +271,14 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
     if state.step is Step.NEW and command is None and says_thanks(turn.text):
         # "Thanks!" after a guide helped or a ticket closed: no new request yet.
         return state, _with_notes(notes, (Reply(text=texts.YOU_ARE_WELCOME),))
-    if state.step is Step.NEW and state.after_guide:
-        if command is None and _unsolved_after_all(turn.text):
-            return _continued_after_guide(state, turn, notes)
-        # A new request: the solved one is not part of it.
-        state = state.model_copy(
-            update={"problem": None, "kind": None, "guides": (), "after_guide": False}
-        )
+    if state.step is Step.NEW and (state.after_guide or state.after_cancel):
+        if command is None and state.after_guide and _unsolved_after_all(turn.text):
+            gap = _not_helpful(state)
+            state, actions = _resumed(state, turn, notes, texts.NOT_SOLVED_AFTER_ALL)
+            return state, (gap, *actions)
+        if command is None and state.after_cancel and _CHANGED_MIND.match(normalize(turn.text)):
+            return _resumed(state, turn, notes, texts.NOT_CANCELLED)
+        state = without_request(state)  # a new request: the earlier one is not part of it
     if state.step is Step.NEW and command is not Command.CANCEL:
         state, greeting = _greet(state, turn)
         notes[:0] = greeting
@@ -367,13 +375,14 @@ def _unsolved_after_all(text: str) -> bool:
     )
 
 
-def _continued_after_guide(state: Conversation, turn: _Turn, notes: list[str]) -> Outcome:
-    """Back to the request the guide did not solve after all: its details come next."""
-    state, greeting = _greet(state.model_copy(update={"after_guide": False}), turn)
-    gap = _not_helpful(state)
+def _resumed(state: Conversation, turn: _Turn, notes: list[str], note: str) -> Outcome:
+    """Back to the request the customer left (a guide that didn't help after all, a cancel
+    taken back), ``note`` said: its next question comes."""
+    update = {"after_guide": False, "after_cancel": False}
+    state, greeting = _greet(state.model_copy(update=update), turn)
     state, actions = _advance(state, turn)
     # The greeting's hours line (when closed) still matters; its hello does not.
-    return state, (gap, *_with_notes([*notes, *greeting[1:], texts.NOT_SOLVED_AFTER_ALL], actions))
+    return state, _with_notes([*notes, *greeting[1:], note], actions)
 
 
 def _is_description(text: str) -> bool:

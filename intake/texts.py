@@ -34,6 +34,7 @@ GUIDES_REASK = (
     'Reply with a guide\'s number to read it, "solved" if one already fixed it, or no to continue.'
 )
 YOU_ARE_WELCOME = "You're welcome! Write here any time you need help."
+NOT_CANCELLED = "No problem, your request is back as you left it."
 NOT_SOLVED_AFTER_ALL = (
     "Sorry the guide didn't solve it after all. Let's go on with your request, so the team has "
     "everything it needs."
@@ -59,7 +60,10 @@ NO_PASSWORDS = (
     "Please never paste passwords, card numbers or API keys in chat. If access is needed, your "
     "agent will arrange a safe way to share it."
 )
-CANCELLED = "Okay, I've cancelled this request. Nothing was sent. Write any time to start again."
+CANCELLED = (
+    "Okay, I've cancelled this request. Nothing was sent. Write any time to start again, or "
+    "say you changed your mind to pick it up where you left off."
+)
 RESTARTED = "Okay, let's start over."
 TEXT_ONLY = "I can only read words and files here. Could you write it out?"
 EDITS_NOT_READ = (

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from bot.cli import main
+from intake import texts
 from intake.addresses import Address
 from intake.tickets import Status
 from storage.rows import OutboxRow
@@ -154,6 +155,22 @@ def test_a_guide_that_did_not_help_after_all_continues_the_request(database_url:
         [ticket] = uow.tickets.list()
         assert uow.conversations.outcomes() == {"self_served": 1, "ticket": 1}
     assert ticket.problem == FULL_INTAKE_PROBLEM
+    app.close()
+
+
+def test_a_cancel_taken_back_continues_the_request(database_url: str) -> None:
+    app = make_app(database_url)
+    customer = Customer(app)
+    customer.intake([*FULL_INTAKE[:3], "never mind"])
+    customer.say("no wait, I still need help")
+    assert outbox_texts(app.sessions)[-1].startswith(texts.NOT_CANCELLED)
+    customer.intake(FULL_INTAKE[3:])
+    with UnitOfWork(app.sessions) as uow:
+        [ticket] = uow.tickets.list()
+    assert (
+        ticket.problem == FULL_INTAKE_PROBLEM
+        and "PAYMENT_FAILED" in ticket.details["error_messages"]
+    )
     app.close()
 
 

@@ -1235,6 +1235,33 @@ def self_served_then_back(policy: Policy, later: timedelta = timedelta(minutes=5
 
 
 @pytest.mark.parametrize(
+    "words", ["no wait, I still need help with the taxes", "I changed my mind", "don't cancel"]
+)
+def test_a_cancel_taken_back_brings_the_request_back_as_it_was(policy: Policy, words: str) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("my tax rates for Quebec are wrong on every order")
+    chat.say("no error")
+    chat.say("never mind")
+    assert chat.state.step is Step.CANCELLED
+    chat.state = next_conversation((chat.state, chat.at), chat.at + timedelta(minutes=2))
+    text = chat.reply(words)
+    assert text.startswith(texts.NOT_CANCELLED) and text.endswith(policy.details[1].question)
+    assert chat.state.problem == "my tax rates for Quebec are wrong on every order"
+    assert chat.state.details == {"error_messages": "No error is shown."}
+
+
+def test_a_new_request_after_a_cancel_starts_afresh(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("my tax rates for Quebec are wrong on every order")
+    chat.say("no error")
+    chat.say("never mind")
+    chat.state = next_conversation((chat.state, chat.at), chat.at + timedelta(minutes=2))
+    chat.say("our product images stopped loading after the theme update")
+    assert chat.state.problem == "our product images stopped loading after the theme update"
+    assert chat.state.details == {} and not chat.state.after_cancel
+
+
+@pytest.mark.parametrize(
     "words", ["no it did not help after all", "it still doesn't work", "nope", "it's back"]
 )
 def test_a_guide_that_did_not_help_after_all_continues_the_same_request(
