@@ -145,9 +145,12 @@ def only_system_facts(message: str) -> bool:
     return len(_WORD.findall(", ".join(facts))) * 2 >= len(said)
 
 
-def labelled_parts(message: str, labels: Mapping[str, Sequence[str]]) -> dict[str, str]:
+def labelled_parts(
+    message: str, labels: Mapping[str, Sequence[str]], alone: frozenset[str] = frozenset()
+) -> dict[str, str]:
     """ "Error: X. Steps: 1) … 2) …" gives each key the text after one of its labels, up to
-    the next label: several answers in one message, each where it belongs."""
+    the next label: several answers in one message, each where it belongs. A key in
+    ``alone`` counts even as the only label."""
     by_label = {label.lower(): key for key, names in labels.items() for label in names}
     if (":" not in message and "=" not in message) or not by_label:
         return {}
@@ -160,7 +163,7 @@ def labelled_parts(message: str, labels: Mapping[str, Sequence[str]]) -> dict[st
             found[key] = value
     # One "Label:" alone is as likely a word in a sentence or a pasted log ("System: will
     # retry in 60 s") as an answer; two or more are a customer filling in the form.
-    return found if len(found) >= 2 else {}
+    return found if len(found) >= 2 or found.keys() & alone else {}
 
 
 @functools.lru_cache(maxsize=16)

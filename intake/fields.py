@@ -61,6 +61,8 @@ _LABEL_SYNONYMS = {
     "steps_to_reproduce": ("to reproduce", "how to reproduce", "repro", "the steps"),
     "environment": ("setup", "my setup", "config", "configuration", "system"),
 }
+# "To reproduce: …" after a problem is an answer even as the only label: no log says it.
+_LABELLED_ALONE = frozenset({"steps_to_reproduce"})
 _CHANGE_TO = re.compile(r"(?i)(?:change|set|make|switch) (?:the )?([\w ]{2,30}?) to (.+)$", re.S)
 _OPENS_A_CORRECTION = r"(?:sorry|oops|wait|actually|correction|my bad|i meant)\b[\s,.:!-]*"
 _CORRECTION_OPENING = re.compile(rf"(?i){_OPENS_A_CORRECTION}(?:i meant\b[\s,.:!-]*)?")
@@ -218,7 +220,7 @@ def prefill(policy: Policy, details: dict[str, str], text: str) -> dict[str, str
 def labelled_form(policy: Policy, text: str) -> dict[str, str]:
     """Every field a message gives as two or more "Label: value" parts, by field key: a
     request filled in like a form, in one message ("Problem: … Error: … Access: yes")."""
-    return extract.labelled_parts(text, _labels(policy))
+    return extract.labelled_parts(text, _labels(policy), _LABELLED_ALONE)
 
 
 def labelled_answers(policy: Policy, text: str) -> dict[str, str]:

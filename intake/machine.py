@@ -565,7 +565,7 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     if fixed is not None:
         return _corrected(state, turn, *fixed)
     labelled = labelled_detail(turn.policy, turn.text)
-    if labelled is not None and not labelled_answers(turn.policy, turn.text):
+    if labelled is not None and len(labelled_answers(turn.policy, turn.text)) < 2:
         # One "System: Pro plan, Chrome 120" line goes to the field it names, whichever was asked.
         named, text = labelled
         return _answer(state, turn, named, validate_detail(named, text), state.details)

@@ -1363,6 +1363,19 @@ def test_a_ticket_opened_before_the_problem_takes_the_next_description_as_it(
     assert not any(isinstance(a, AmendTicket) for a in later)  # the problem is set once
 
 
+def test_steps_labelled_in_the_problem_are_not_asked_for_again(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say(
+        "My coupon codes don't apply at checkout. To reproduce: go to the store, add a product, "
+        "enter SAVE10 at checkout"
+    )
+    chat.say("Invalid coupon code")
+    assert chat.state.details["steps_to_reproduce"] == (
+        "go to the store, add a product, enter SAVE10 at checkout"
+    )
+    assert chat.state.step is Step.DETAILS and "environment" not in chat.state.details
+
+
 def test_a_form_filled_line_by_line_lands_field_by_field(policy: Policy) -> None:
     chat = Driver(policy)
     chat.say(f"Problem: {PROBLEM}")
