@@ -63,6 +63,10 @@ _LABEL_SYNONYMS = {
 }
 # "To reproduce: …" after a problem is an answer even as the only label: no log says it.
 _LABELLED_ALONE = frozenset({"steps_to_reproduce"})
+_ADD_TO = re.compile(
+    r"(?is)^(?:also |please |and )*add(?: this| that)? to (?:the |my )?([\w ]{2,30}?)\s*[:,-]\s*"
+    r"(\S.*)$"
+)
 _CHANGE_TO = re.compile(r"(?i)(?:change|set|make|switch) (?:the )?([\w ]{2,30}?) to (.+)$", re.S)
 _OPENS_A_CORRECTION = r"(?:sorry|oops|wait|actually|correction|my bad|i meant)\b[\s,.:!-]*"
 _CORRECTION_OPENING = re.compile(rf"(?i){_OPENS_A_CORRECTION}(?:i meant\b[\s,.:!-]*)?")
@@ -151,7 +155,17 @@ def corrected_to(text: str) -> str | None:
 def inline_edit(policy: Policy, text: str) -> tuple[Field, str] | None:
     """ "steps: open cart, click pay" or "change the kind to installation" edits a field in
     one message."""
-    match = _INLINE.match(text) or _CHANGE_TO.match(text.strip())
+    # "change error to Row 57: invalid price" first: its colon belongs to the new value.
+    match = _CHANGE_TO.match(text.strip()) or _INLINE.match(text)
+    if match is None:
+        return None
+    field = field_named(policy, match.group(1))
+    return (field, match.group(2).strip()) if field else None
+
+
+def addition(policy: Policy, text: str) -> tuple[Field, str] | None:
+    """ "add to steps: it always stops at row 57": more for a field, after what it holds."""
+    match = _ADD_TO.match(text.strip())
     if match is None:
         return None
     field = field_named(policy, match.group(1))

@@ -73,6 +73,7 @@ from intake.extract import (
 )
 from intake.fields import (
     Field,
+    addition,
     corrected_to,
     correction,
     field_named,
@@ -644,24 +645,34 @@ def _consent(state: Conversation, turn: _Turn) -> Outcome:
     if settled is not None:
         state = _answered_access(state, turn, settled, "")
         return _advance(state.model_copy(update={"reasks": 0}), turn)
-    conditional = opens_with_yes(turn.text) or _ONLY_IF.search(turn.text.lower()) is not None
-    answered = is_yes(turn.text) or is_no(turn.text) or conditional
-    if not answered and only_system_facts(turn.text):
+    access = _access_answer(turn.text)
+    if access is None and only_system_facts(turn.text):
         # "Basic plan, Stripe, Safari on iPhone", sent late: added to the system details.
         corrected = corrected_to(turn.text)  # "sorry, I meant Firefox 115 on Windows 10"
         found = prefill(turn.policy, {}, corrected or turn.text)
         details = {**state.details, **found} if corrected else _with_more(state, turn.policy, found)
         return _noted_in_passing(state, turn, details)
-    if not answered or normalize(turn.text) in _NOT_AN_ACCESS_ANSWER:
+    if access is None or normalize(turn.text) in _NOT_AN_ACCESS_ANSWER:
         return _reask(state, texts.CONSENT_REASK, _YES_NO)
-    # "Yes, but only read access", "only if necessary": a yes, with its conditions kept.
-    state = _answered_access(state, turn, conditional or is_yes(turn.text))
+    state = _answered_access(state, turn, access)
     return _advance(state.model_copy(update={"reasks": 0}), turn)
+
+
+def _access_answer(text: str) -> bool | None:
+    """Yes or no to the access question; "yes, but only read access" and "only if
+    necessary" are a yes (its conditions are kept); None when it is neither."""
+    if opens_with_yes(text) or _ONLY_IF.search(text.lower()) is not None or is_yes(text):
+        return True
+    return False if is_no(text) else None
 
 
 def _confirm(state: Conversation, turn: _Turn) -> Outcome:
     if is_yes(turn.text):
         return state, (OpenTicket(draft=_draft(state, turn)),)
+    added = addition(turn.policy, turn.text)
+    if added is not None:  # "add to steps: it always stops at row 57"
+        field, more = added
+        return _apply_edit(state.model_copy(update={"editing": field.key}), turn, more, add=True)
     edit = inline_edit(turn.policy, turn.text) or correction(turn.policy, turn.text)
     if edit is not None:
         field, value = edit
@@ -704,11 +715,19 @@ def _edit(state: Conversation, turn: _Turn) -> Outcome:
     if edit is not None:  # "kind: installation", as on the summary
         field, value = edit
         return _apply_edit(state.model_copy(update={"editing": field.key}), turn, value)
+    more = _ADDS.sub("", turn.text)
+    if more != turn.text:  # "also it always stops at row 57": after what the field holds
+        return _apply_edit(state, turn, more, add=True)
     return _apply_edit(state, turn, _NEW_VALUE_LEAD.sub("", turn.text))
 
 
-def _apply_edit(state: Conversation, turn: _Turn, value: str) -> Outcome:
+def _apply_edit(state: Conversation, turn: _Turn, value: str, add: bool = False) -> Outcome:
+    """The field being edited set to ``value``, or with ``value`` added after what it holds
+    (``add``), then the summary again."""
     field = next(f for f in fields_of(turn.policy) if f.key == state.editing)
+    held = state.problem if field.key == "problem" else state.details.get(field.key)
+    if add and held and field.key not in ("kind", "consent"):
+        value = f"{held} {value}" if held.rstrip().endswith((".", "!", "?")) else f"{held}. {value}"
     changed = _changed(state, turn, field, value)
     if isinstance(changed, Reply):
         return _reask(state.model_copy(update={"step": Step.EDIT}), changed.text)
@@ -738,9 +757,10 @@ def _changed(state: Conversation, turn: _Turn, field: Field, value: str) -> Conv
             else state.model_copy(update={"kind": kind})
         )
     if field.key == "consent":
-        if not (is_yes(value) or is_no(value)):
+        access = _access_answer(value)
+        if access is None:
             return Reply(text=texts.EDIT_CONSENT)
-        return _answered_access(state, turn, is_yes(value), value)
+        return _answered_access(state, turn, access, value)
     if field.key == "problem":
         if word_count(value) < _MIN_PROBLEM_WORDS:
             return Reply(text=texts.PROBLEM_HINT)
@@ -1161,6 +1181,8 @@ _KEEP = re.compile(
     r"(?:fine|ok|okay|right|correct)(?: as (?:it )?is)?)?$"
 )
 # "No, it actually says ERR_410": the new value comes after these words.
+# "Also …", "add that …" at a field's edit prompt: more for it, not a new value.
+_ADDS = re.compile(r"^(?:and )?(?:also|plus|add(?: that| this)?)\b[\s,:-]*", re.IGNORECASE)
 _NEW_VALUE_LEAD = re.compile(
     r"^(?:no,? )?(?:it |the \w+ )?(?:actually |really )?(?:says|reads|is|should (?:say|be|read))"
     r"\s*:?\s+",

@@ -1992,6 +1992,35 @@ def test_keeping_a_field_at_its_edit_prompt(policy: Policy, words: str) -> None:
     assert chat.state.step is Step.CONFIRM and chat.state.details == before
 
 
+def test_a_yes_with_conditions_given_at_the_summary_stays_a_yes(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("access consent: yes, but don't touch payment settings")
+    assert chat.state.consent is True
+    assert chat.state.consent_terms == "yes, but don't touch payment settings"
+
+
+def test_changing_a_field_to_text_with_a_colon_keeps_it_whole(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("change error to Row 57: invalid price format")
+    assert chat.state.details["error_messages"] == "Row 57: invalid price format"
+
+
+@pytest.mark.parametrize(
+    "said", [["add to steps: it always stops at row 57"], ["4", "also it always stops at row 57"]]
+)
+def test_adding_to_a_field_keeps_what_it_held(policy: Policy, said: list[str]) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    before = chat.state.details["steps_to_reproduce"]
+    for line in said:
+        chat.say(line)
+    steps = chat.state.details["steps_to_reproduce"]
+    assert steps.startswith(before) and steps.endswith("it always stops at row 57")
+    assert chat.state.step is Step.CONFIRM
+
+
 def test_a_new_value_keeps_only_the_value(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
