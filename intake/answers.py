@@ -133,9 +133,11 @@ _TICKET_PLEA = re.compile(
 )
 # Asking after tickets: "status MCP-1002", "what's the status of my ticket", "any update?".
 _STATUS_PLEA = re.compile(
-    r"^(?:(?:what's|whats|what is) the )?status(?: (?:of|on|for))?(?: my)?(?: tickets?)?"
-    r"(?: #?[a-z]+-\d+)?$|^(?:(?:is there|are there) )?any (?:news|updates?)(?: (?:on|about) "
-    r"(?:my ticket|it|#?[a-z]+-\d+))?$|^(?:where is|what happened to) (?:my ticket|#?[a-z]+-\d+)$"
+    r"^(?:(?:hi|hello|hey|so|ok|okay)[, ]+)?(?:"
+    r"(?:(?:what's|whats|what is) the )?status(?: (?:of|on|for))?(?: my)?(?: tickets?)?"
+    r"(?: #?[a-z]+-\d+)?|(?:(?:is there|are there) )?any (?:news|updates?)(?: (?:on|about) "
+    r"(?:my ticket|it|#?[a-z]+-\d+))?|(?:where is|what happened to) (?:my ticket|#?[a-z]+-\d+)"
+    r")$"
 )
 _GOODBYE = r"(?:(?:ok|okay|thanks|thank you)[, ]+)?(?:bye|goodbye|bye bye|bye for now)"
 # Giving up on the request: "never mind, it works now", "forget it", or a bare "quit".
@@ -189,7 +191,8 @@ _HOURS_QUESTION = re.compile(
     r"^(?!when i\b)(?:.*\b)?(?:when|what time|how long|how soon)\b.*\b(?:you|support|the team|"
     r"your team|someone|somebody|anyone|an agent|agents|i hear|i get an? (?:answer|reply|"
     r"response))\b.*\b(?:open|answers?|answered|reply|replies|respond|responds|get back|"
-    r"hear back|back to me|available|close|closes|closing|start|finish|"
+    r"hear back|back to me|available|close|closes|closing|start|finish|look|looks|looking|"
+    r"get to|work on|pick (?:it|this) up|"
     r"working|there)\b|"
     r"^(?:will|does|do|can|is) (?:someone|anyone|you|the team|support|an agent) (?:answer|"
     r"reply|respond|get back|be (?:there|available|open))\b|"

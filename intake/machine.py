@@ -172,6 +172,14 @@ _CHANGED_MIND = re.compile(
     r"(?:please )?(?:don't|do not) cancel|undo|i didn't mean (?:that|to cancel)|"
     r"keep (?:it|going|my request)|(?:please )?(?:continue|go on))\b"
 )
+_BUT_NOT = re.compile(r"\b(?:but|except|still|not|only|however|although|though)\b")
+# "It works now", "you can close the ticket": the customer's problem is gone.
+_FIXED_NOW = re.compile(
+    r"\b(?:it's|it is|its|all|everything(?:'s| is)?|that's|problem(?:'s| is)?|issue(?:'s| is)?) "
+    r"(?:fixed|working|solved|sorted|resolved|fine)(?: now| again)?\b|"
+    r"\b(?:you can|please|feel free to|go ahead and) close (?:it|the ticket|my ticket|this)\b|"
+    r"\bworks (?:now|again)\b"
+)
 # "I have a different problem now", "another question": maybe not for the open ticket.
 _ANOTHER_PROBLEM = re.compile(
     r"\b(?:a |an )?(?:different|another|new|separate|second|unrelated|other) "
@@ -818,10 +826,25 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
         return state, (forward, Reply(text=texts.another_problem(ticket_id)))
     if says_thanks(turn.text):  # the agent sees it; the customer hears a welcome, not a receipt
         return state, (forward, Reply(text=texts.YOU_ARE_WELCOME))
+    if _fixed_now(turn.text):
+        # "It's fixed now, you can close the ticket": the agent closes it; the customer hears so.
+        quiet = forward.model_copy(update={"reopens": False})
+        return state, (quiet, Reply(text=texts.CANCEL_AFTER_TICKET.format(ticket_id=ticket_id)))
     if state.follow_up_noted:
         return state, (forward,)
     state = state.model_copy(update={"follow_up_noted": True})
     return state, (forward, Reply(text=texts.added_to_ticket(ticket_id)))
+
+
+def _fixed_now(text: str) -> bool:
+    """ "It works now, you can close it", not "it's working on desktop but not on mobile" nor
+    "is it fixed now?"."""
+    lowered = text.lower()
+    return (
+        _FIXED_NOW.search(lowered) is not None
+        and _BUT_NOT.search(lowered) is None
+        and not text.rstrip().endswith("?")
+    )
 
 
 def _given_after_ticket(state: Conversation, turn: _Turn) -> dict[str, str]:
@@ -881,13 +904,14 @@ def _hours(state: Conversation, turn: _Turn) -> Outcome:
     """ "When will you answer?": the hours, then the question the conversation waits on.
     After the ticket, the question also goes to the ticket, where an agent sees it."""
     window = next_window(turn.policy.hours, turn.event.at)
-    actions: list[Action] = [_say_then_ask(state, turn.policy, _hours_answer(turn, window))]
+    answer = _hours_answer(turn, window, state.ticket_id)
+    actions: list[Action] = [_say_then_ask(state, turn.policy, answer)]
     if state.step is Step.TICKETED:
         actions.append(ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text))
     return state, tuple(actions)
 
 
-def _hours_answer(turn: _Turn, window: Window) -> str:
+def _hours_answer(turn: _Turn, window: Window, ticket_id: str | None = None) -> str:
     """Open now and until when, or closed (a holiday by its name) and when it opens next;
     ``window`` is ``next_window`` at the turn's time. A question about another day ("are you
     open tomorrow?", "over the holidays?") is answered for that day."""
@@ -904,7 +928,7 @@ def _hours_answer(turn: _Turn, window: Window) -> str:
     if asked is not None and asked != "today":
         return _days_answer(turn, _days_asked(asked, today))
     if window.covers(at):
-        return texts.open_now(schedule, describe_window_end(window, at))
+        return texts.open_now(schedule, describe_window_end(window, at), ticket_id)
     closed_today = closure_on(hours, today)
     later = [name for name in closures_until(hours, at, window) if name != closed_today]
     return texts.closed_now(schedule, describe_window_start(window, at), closed_today, later)

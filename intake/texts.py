@@ -158,11 +158,14 @@ def closures_ahead(closures: Sequence[tuple[str, str]], schedule: str) -> str:
     return f"Support works {schedule}, and is closed for: {listed}."
 
 
-def open_now(schedule: str, until: str) -> str:
-    return (
-        f"Our support team works {schedule}, and it's open right now, until {until}. "
-        "Once your request is complete, an agent will answer it here."
+def open_now(schedule: str, until: str, ticket_id: str | None = None) -> str:
+    """``ticket_id``: the customer's open ticket, which the agent answers."""
+    then = (
+        f"An agent will answer your ticket {ticket_id} here as soon as they can."
+        if ticket_id
+        else "Once your request is complete, an agent will answer it here."
     )
+    return f"Our support team works {schedule}, and it's open right now, until {until}. {then}"
 
 
 def kind_guess(policy: Policy, kind_id: str) -> str:

@@ -382,10 +382,7 @@ def test_a_ticket_opened_out_of_hours_says_when_it_will_be_answered(policy: Poli
 
 
 def test_after_the_ticket_every_message_goes_to_it(policy: Policy) -> None:
-    chat = Driver(policy)
-    to_confirm(chat)
-    chat.say("send")
-    chat.feed(TicketOpened(ticket_id="MCP-1001", at=OPEN))
+    chat = ticketed(policy)
     first = chat.say("It also happens with cards now")
     assert first[0] == ForwardToTicket(ticket_id="MCP-1001", text="It also happens with cards now")
     assert replies(first) == texts.added_to_ticket("MCP-1001")  # it arrived, said once
@@ -530,11 +527,16 @@ def test_asking_for_the_ticket_opens_it_now(policy: Policy, words: str) -> None:
     assert not chat.state.details
 
 
-def test_after_the_ticket_cancel_and_agent_explain_and_restart_finishes(policy: Policy) -> None:
+def ticketed(policy: Policy) -> Driver:
     chat = Driver(policy)
     to_confirm(chat)
     chat.say("send")
     chat.feed(TicketOpened(ticket_id="MCP-1001", at=OPEN))
+    return chat
+
+
+def test_after_the_ticket_cancel_and_agent_explain_and_restart_finishes(policy: Policy) -> None:
+    chat = ticketed(policy)
     assert "passed that on to your ticket MCP-1001" in chat.reply("cancel")
     assert "already with the support team" in chat.reply("agent")
     assert "stays open" in chat.reply("restart")
@@ -542,10 +544,7 @@ def test_after_the_ticket_cancel_and_agent_explain_and_restart_finishes(policy: 
 
 
 def test_an_agent_closing_the_ticket_finishes_the_conversation(policy: Policy) -> None:
-    chat = Driver(policy)
-    to_confirm(chat)
-    chat.say("send")
-    chat.feed(TicketOpened(ticket_id="MCP-1001", at=OPEN))
+    chat = ticketed(policy)
     assert chat.feed(TicketClosed(at=OPEN)) == []
     assert chat.state.finished
 
@@ -618,10 +617,7 @@ def test_a_flood_is_slowed_told_once_and_then_answers_resume(policy: Policy) -> 
 
 
 def test_a_flood_after_the_ticket_still_reaches_the_ticket(policy: Policy) -> None:
-    chat = Driver(policy)
-    to_confirm(chat)
-    chat.say("send")
-    chat.feed(TicketOpened(ticket_id="MCP-1001", at=OPEN))
+    chat = ticketed(policy)
     chat.gap = timedelta(0)
     actions = [chat.say(f"more detail {n}") for n in range(9)]
     assert all(
@@ -2027,6 +2023,32 @@ def test_a_new_value_keeps_only_the_value(policy: Policy) -> None:
     chat.say("3")
     chat.say("No, it actually says ERR_410 Gone")
     assert chat.state.details["error_messages"] == "ERR_410 Gone"
+
+
+@pytest.mark.parametrize(
+    ("said", "told"),
+    [
+        ("It's fixed now, you can close the ticket", True),
+        ("all working again", True),
+        ("it's working on desktop but not on mobile", False),
+        ("is it fixed now?", False),
+    ],
+)
+def test_it_works_now_after_the_ticket_is_answered_and_told_to_the_agent(
+    policy: Policy, said: str, told: bool
+) -> None:
+    chat = ticketed(policy)
+    chat.say("one more thing: it happens on Safari too")  # the one receipt already given
+    actions = chat.say(said)
+    assert ForwardToTicket(ticket_id="MCP-1001", text=said, reopens=not told) in actions
+    closing = texts.CANCEL_AFTER_TICKET.format(ticket_id="MCP-1001")
+    assert (replies(actions) == closing) is told
+
+
+def test_a_question_about_an_open_ticket_is_answered_for_the_ticket(policy: Policy) -> None:
+    chat = ticketed(policy)
+    assert "answer your ticket MCP-1001" in chat.reply("when will someone look at it?")
+    assert any(isinstance(a, LookUpTickets) for a in chat.say("hi, any update on my ticket?"))
 
 
 def test_thanks_while_a_question_waits_is_welcomed_and_the_question_asked_again(
