@@ -181,6 +181,14 @@ _FIXED_NOW = re.compile(
     r"\bworks (?:now|again)\b"
 )
 # "I have a different problem now", "another question": maybe not for the open ticket.
+# Words that say nothing of what a problem is about ("it still doesn't work after all").
+_NOT_ABOUT = frozenset(
+    word[:5]
+    for word in "still does doesn didn didnt work works working help helped after again guide "
+    "that this with what when have just really anymore actually sorry thanks back broken "
+    "fixed solve solved same problem issue".split()
+)
+_DESCRIBES = 3  # content words that make a message a description of its own
 _ANOTHER_PROBLEM = re.compile(
     r"\b(?:a |an )?(?:different|another|new|separate|second|unrelated|other) "
     r"(?:problem|issue|question|request|thing|ticket)\b"
@@ -281,7 +289,12 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
         # "Thanks!" after a guide helped or a ticket closed: no new request yet.
         return state, _with_notes(notes, (Reply(text=texts.YOU_ARE_WELCOME),))
     if state.step is Step.NEW and (state.after_guide or state.after_cancel):
-        if command is None and state.after_guide and _unsolved_after_all(turn.text):
+        if (
+            command is None
+            and state.after_guide
+            and _unsolved_after_all(turn.text)
+            and not _another_request(state, turn.text)
+        ):
             gap = _not_helpful(state)
             state, actions = _resumed(state, turn, notes, texts.NOT_SOLVED_AFTER_ALL)
             return state, (gap, *actions)
@@ -382,6 +395,23 @@ def _unsolved_after_all(text: str) -> bool:
         or _NOT_HELPFUL.search(lowered) is not None
         or _NOT_SOLVED_AFTER_ALL.search(lowered) is not None
     )
+
+
+def _another_request(state: Conversation, text: str) -> bool:
+    """ "Different issue: my PayPal button is missing, it doesn't work", said after a guide
+    solved another problem: a new request, not that one coming back. Said outright, or a
+    description that shares no word with the earlier problem."""
+    lowered = text.lower()
+    if _ANOTHER_PROBLEM.search(lowered):
+        return True
+    said = _content_stems(lowered)
+    return len(said) >= _DESCRIBES and not said & _content_stems((state.problem or "").lower())
+
+
+def _content_stems(text: str) -> set[str]:
+    """The words that say what a text is about, cut to their first letters ("payments" and
+    "payment" alike)."""
+    return {word[:5] for word in _NAME_WORD.findall(text) if len(word) > 3} - _NOT_ABOUT
 
 
 def _resumed(state: Conversation, turn: _Turn, notes: list[str], note: str) -> Outcome:

@@ -1258,6 +1258,21 @@ def test_a_new_request_after_a_cancel_starts_afresh(policy: Policy) -> None:
 
 
 @pytest.mark.parametrize(
+    "words",
+    [
+        "Hi, different issue: my shipping rates are missing for Canada, it doesn't work",
+        "Now the product images are not loading on the storefront",
+    ],
+)
+def test_a_new_problem_after_a_guide_helped_is_a_new_request(policy: Policy, words: str) -> None:
+    chat = self_served_then_back(policy)
+    actions = chat.say(words)
+    assert not any(isinstance(a, RecordGap) and a.reason == "not_helpful" for a in actions)
+    assert texts.NOT_SOLVED_AFTER_ALL not in replies(actions)
+    assert chat.state.problem is not None and "PayPal" not in chat.state.problem
+
+
+@pytest.mark.parametrize(
     "words", ["no it did not help after all", "it still doesn't work", "nope", "it's back"]
 )
 def test_a_guide_that_did_not_help_after_all_continues_the_same_request(
