@@ -186,7 +186,9 @@ _NOT_ABOUT = frozenset(
     word[:5]
     for word in "still does doesn didn didnt work works working help helped after again guide "
     "that this with what when have just really anymore actually sorry thanks back broken "
-    "fixed solve solved same problem issue".split()
+    "fixed solve solved same problem issue from there their they today since morning every "
+    # where almost every store problem happens: sharing one of these says little
+    "checkout store shop customers orders page pages admin site website products".split()
 )
 _DESCRIBES = 3  # content words that make a message a description of its own
 _ANOTHER_PROBLEM = re.compile(
@@ -256,6 +258,7 @@ def _stamped(actions: tuple[Action, ...], prompt: str) -> tuple[Action, ...]:
 
 
 def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
+    idle = turn.event.at - state.recent[-1] if state.recent else timedelta(0)
     state, flooding = _count_message(state, turn)
     if flooding:
         return _flooded(state, turn)
@@ -284,6 +287,10 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
             window = next_window(turn.policy.hours, turn.event.at)
             notes.append(_hours_answer(replace(turn, text=hours_question), window))
     command = command_in(turn.text)
+    if command is None and idle > _STALE and _starts_over(state, turn.text):
+        # Back days later with something else: the unfinished request is not mixed into it.
+        notes.append(texts.earlier_request_dropped(texts.shorten(state.problem or "", _EXCERPT)))
+        state = without_request(state).model_copy(update={"step": Step.NEW})
     aside = command is None and (asks_about_hours(turn.text) or is_confused(turn.text))
     if state.step is Step.NEW and command is None and says_thanks(turn.text):
         # "Thanks!" after a guide helped or a ticket closed: no new request yet.
@@ -394,6 +401,16 @@ def _unsolved_after_all(text: str) -> bool:
         normalize(text) in _BARE_NO
         or _NOT_HELPFUL.search(lowered) is not None
         or _NOT_SOLVED_AFTER_ALL.search(lowered) is not None
+    )
+
+
+def _starts_over(state: Conversation, text: str) -> bool:
+    """A description of another problem where an unfinished intake waits for an answer."""
+    return (
+        state.step in _UNFINISHED
+        and _is_description(text)
+        and not only_system_facts(text)
+        and _another_request(state, text)
     )
 
 
@@ -1244,6 +1261,10 @@ _NEW_VALUE_LEAD = re.compile(
 )
 # Where a "thanks" is politeness while a question waits.
 _QUESTIONS = frozenset({Step.DETAILS, Step.CONSENT})
+# An intake under way, its problem described; one left this long is not simply picked up.
+_UNFINISHED = frozenset({Step.GUIDES, Step.DETAILS, Step.CONSENT, Step.CONFIRM, Step.EDIT})
+_STALE = timedelta(hours=12)
+_EXCERPT = 60
 # Where "hold on" is nothing to wait for: a new chat, or after the ticket (it goes to the agent).
 _NO_PAUSE = frozenset({Step.NEW, Step.TICKETED})
 _TOLD_TO_THE_TICKET = frozenset({Command.CANCEL, Command.STATUS, Command.AGENT})

@@ -307,3 +307,10 @@ def shorten(text: str, limit: int) -> str:
     """One line of at most ``limit`` characters, for lists and notes that quote a message."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def earlier_request_dropped(problem: str) -> str:
+    return (
+        f"Welcome back! Your earlier request (“{problem}”) was never sent, so this one starts "
+        "afresh; mention it here if it still matters."
+    )

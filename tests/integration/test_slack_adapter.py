@@ -255,6 +255,7 @@ async def test_agents_and_customer_talk_through_the_ticket_thread(slack: Workspa
     assert relayed.args["text"].startswith("*Dana (support):* Thanks Priya &amp; sorry!")
 
     into_thread = asyncio.ensure_future(slack.next_post(TEAM, thread))
+    receipt = asyncio.ensure_future(slack.next_post(DM))
     await slack.event(
         message_event(
             DM,
@@ -264,6 +265,7 @@ async def test_agents_and_customer_talk_through_the_ticket_thread(slack: Workspa
         )
     )
     posted = await into_thread
+    assert "Added to your ticket" in (await receipt).args["text"]
     assert posted.args["text"].startswith("*Priya Patel:* ")
     assert "<!" not in posted.args["text"] and "<@" not in posted.args["text"]
     assert "@\u2060here" in posted.args["text"] and "&amp;" in posted.args["text"]

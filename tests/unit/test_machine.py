@@ -2066,6 +2066,27 @@ def test_a_question_about_an_open_ticket_is_answered_for_the_ticket(policy: Poli
     assert any(isinstance(a, LookUpTickets) for a in chat.say("hi, any update on my ticket?"))
 
 
+def test_another_problem_days_after_an_unfinished_intake_starts_afresh(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("My shipping rates are not showing at checkout for Canada")
+    chat.say("no error")
+    chat.at += timedelta(days=2)
+    text = chat.reply("Hi, my PayPal button disappeared from checkout")
+    assert "Your earlier request (“My shipping rates are not showing" in text
+    assert chat.state.problem == "My PayPal button disappeared from checkout"
+    assert chat.state.details == {}
+
+
+@pytest.mark.parametrize("later", [timedelta(days=2), timedelta(minutes=5)])
+def test_an_answer_after_a_pause_is_still_an_answer(policy: Policy, later: timedelta) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("My shipping rates are not showing at checkout for Canada")
+    chat.say("no error")
+    chat.at += later
+    chat.say("open the store, add a product, go to checkout with a Canadian address")
+    assert chat.state.details["steps_to_reproduce"].startswith("open the store")
+
+
 def test_thanks_while_a_question_waits_is_welcomed_and_the_question_asked_again(
     policy: Policy,
 ) -> None:
