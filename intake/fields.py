@@ -71,7 +71,7 @@ _CHANGE_TO = re.compile(r"(?i)(?:change|set|make|switch) (?:the )?([\w ]{2,30}?)
 _OPENS_A_CORRECTION = r"(?:sorry|oops|wait|actually|correction|my bad|i meant)\b[\s,.:!-]*"
 _CORRECTION_OPENING = re.compile(rf"(?i){_OPENS_A_CORRECTION}(?:i meant\b[\s,.:!-]*)?")
 _CORRECTION = re.compile(
-    rf"(?is){_OPENS_A_CORRECTION}(?:i meant )?"
+    rf"(?is)(?:{_OPENS_A_CORRECTION})+(?:i meant )?"
     r"(?P<label>(?:the |my )?[a-z][a-z ]{1,30}?) (?:is|was|are|were|should be|should read|says|"
     r"said|reads)(?: actually| really| instead)?\s*[:-]?\s*"
     # "the steps are wrong, it's when I refund": the rest is the right answer.

@@ -1889,6 +1889,14 @@ def test_access_said_with_system_details_keeps_only_its_own_words(policy: Policy
     assert chat.state.details["environment"].startswith("Pro plan, self-hosted")
 
 
+def test_the_problem_changed_halfway_is_the_problem_not_an_answer(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    text = chat.reply("wait, actually the problem is my refunds, not discounts")
+    assert chat.state.problem == "my refunds, not discounts"
+    assert chat.state.details == {} and text.startswith(texts.CORRECTED)
+
+
 def test_steps_said_to_be_wrong_are_replaced_by_what_follows(policy: Policy) -> None:
     chat = Driver(policy)
     to_details(chat)
