@@ -380,7 +380,8 @@ def number_in(text: str) -> int | None:
             return int(word) if len(word) <= 2 else None
         if word not in _LEADS_TO_A_NUMBER:
             break
-    ordinals = [_ORDINALS[word] for word in words if word in _ORDINALS]
+    # "one" after other words is "the one": "the tax one" names no number.
+    ordinals = [_ORDINALS[word] for word in words if word in _ORDINALS and word != "one"]
     return ordinals[0] if len(ordinals) == 1 else None
 
 

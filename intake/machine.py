@@ -206,6 +206,7 @@ _ABOUT_THE_GUIDES = re.compile(
 _PLAIN_ANSWERS = {
     **dict.fromkeys(["yes", "y", "yeah", "yep", "yup", "sure", "of course", "absolutely"], True),
     **dict.fromkeys(["yes please", "yes you can", "yes you may", "go ahead", "yes go ahead"], True),
+    **dict.fromkeys(["yes thanks", "yes thank you", "yes thx", "yeah thanks", "yep thanks"], True),
     **dict.fromkeys(["no", "n", "nope", "no thanks", "no thank you", "please don't"], False),
     **dict.fromkeys(["i'd rather not", "id rather not", "rather not", "no you may not"], False),
 }
@@ -583,8 +584,13 @@ def _guides_reask(state: Conversation) -> Outcome:
     return _reask(state, texts.GUIDES_REASK, _guide_choices(state))
 
 
+def _plain(text: str) -> str:
+    """The words of a short answer, without the commas between them ("yes, thank you")."""
+    return " ".join(normalize(text).replace(",", " ").split())
+
+
 def _plain_yes(text: str) -> bool:
-    return _PLAIN_ANSWERS.get(normalize(text)) is True
+    return _PLAIN_ANSWERS.get(_plain(text)) is True
 
 
 def _guide_choices_now(state: Conversation) -> tuple[Choice, ...]:
@@ -593,12 +599,30 @@ def _guide_choices_now(state: Conversation) -> tuple[Choice, ...]:
 
 def _guide_named(guides: tuple[GuideMatch, ...], text: str) -> GuideMatch | None:
     """The offered guide whose title the message is (a button's label typed out, with or
-    without its number)."""
+    without its number), or that it describes in a few of its words ("the tax one", "the one
+    about zones", "the last one")."""
     said = normalize(re.sub(r"^\s*\d+[.)]\s*", "", text))
     exact = [g for g in guides if said and said == normalize(g.title)]
     # "payments declined" for "Payments declined at checkout": two words or more, one guide.
     partial = [g for g in guides if len(said.split()) >= 2 and said in normalize(g.title)]
-    return exact[0] if exact else partial[0] if len(partial) == 1 else None
+    if exact or len(partial) == 1:
+        return exact[0] if exact else partial[0]
+    described = _THE_ONE.fullmatch(said)
+    if described is None:
+        return None
+    named = described.group("about") or described.group("words")
+    words = set(named.split()) - {"the", "a", "and", "for", "on", "with"}
+    if words == {"last"}:
+        return guides[-1]
+    fitting = [g for g in guides if words and words <= set(_NAME_WORD.findall(g.title.lower()))]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+# "The tax one", "the one about zones", "that shipping guide": a guide by a few of its words.
+_THE_ONE = re.compile(
+    r"(?:(?:let me (?:see|read|try)|show me|open|i'll take|i want) )?(?:the |that |this )?"
+    r"(?:one (?:about|on|for) (?P<about>[a-z ]{3,40})|(?P<words>[a-z ]{3,40}?) (?:one|guide))"
+)
 
 
 def _self_served(state: Conversation, guide_id: str | None) -> Outcome:
@@ -915,8 +939,8 @@ def _late_consent(state: Conversation, text: str) -> bool | None:
     said = consent_in(text)
     if state.consent is not None:  # a change of mind, said outright, still counts
         return said if said is not None and said != state.consent else None
-    if state.access_asked and normalize(text) in _PLAIN_ANSWERS:
-        return _PLAIN_ANSWERS[normalize(text)]
+    if state.access_asked and _plain(text) in _PLAIN_ANSWERS:
+        return _PLAIN_ANSWERS[_plain(text)]
     return said
 
 

@@ -1272,6 +1272,32 @@ def test_a_new_problem_after_a_guide_helped_is_a_new_request(policy: Policy, wor
     assert chat.state.problem is not None and "PayPal" not in chat.state.problem
 
 
+@pytest.mark.parametrize("answer", ["yes thanks", "yes, thank you"])
+def test_yes_thanks_after_reading_a_guide_means_it_solved_it(policy: Policy, answer: str) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    chat.say("1")
+    chat.say(answer)
+    assert chat.state.step is Step.SELF_SERVED
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        ("the declined one", "Payments declined"),
+        ("the one about PayPal", "Set up PayPal"),
+        ("the last one", "Payments declined"),
+        ("the first one", "Set up PayPal"),
+    ],
+)
+def test_a_guide_picked_by_a_few_of_its_words_is_shown(
+    policy: Policy, said: str, shown: str
+) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    assert f"The whole of {shown}." in chat.reply(said)
+
+
 @pytest.mark.parametrize(
     "words", ["no it did not help after all", "it still doesn't work", "nope", "it's back"]
 )
