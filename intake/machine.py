@@ -124,6 +124,8 @@ class _Turn:
     text: str
     hours_question: str = ""
     """An hours question the message asked beside ``text`` ("…, are you open today?")."""
+    idle: timedelta = timedelta(0)
+    """How long the customer had been silent before this message."""
 
 
 _Handler = Callable[[Conversation, _Turn], Outcome]
@@ -259,7 +261,8 @@ def _stamped(actions: tuple[Action, ...], prompt: str) -> tuple[Action, ...]:
 
 
 def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
-    idle = turn.event.at - state.recent[-1] if state.recent else timedelta(0)
+    if state.recent:
+        turn = replace(turn, idle=turn.event.at - state.recent[-1])
     state, flooding = _count_message(state, turn)
     if flooding:
         return _flooded(state, turn)
@@ -288,7 +291,7 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
             window = next_window(turn.policy.hours, turn.event.at)
             notes.append(_hours_answer(replace(turn, text=hours_question), window))
     command = command_in(turn.text)
-    if command is None and idle > _STALE and _starts_over(state, turn.text):
+    if command is None and turn.idle > _STALE and _starts_over(state, turn.text):
         # Back days later with something else: the unfinished request is not mixed into it.
         notes.append(texts.earlier_request_dropped(texts.shorten(state.problem or "", _EXCERPT)))
         state = without_request(state).model_copy(update={"step": Step.NEW})
@@ -893,7 +896,9 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
         reply = Reply(text=texts.ticket_amended(ticket_id, labels, consent, state.access_asked))
         return state, (forward, amend, reply)
     state = state.model_copy(update={"access_asked": False})
-    if _ANOTHER_PROBLEM.search(turn.text.lower()):
+    later = turn.idle > _STALE and _is_description(turn.text)
+    if _ANOTHER_PROBLEM.search(turn.text.lower()) or (later and _another_request(state, turn.text)):
+        # "Another problem: …", or days later about something else: maybe not this ticket.
         return state, (forward, Reply(text=texts.another_problem(ticket_id)))
     if says_thanks(turn.text):  # the agent sees it; the customer hears a welcome, not a receipt
         return state, (forward, Reply(text=texts.YOU_ARE_WELCOME))

@@ -2094,6 +2094,14 @@ def test_it_works_now_after_the_ticket_is_answered_and_told_to_the_agent(
     assert (replies(actions) == closing) is told
 
 
+def test_something_else_days_after_the_ticket_points_to_a_new_request(policy: Policy) -> None:
+    chat = ticketed(policy)
+    chat.say("one more thing: it happens on Safari too")
+    chat.at += timedelta(days=6)
+    text = chat.reply("Hello, my Stripe payouts have not arrived in my bank for 5 days")
+    assert text == texts.another_problem("MCP-1001")
+
+
 def test_a_question_about_an_open_ticket_is_answered_for_the_ticket(policy: Policy) -> None:
     chat = ticketed(policy)
     assert "answer your ticket MCP-1001" in chat.reply("when will someone look at it?")
