@@ -20,7 +20,14 @@ from intake.policy import Policy
 from knowledge.embeddings import Embedder, EmbeddingsError, configured_embedder
 from knowledge.live import LiveGuideIndex
 from knowledge.loader import configured_kb_dir
-from storage.database import DatabaseError, open_engine, session_factory, sqlite_path, upgrade
+from storage.database import (
+    DatabaseError,
+    Upgrade,
+    open_engine,
+    session_factory,
+    sqlite_path,
+    upgrade,
+)
 from storage.leases import Lease
 from storage.unit_of_work import UnitOfWork
 
@@ -71,12 +78,18 @@ def open_database(
             f"no database at {sqlite_file} (intake chat, intake serve or intake db upgrade "
             "creates it; check INTAKE_DATA_DIR or INTAKE_DATABASE_URL)"
         )
+    engine, _ = upgraded_database(settings.database)
+    return engine, session_factory(engine)
+
+
+def upgraded_database(url: str) -> tuple[Engine, Upgrade]:
+    """The database at ``url`` with its schema brought up to date, and what that took; one
+    clear line on failure."""
     try:
-        engine = open_engine(settings.database)
-        upgrade(engine)
+        engine = open_engine(url)
+        return engine, upgrade(engine)
     except DatabaseError as error:
         raise UserFacingError(str(error)) from None
-    return engine, session_factory(engine)
 
 
 def kb_embedder(enabled: bool) -> Embedder | None:

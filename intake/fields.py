@@ -67,7 +67,7 @@ _ADD_TO = re.compile(
     r"(?is)^(?:also |please |and )*add(?: this| that)? to (?:the |my )?([\w ]{2,30}?)\s*[:,-]\s*"
     r"(\S.*)$"
 )
-_CHANGE_TO = re.compile(r"(?i)(?:change|set|make|switch) (?:the )?([\w ]{2,30}?) to (.+)$", re.S)
+_CHANGE_TO = re.compile(r"(?i)(?:change|set|make|switch) (?:the )?([\w ]{1,30}?) to (.+)$", re.S)
 _OPENS_A_CORRECTION = r"(?:sorry|oops|wait|actually|correction|my bad|i meant)\b[\s,.:!-]*"
 _CORRECTION_OPENING = re.compile(rf"(?i){_OPENS_A_CORRECTION}(?:i meant\b[\s,.:!-]*)?")
 _CORRECTION = re.compile(

@@ -3,7 +3,7 @@
 import functools
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
@@ -114,12 +114,17 @@ def _alembic_config() -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration; safe when several instances start at once."""
+Upgrade = Literal["created", "upgraded", "current"]
+
+
+def upgrade(engine: Engine) -> Upgrade:
+    """Bring the schema to the newest migration; safe when several instances start at once.
+    Says what it found: no schema yet, an older one, or the newest."""
     config = _alembic_config()
     try:
-        if is_current(engine):
-            return  # nothing to do, and no write lock taken while the bot is busy
+        found = schema_version(engine)
+        if found == _head():
+            return "current"  # nothing to do, and no write lock taken while the bot is busy
         with engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(
@@ -129,15 +134,22 @@ def upgrade(engine: Engine) -> None:
             command.upgrade(config, "head")
     except SQLAlchemyError as error:
         raise DatabaseError(f"can't open or upgrade the database: {_first_line(error)}") from error
+    return "created" if found is None else "upgraded"
 
 
 def is_current(engine: Engine) -> bool:
-    """Whether the schema is at the newest migration (for readiness checks). Alembic's own
-    context would log two lines per probe; its version table says the same quietly."""
+    """Whether the schema is at the newest migration (for readiness checks)."""
+    return schema_version(engine) == _head()
+
+
+def schema_version(engine: Engine) -> str | None:
+    """The migration the schema is at; None for a database without one. Alembic's own
+    context would log two lines each time (every readiness probe); its table says it quietly."""
     with reading(engine).connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
-            return False
-        return connection.execute(_VERSION).scalar() == _head()
+            return None
+        version: str | None = connection.execute(_VERSION).scalar()
+        return version
 
 
 @functools.cache

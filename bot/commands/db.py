@@ -2,7 +2,7 @@
 
 import argparse
 
-from bot.app import open_database
+from bot.app import upgraded_database
 from bot.settings import load_settings
 
 
@@ -12,9 +12,16 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     actions.add_parser("upgrade", help="apply every pending migration").set_defaults(handler=run)
 
 
+_DONE = {
+    "created": "Database created",
+    "upgraded": "Database upgraded to the newest schema",
+    "current": "Database is up to date",
+}
+
+
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
-    engine, _ = open_database(settings)
+    engine, done = upgraded_database(settings.database)
     engine.dispose()
-    print(f"Database is up to date: {settings.database}")
+    print(f"{_DONE[done]}: {settings.database}")
     return 0

@@ -26,6 +26,8 @@ def test_instances_starting_at_once_upgrade_the_schema_once(database_url: str) -
         for process in starts
     ]
     assert all(code == 0 for code, _ in results), results
+    said = [process.stdout.read() if process.stdout else "" for process in starts]
+    assert any(line.startswith("Database created: ") for line in said), said
     engine = open_engine(database_url)
     try:
         assert is_current(engine)

@@ -2045,6 +2045,13 @@ def test_a_yes_with_conditions_given_at_the_summary_stays_a_yes(policy: Policy) 
     assert chat.state.consent_terms == "yes, but don't touch payment settings"
 
 
+def test_a_field_changed_by_its_number_in_one_message(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("change 5 to Pro plan, Safari 17 on macOS")
+    assert chat.state.details["environment"] == "Pro plan, Safari 17 on macOS"
+
+
 def test_changing_a_field_to_text_with_a_colon_keeps_it_whole(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
