@@ -67,6 +67,17 @@ _ADD_TO = re.compile(
     r"(?is)^(?:also |please |and )*add(?: this| that)? to (?:the |my )?([\w ]{2,30}?)\s*[:,-]\s*"
     r"(\S.*)$"
 )
+_NOT_KNOWING = re.compile(
+    r"(?:i )?(?:don'?t|do not|dont) know\b|no idea\b|no clue\b|idk\b|not sure\b|"
+    r"(?:how|why) (?:should|would|do|am) i (?:know|supposed to know)\b"
+)
+_PUSHBACK_WORDS = frozenset(
+    "the a an error errors message messages exact it it's its is what which that this you your "
+    "yours tell me tell us i i'm im have has no idea know any anything about system systems "
+    "configuration config version plan host hosts hosted hosting run runs it's your job "
+    "should be able to see check look find out yourself yourselves why how would so just "
+    "sorry really".split()
+)
 _CHANGE_TO = re.compile(r"(?i)(?:change|set|make|switch) (?:the )?([\w ]{1,30}?) to (.+)$", re.S)
 _OPENS_A_CORRECTION = r"(?:sorry|oops|wait|actually|correction|my bad|i meant)\b[\s,.:!-]*"
 _CORRECTION_OPENING = re.compile(rf"(?i){_OPENS_A_CORRECTION}(?:i meant\b[\s,.:!-]*)?")
@@ -199,7 +210,19 @@ def validate_detail(detail: DetailField, text: str) -> str | None:
         return None
     if word_count(text) < detail.min_words and not (detail.codes_count and _is_code(text)):
         return None
+    if _only_not_knowing(answer):  # "I don't know the error, you tell me": asked again
+        return None
     return text.strip()
+
+
+def _only_not_knowing(answer: str) -> bool:
+    """An answer that only says the customer doesn't know (or pushes the question back), with
+    nothing of what was asked: "how should I know?? you host it"."""
+    opening = _NOT_KNOWING.match(answer)
+    if opening is None:
+        return False
+    rest = re.findall(r"[a-z']+", answer[opening.end() :])
+    return all(word in _PUSHBACK_WORDS for word in rest)
 
 
 def _is_code(text: str) -> bool:

@@ -1915,6 +1915,19 @@ def test_access_said_with_system_details_keeps_only_its_own_words(policy: Policy
     assert chat.state.details["environment"].startswith("Pro plan, self-hosted")
 
 
+@pytest.mark.parametrize(
+    "said",
+    ["I DONT KNOW THE ERROR, YOU TELL ME, ITS YOUR SYSTEM", "how should I know?? you host it"],
+)
+def test_not_knowing_is_no_answer_and_the_question_is_asked_again(
+    policy: Policy, said: str
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    text = chat.reply(said)
+    assert not chat.state.details and policy.details[0].hint in text
+
+
 def test_the_problem_changed_halfway_is_the_problem_not_an_answer(policy: Policy) -> None:
     chat = Driver(policy)
     to_details(chat)
