@@ -1230,16 +1230,22 @@ def self_served_then_back(policy: Policy, later: timedelta = timedelta(minutes=5
     return chat
 
 
-@pytest.mark.parametrize(
-    "words", ["no wait, I still need help with the taxes", "I changed my mind", "don't cancel"]
-)
-def test_a_cancel_taken_back_brings_the_request_back_as_it_was(policy: Policy, words: str) -> None:
+def cancelled_then_back(policy: Policy) -> Driver:
+    """A request cancelled halfway; the customer writes again minutes later."""
     chat = Driver(policy, FixedGuides(()))
     chat.say("my tax rates for Quebec are wrong on every order")
     chat.say("no error")
     chat.say("never mind")
     assert chat.state.step is Step.CANCELLED
     chat.state = next_conversation((chat.state, chat.at), chat.at + timedelta(minutes=2))
+    return chat
+
+
+@pytest.mark.parametrize(
+    "words", ["no wait, I still need help with the taxes", "I changed my mind", "don't cancel"]
+)
+def test_a_cancel_taken_back_brings_the_request_back_as_it_was(policy: Policy, words: str) -> None:
+    chat = cancelled_then_back(policy)
     text = chat.reply(words)
     assert text.startswith(texts.NOT_CANCELLED) and text.endswith(policy.details[1].question)
     assert chat.state.problem == "my tax rates for Quebec are wrong on every order"
@@ -1247,11 +1253,7 @@ def test_a_cancel_taken_back_brings_the_request_back_as_it_was(policy: Policy, w
 
 
 def test_a_new_request_after_a_cancel_starts_afresh(policy: Policy) -> None:
-    chat = Driver(policy, FixedGuides(()))
-    chat.say("my tax rates for Quebec are wrong on every order")
-    chat.say("no error")
-    chat.say("never mind")
-    chat.state = next_conversation((chat.state, chat.at), chat.at + timedelta(minutes=2))
+    chat = cancelled_then_back(policy)
     chat.say("our product images stopped loading after the theme update")
     assert chat.state.problem == "our product images stopped loading after the theme update"
     assert chat.state.details == {} and not chat.state.after_cancel
@@ -2058,18 +2060,26 @@ def test_a_yes_with_conditions_given_at_the_summary_stays_a_yes(policy: Policy) 
     assert chat.state.consent_terms == "yes, but don't touch payment settings"
 
 
-def test_a_field_changed_by_its_number_in_one_message(policy: Policy) -> None:
+@pytest.mark.parametrize(
+    ("said", "key", "value"),
+    [
+        # by its number, in one message
+        ("change 5 to Pro plan, Safari 17 on macOS", "environment", "Pro plan, Safari 17 on macOS"),
+        # the colon belongs to the new value, not to a label
+        (
+            "change error to Row 57: invalid price format",
+            "error_messages",
+            "Row 57: invalid price format",
+        ),
+    ],
+)
+def test_change_x_to_y_at_the_summary_sets_the_whole_value(
+    policy: Policy, said: str, key: str, value: str
+) -> None:
     chat = Driver(policy)
     to_confirm(chat)
-    chat.say("change 5 to Pro plan, Safari 17 on macOS")
-    assert chat.state.details["environment"] == "Pro plan, Safari 17 on macOS"
-
-
-def test_changing_a_field_to_text_with_a_colon_keeps_it_whole(policy: Policy) -> None:
-    chat = Driver(policy)
-    to_confirm(chat)
-    chat.say("change error to Row 57: invalid price format")
-    assert chat.state.details["error_messages"] == "Row 57: invalid price format"
+    chat.say(said)
+    assert chat.state.details[key] == value
 
 
 @pytest.mark.parametrize(
