@@ -183,6 +183,8 @@ _FIXED_NOW = re.compile(
     r"\bworks (?:now|again)\b"
 )
 # "I have a different problem now", "another question": maybe not for the open ticket.
+# How a new chat opens: "Hi, …", "Hello! …", "Good morning, …".
+_GREETING = re.compile(r"(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|morning)\b")
 # Words that say nothing of what a problem is about ("it still doesn't work after all").
 _NOT_ABOUT = frozenset(
     word[:5]
@@ -409,9 +411,19 @@ def _unsolved_after_all(text: str) -> bool:
 
 
 def _starts_over(state: Conversation, text: str) -> bool:
-    """A description of another problem where an unfinished intake waits for an answer."""
+    """Another problem, opened as a new chat ("Hi, my PayPal button disappeared"), where an
+    unfinished intake waits: an answer to its question after a night ("yes, you can access
+    my store") is no new request."""
+    return state.step in _UNFINISHED and _opens_another(state, text)
+
+
+def _opens_another(state: Conversation, text: str) -> bool:
+    """A message that opens a chat about another problem: said outright ("different
+    issue: …"), or a greeting and a description with no word in common with the old one."""
+    if _ANOTHER_PROBLEM.search(text.lower()):
+        return True
     return (
-        state.step in _UNFINISHED
+        _GREETING.match(text.lower()) is not None
         and _is_description(text)
         and not only_system_facts(text)
         and _another_request(state, text)
@@ -896,8 +908,8 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
         reply = Reply(text=texts.ticket_amended(ticket_id, labels, consent, state.access_asked))
         return state, (forward, amend, reply)
     state = state.model_copy(update={"access_asked": False})
-    later = turn.idle > _STALE and _is_description(turn.text)
-    if _ANOTHER_PROBLEM.search(turn.text.lower()) or (later and _another_request(state, turn.text)):
+    later = turn.idle > _STALE and _opens_another(state, turn.text)
+    if _ANOTHER_PROBLEM.search(turn.text.lower()) or later:
         # "Another problem: …", or days later about something else: maybe not this ticket.
         return state, (forward, Reply(text=texts.another_problem(ticket_id)))
     if says_thanks(turn.text):  # the agent sees it; the customer hears a welcome, not a receipt

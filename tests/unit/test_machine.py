@@ -2150,13 +2150,29 @@ def test_another_problem_days_after_an_unfinished_intake_starts_afresh(policy: P
 
 
 @pytest.mark.parametrize("later", [timedelta(days=2), timedelta(minutes=5)])
-def test_an_answer_after_a_pause_is_still_an_answer(policy: Policy, later: timedelta) -> None:
+@pytest.mark.parametrize(
+    "steps",
+    [
+        "open the store, add a product, go to checkout with a Canadian address",
+        "Open the storefront, buy any product with a Visa card, look at the Stripe dashboard",
+    ],
+)
+def test_an_answer_after_a_pause_is_still_an_answer(
+    policy: Policy, later: timedelta, steps: str
+) -> None:
     chat = Driver(policy, FixedGuides(()))
     chat.say("My shipping rates are not showing at checkout for Canada")
     chat.say("no error")
     chat.at += later
-    chat.say("open the store, add a product, go to checkout with a Canadian address")
-    assert chat.state.details["steps_to_reproduce"].startswith("open the store")
+    chat.say(steps)
+    assert chat.state.details["steps_to_reproduce"] == steps
+
+
+def test_the_access_answer_the_next_morning_is_the_access_answer(policy: Policy) -> None:
+    chat = at_the_access_question(policy)
+    chat.at += timedelta(hours=16)
+    chat.say("Yes, you can access my store settings and logs")
+    assert chat.state.consent is True and chat.state.step is Step.CONFIRM
 
 
 def test_thanks_while_a_question_waits_is_welcomed_and_the_question_asked_again(
