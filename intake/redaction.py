@@ -202,6 +202,12 @@ _VALUE = (
     rf"(?!{_MARKER})(?!(?i:{_NOT_A_PASSWORD})(?:[\s.,;:!?)]|$))"
     r"(?P<value>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|\S+)"
 )
+_ABOUT_PASSWORDS = (
+    r"(?i:reset|resets|requirements?|policy|policies|field|page|link|email|rules?|length|"
+    r"manager|strength|change|form|hint|settings?|screen|prompt|expiry|expires)"
+)
+"""Words after "password" that make it about passwords, not one: "the password reset link
+was 10min old"."""
 _PASSWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         # Atomic, so the value cannot start inside the separator ("password is: [password ...").
@@ -222,8 +228,9 @@ _PASSWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
         # Summer2024!", "my new password, Summer2024!, fails": the value mixes letters and
         # digits, so "the password I use is too short" stays.
         re.compile(
-            rf"(?<![A-Za-z])(?>(?i:(?:{_PASSWORD_WORD})(?:[ \t]+(?:[A-Za-z']+[ \t]+){{0,4}}?"
-            r"(?:is|was|to)[ \t]*:?|[ \t]*,)[ \t]*))(?=[^\s,]*[0-9])(?=[^\s,]*[A-Za-z])" + _VALUE
+            rf"(?<![A-Za-z])(?>(?i:(?:{_PASSWORD_WORD})(?:[ \t]+(?:(?!{_ABOUT_PASSWORDS}\b)"
+            r"[A-Za-z']+[ \t]+){0,4}?(?:is|was|to)[ \t]*:?|[ \t]*,)[ \t]*))"
+            r"(?=[^\s,]*[0-9])(?=[^\s,]*[A-Za-z])(?![^\s,]*://)" + _VALUE
         ),
         "[password removed]",
     ),
@@ -232,7 +239,7 @@ _PASSWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(
             r"(?<![A-Za-z])(?i:user(?:name)?|login|e-?mail)[ \t]*[:=]?[ \t]*[^\s/:,]{1,80}"
             r"[ \t]*,?[ \t]*(?i:pass(?:word)?|pwd|pw)[ \t]+"
-            rf"(?=\S*[^A-Za-z\s])(?!{_MARKER})(?P<value>\S{{4,}})"
+            rf"(?=\S*[A-Za-z])(?=\S*[^A-Za-z\s])(?!{_MARKER})(?P<value>\S{{4,}})"
         ),
         "[password removed]",
     ),

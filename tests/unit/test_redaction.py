@@ -166,6 +166,12 @@ def test_passwords_are_masked(text: str, expected: str) -> None:
         "my new password, which I set today, is rejected",
         "customers can't pass 3-D Secure",
         "user admin can pass the review step",
+        "after the password reset it redirects to https://myshop.com/account/login?step=2",
+        "The password reset email points to http://localhost:8080",
+        "The password reset page is v2 now",
+        "the password reset link was 10min old",
+        "password requirement changed to 8-char minimum",
+        "user accounts pass 1000 orders per day",
     ],
 )
 def test_talking_about_passwords_is_not_a_password(text: str) -> None:
