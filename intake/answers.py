@@ -108,6 +108,11 @@ _PLEA_TAIL = (
     r"(?:[ ,.!-]+(?:please|pls|now|right now|asap|urgent|urgently|immediately|quickly|thanks|"
     r"thank you|not an? (?:bot|robot|machine|ai)|no (?:more )?bots?))*"
 )
+# "Agent please, our checkout is broken": the message opens with the plea alone.
+_BARE_PLEA = (
+    r"^(?:an? )?(?:agent|human|person|operator|representative)(?: please| now| asap| urgently)*"
+    r"[,:;.!-]+"
+)
 # A human to talk to, named outright ("give me a real person, your bot is useless").
 _HUMAN = (
     r"(?:a |an |the |some |your )?(?:real |live |actual )?(?:human|person|agent|someone|"
@@ -122,7 +127,8 @@ _PERSON_PLEA = re.compile(
     rf"\b(?:give|get|connect|put|transfer) me (?:through )?(?:to |with )?{_HUMAN}|"
     rf"^(?:just )?(?:(?:can|could|would) you (?:please )?)?(?:{_ASKING} )?"
     rf"(?:(?:please )?(?:talk|speak|chat) (?:to|with) )?{_PERSON}{_PLEA_TAIL}$|"
-    rf"^is there {_PERSON}(?: (?:i|we) can)?(?: (?:talk|speak|chat))?(?: (?:to|with))?$"
+    rf"^is there {_PERSON}(?: (?:i|we) can)?(?: (?:talk|speak|chat))?(?: (?:to|with))?$|"
+    rf"{_BARE_PLEA}"
 )
 # Opening the ticket now, in so many words ("just open a ticket please").
 _TICKET_PLEA = re.compile(
@@ -175,7 +181,9 @@ _DAY_WORDS = {
 }
 _PLEA_IN_TEXT = re.compile(
     rf"(?:{_ASKING} )?(?:just |please |really )?(?:talk|speak|chat|be connected|get through) "
-    rf"(?:to|with) {_PERSON}\b(?: about)?{_PLEA_TAIL}[?.!:]*",
+    rf"(?:to|with) {_PERSON}\b(?: about)?{_PLEA_TAIL}[?.!:,]*|"
+    rf"(?:please )?(?:give|get|connect|put|transfer) me (?:through )?(?:to |with )?{_HUMAN}"
+    rf"(?: who [^,.!?]+)?{_PLEA_TAIL}[?.!:,]*|{_BARE_PLEA}",
     re.IGNORECASE,
 )
 _QUESTION_WORDS = frozenset("when what how are is will do does can could r".split())
@@ -253,9 +261,14 @@ def command_in(text: str) -> Command | None:
     ("never mind, it works now")."""
     answer = normalize(text)
     found = _COMMAND_WORDS.get(answer)
-    if found is not None or len(answer.split()) > _SHORT_REQUEST:
+    if found is not None:
         return found
-    if _PERSON_PLEA.search(answer) or _TICKET_PLEA.search(answer):
+    plea = _PERSON_PLEA.search(answer)
+    if plea is not None and plea.start() == 0:  # "I want a person NOW, my store is offline"
+        return Command.AGENT
+    if len(answer.split()) > _SHORT_REQUEST:
+        return None
+    if plea is not None or _TICKET_PLEA.search(answer):
         return Command.AGENT
     if _STATUS_PLEA.search(answer):
         return Command.STATUS

@@ -1846,6 +1846,9 @@ def test_a_goodbye_after_the_ticket_reaches_the_agent_without_a_reply(policy: Po
             "I'd like to speak to someone: checkout fails with PAYMENT_FAILED",
             "checkout fails with PAYMENT_FAILED",
         ),
+        ("Give me a real person, my checkout is down", "my checkout is down"),
+        ("agent please, our checkout is broken", "our checkout is broken"),
+        ("I want to talk to a real person NOW, my store is offline", "my store is offline"),
     ],
 )
 def test_a_plea_for_a_person_with_the_problem_in_it_opens_a_ticket_that_says_it(
