@@ -72,6 +72,10 @@ _YEAH_NO = re.compile(r"^(?:yeah|yea|yeh)[, ]+(?:no|nah|nope)\b")
 # "Not sure" is not a no, and "yes but it still fails" is not a yes.
 _UNSURE = frozenset(["not sure", "maybe", "dunno", "idk", "i don't know", "don't know", "no idea"])
 _HEDGES = frozenset("but however still though except".split())
+# Asking for something to be done first: no yes, however politely ("please wait").
+_WANTS_A_CHANGE = frozenset(
+    "change edit fix update add remove delete wait hold forgot note correct wrong missing".split()
+)
 _SHORT = 8  # longer messages are descriptions, not answers, unless they open with yes or no
 _LEADS_TO_A_NUMBER = frozenset(
     "yes ok okay the number option guide let me let's lets try show read open see i'll take".split()
@@ -350,8 +354,8 @@ def is_yes(text: str) -> bool:
     words = _answer_words(text)
     if not words or len(words) > _SHORT or _unsure(text) or text.rstrip().endswith("?"):
         return False  # "can you explain step 5?" is a question, not a yes
-    if any(word in _HEDGES for word in words):
-        return False
+    if any(word in _HEDGES or word in _WANTS_A_CHANGE for word in words):
+        return False  # "please change the steps, I forgot one" asks for something
     if _opens_with_yes(words):  # "sure, as long as you don't change anything"
         return True
     return not any(word in _NEGATIONS for word in words) and any(

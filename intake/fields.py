@@ -122,7 +122,8 @@ def fields_of(policy: Policy) -> list[Field]:
 
 def field_named(policy: Policy, text: str) -> Field | None:
     """The field a customer means by "3", "steps", "change the error", "edit consent"."""
-    answer = normalize(text)
+    # "Please change the steps, I forgot one": the field is named before the comma.
+    answer = normalize(text).split(",")[0].removeprefix("please ")
     for verb in ("change ", "edit ", "fix ", "update ", "correct "):
         answer = answer.removeprefix(verb)
     answer = answer.removeprefix("the ").strip()

@@ -776,6 +776,11 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
         state = _answered_access(state, turn, refused)
         return state, (Reply(text=texts.summary(turn.policy, state), choices=_SEND),)
     named = field_named(turn.policy, turn.text)
+    more = _ADDS.sub("", turn.text)
+    if named is None and more != turn.text and says_something(more, at_least=3):
+        # "Also, it happens on mobile too": more about the problem.
+        editing = state.model_copy(update={"editing": "problem"})
+        return _apply_edit(editing, turn, more, add=True)
     given = prefill(turn.policy, {}, turn.text) if named is None else {}
     if given:  # "actually there is an error, the log says "SMTP 535 …"": added where it belongs
         state = state.model_copy(update={"details": _with_more(state, turn.policy, given)})

@@ -2055,6 +2055,22 @@ def test_keeping_a_field_at_its_edit_prompt(policy: Policy, words: str) -> None:
     assert chat.state.step is Step.CONFIRM and chat.state.details == before
 
 
+def test_a_polite_request_at_the_summary_is_no_send(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    actions = chat.say("Please change the steps, I forgot one")
+    assert not any(isinstance(a, OpenTicket) for a in actions)
+    assert chat.state.step is Step.EDIT and chat.state.editing == "steps_to_reproduce"
+
+
+def test_also_at_the_summary_adds_to_the_problem(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("Also, it happens on mobile too")
+    assert str(chat.state.problem).endswith("it happens on mobile too")
+    assert chat.state.step is Step.CONFIRM
+
+
 def test_a_yes_with_conditions_given_at_the_summary_stays_a_yes(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
