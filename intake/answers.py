@@ -65,7 +65,7 @@ _PLAIN_YES = frozenset("yes y yep yeah yea ya yup".split())
 # "No problem, go ahead": a yes that opens with "no".
 _NO_BUT_YES = re.compile(
     r"^(?:(?:yes|yeah|sure|ok|okay|that's|that is|it's|its)[, ]+)?"
-    r"(?:no (?:problem|worries|prob|issue)|not a problem)\b"
+    r"(?:no (?:problem|worries|prob|issue|objections?)|not a problem)\b"
 )
 # "Yeah, no": a no, said casually.
 _YEAH_NO = re.compile(r"^(?:yeah|yea|yeh)[, ]+(?:no|nah|nope)\b")

@@ -89,7 +89,9 @@ _CORRECTION = re.compile(
     r"(?:(?:wrong|incorrect|not right|not correct)\b[\s,.:;!-]*)?"
     # "the error is shown only when …" describes the error; it does not replace it.
     r"(?!(?:shown|displayed|appearing|appears|only|not|when|because|after|before|still|gone|"
-    r"there|happening|the same|random|intermittent|weird|strange|different)\b)(?P<value>\S.*)$"
+    r"there|happening|the same|random|intermittent|weird|strange|different|easy|hard|"
+    r"difficult|simple|clear|obvious|serious|urgent|bad|worse|annoying|reproducible|"
+    r"consistent|always|everywhere|on|in|with|for)\b)(?P<value>\S.*)$"
 )
 _INLINE = re.compile(r"^\s*([^:\n]{1,40}?)\s*[:=]\s*(\S.*)$", re.DOTALL)
 

@@ -820,11 +820,16 @@ def _edit(state: Conversation, turn: _Turn) -> Outcome:
     return _apply_edit(state, turn, _NEW_VALUE_LEAD.sub("", turn.text))
 
 
+def _held(state: Conversation, key: str) -> str | None:
+    """What the problem or a detail holds so far."""
+    return state.problem if key == "problem" else state.details.get(key)
+
+
 def _apply_edit(state: Conversation, turn: _Turn, value: str, add: bool = False) -> Outcome:
     """The field being edited set to ``value``, or with ``value`` added after what it holds
     (``add``), then the summary again."""
     field = next(f for f in fields_of(turn.policy) if f.key == state.editing)
-    held = state.problem if field.key == "problem" else state.details.get(field.key)
+    held = _held(state, field.key)
     if add and held and field.key not in ("kind", "consent"):
         value = f"{held} {value}" if held.rstrip().endswith((".", "!", "?")) else f"{held}. {value}"
     changed = _changed(state, turn, field, value)
@@ -841,8 +846,9 @@ def _corrected(state: Conversation, turn: _Turn, field: Field, value: str) -> Ou
     changed = _changed(state, turn, field, value)
     if isinstance(changed, Reply):
         return _reask(state, changed.text)
+    had = _held(state, field.key)  # "actually the error says …" as a first answer corrects nothing
     state, actions = _advance(changed.model_copy(update={"reasks": 0}), turn)
-    return state, _with_notes([texts.CORRECTED], actions)
+    return state, _with_notes([texts.CORRECTED] if had else [], actions)
 
 
 def _changed(state: Conversation, turn: _Turn, field: Field, value: str) -> Conversation | Reply:

@@ -1876,7 +1876,14 @@ def test_an_impatient_plea_alone_leaves_the_problem_to_the_next_message(
 
 @pytest.mark.parametrize(
     "answer",
-    ["sure, no problem", "ok, no problem", "that's no problem", "yes, no problem", "No problem!"],
+    [
+        "sure, no problem",
+        "ok, no problem",
+        "that's no problem",
+        "yes, no problem",
+        "No problem!",
+        "No objection",
+    ],
 )
 def test_no_problem_is_a_plain_yes(policy: Policy, answer: str) -> None:
     chat = at_the_access_question(policy)
@@ -1931,6 +1938,23 @@ def test_not_knowing_is_no_answer_and_the_question_is_asked_again(
     to_details(chat)
     text = chat.reply(said)
     assert not chat.state.details and policy.details[0].hint in text
+
+
+def test_saying_how_the_problem_is_describes_it_and_keeps_it(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("card_declined")
+    said = "Sorry, the problem is easy to reproduce: add any item, go to checkout, pay with Visa"
+    chat.say(said)
+    assert chat.state.problem == PROBLEM and chat.state.details["steps_to_reproduce"] == said
+
+
+def test_a_first_answer_worded_as_a_correction_is_no_correction(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    text = chat.reply('Actually the error says "Invalid SKU on row 12"')
+    assert chat.state.details["error_messages"] == '"Invalid SKU on row 12"'
+    assert not text.startswith(texts.CORRECTED)
 
 
 def test_the_problem_changed_halfway_is_the_problem_not_an_answer(policy: Policy) -> None:
