@@ -21,6 +21,18 @@ from tests.fakes.discord_api import FakeDiscord as _FakeDiscord
 DiscordServe = _Callable[..., _AsyncContext[_App]]
 
 
+def quick_discord_platform(settings: _Settings, app: _App, **options: _Any) -> _DiscordPlatform:
+    """The production Discord platform with waits cut to what the loopback fake needs."""
+    return _DiscordPlatform(
+        settings,
+        app.service,
+        app.lease("discord-gateway"),
+        guild_ready_timeout=0.05,
+        identify_delay=0.0,
+        **options,
+    )
+
+
 @_pytest.fixture
 async def discord_fake() -> _AsyncIterator[_FakeDiscord]:
     fake = _FakeDiscord(heartbeat_interval_ms=500)
@@ -59,14 +71,7 @@ def discord_serve(discord_fake: _FakeDiscord) -> DiscordServe:
         **options: _Any,
     ) -> _AsyncIterator[_App]:
         app = _build_app(settings)
-        platform = _DiscordPlatform(
-            settings,
-            app.service,
-            app.lease("discord-gateway"),
-            guild_ready_timeout=0.05,
-            identify_delay=0.0,
-            **options,
-        )
+        platform = quick_discord_platform(settings, app, **options)
         stop = _asyncio.Event()
         identified = discord_fake.count_op(2)
         server = _asyncio.create_task(_serve(app, [platform, *others(app)], stop))

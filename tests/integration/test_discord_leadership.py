@@ -1,9 +1,9 @@
 """Several instances, one Discord gateway session: a standby takes over when the holder stops."""
 
 from bot.app import build_app
-from bot.discord.platform import DiscordPlatform
 from bot.settings import Settings
 from tests.fakes.discord_api import FakeDiscord
+from tests.integration.conftest import quick_discord_platform
 
 IDENTIFY = 2
 
@@ -14,14 +14,7 @@ async def test_only_the_lease_holder_connects_and_a_standby_takes_over(
     settings = discord_settings.model_copy(update={"database_url": postgres_url})
     first_app, second_app = build_app(settings), build_app(settings)
     first, second = (
-        DiscordPlatform(
-            settings,
-            app.service,
-            app.lease("discord-gateway"),
-            guild_ready_timeout=0.05,
-            identify_delay=0.0,
-            lease_poll_seconds=0.1,
-        )
+        quick_discord_platform(settings, app, lease_poll_seconds=0.1)
         for app in (first_app, second_app)
     )
     try:

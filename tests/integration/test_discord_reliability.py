@@ -22,7 +22,7 @@ from bot.settings import Settings
 from intake.addresses import Address
 from intake.outgoing import Outgoing
 from tests.fakes.discord_api import Failure, FakeDiscord
-from tests.integration.conftest import DiscordServe
+from tests.integration.conftest import DiscordServe, quick_discord_platform
 from tests.integration.intake_driver import FULL_INTAKE
 from tests.integration.test_discord_adapter import open_ticket, say
 
@@ -100,14 +100,7 @@ async def test_a_gateway_that_ends_is_opened_again_with_a_fresh_client(
     fake = discord_fake
     customer = fake.make_user("Priya")
     app = build_app(discord_settings)
-    platform = DiscordPlatform(
-        discord_settings,
-        app.service,
-        app.lease("discord-gateway"),
-        guild_ready_timeout=0.05,
-        identify_delay=0.0,
-        lease_poll_seconds=0.05,
-    )
+    platform = quick_discord_platform(discord_settings, app, lease_poll_seconds=0.05)
     stop = asyncio.Event()
     server = asyncio.create_task(serve(app, [platform], stop))
     try:
