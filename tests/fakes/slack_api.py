@@ -469,6 +469,26 @@ def event_envelope(event: Mapping[str, Any], event_id: str | None = None) -> dic
     }
 
 
+def rich_section(*elements: dict[str, Any]) -> dict[str, Any]:
+    """A ``rich_text_section`` of a message's rich text blocks, as Slack sends it."""
+    return {"type": "rich_text_section", "elements": list(elements)}
+
+
+def rich_words(words: str) -> dict[str, Any]:
+    """A plain ``text`` element of rich text."""
+    return {"type": "text", "text": words}
+
+
+def rich_list(style: str, *items: str, indent: int = 0) -> dict[str, Any]:
+    """A ``rich_text_list`` ("ordered" or "bullet") of plain lines."""
+    found: dict[str, Any] = {
+        "type": "rich_text_list",
+        "style": style,
+        "elements": [rich_section(rich_words(item)) for item in items],
+    }
+    return found | ({"indent": indent} if indent else {})
+
+
 def message_event(
     channel: str,
     user: str,

@@ -40,6 +40,9 @@ from tests.fakes.slack_api import (
     form_body,
     mention_event,
     message_event,
+    rich_list,
+    rich_section,
+    rich_words,
     signed_headers,
 )
 
@@ -920,30 +923,18 @@ async def test_a_forwarded_message_reaches_the_ticket_thread(slack: Workspace) -
 
 
 async def test_rich_text_lists_and_mentions_read_line_by_line(slack: Workspace) -> None:
-    def section(*elements: dict[str, Any]) -> dict[str, Any]:
-        return {"type": "rich_text_section", "elements": list(elements)}
-
-    def text(words: str) -> dict[str, Any]:
-        return {"type": "text", "text": words}
-
     blocks = [
         {
             "type": "rich_text",
             "elements": [
-                section(
-                    text("Checkout goes blank, "),
+                rich_section(
+                    rich_words("Checkout goes blank, "),
                     {"type": "user", "user_id": OUTSIDER},
-                    text(" saw it too. Steps:"),
+                    rich_words(" saw it too. Steps:"),
                 ),
-                {
-                    "type": "rich_text_list",
-                    "style": "ordered",
-                    "elements": [
-                        section(text("Open the storefront")),
-                        section(text("Add a product to the cart")),
-                        section(text("Click checkout")),
-                    ],
-                },
+                rich_list(
+                    "ordered", "Open the storefront", "Add a product to the cart", "Click checkout"
+                ),
             ],
         }
     ]

@@ -12,6 +12,7 @@ from bot.slack.translate import (
 from intake.actions import Choice, clicked
 from intake.addresses import Address
 from intake.outgoing import Outgoing
+from tests.fakes.slack_api import rich_list, rich_section, rich_words
 
 BOT = "UBOT"
 TEAM = "CTEAM"
@@ -133,36 +134,21 @@ def test_a_long_message_is_posted_in_parts_that_keep_every_word() -> None:
 
 
 def test_rich_text_reads_as_lines_with_bullets_numbers_and_mentions() -> None:
-    def section(*elements: object) -> dict[str, object]:
-        return {"type": "rich_text_section", "elements": list(elements)}
-
-    def text(words: str) -> dict[str, object]:
-        return {"type": "text", "text": words}
-
     blocks = [
         {
             "type": "rich_text",
             "elements": [
-                section(
-                    text("Checkout fails for "),
+                rich_section(
+                    rich_words("Checkout fails for "),
                     {"type": "user", "user_id": "U7"},
-                    text(" & me, see "),
+                    rich_words(" & me, see "),
                     {"type": "link", "url": "https://shop.example/a", "text": "my shop"},
-                    text(":\n"),
+                    rich_words(":\n"),
                 ),
-                {
-                    "type": "rich_text_list",
-                    "style": "ordered",
-                    "elements": [section(text("Open the storefront")), section(text("Pay"))],
-                },
-                {
-                    "type": "rich_text_list",
-                    "style": "bullet",
-                    "indent": 1,
-                    "elements": [section(text("with <PayPal>"))],
-                },
-                {"type": "rich_text_quote", "elements": [text("It said\nPAYMENT_FAILED")]},
-                {"type": "rich_text_preformatted", "elements": [text("code()")]},
+                rich_list("ordered", "Open the storefront", "Pay"),
+                rich_list("bullet", "with <PayPal>", indent=1),
+                {"type": "rich_text_quote", "elements": [rich_words("It said\nPAYMENT_FAILED")]},
+                {"type": "rich_text_preformatted", "elements": [rich_words("code()")]},
             ],
         }
     ]
@@ -177,7 +163,7 @@ def test_rich_text_reads_as_lines_with_bullets_numbers_and_mentions() -> None:
         "> PAYMENT_FAILED\n"
         "```\ncode()\n```"
     )
-    mention = [{"type": "rich_text", "elements": [section({"type": "user", "user_id": BOT})]}]
+    mention = [{"type": "rich_text", "elements": [rich_section({"type": "user", "user_id": BOT})]}]
     in_thread = event(channel="C2", channel_type="channel", thread_ts="1.1", text="")
     assert heard_message({**in_thread, "blocks": mention}, BOT, TEAM) is None  # an app_mention
 
