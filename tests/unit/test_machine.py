@@ -1018,6 +1018,9 @@ def test_a_problem_that_sounds_like_a_question_to_the_bot_is_a_problem(
         "I can't log in to my admin dashboard since this morning",
         "Someone can log into my admin without my password, I think we were hacked",
         "Customers can't access my store on mobile since the theme update",
+        # permission someone else reported, not given
+        "Customers say you can log in to the admin but checkout fails at the payment step",
+        "My staff member says you can access the admin but not the Orders page",
     ],
 )
 def test_access_words_in_a_problem_are_not_consent(policy: Policy, problem: str) -> None:
@@ -1725,19 +1728,6 @@ def test_the_access_answer_someone_settles_on_is_the_one_kept(
     chat = at_the_access_question(policy)
     chat.say(answer)
     assert chat.state.consent is consent and chat.state.step is Step.CONFIRM
-
-
-@pytest.mark.parametrize(
-    "said",
-    [
-        "Customers say you can log in to the admin but checkout fails at the payment step",
-        "My staff member says you can access the admin but not the Orders page",
-    ],
-)
-def test_reported_permission_in_a_problem_is_not_access_consent(policy: Policy, said: str) -> None:
-    chat = Driver(policy, FixedGuides(()))
-    chat.say(said)
-    assert chat.state.consent is None
 
 
 def test_steps_that_start_with_logging_in_are_steps_not_consent(policy: Policy) -> None:
