@@ -159,7 +159,7 @@ _CANCEL_PLEA = re.compile(
     r"|[ ,.!]+i(?:'ll| will) (?:call|ask|contact|check with) [a-z ]{1,30})?$|"
     rf"^{_GOODBYE}$|"
     r"^cancel (?:my|the|this) request(?: please)?$|"
-    r"^(?:stop|quit|exit|bye|goodbye|cancel (?:it|that|this|please|my request|the request))$|"
+    r"^(?:stop|quit|exit|cancel (?:it|that|this|please|my request|the request))$|"
     r"^(?:actually )?i(?:'ll| will) (?:sort|fix|figure) it(?: out)? myself\b"
 )
 _CANCEL_WORDS = 6  # "never mind, it works now"; longer goes on ("never mind the error, …")

@@ -132,10 +132,9 @@ _Handler = Callable[[Conversation, _Turn], Outcome]
 # "checkout broken" is a problem; "hi", "help me" and "hello there" are not.
 _MIN_PROBLEM_WORDS = 2
 _MIN_PROBLEM_CHARS = 8
-# A bare "ok" at the guide offer doesn't say that (or which) a guide solved it.
-# Said of a guide that helped; a bare "yes" to the offer means "show me", not "solved".
 # Where one sentence of a message ends and the next begins.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+# Said of a guide that helped; a bare "yes" or "ok" to the offer means "show me", not "solved".
 _SOLVED = re.compile(r"\b(?:solved|worked|works|fixed|resolved|did it|it did|that's it)\b")
 # "I already tried those", "none of them apply": the guides didn't help.
 _NOT_HELPFUL = re.compile(
@@ -148,7 +147,6 @@ _ONLY_IF = re.compile(
     r"\bonly if (?:necessary|needed|you need|required|you have to|you must)\b|"
     r"\bif (?:necessary|needed|you need to|you have to|you must)\b"
 )
-# Words about the guides themselves, or reading them later: not more about the problem.
 # About to try a guide, not done yet: "ok I'll try that", "let me try it".
 _TRYING = re.compile(
     r"\b(?:i'll|i will|ill|let me|gonna|going to|will) (?:try|test|check|read|look|do|give)\b"
@@ -174,6 +172,7 @@ _CHANGED_MIND = re.compile(
     r"(?:please )?(?:don't|do not) cancel|undo|i didn't mean (?:that|to cancel)|"
     r"keep (?:it|going|my request)|(?:please )?(?:continue|go on))\b"
 )
+# What keeps "it's working" from meaning it's all fixed: "… but not on mobile".
 _BUT_NOT = re.compile(r"\b(?:but|except|still|not|only|however|although|though)\b")
 # "It works now", "you can close the ticket": the customer's problem is gone.
 _FIXED_NOW = re.compile(
@@ -182,7 +181,6 @@ _FIXED_NOW = re.compile(
     r"\b(?:you can|please|feel free to|go ahead and) close (?:it|the ticket|my ticket|this)\b|"
     r"\bworks (?:now|again)\b"
 )
-# "I have a different problem now", "another question": maybe not for the open ticket.
 # How a new chat opens: "Hi, …", "Hello! …", "Good morning, …".
 _GREETING = re.compile(r"(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|morning)\b")
 # Words that say nothing of what a problem is about ("it still doesn't work after all").
@@ -195,6 +193,7 @@ _NOT_ABOUT = frozenset(
     "checkout store shop customers orders page pages admin site website products".split()
 )
 _DESCRIBES = 3  # content words that make a message a description of its own
+# "I have a different problem now", "another question": maybe not for the open ticket.
 _ANOTHER_PROBLEM = re.compile(
     r"\b(?:a |an )?(?:different|another|new|separate|second|unrelated|other) "
     r"(?:problem|issue|question|request|thing|ticket)\b"
@@ -202,6 +201,7 @@ _ANOTHER_PROBLEM = re.compile(
 # "Send" at the access question means to get on with it, not to grant access.
 _NOT_AN_ACCESS_ANSWER = frozenset(["send", "submit", "send it", "go", "go ahead and send"])
 _BARE_NO = frozenset(["no", "nope", "nah", "no it didn't", "no it did not", "not really"])
+# Words about the guides themselves, or reading them later: not more about the problem.
 _ABOUT_THE_GUIDES = re.compile(
     r"\b(?:guides?|articles?|options?|links?|these|those|them|tried|followed|read|reading|"
     r"look|looking|check|checking|first|later|try|trying|let me)\b"
@@ -297,7 +297,8 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
         # Back days later with something else: the unfinished request is not mixed into it.
         notes.append(texts.earlier_request_dropped(texts.shorten(state.problem or "", _EXCERPT)))
         state = without_request(state).model_copy(update={"step": Step.NEW})
-    aside = command is None and (asks_about_hours(turn.text) or is_confused(turn.text))
+    hours_aside = command is None and asks_about_hours(turn.text)
+    aside = hours_aside or (command is None and is_confused(turn.text))
     if state.step is Step.NEW and command is None and says_thanks(turn.text):
         # "Thanks!" after a guide helped or a ticket closed: no new request yet.
         return state, _with_notes(notes, (Reply(text=texts.YOU_ARE_WELCOME),))
@@ -330,7 +331,7 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
         return state, _with_notes(notes, (welcome,))
     handler: _Handler
     if aside:
-        handler = _hours if asks_about_hours(turn.text) else _explain
+        handler = _hours if hours_aside else _explain
     else:
         handler = _COMMANDS[command] if command else _STEPS[state.step]
     if command is Command.CANCEL and state.step is Step.EDIT:
@@ -1303,9 +1304,9 @@ _KEEP = re.compile(
     r"(?: then| please)?|(?:actually )?(?:it's|its|it is|that's|thats) "
     r"(?:fine|ok|okay|right|correct)(?: as (?:it )?is)?)?$"
 )
-# "No, it actually says ERR_410": the new value comes after these words.
 # "Also …", "add that …" at a field's edit prompt: more for it, not a new value.
 _ADDS = re.compile(r"^(?:and )?(?:also|plus|add(?: that| this)?)\b[\s,:-]*", re.IGNORECASE)
+# "No, it actually says ERR_410": the new value comes after these words.
 _NEW_VALUE_LEAD = re.compile(
     r"^(?:no,? )?(?:it |the \w+ )?(?:actually |really )?(?:says|reads|is|should (?:say|be|read))"
     r"\s*:?\s+",

@@ -145,10 +145,10 @@ _LABELLED: tuple[tuple[re.Pattern[str], str], ...] = (
 
 _GROUP = re.compile(r"[0-9]+")
 _CARD_LENGTHS = (16, 15, 19, 18, 17, 14, 13)
+"""Most common first, so a 16-digit card followed by its 3-digit code is not read as 19."""
 # Card numbers start with their network's digit (Amex and Diners 3, Visa 4, Mastercard 2 or
 # 5, Discover and UnionPay 6): a log's "1004 1005 1006 1007" is not a card.
 _CARD_NETWORK_DIGITS = frozenset("23456")
-"""Most common first, so a 16-digit card followed by its 3-digit code is not read as 19."""
 
 # Links and chat markup are full of long ids (Discord's are 17-19 digits, so one in ten passes
 # the Luhn check): a card is never read inside them.
@@ -413,6 +413,8 @@ def _card_at(text: str, groups: list[tuple[int, int]], i: int) -> tuple[int, int
     Groups join across one space or dash. Separated groups must look like a card as people
     type one (4-4-4-4, 4-6-5, ...), so a phone number next to an order number is not a card.
     """
+    if text[groups[i][0]] not in _CARD_NETWORK_DIGITS:
+        return None
     sizes: list[int] = []
     candidates: dict[int, int] = {}  # digit count -> index of the last group
     total = 0
@@ -426,8 +428,6 @@ def _card_at(text: str, groups: list[tuple[int, int]], i: int) -> tuple[int, int
             break
         if total >= 13 and _card_shaped(sizes):
             candidates[total] = j
-    if text[groups[i][0]] not in _CARD_NETWORK_DIGITS:
-        return None
     for length in _CARD_LENGTHS:
         if length in candidates:
             j = candidates[length]
