@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from bot.errors import UserFacingError
@@ -42,22 +42,14 @@ class Settings(BaseSettings):
     )
     discord_agent_role: str | None = Field(default=None, alias="INTAKE_DISCORD_AGENT_ROLE")
 
-    @field_validator("policy_file", "kb_dir", mode="before")
+    @field_validator("policy_file", "kb_dir", "data_dir", mode="before")
     @classmethod
-    def _blank_is_bundled(cls, value: object) -> object:
-        """``INTAKE_POLICY_FILE=`` (as ``${VAR:-}`` in a compose file or an empty ``.env`` line
-        passes it) means "not set", the bundled default, as ``intake kb`` already reads it; as
-        a path it would be the current folder."""
+    def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
+        """``INTAKE_DATA_DIR=`` (as ``${VAR:-}`` in a compose file or an empty ``.env`` line
+        passes it) means "not set": the default (the bundled policy and guides, ``data``), as
+        ``intake kb`` already reads it; as a path it would be the current folder."""
         if isinstance(value, str) and not value.strip():
-            return None
-        return value
-
-    @field_validator("data_dir", mode="before")
-    @classmethod
-    def _blank_is_default(cls, value: object) -> object:
-        """``INTAKE_DATA_DIR=`` means the default folder, as for the settings above."""
-        if isinstance(value, str) and not value.strip():
-            return Path("data")
+            return cls.model_fields[str(info.field_name)].default
         return value
 
     @field_validator("team_channel", mode="before")
