@@ -8,7 +8,7 @@ from typing import Any, Literal
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -130,6 +130,11 @@ def upgrade(engine: Engine) -> Upgrade:
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY}
                 )
+            # Read again under the lock: an instance that started at the same time may have
+            # done it while this one waited.
+            found = _version_in(connection)
+            if found == _head():
+                return "current"
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except SQLAlchemyError as error:
@@ -146,10 +151,14 @@ def schema_version(engine: Engine) -> str | None:
     """The migration the schema is at; None for a database without one. Alembic's own
     context would log two lines each time (every readiness probe); its table says it quietly."""
     with reading(engine).connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
-            return None
-        version: str | None = connection.execute(_VERSION).scalar()
-        return version
+        return _version_in(connection)
+
+
+def _version_in(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    version: str | None = connection.execute(_VERSION).scalar()
+    return version
 
 
 @functools.cache
