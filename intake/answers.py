@@ -7,6 +7,7 @@ from enum import StrEnum
 _PUNCTUATION = " \t\n.!?,;:'\"`*_~()[]"
 _PLAIN = re.compile(r"[\t\n\x20-\x7e]*")
 _SPACES = re.compile(r"\s+")
+_CURLY_APOSTROPHE = re.compile(r"(?<=\w)[\u2019\u02bc](?=\w)")
 
 
 class Command(StrEnum):
@@ -254,6 +255,12 @@ def clean_text(text: str) -> str:
     return "".join(kept).strip()
 
 
+def straight_apostrophes(text: str) -> str:
+    """ "I’ll", "that’s" as phones and Macs type them: the words every pattern spells with a
+    straight apostrophe. Only apostrophes inside words change, so quotation marks stay."""
+    return _CURLY_APOSTROPHE.sub("'", text)
+
+
 def normalize(text: str) -> str:
     """Lower-case, single-spaced, without surrounding punctuation: the form answers compare in."""
     return _SPACES.sub(" ", text.strip(_PUNCTUATION).lower()).strip(_PUNCTUATION)
@@ -283,7 +290,7 @@ def command_in(text: str) -> Command | None:
 
 def wants_a_moment(text: str) -> bool:
     """ "Hold on", "give me a minute", "let me check and come back": no answer yet."""
-    return _A_MOMENT.match(normalize(text).replace("’", "'")) is not None
+    return _A_MOMENT.match(normalize(text)) is not None
 
 
 def day_asked(text: str) -> str | None:
@@ -316,7 +323,7 @@ def asks_about_hours(text: str) -> bool:
 def is_confused(text: str) -> bool:
     """ "What do you mean?", "I don't understand the question": the question needs saying
     again in other words, not storing as an answer."""
-    return bool(_CONFUSED.fullmatch(normalize(text).replace("’", "'")))
+    return bool(_CONFUSED.fullmatch(normalize(text)))
 
 
 def asks_back(text: str) -> bool:
@@ -337,7 +344,7 @@ def _is_question(text: str, answer: str) -> bool:
 
 
 def _answer_words(text: str) -> list[str]:
-    return _WORDS.findall(normalize(text).replace("’", "'"))
+    return _WORDS.findall(normalize(text))
 
 
 def _unsure(text: str) -> bool:
@@ -419,7 +426,7 @@ def is_thanks(text: str) -> bool:
 def second_thoughts(text: str) -> bool | None:
     """ "Yes, actually no", "no, sorry, I meant yes": the answer someone settled on; None
     when they did not change their mind in the message."""
-    found = _CHANGED_MIND.findall(normalize(text).replace("’", "'"))
+    found = _CHANGED_MIND.findall(normalize(text))
     return None if not found or _unsure(text) else found[-1] == "yes"
 
 

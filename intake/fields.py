@@ -295,7 +295,7 @@ def _says_none(detail: DetailField, text: str) -> bool:
     """A "none" phrase of two words or more inside a longer message ("no error", "nothing is
     shown"); single words ("none", "nothing") say too little out of context."""
     pattern = _none_pattern(tuple(detail.none_phrases))
-    answer = normalize(text).replace("’", "'").replace("'s ", " is ")
+    answer = normalize(text).replace("'s ", " is ")
     return pattern is not None and pattern.search(answer) is not None
 
 

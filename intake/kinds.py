@@ -14,9 +14,7 @@ _NOT_WORDS = re.compile(r"[^\w\s]+")
 
 
 def _plain(text: str) -> str:
-    return " " + " ".join(
-        _NOT_WORDS.sub(" ", text.lower().replace("'", "").replace("’", "")).split()
-    )
+    return " " + " ".join(_NOT_WORDS.sub(" ", text.lower().replace("'", "")).split())
 
 
 def infer_kind(policy: Policy, text: str, guide_category: str | None) -> str:

@@ -56,6 +56,7 @@ from intake.answers import (
     says_something,
     says_thanks,
     second_thoughts,
+    straight_apostrophes,
     wants_a_moment,
     with_conditions,
     without_plea,
@@ -238,7 +239,8 @@ def step(state: Conversation, event: Event, policy: Policy, guides: GuideSearch)
         return state, (_say_then_ask(state, policy, texts.status(event.tickets)),)
     if isinstance(event, TicketClosed):
         return state.model_copy(update={"step": Step.CLOSED}), ()
-    state, actions = _customer_said(state, _Turn(policy, guides, event, clean_text(event.text)))
+    text = straight_apostrophes(clean_text(event.text))
+    state, actions = _customer_said(state, _Turn(policy, guides, event, text))
     return state, _stamped(actions, _prompt_of(state))
 
 
