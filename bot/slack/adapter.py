@@ -72,6 +72,7 @@ class SlackDirectory:
         self._team_channel = team_channel
         self._agent_ids = frozenset(agent_ids)
         self._names: dict[str, tuple[float, str]] = {}
+        self._lookups: dict[str, asyncio.Task[str]] = {}
         self._members: tuple[float, frozenset[str]] | None = None
         self._members_lock = asyncio.Lock()
 
@@ -79,6 +80,31 @@ class SlackDirectory:
         """The cached name, without asking Slack; None when it must be looked up."""
         cached = self._names.get(user_id)
         return cached[1] if cached and cached[0] > time.monotonic() else None
+
+    async def names(
+        self, fallbacks: dict[str, str | None], within: float | None = None
+    ) -> dict[str, str]:
+        """The names of several people (id to a name the event carried, or None), asked of
+        Slack all at once. With ``within``, only those Slack gave in that many seconds: a slow
+        lookup goes on in the background and fills the cache for the next message."""
+        lookups = {
+            user_id: self._lookup(user_id, fallback)
+            for user_id, fallback in fallbacks.items()
+            if self.known_name(user_id) is None
+        }
+        if lookups:
+            await asyncio.wait(lookups.values(), timeout=within)
+        named = {user_id: self.known_name(user_id) for user_id in fallbacks}
+        return {user_id: name for user_id, name in named.items() if name is not None}
+
+    def _lookup(self, user_id: str, fallback: str | None) -> "asyncio.Task[str]":
+        """One lookup per person at a time, however many messages wait for it."""
+        task = self._lookups.get(user_id)
+        if task is None:
+            task = asyncio.create_task(self.name(user_id, fallback))
+            self._lookups[user_id] = task
+            task.add_done_callback(lambda _: self._lookups.pop(user_id, None))
+        return task
 
     async def name(self, user_id: str, fallback: str | None = None) -> str:
         """``fallback`` (a name the event carried) when Slack won't say, else the id."""
@@ -229,20 +255,16 @@ class SlackAdapter:
             return False
         self._in_flight += 1
         try:
-            heard = await self._named(heard)
-            name = self._directory.known_name(heard.user_id)
-            if name is None:
-                lookup = self._directory.name(heard.user_id, heard.profile_name)
-                name = await asyncio.wait_for(lookup, _NAME_WAIT)
+            names = await self._directory.names(_people(heard), within=_NAME_WAIT)
+            if heard.user_id not in names:
+                return False
             arrive = functools.partial(
                 self._service.handle_arrival,
-                customer_message(heard, name, accepted=False),
+                customer_message(_named(heard, names), names[heard.user_id], accepted=False),
                 event,
                 self._outbound.lease_until if self._outbound else None,
             )
             arrival = await asyncio.get_running_loop().run_in_executor(self._arriving, arrive)
-        except TimeoutError:
-            return False
         except Exception:
             log.warning("event %s failed on arrival; queueing", heard.message_id, exc_info=True)
             return False
@@ -256,23 +278,11 @@ class SlackAdapter:
             self._wake()
         return True
 
-    async def _named(self, heard: Heard) -> Heard:
-        """The people it mentions by name ("@Dana", not "@U0DANA"), as far as Slack says in
-        time; an id Slack won't name stays as it is."""
-        if not heard.mentions:  # most messages: nothing to look up or copy
-            return heard
-        text = heard.text
-        for user_id in heard.mentions:
-            try:
-                name = await asyncio.wait_for(self._directory.name(user_id), _NAME_WAIT)
-            except TimeoutError:
-                continue
-            text = _by_name(text, user_id, name)
-        return heard.model_copy(update={"text": text})
-
     async def _process(self, payload: dict[str, Any]) -> None:
-        heard = await self._named(Heard.model_validate(payload))
-        name = await self._directory.name(heard.user_id, heard.profile_name)
+        heard = Heard.model_validate(payload)
+        names = await self._directory.names(_people(heard))
+        name = names[heard.user_id]
+        heard = _named(heard, names)
         if heard.audience == "team":
             is_agent = await self._directory.is_agent(heard.user_id)
             message = team_message(heard, name, is_agent)
@@ -286,6 +296,24 @@ class SlackAdapter:
     def _wake(self) -> None:
         if self._outbound is not None:
             self._outbound.wake()
+
+
+def _people(heard: Heard) -> dict[str, str | None]:
+    """Whose names a message needs: its author's (the event may carry one) and everyone's it
+    mentions."""
+    return {heard.user_id: heard.profile_name} | {
+        user_id: None for user_id in heard.mentions if user_id != heard.user_id
+    }
+
+
+def _named(heard: Heard, names: dict[str, str]) -> Heard:
+    """The people it mentions by name ("@Dana", not "@U0DANA"), as far as Slack said in time;
+    an id Slack won't name stays as it is."""
+    text = heard.text
+    for user_id in heard.mentions:
+        if user_id in names:
+            text = _by_name(text, user_id, names[user_id])
+    return heard.model_copy(update={"text": text}) if heard.mentions else heard
 
 
 def _by_name(text: str, user_id: str, name: str) -> str:

@@ -414,6 +414,25 @@ async def test_a_customer_slack_is_slow_to_name_is_answered_after_the_ack(
     assert slack.transcript_length() == 2
 
 
+async def test_names_are_looked_up_together_and_a_slow_one_is_not_asked_twice(
+    slack: Workspace,
+) -> None:
+    colleagues = {"U0LEE": "Lee", "U0MO": "Mo", "U0KIM": "Kim"}
+    for user_id, name in colleagues.items():
+        slack.fake.add_user(user_id, name)
+    names = slack.fake.hold("users.info")
+    text = "Checkout is blank for " + ", ".join(f"<@{user_id}>" for user_id in colleagues)
+    acked = asyncio.ensure_future(slack.event(message_event(DM, CUSTOMER, text, next_ts())))
+    # The customer and three colleagues are asked about at once, not one after another.
+    await slack.fake.until_held("users.info", 4)
+    assert await acked == 200
+    assert slack.transcript_length() == 0  # Slack is slow: it went the inbox way
+    names.set()
+    await slack.next_post(DM)
+    assert _customer_lines(slack) == ["Checkout is blank for @Lee, @Mo, @Kim"]
+    assert len(slack.fake.calls("users.info")) == 4  # the lookups that outlived the ack served
+
+
 async def test_messages_sent_together_are_taken_in_the_order_they_came(
     slack: Workspace,
 ) -> None:
