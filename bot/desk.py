@@ -78,6 +78,8 @@ class TicketDesk:
         said = {self._policy.detail_label(key): value for key, value in change.details.items()}
         if change.problem is not None:
             said[labels["problem"]] = change.problem
+        if change.kind is not None:
+            said[labels["kind"]] = self._policy.kind(change.kind).label
         if change.consent is not None:
             said[labels["consent"]] = consent_word(change.consent, change.consent_terms)
         uow.tickets.amend(
@@ -88,6 +90,7 @@ class TicketDesk:
             consent=change.consent,
             consent_terms=change.consent_terms,
             problem=change.problem,
+            kind=change.kind,
         )
         announcement = f"Added by {author}: " + "; ".join(f"{k}: {v}" for k, v in said.items())
         self._record_change(uow, ticket, "amended", author, announcement, at)

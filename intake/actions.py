@@ -63,11 +63,12 @@ class ForwardToTicket(_Action):
 
 class AmendTicket(_Action):
     """After the ticket opened, the customer gave what it lacked: the problem (a ticket opened
-    before it was described), details recognised in their message (a quoted error, a
-    "System: …" line), or the access answer."""
+    before it was described) and the kind of help it needs, details recognised in their
+    message (a quoted error, a "System: …" line), or the access answer."""
 
     ticket_id: str
     problem: str | None = None
+    kind: str | None = None
     details: dict[str, str] = {}
     consent: bool | None = None
     consent_terms: str | None = None

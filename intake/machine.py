@@ -499,9 +499,7 @@ def _problem(state: Conversation, turn: _Turn) -> Outcome:
         return _reask(state.model_copy(update=update), hint)
     problem, notes = _as_problem("\n".join((text, *state.files)), policy)
     state = _consent_in_passing(state, turn)
-    query = what_is_wrong(problem)
-    matches = tuple(turn.guides.search(query, policy.max_guides)) if policy.max_guides else ()
-    kind = infer_kind(policy, problem, matches[0].category if matches else None)
+    matches, kind = _guides_and_kind(turn, problem)
     state = state.model_copy(
         update={
             "problem": problem,
@@ -519,6 +517,24 @@ def _problem(state: Conversation, turn: _Turn) -> Outcome:
     gap = RecordGap(text=problem, kind=kind, reason="no_match")
     state, actions = _advance(state, turn)
     return state, (gap, *_with_notes([*notes, texts.NO_GUIDE], actions))
+
+
+def _guides_and_kind(turn: _Turn, problem: str) -> tuple[tuple[GuideMatch, ...], str]:
+    """The guides that may solve ``problem``, and the kind of help it most likely needs."""
+    policy = turn.policy
+    query = what_is_wrong(problem)
+    matches = tuple(turn.guides.search(query, policy.max_guides)) if policy.max_guides else ()
+    return matches, infer_kind(policy, problem, matches[0].category if matches else None)
+
+
+def _kind_for_new_problem(state: Conversation, turn: _Turn, problem: str) -> str | None:
+    """The kind of help for a problem described anew, unless the customer chose the kind
+    themselves (it differs from the guess for the problem before)."""
+    policy = turn.policy
+    category = state.guides[0].category if state.guides else None
+    if state.problem is not None and state.kind != infer_kind(policy, state.problem, category):
+        return state.kind
+    return _guides_and_kind(turn, problem)[1]
 
 
 def _guides(state: Conversation, turn: _Turn) -> Outcome:
@@ -872,7 +888,9 @@ def _changed(state: Conversation, turn: _Turn, field: Field, value: str) -> Conv
     if field.key == "problem":
         if word_count(value) < _MIN_PROBLEM_WORDS:
             return Reply(text=texts.PROBLEM_HINT)
-        return state.model_copy(update={"problem": _fit(value, policy)[0]})
+        problem = _fit(value, policy)[0]
+        kind = _kind_for_new_problem(state, turn, problem)
+        return state.model_copy(update={"problem": problem, "kind": kind})
     detail = policy.detail(field.key)
     checked = validate_detail(detail, value)
     if checked is None:
@@ -907,7 +925,7 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
             "access_asked": state.consent is None,
         }
         if problem is not None:
-            update["problem"] = problem
+            update |= {"problem": problem, "kind": _kind_for_new_problem(state, turn, problem)}
         state = state.model_copy(update=update)
         labels = [turn.policy.detail_label(key) for key in given]
         if problem is not None:
@@ -915,6 +933,7 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
         amend = AmendTicket(
             ticket_id=ticket_id,
             problem=problem,
+            kind=state.kind if problem is not None else None,
             details=given,
             consent=consent,
             consent_terms=state.consent_terms if consent is not None else None,

@@ -206,6 +206,7 @@ class TicketRepository:
         consent: bool | None,
         consent_terms: str | None,
         problem: str | None,
+        kind: str | None,
     ) -> None:
         """What the customer added after the ticket opened, and what is still missing now."""
         values: dict[str, object] = {"details": details, "missing": list(missing)}
@@ -213,6 +214,8 @@ class TicketRepository:
             values |= {"consent": consent, "consent_at": at, "consent_terms": consent_terms}
         if problem is not None:
             values["problem"] = problem
+        if kind is not None:
+            values["kind"] = kind
         self._session.execute(
             update(TicketRow)
             .where(TicketRow.public_id == public_id)

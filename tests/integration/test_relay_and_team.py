@@ -395,10 +395,14 @@ async def test_a_problem_described_after_an_early_ticket_lands_on_it_and_its_car
     with UnitOfWork(app.sessions) as uow:
         ticket = uow.tickets.get("MCP-1001")
     assert ticket.problem == FULL_INTAKE_PROBLEM and "Problem" not in ticket.missing
+    assert ticket.kind == "troubleshooting"  # guessed from the problem, no longer the default
     thread = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
-    assert thread[-1] == f"Added by Dana: Problem: {FULL_INTAKE_PROBLEM}"
+    assert thread[-1] == (
+        f"Added by Dana: Problem: {FULL_INTAKE_PROBLEM}; Kind of help: Troubleshooting"
+    )
     [(_, card)] = slack.edits
     assert card.card is not None and card.card.problem == FULL_INTAKE_PROBLEM
+    assert card.card.kind == "Troubleshooting"
 
 
 async def test_conditions_on_access_reach_the_card_and_the_ticket(app: App, clock: Clock) -> None:

@@ -1407,7 +1407,8 @@ def test_a_ticket_opened_before_the_problem_takes_the_next_description_as_it(
     chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
     description = "my paypal checkout shows error 504 for all customers"
     actions = chat.say(description)
-    assert AmendTicket(ticket_id="MCP-1001", problem=description) in actions
+    amend = AmendTicket(ticket_id="MCP-1001", problem=description, kind="troubleshooting")
+    assert amend in actions
     assert "added to ticket MCP-1001: Problem" in replies(actions)
     later = chat.say("It also happens with Stripe since this morning")
     assert not any(isinstance(a, AmendTicket) for a in later)  # the problem is set once
@@ -1964,6 +1965,25 @@ def test_the_problem_changed_halfway_is_the_problem_not_an_answer(policy: Policy
     text = chat.reply("wait, actually the problem is my refunds, not discounts")
     assert chat.state.problem == "my refunds, not discounts"
     assert chat.state.details == {} and text.startswith(texts.CORRECTED)
+
+
+def test_a_problem_changed_halfway_gets_the_kind_of_help_it_needs(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("Checkout fails with error 500 for every customer")
+    assert chat.state.kind == "troubleshooting"
+    chat.say("wait, actually the problem is how do I install the new theme on my store")
+    assert chat.state.kind == "installation-setup"
+    assert "Installation and setup" in texts.summary(policy, chat.state)
+
+
+def test_a_kind_the_customer_chose_stays_when_the_problem_changes(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("change kind")
+    chat.say("2")  # Bug report
+    chat.say("change problem to the theme install wizard stops at step 3")
+    assert chat.state.problem == "the theme install wizard stops at step 3"
+    assert chat.state.kind == "bug-fix"
 
 
 def test_steps_said_to_be_wrong_are_replaced_by_what_follows(policy: Policy) -> None:
