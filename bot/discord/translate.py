@@ -207,7 +207,7 @@ def route(seen: Seen, *, bot_id: str, team_channel: str | None) -> Route:
     if seen.thread_parent is not None:
         if seen.thread_parent == team_channel:
             address = Address(platform=PLATFORM, channel=team_channel, thread=seen.channel_id)
-            return FromTeam(address, seen.text.strip())
+            return FromTeam(address, text)  # "@MyCartPro !claim" is a command
         address = Address(platform=PLATFORM, channel=seen.channel_id)
         return FromCustomer(address, text, continuation=not seen.mentions_bot)
     if seen.mentions_bot and seen.channel_id != team_channel:

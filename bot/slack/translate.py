@@ -99,7 +99,8 @@ def heard_message(
     if channel == team_channel:
         if not in_thread:
             return None
-        return _heard("team", event, Address(platform=PLATFORM, channel=channel, thread=thread))
+        address = Address(platform=PLATFORM, channel=channel, thread=thread)
+        return _heard("team", event, address, bot_user_id)  # "@MyCartPro !claim" is a command
     if event.get("channel_type") == "im":
         return _heard("customer", event, Address(platform=PLATFORM, channel=channel))
     if not in_thread or (bot_user_id and f"<@{bot_user_id}" in raw):

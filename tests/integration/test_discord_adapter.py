@@ -120,7 +120,10 @@ async def test_a_dm_intake_opens_a_ticket_and_agents_work_it_from_the_thread(
         assert any(
             f["name"] == "Owner" and f["value"] == "Dana" for f in edit.body["embeds"][0]["fields"]
         )
-        await in_thread(fake, agent, thread, "!pending", "is now pending")
+        # Mentioning the bot first, as people address it, is still the command.
+        mark = len(fake.calls)
+        await fake.user_post(agent, int(thread), "!pending", mention_bot=True)
+        await fake.wait_for_post(thread, "is now pending", after=mark)
         await in_thread(fake, agent, thread, "!priority high", "Priority set to high")
         mark = len(fake.calls)
         await fake.user_post(agent, int(thread), "!resolve")

@@ -966,6 +966,14 @@ async def test_rich_text_lists_and_mentions_read_line_by_line(slack: Workspace) 
     ]
 
 
+async def test_a_command_addressed_to_the_bot_is_run_not_relayed(slack: Workspace) -> None:
+    card = await open_ticket(slack)
+    await slack.in_thread(AGENT, card.ts, f"<@{BOT_USER_ID}> !claim")
+    answer = (await slack.next_post(TEAM, card.ts)).args["text"]
+    assert "Dana took this ticket" in answer
+    assert not [p for p in slack.fake.posts(DM) if "claim" in p.args["text"]]
+
+
 async def test_mentions_reach_the_other_side_by_name(slack: Workspace) -> None:
     card = await open_ticket(slack)
     reply = asyncio.ensure_future(slack.next_post(DM))
