@@ -3,6 +3,7 @@
 import contextlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, Settin
 
 from bot.errors import UserFacingError
 from intake.addresses import Address
+
+# Slack's ids are upper case and its channel names lower case, so a name can't pass for an id.
+_SLACK_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
 
 
 class Settings(BaseSettings):
@@ -64,6 +68,11 @@ class Settings(BaseSettings):
                 raise ValueError("must look like slack:<channel id> or discord:<channel id>")
             if platform == "discord" and not channel.isdigit():
                 raise ValueError("a Discord channel id is a number (Copy Channel ID)")
+            if platform == "slack" and not _SLACK_CHANNEL_ID.fullmatch(channel):
+                raise ValueError(
+                    "a Slack channel id looks like C0123ABCD (channel details → About → "
+                    "Channel ID), not the channel's name"
+                )
             return Address.parse(value)
         return value
 

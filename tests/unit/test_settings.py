@@ -31,6 +31,9 @@ def test_a_missing_secrets_folder_is_named(monkeypatch: pytest.MonkeyPatch, tmp_
     [
         ("INTAKE_TEAM_CHANNEL", "teams:123"),
         ("INTAKE_TEAM_CHANNEL", "discord:support"),
+        ("INTAKE_TEAM_CHANNEL", "slack:#support-tickets"),
+        ("INTAKE_TEAM_CHANNEL", "slack:support-tickets"),
+        ("INTAKE_TEAM_CHANNEL", "slack:C0123:1234.5"),
         ("INTAKE_DISCORD_AGENT_ROLE", "Support Agents"),
         ("INTAKE_HTTP_PORT", "eighty"),
         ("INTAKE_HTTP_PORT", "70000"),
