@@ -284,11 +284,12 @@ class IntakeService:
             return [TicketOpened(ticket_id=ticket.public_id, at=at)]
         if isinstance(action, LookUpTickets):
             tickets = uow.tickets.list(customer_id=turn.customer_id)
+            here = [t for t in tickets if t.customer_address.channel == turn.address.channel]
             lines = tuple(
                 TicketLine(ticket_id=t.public_id, status=t.status.value, problem=t.problem)
-                for t in tickets
+                for t in here
             )
-            return [TicketsFound(tickets=lines, at=at)]
+            return [TicketsFound(tickets=lines, elsewhere=len(tickets) - len(here), at=at)]
         if isinstance(action, ForwardToTicket):
             author = turn.customer.display_name
             self._desk.forward(uow, action.ticket_id, action.text, author, at, action.reopens)

@@ -36,9 +36,12 @@ class TicketLine(BaseModel):
 
 
 class TicketsFound(_Event):
-    """The answer to a ``LookUpTickets`` action: the customer's own tickets, newest first."""
+    """The answer to a ``LookUpTickets`` action: the customer's own tickets started where they
+    asked, newest first, and how many they started elsewhere (not listed: a DM's ticket must
+    not show in a public channel)."""
 
     tickets: tuple[TicketLine, ...]
+    elsewhere: int = 0
 
 
 class TicketClosed(_Event):

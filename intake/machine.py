@@ -236,7 +236,7 @@ def step(state: Conversation, event: Event, policy: Policy, guides: GuideSearch)
     if isinstance(event, TicketOpened):
         return _ticket_opened(state, event, policy)
     if isinstance(event, TicketsFound):  # then the question the conversation waits on, if any
-        return state, (_say_then_ask(state, policy, texts.status(event.tickets)),)
+        return state, (_say_then_ask(state, policy, texts.status(event.tickets, event.elsewhere)),)
     if isinstance(event, TicketClosed):
         return state.model_copy(update={"step": Step.CLOSED}), ()
     text = straight_apostrophes(clean_text(event.text))

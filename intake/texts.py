@@ -295,11 +295,12 @@ def another_problem(ticket_id: str) -> str:
     )
 
 
-def status(tickets: Sequence[TicketLine]) -> str:
-    if not tickets:
-        return NO_TICKETS
-    lines = ["Your tickets:"]
+def status(tickets: Sequence[TicketLine], elsewhere: int = 0) -> str:
+    lines = ["Your tickets:"] if tickets else [] if elsewhere else [NO_TICKETS]
     lines += [f"• {t.ticket_id}: {t.status} ({shorten(t.problem, 80)})" for t in tickets]
+    if elsewhere:
+        tickets_word = "ticket" if elsewhere == 1 else "tickets"
+        lines.append(f"Started elsewhere: {elsewhere} {tickets_word} (ask there to see them).")
     return "\n".join(lines)
 
 

@@ -108,6 +108,18 @@ def test_ticket_ids_are_sequential_and_status_shows_only_your_own(database_url: 
     app.close()
 
 
+def test_status_in_a_public_channel_does_not_show_tickets_from_a_dm(database_url: str) -> None:
+    app = make_app(database_url)
+    dana = Customer(app, "Dana")
+    dana.intake()
+    dana.address = Address(platform="console", channel="general", thread="1700000000.000100")
+    dana.say("status")
+    in_public = outbox_texts(app.sessions, dana.address.key)[-1]
+    assert "MCP-1001" not in in_public and FULL_INTAKE[0][:20] not in in_public
+    assert "Started elsewhere: 1 ticket (ask there to see them)." in in_public
+    app.close()
+
+
 def test_card_numbers_and_passwords_are_never_stored(database_url: str) -> None:
     app = make_app(database_url)
     customer = Customer(app)
