@@ -267,10 +267,18 @@ def plain_text(text: str, bot_user_id: str | None = None) -> str:
                 return "@" + name
             return label
         url = target.removeprefix("mailto:")
-        return url if not label or label in {target, url} else f"{label} ({url})"
+        if not label or label in {target, url}:
+            return url
+        if target.startswith("tel:") or _AUTOLINKED.sub("", target).rstrip("/") == label:
+            return label  # what the person typed, which Slack turned into a link
+        return f"{label} ({url})"
 
     decoded = _MARKUP.sub(_one, text)
     return decoded.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+
+
+# The scheme Slack adds to "shop.example.com" or "www.example.com" when it links them.
+_AUTOLINKED = re.compile(r"^https?://")
 
 
 def _written_by_a_person(event: Mapping[str, Any], bot_user_id: str | None) -> bool:

@@ -1,5 +1,7 @@
 """The pure Slack translations: payloads in, API arguments out."""
 
+import pytest
+
 from bot.slack.translate import (
     PART_LIMIT,
     escape,
@@ -30,6 +32,20 @@ def test_markup_is_decoded_to_what_people_see() -> None:
     assert plain_text(text, BOT) == (
         "see my shop (https://shop.example/x?a=1&b=2) & #general @here @sam <b>"
     )
+
+
+@pytest.mark.parametrize(
+    ("markup", "seen"),
+    [
+        ("<http://shop.example.com|shop.example.com>", "shop.example.com"),
+        ("<https://www.example.com/cart|www.example.com/cart>", "www.example.com/cart"),
+        ("<tel:4165551234|416-555-1234>", "416-555-1234"),
+        ("<mailto:bob@shop.ca|bob@shop.ca>", "bob@shop.ca"),
+        ("<https://shop.example.com>", "https://shop.example.com"),
+    ],
+)
+def test_what_slack_linked_by_itself_reads_as_typed(markup: str, seen: str) -> None:
+    assert plain_text(f"call {markup} now", BOT) == f"call {seen} now"
 
 
 def test_escaping_breaks_markup_and_broadcast_pings() -> None:
