@@ -63,10 +63,11 @@ _CHANGED_MIND = re.compile(
     r"\b[\s,.:;!-]*(?:i mean |i meant |it's |it is )?(yes|no)\b"
 )
 _PLAIN_YES = frozenset("yes y yep yeah yea ya yup".split())
-# "No problem, go ahead": a yes that opens with "no".
+# "No problem, go ahead", "I don't mind": a yes that opens with "no" or "don't".
 _NO_BUT_YES = re.compile(
     r"^(?:(?:yes|yeah|sure|ok|okay|that's|that is|it's|its)[, ]+)?"
-    r"(?:no (?:problem|worries|prob|issue|objections?)|not a problem)\b"
+    r"(?:no (?:problem|worries|prob|issue|objections?)|not a problem|"
+    r"(?:i |we )?(?:don't|dont|do not) mind)\b"
 )
 # "Yeah, no": a no, said casually.
 _YEAH_NO = re.compile(r"^(?:yeah|yea|yeh)[, ]+(?:no|nah|nope)\b")

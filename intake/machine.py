@@ -146,7 +146,12 @@ _NOT_HELPFUL = re.compile(
 # A yes on a condition, at the access question ("yes, but …" opens with yes).
 _ONLY_IF = re.compile(
     r"\bonly if (?:necessary|needed|you need|required|you have to|you must)\b|"
-    r"\bif (?:necessary|needed|you need to|you have to|you must)\b"
+    r"\bif (?:necessary|needed|you need to|you have to|you must)\b|"
+    # A yes that opens with its limits: "as long as you don't touch payments", "only if you
+    # don't change anything", "you can look but don't change anything".
+    r"^(?:(?:as|so) long as|only if|provided)\b|"
+    r"^(?:you|they|agents?|the team|your team) (?:can|may) "
+    r"(?:look|check|see|view|read|have a look|take a look)\b"
 )
 # About to try a guide, not done yet: "ok I'll try that", "let me try it".
 _TRYING = re.compile(

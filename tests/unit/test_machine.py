@@ -1506,6 +1506,9 @@ def test_the_holidays_before_the_next_window_are_named(policy: Policy) -> None:
         "yes but don't touch payments",
         "only read-only access please",
         "sure, as long as you don't change anything",
+        "as long as you don't touch payments",
+        "only if you don't change anything",
+        "you can look but don't change anything",
     ],
 )
 def test_a_yes_with_conditions_keeps_them_for_the_summary_and_the_ticket(
@@ -1520,6 +1523,13 @@ def test_a_yes_with_conditions_keeps_them_for_the_summary_and_the_ticket(
     assert f"Access consent: yes, with conditions: “{answer}”" in summary
     [opened] = [a for a in chat.say("send") if isinstance(a, OpenTicket)]
     assert opened.draft.consent_terms == answer
+
+
+@pytest.mark.parametrize("answer", ["I don't mind", "we dont mind at all"])
+def test_not_minding_is_a_plain_yes(policy: Policy, answer: str) -> None:
+    chat = at_the_access_question(policy)
+    chat.say(answer)
+    assert chat.state.consent is True and chat.state.consent_terms is None
 
 
 def test_a_plain_yes_has_no_conditions(policy: Policy) -> None:
