@@ -673,6 +673,8 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     detail = _next_missing(state, turn.policy)
     if detail is None:
         return _advance(state, turn)
+    if _GO_BACK.match(normalize(turn.text)):
+        return _back_one(state, turn, detail)
     if asks_back(turn.text):
         return _explain(state, turn)  # "what do you mean by configuration?" is no answer
     consent = _labelled_consent(turn)
@@ -699,6 +701,20 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     if value is not None:
         state = _consent_in_passing(state, turn)
     return _answer(state, turn, detail, value, passing)
+
+
+def _back_one(state: Conversation, turn: _Turn, current: DetailField | None) -> Outcome:
+    """The answer before ``current`` (None: the access question) asked for again, with what
+    it held; every answer before the current question is there, so it is the one just given."""
+    details = list(turn.policy.details)
+    before = details if current is None else details[: details.index(current)]
+    if not before:
+        return state, (_say_then_ask(state, turn.policy, texts.FIRST_QUESTION),)
+    previous = before[-1]
+    held = state.details.get(previous.id, "")
+    rest = {key: value for key, value in state.details.items() if key != previous.id}
+    state = state.model_copy(update={"details": rest, "step": Step.DETAILS, "reasks": 0})
+    return state, (_say_then_ask(state, turn.policy, texts.going_back(held)),)
 
 
 def _answer(
@@ -752,6 +768,8 @@ def _noted_in_passing(state: Conversation, turn: _Turn, details: dict[str, str])
 
 
 def _consent(state: Conversation, turn: _Turn) -> Outcome:
+    if _GO_BACK.match(normalize(turn.text)):
+        return _back_one(state, turn, None)
     if asks_back(turn.text):  # "who will access it?", "can I say no?": explained, not taken
         return _explain(state, turn)
     fixed = correction(turn.policy, turn.text)
@@ -832,8 +850,11 @@ def _edit(state: Conversation, turn: _Turn) -> Outcome:
         # "No, leave it", "never mind", "it's fine as is": the field stays as it was.
         state = state.model_copy(update={"step": Step.CONFIRM, "editing": None, "reasks": 0})
         return state, (Reply(text=texts.summary(turn.policy, state), choices=_SEND),)
-    if normalize(turn.text) == "send":  # done changing: the request goes as it is
-        return _confirm(state.model_copy(update={"step": Step.CONFIRM, "editing": None}), turn)
+    other_line = _OTHER_LINE.match(normalize(turn.text))
+    if normalize(turn.text) == "send" or other_line:
+        # Done changing ("send": the request goes as it is), or another line picked instead.
+        picked = replace(turn, text=other_line.group(1)) if other_line else turn
+        return _confirm(state.model_copy(update={"step": Step.CONFIRM, "editing": None}), picked)
     edit = inline_edit(turn.policy, turn.text)
     if edit is not None:  # "kind: installation", as on the summary
         field, value = edit
@@ -1325,10 +1346,22 @@ _STEPS: dict[Step, _Handler] = {
 }
 # At a field's edit prompt: leave the field as it was ("no, leave it", "it's fine as is").
 _KEEP = re.compile(
-    r"^(?:no|nope|nothing)?,? ?(?:(?:oh )?sorry,? )?(?:(?:leave it|keep it|no change|"
-    r"don't change it|never ?mind|nvm|cancel|stop|forget it)(?: as it (?:is|was)| as is)?"
+    r"^(?:no|nope|nothing)?,? ?(?:(?:oh )?sorry,? )?(?:wait,? )?(?:(?:leave it|keep it|no change|"
+    r"don't change it|never ?mind|nvm|cancel|stop|forget it|go back|back|undo|"
+    r"(?:oops,? )?wrong (?:one|number|field)|oops)(?: as it (?:is|was)| as is)?"
     r"(?: then| please)?|(?:actually )?(?:it's|its|it is|that's|thats) "
     r"(?:fine|ok|okay|right|correct)(?: as (?:it )?is)?)?$"
+)
+# "Go back", "previous question": the answer before the current question, asked again.
+_GO_BACK = re.compile(
+    r"^(?:(?:oops|sorry|wait|no|hold on)[, ]+)*(?:can i |let me |i want to |i'd like to )?"
+    r"(?:go back|back|undo(?: that)?|previous question|change (?:my|the) (?:last|previous) answer)"
+    r"(?: (?:one|a step|one step|please))*$"
+)
+# "Sorry, I meant 4" at a field's edit prompt: the customer picked the wrong line.
+_OTHER_LINE = re.compile(
+    r"^(?:(?:oops|sorry|no|wait|oh)[, ]+)*(?:i meant|i mean|meant|make that) "
+    r"(?:number |line |field )?(\d{1,2})$"
 )
 # "Also …", "add that …" at a field's edit prompt: more for it, not a new value.
 _ADDS = re.compile(r"^(?:and )?(?:also|plus|add(?: that| this)?)\b[\s,:-]*", re.IGNORECASE)

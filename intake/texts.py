@@ -82,6 +82,7 @@ ANY_TIME = "Okay! Write here any time you need help."
 NO_RUSH = "Take your time, I'll be here when you're ready."
 OLD_BUTTON = "That button belongs to an earlier question, so I've left it out."
 NOTED_IN_PASSING = "Thanks, I've added that to your request."
+FIRST_QUESTION = "This is the first of my questions, so there is none to go back to."
 AGENT_NEEDS_SOMETHING = (
     "I'll open a ticket for a person right away. Everything you add here afterwards goes "
     "straight to it."
@@ -302,6 +303,11 @@ def status(tickets: Sequence[TicketLine], elsewhere: int = 0) -> str:
         tickets_word = "ticket" if elsewhere == 1 else "tickets"
         lines.append(f"Started elsewhere: {elsewhere} {tickets_word} (ask there to see them).")
     return "\n".join(lines)
+
+
+def going_back(held: str) -> str:
+    said = shorten(held, 200)
+    return f"Going back one question. You had said: “{said}”; your answer replaces it."
 
 
 def shorten(text: str, limit: int) -> str:

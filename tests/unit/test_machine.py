@@ -1996,6 +1996,52 @@ def test_a_kind_the_customer_chose_stays_when_the_problem_changes(policy: Policy
     assert chat.state.kind == "bug-fix"
 
 
+@pytest.mark.parametrize("words", ["go back", "wait, go back", "previous question", "undo"])
+def test_going_back_asks_the_last_question_again(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("Error 500")
+    text = chat.reply(words)
+    assert texts.going_back("Error 500") in text
+    assert text.endswith(policy.details[0].question) and "error_messages" not in chat.state.details
+    chat.say("Error 502: bad gateway")
+    assert chat.state.details["error_messages"] == "Error 502: bad gateway"
+    assert chat.state.details.get("steps_to_reproduce") is None
+
+
+def test_going_back_from_the_access_question_asks_the_last_detail_again(policy: Policy) -> None:
+    chat = at_the_access_question(policy)
+    held = chat.state.details[policy.details[-1].id]
+    text = chat.reply("back")
+    assert texts.going_back(held) in text and text.endswith(policy.details[-1].question)
+    assert chat.state.step is Step.DETAILS
+
+
+def test_going_back_at_the_first_question_says_there_is_none(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    text = chat.reply("go back")
+    assert text.startswith(texts.FIRST_QUESTION) and chat.state.details == {}
+
+
+@pytest.mark.parametrize("words", ["go back", "wait, go back", "oops wrong number", "undo"])
+def test_backing_out_of_a_summary_edit_keeps_the_field(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("2")
+    chat.say(words)
+    assert chat.state.step is Step.CONFIRM and chat.state.problem == PROBLEM
+
+
+@pytest.mark.parametrize("words", ["sorry, I meant 4", "I meant 4", "oops, meant 4"])
+def test_another_line_named_at_a_summary_edit_is_edited_instead(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("2")
+    assert "Steps to reproduce" in chat.reply(words)
+    assert chat.state.editing == "steps_to_reproduce" and chat.state.problem == PROBLEM
+
+
 def test_steps_said_to_be_wrong_are_replaced_by_what_follows(policy: Policy) -> None:
     chat = Driver(policy)
     to_details(chat)
