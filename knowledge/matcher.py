@@ -157,6 +157,9 @@ class Matcher:
                 candidate
                 for length in range(len(word) - 2, len(word) + 3)
                 for candidate in self._by_length.get(length, ())
+                # A typo keeps the first letter or misses one ("mail" for "email"): "blog"
+                # is no typo of "log".
+                if candidate[0] == word[0] or len(candidate) > len(word)
             ]
             matches = process.extract(
                 word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF, limit=2

@@ -9,8 +9,9 @@ import unicodedata
 from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
-# Function words plus the filler of support chats ("hi, please help, thanks"): they occur in
-# nearly every query and would only add noise to matching and grouping.
+# Function words plus the filler of support chats ("hi, please help, thanks", "since this
+# morning", "urgent"): they occur in nearly every query and would only add noise to matching
+# and grouping.
 _STOPWORDS = """a about after again all also am an and any are as at be because been before being
     but
     by can cannot could did do does doing don done for from get gets getting got had has have
@@ -21,7 +22,10 @@ _STOPWORDS = """a about after again all also am an and any are as at be because 
     would you your yours anyone someone something guys d ll m re ve not no isn doesn didn
     won wont cant dont aren wasn couldn shouldn want wanted like know think see really even
     much thing things everything anything nothing everyone go going come say said way tell
-    good right ok okay yes hope maybe since"""
+    good right ok okay yes hope maybe since
+    morning afternoon evening night today tonight yesterday week weekend hour hours day days
+    minute minutes ago now lately recently always sometimes urgent urgently asap immediately
+    im ive youre thats whats"""
 STOPWORDS = frozenset(_STOPWORDS.split())
 
 # Words that say something is wrong but not what: they decide nothing between guides, so they
