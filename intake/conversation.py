@@ -36,6 +36,8 @@ class Conversation(BaseModel):
     problem: str | None = None
     files: tuple[str, ...] = ()
     """Files sent before the problem was put in words; they join it once it is."""
+    fragments: tuple[str, ...] = ()
+    """The start of a problem sent in pieces ("my checkout", then "is broken since today")."""
     kind: str | None = None
     guides: tuple[GuideMatch, ...] = ()
     after_guide: bool = False
@@ -78,6 +80,7 @@ def reopened(state: Conversation) -> Conversation:
 _REQUEST_FIELDS = (
     "problem",
     "files",
+    "fragments",
     "kind",
     "guides",
     "details",

@@ -130,6 +130,13 @@ class _Turn:
 
 
 _Handler = Callable[[Conversation, _Turn], Outcome]
+# A message that stops mid-sentence ("I'm getting an error when…"): more is coming.
+_MID_SENTENCE = re.compile(
+    r"\b(?:when|if|and|but|because|after|before|while|the|an|my|our|to|with|or)"
+    r"\s*(?:\.{2,}|…)?$",
+    re.IGNORECASE,
+)
+_TRAILING_DOTS = re.compile(r"\s*(?:\.{2,}|…)\s*$")
 # "checkout broken" is a problem; "hi", "help me" and "hello there" are not.
 _MIN_PROBLEM_WORDS = 2
 _MIN_PROBLEM_CHARS = 8
@@ -465,6 +472,19 @@ def _resumed(state: Conversation, turn: _Turn, notes: list[str], note: str) -> O
     return state, _with_notes([*notes, *greeting[1:], note], actions)
 
 
+def _pieced(fragments: tuple[str, ...], text: str) -> str:
+    """A sentence sent in pieces, whole again: "I get an error when…" and "when I save a
+    product" read "I get an error when I save a product"."""
+    said = text.strip()
+    for fragment in reversed(fragments):
+        head = _TRAILING_DOTS.sub("", fragment)
+        last, first = head.rsplit(None, 1)[-1:], said.split(None, 1)[:1]
+        if last and first and last[0].lower() == first[0].lower():
+            head = head[: -len(last[0])].rstrip()
+        said = f"{head} {said}".strip()
+    return said
+
+
 def _is_description(text: str) -> bool:
     """Words about a problem; a file's line (a screenshot sent alone) is not a description."""
     words = without_pleasantries(without_attachments(text))
@@ -497,17 +517,27 @@ def _problem(state: Conversation, turn: _Turn) -> Outcome:
     if is_yes(access) or is_no(access):
         state = _answered_access(state, turn, is_yes(access), access)
     files = carries_files(text)
-    if not _is_description(text) or len(text) < _MIN_PROBLEM_CHARS:
-        # A screenshot alone: kept for the problem, whose words are still needed.
-        update = {"files": (*state.files, text.strip())} if files else {}
+    said = _pieced(state.fragments, text)
+    unfinished = _MID_SENTENCE.search(text) is not None
+    if not _is_description(said) or len(said) < _MIN_PROBLEM_CHARS or unfinished:
+        # A screenshot alone, or the start of a sentence ("my checkout", "I get an error
+        # when…"): kept for the problem, whose words are still needed.
+        update: dict[str, object] = {}
+        if files:
+            update = {"files": (*state.files, text.strip())}
+        elif says_something(text, at_least=1):
+            update = {"fragments": (*state.fragments, text.strip())}
         hint = texts.FILE_NEEDS_WORDS if files else texts.PROBLEM_HINT
+        if unfinished and not files:
+            hint = texts.GO_ON
         return _reask(state.model_copy(update=update), hint)
-    problem, notes = _as_problem("\n".join((text, *state.files)), policy)
+    problem, notes = _as_problem("\n".join((said, *state.files)), policy)
     state = _consent_in_passing(state, turn)
     matches, kind = _guides_and_kind(turn, problem)
     state = state.model_copy(
         update={
             "problem": problem,
+            "fragments": (),
             "kind": kind,
             "guides": matches,
             "details": prefill(policy, state.details, turn.text),

@@ -21,6 +21,7 @@ ASK_PROBLEM = (
     "What can we help you with? Describe the problem in your own words: what you were "
     "trying to do and what went wrong."
 )
+GO_ON = "Go on, I'm listening: what happens then?"
 PROBLEM_HINT = (
     'Could you tell me a little more? For example: "Customers get an error at checkout when '
     'paying by card since this morning."'

@@ -217,6 +217,13 @@ def test_an_unclear_answer_to_the_guides_repeats_the_choice(policy: Policy) -> N
     assert chat.state.step is Step.GUIDES
 
 
+@pytest.mark.parametrize("problem", ["The checkout won't let me log in", "My theme is turned on"])
+def test_a_sentence_ending_in_a_small_word_is_whole(policy: Policy, problem: str) -> None:
+    chat = Driver(policy)
+    chat.say(problem)
+    assert chat.state.problem == problem
+
+
 def test_without_a_matching_guide_the_gap_is_recorded_and_details_follow(policy: Policy) -> None:
     chat = Driver(policy, FixedGuides(()))
     actions = chat.say(PROBLEM)
@@ -2040,6 +2047,24 @@ def test_another_line_named_at_a_summary_edit_is_edited_instead(policy: Policy, 
     chat.say("2")
     assert "Steps to reproduce" in chat.reply(words)
     assert chat.state.editing == "steps_to_reproduce" and chat.state.problem == PROBLEM
+
+
+def test_a_problem_sent_in_pieces_is_kept_whole(policy: Policy) -> None:
+    chat = Driver(policy)
+    for piece in ("hey", "so...", "my checkout"):
+        chat.say(piece)
+    chat.say("is broken since this morning")
+    assert chat.state.problem == "my checkout is broken since this morning"
+
+
+@pytest.mark.parametrize("start", ["I’m getting an error when…", "I'm getting an error when"])
+def test_a_sentence_cut_off_waits_for_the_rest(policy: Policy, start: str) -> None:
+    chat = Driver(policy)
+    assert chat.reply(start).endswith(texts.GO_ON)
+    assert chat.state.problem is None
+    chat.say("when I try to save a product")
+    assert chat.state.problem == "I'm getting an error when I try to save a product"
+    assert chat.state.step is Step.GUIDES
 
 
 def test_steps_said_to_be_wrong_are_replaced_by_what_follows(policy: Policy) -> None:
