@@ -31,6 +31,12 @@ _EMPTY_ANSWERS = frozenset(
         "i forgot",
         "forgot",
         "dont know",
+        "i dont know",
+        "i guess",
+        "i guess so",
+        "i think so",
+        "it says",
+        "it said",
         "don't know",
         "no idea",
         "?",
@@ -71,12 +77,26 @@ _NOT_KNOWING = re.compile(
     r"(?:i )?(?:don'?t|do not|dont) know\b|no idea\b|no clue\b|idk\b|not sure\b|"
     r"(?:how|why) (?:should|would|do|am) i (?:know|supposed to know)\b"
 )
+# The question said back before the answer: "What error? …", "steps?? …".
+_ECHOED_QUESTION = re.compile(r"^\s*(?:(?:what|which) )?[a-z]+\?+\s+(?=\S)", re.IGNORECASE)
+# "Like I said above", "same as before": pointing at an answer instead of giving it.
+_POINTING_BACK = re.compile(
+    r"^(?:(?:but|well|um|uh|sorry|again)[, ]+)*(?:"
+    r"(?:like|as) i (?:said|told you|wrote|mentioned|explained)|"
+    r"i (?:already|just) (?:said|told you|gave|pasted|sent|wrote|answered|explained)"
+    r"(?: (?:it|that|this|you|that one))?|"
+    r"(?:i )?(?:already )?(?:said|told you|pasted|sent|wrote|gave) (?:it|that|this) already|"
+    r"(?:see|read|check) (?:above|my (?:first|last|previous|earlier) messages?)|"
+    r"same as (?:before|last time|above|earlier|the (?:last|first) one|my (?:last|other) ticket)|"
+    r"(?:it's |its |it is )?(?:above|in my (?:first|last|previous|earlier) message)"
+    r")(?: (?:above|before|earlier|already|in my (?:first|last|previous) message))*$"
+)
 _PUSHBACK_WORDS = frozenset(
     "the a an error errors message messages exact it it's its is what which that this you your "
     "yours tell me tell us i i'm im have has no idea know any anything about system systems "
     "configuration config version plan host hosts hosted hosting run runs it's your job "
     "should be able to see check look find out yourself yourselves why how would so just "
-    "sorry really".split()
+    "sorry really on my our store we we're using use".split()
 )
 _CHANGE_TO = re.compile(r"(?i)(?:change|set|make|switch) (?:the )?([\w ]{1,30}?) to (.+)$", re.S)
 _OPENS_A_CORRECTION = r"(?:sorry|oops|wait|actually|correction|my bad|i meant)\b[\s,.:!-]*"
@@ -199,6 +219,7 @@ def kind_named(policy: Policy, text: str) -> str | None:
 
 def validate_detail(detail: DetailField, text: str) -> str | None:
     """The value to store for an answer, or None when it needs asking again."""
+    text = _ECHOED_QUESTION.sub("", text)  # "what error? I'm asking a question"
     answer = normalize(text)
     if not answer:
         return None
@@ -209,13 +230,19 @@ def validate_detail(detail: DetailField, text: str) -> str | None:
         or (is_no(text) and word_count(text) <= _BARE_NO_WORDS)
     ):
         return detail.none_value
-    if answer in _EMPTY_ANSWERS:
+    if answer in _EMPTY_ANSWERS or points_back(text):
         return None
     if word_count(text) < detail.min_words and not (detail.codes_count and _is_code(text)):
         return None
     if _only_not_knowing(answer):  # "I don't know the error, you tell me": asked again
         return None
     return text.strip()
+
+
+def points_back(text: str) -> bool:
+    """ "Like I said above", "I already told you", "same as before": an answer said to be
+    somewhere else, which the ticket can't point to."""
+    return _POINTING_BACK.match(normalize(text)) is not None
 
 
 def _only_not_knowing(answer: str) -> bool:

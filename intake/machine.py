@@ -85,6 +85,7 @@ from intake.fields import (
     labelled_detail,
     labelled_form,
     labelled_line,
+    points_back,
     prefill,
     validate_detail,
 )
@@ -707,6 +708,8 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
         return _back_one(state, turn, detail)
     if asks_back(turn.text):
         return _explain(state, turn)  # "what do you mean by configuration?" is no answer
+    if points_back(turn.text):  # "like I said above": the ticket needs it said here
+        return _reask(state, texts.say_it_here(detail))
     consent = _labelled_consent(turn)
     if consent is not None:  # "Access: yes", sent before it was asked
         return _noted_in_passing(_answered_access(state, turn, consent), turn, state.details)

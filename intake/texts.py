@@ -202,6 +202,14 @@ def reask_detail(detail: DetailField, attempts: int) -> str:
     return text
 
 
+def say_it_here(detail: DetailField) -> str:
+    return (
+        f"Sorry, I couldn't find “{detail.label}” in what you sent before. Please put it in "
+        f"this message, even if you said it already: the ticket keeps each answer by itself. "
+        f"{detail.hint}"
+    )
+
+
 def consent(policy: Policy) -> str:
     return f"{policy.consent_question}\n{NO_PASSWORDS}"
 

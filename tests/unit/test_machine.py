@@ -1948,7 +1948,13 @@ def test_access_said_with_system_details_keeps_only_its_own_words(policy: Policy
 
 @pytest.mark.parametrize(
     "said",
-    ["I DONT KNOW THE ERROR, YOU TELL ME, ITS YOUR SYSTEM", "how should I know?? you host it"],
+    [
+        "I DONT KNOW THE ERROR, YOU TELL ME, ITS YOUR SYSTEM",
+        "how should I know?? you host it",
+        "i dont know what plan im on",
+        "I guess so",
+        "It says...",
+    ],
 )
 def test_not_knowing_is_no_answer_and_the_question_is_asked_again(
     policy: Policy, said: str
@@ -1957,6 +1963,30 @@ def test_not_knowing_is_no_answer_and_the_question_is_asked_again(
     to_details(chat)
     text = chat.reply(said)
     assert not chat.state.details and policy.details[0].hint in text
+
+
+@pytest.mark.parametrize(
+    "said", ["like i said above", "I already told you", "same as before", "I just pasted it above"]
+)
+def test_an_answer_said_to_be_elsewhere_is_asked_for_here(policy: Policy, said: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    text = chat.reply(said)
+    assert not chat.state.details and text == texts.say_it_here(policy.details[0])
+
+
+@pytest.mark.parametrize("said", ["what error? I'm asking a question", "it's a question"])
+def test_a_how_to_question_has_no_error_and_nothing_to_reproduce(policy: Policy, said: str) -> None:
+    chat = Driver(policy)
+    chat.say("how do I export my customers emails to a csv file")
+    chat.say("no")
+    chat.say(said)
+    assert chat.state.details["error_messages"] == "No error is shown."
+    if "steps_to_reproduce" not in chat.state.details:
+        chat.say("it's a how to question")
+    assert chat.state.details["steps_to_reproduce"] == (
+        "Nothing to reproduce (a question, not a fault)."
+    )
 
 
 def test_saying_how_the_problem_is_describes_it_and_keeps_it(policy: Policy) -> None:
