@@ -176,6 +176,8 @@ _DAY_ASKED = re.compile(
     r"\b(today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"weekends?|holidays?|christmas|boxing day|new year'?s?(?: day)?|easter|thanksgiving)\b"
 )
+# The words around a day named by itself: "it's Thanksgiving", "because it's Monday".
+_ABOUT_A_DAY = re.compile(r"\b(?:it's|it is|its|because|since|cause|as|on|this|next)\b")
 _DAY_WORDS = {
     "tonight": "today",
     "weekends": "weekend",
@@ -215,6 +217,10 @@ _HOURS_QUESTION = re.compile(
     rf"^(?:do|does) (?:you|u|you guys|y'?all|the team|support|anyone) (?:work|open|answer)"
     rf"(?: on| over| during| at)?(?: the)? {_DAY}\b|"
     rf"^(?:and |what about |how about )?(?:on |over |during )?(?:the )?{_DAY}$|"
+    rf"^(?:are you |r u |you |you're |u )?(?:open|closed|available|working)"
+    rf"(?: on| over| during| this| next)?(?: the)? {_DAY}\b|"
+    r"\btime ?zone\b|\b(?:eastern|pacific|central|mountain|atlantic) or "
+    r"(?:eastern|pacific|central|mountain|atlantic)\b|"
     r"\b(?:business|opening|office|support|your) hours\b|"
     r"\b(?:a |the )?(?:public |stat(?:utory)? |bank )?holiday\b|"
     r"\bexpect (?:an? )?(?:answer|reply|response)\b|"
@@ -304,6 +310,14 @@ def day_asked(text: str) -> str | None:
     if day.startswith("new year"):
         return "holidays"
     return _DAY_WORDS.get(day, day)
+
+
+def only_a_day(text: str) -> bool:
+    """ "It's Thanksgiving", "on Monday": words about a day and nothing else, which belong
+    to an hours question next to them."""
+    answer = normalize(text)
+    rest = _DAY_ASKED.sub(" ", _ABOUT_A_DAY.sub(" ", answer))
+    return _DAY_ASKED.search(answer) is not None and not says_something(rest, at_least=1)
 
 
 def without_plea(text: str) -> str:

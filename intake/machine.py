@@ -52,6 +52,7 @@ from intake.answers import (
     is_yes,
     normalize,
     number_in,
+    only_a_day,
     opens_with_yes,
     says_something,
     says_thanks,
@@ -236,6 +237,8 @@ _MONTH = r"(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.
 _MONTH_DAY = re.compile(rf"\b{_MONTH} (?P<day>[0-3]?[0-9])(?:st|nd|rd|th)?\b")
 _DAY_MONTH = re.compile(rf"\b(?P<day>[0-3]?[0-9])(?:st|nd|rd|th)? (?:of )?{_MONTH}(?![a-z])")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_ORDINAL_DAY = re.compile(r"\bthe ([0-3]?[0-9])(?:st|nd|rd|th)\b")
+_EVE = re.compile(r"\b(christmas|new year'?s?) eve\b")
 # Words of a holiday's name that don't tell it apart: "Christmas Day" is asked as "Christmas".
 _NOT_THE_NAME = frozenset({"day", "observed"})
 _NAME_WORD = re.compile(r"[a-z]+")
@@ -374,6 +377,8 @@ def _hours_question_and_rest(text: str) -> tuple[str, str]:
         rest = rest.replace(question, " ", 1)
     rest = rest.strip(" ,;-\n")
     if not questions or not says_something(rest) or command_in(rest) is not None:
+        return "", text
+    if only_a_day(rest):  # "are you open today? it's thanksgiving": all one question
         return "", text
     return " ".join(question.strip() for question in questions), rest
 
@@ -1099,9 +1104,11 @@ def _hours_answer(turn: _Turn, window: Window, ticket_id: str | None = None) -> 
     schedule = describe_schedule(hours)
     today = at.astimezone(hours.zone).date()
     named = _date_named(turn.text, today) or _holiday_named(turn.text, hours, today)
-    if named is not None:
-        return _days_answer(turn, [named])
     asked = day_asked(turn.text)
+    if named is not None:  # "open today? it's Thanksgiving" (it isn't, here): both days
+        return _days_answer(
+            turn, [today, named] if asked == "today" and named != today else [named]
+        )
     if asked == "holidays":
         coming = closures_between(hours, today, today + _HOLIDAYS_AHEAD)
         return texts.closures_ahead([(describe_day(d, at), n) for d, n in coming], schedule)
@@ -1122,15 +1129,33 @@ def _date_named(text: str, today: date) -> date | None:
         with contextlib.suppress(ValueError):
             return date.fromisoformat(iso.group(0))
         return None
-    found = _MONTH_DAY.search(text.lower()) or _DAY_MONTH.search(text.lower())
-    if found is None:
+    lowered = text.lower()
+    eve = _EVE.search(lowered)
+    if eve is not None:  # the day before the holiday, open as any other unless it says so
+        return _next_date(today, 12, 24 if eve.group(1) == "christmas" else 31)
+    found = _MONTH_DAY.search(lowered) or _DAY_MONTH.search(lowered)
+    if found is not None:
+        return _next_date(today, _MONTHS.index(found.group("month")[:3]) + 1, found.group("day"))
+    ordinal = _ORDINAL_DAY.search(lowered)
+    if ordinal is None:
         return None
-    month = _MONTHS.index(found.group("month")[:3]) + 1
-    for year in (today.year, today.year + 1):
+    # "The 28th": this month's, else next month's.
+    after = today.replace(day=1) + timedelta(days=32)
+    for year, month in ((today.year, today.month), (after.year, after.month)):
         with contextlib.suppress(ValueError):
-            day = date(year, month, int(found.group("day")))
+            day = date(year, month, int(ordinal.group(1)))
             if day >= today:
                 return day
+    return None
+
+
+def _next_date(today: date, month: int, day: int | str) -> date | None:
+    """The next ``month``/``day`` from ``today`` on (this year's or next), if there is one."""
+    for year in (today.year, today.year + 1):
+        with contextlib.suppress(ValueError):
+            found = date(year, month, int(day))
+            if found >= today:
+                return found
     return None
 
 

@@ -704,6 +704,14 @@ def test_a_first_message_asking_about_hours_is_not_taken_for_the_problem(policy:
     assert chat.state.problem is None
 
 
+@pytest.mark.parametrize("said", ["open on monday?", "are you open today? it's thanksgiving"])
+def test_an_hours_question_after_the_greeting_is_no_problem(policy: Policy, said: str) -> None:
+    chat = Driver(policy)
+    chat.say("hi")
+    assert chat.reply(said).endswith(texts.ASK_PROBLEM)
+    assert chat.state.problem is None and chat.state.step is Step.PROBLEM
+
+
 def test_after_the_ticket_an_hours_question_is_answered_and_reaches_the_ticket(
     policy: Policy,
 ) -> None:
@@ -728,6 +736,18 @@ def test_after_the_ticket_an_hours_question_is_answered_and_reaches_the_ticket(
         ("are you open on December 25?", "On Friday, December 25, support is closed"),
         ("are you open on 2026-12-24?", "On Thursday, December 24, support is open 9:00 AM"),
         ("will someone answer on the 28th of Dec?", "On Monday, December 28, support is closed"),
+        ("are you open on christmas eve", "On Thursday, December 24, support is open 9:00 AM"),
+        ("are you open on new year's eve?", "On Thursday, December 31, support is open"),
+        ("are you open on the 28th?", "On Saturday, November 28, support is closed"),
+        ("are you open on the 3rd?", "On Thursday, December 3, support is open"),
+        ("open on monday?", "On Monday, November 30, support is open 9:00 AM"),
+        ("what time zone are you in?", "9:00 AM to 5:00 PM Eastern"),
+        ("is 9am eastern or pacific?", "9:00 AM to 5:00 PM Eastern"),
+        (
+            "are you open today? it's thanksgiving",
+            "On Thursday, November 26, support is open 9:00 AM to 5:00 PM Eastern. On Monday, "
+            "October 11, 2027, support is closed for Thanksgiving Day.",
+        ),
     ],
 )
 def test_more_ways_to_ask_the_hours_are_answered_not_taken_for_the_problem(
