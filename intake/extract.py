@@ -111,6 +111,12 @@ def environment_text(message: str) -> str | None:
     return " ".join(kept)
 
 
+def names_the_system(message: str) -> bool:
+    """ "Also on Firefox", "same on my iPhone": one system fact is enough when the message
+    adds to a request."""
+    return bool(_facts(message))
+
+
 def _facts(message: str) -> list[str]:
     """The system facts ``message`` names: a plan, a browser, an operating system, ..."""
     return [

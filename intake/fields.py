@@ -101,8 +101,7 @@ _PUSHBACK_WORDS = frozenset(
 _CHANGE_TO = re.compile(r"(?i)(?:change|set|make|switch) (?:the )?([\w ]{1,30}?) to (.+)$", re.S)
 _OPENS_A_CORRECTION = r"(?:sorry|oops|wait|actually|correction|my bad|i meant)\b[\s,.:!-]*"
 _CORRECTION_OPENING = re.compile(rf"(?i){_OPENS_A_CORRECTION}(?:i meant\b[\s,.:!-]*)?")
-_CORRECTION = re.compile(
-    rf"(?is)(?:{_OPENS_A_CORRECTION})+(?:i meant )?"
+_CORRECTION_BODY = (
     r"(?P<label>(?:the |my )?[a-z][a-z ]{1,30}?) (?:is|was|are|were|should be|should read|says|"
     r"said|reads)(?: actually| really| instead)?\s*[:-]?\s*"
     # "the steps are wrong, it's when I refund": the rest is the right answer.
@@ -111,8 +110,11 @@ _CORRECTION = re.compile(
     r"(?!(?:shown|displayed|appearing|appears|only|not|when|because|after|before|still|gone|"
     r"there|happening|the same|random|intermittent|weird|strange|different|easy|hard|"
     r"difficult|simple|clear|obvious|serious|urgent|bad|worse|annoying|reproducible|"
-    r"consistent|always|everywhere|on|in|with|for)\b)(?P<value>\S.*)$"
+    r"consistent|always|everywhere|on|in|with|for|wrong|incorrect)\b)(?P<value>\S.*)$"
 )
+_CORRECTION = re.compile(rf"(?is)(?:{_OPENS_A_CORRECTION})+(?:i meant )?{_CORRECTION_BODY}")
+# On the summary, where every line may be corrected, no opening word is needed.
+_SUMMARY_CORRECTION = re.compile(rf"(?is)(?:{_OPENS_A_CORRECTION})*(?:i meant )?{_CORRECTION_BODY}")
 _INLINE = re.compile(r"^\s*([^:\n]{1,40}?)\s*[:=]\s*(\S.*)$", re.DOTALL)
 
 
@@ -168,10 +170,12 @@ def _field_mentioned(fields: list[Field], answer: str) -> Field | None:
     return named[0] if len(named) == 1 else None
 
 
-def correction(policy: Policy, text: str) -> tuple[Field, str] | None:
+def correction(policy: Policy, text: str, opened: bool = True) -> tuple[Field, str] | None:
     """ "Sorry, the error is actually …", "wait, the steps should be …": an earlier answer
-    corrected, by the field it names."""
-    match = _CORRECTION.match(text.strip())
+    corrected, by the field it names (without an ``opened`` word such as "sorry" first on
+    the summary: "the steps are wrong, it's when …")."""
+    pattern = _CORRECTION if opened else _SUMMARY_CORRECTION
+    match = pattern.match(text.strip())
     if match is None:
         return None
     answer = normalize(match.group("label")).removeprefix("the ").removeprefix("my ")
@@ -262,6 +266,16 @@ def _is_code(text: str) -> bool:
     if len(token) < 3 or len(token.split()) != 1 or not token[0].isalnum():
         return False
     return any(c.isdigit() or c == "_" for c in token) or token.isupper() or not token[1:].islower()
+
+
+def more_details(policy: Policy, text: str) -> dict[str, str]:
+    """What a message adding to a request ("also …") gives: the details it names, or just
+    where it happens too ("also on Firefox") for the system details."""
+    found = prefill(policy, {}, text)
+    system = "environment"
+    if not found and extract.names_the_system(text) and system in {d.id for d in policy.details}:
+        found = {system: text.strip()}
+    return found
 
 
 def prefill(policy: Policy, details: dict[str, str], text: str) -> dict[str, str]:

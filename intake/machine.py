@@ -86,6 +86,7 @@ from intake.fields import (
     labelled_detail,
     labelled_form,
     labelled_line,
+    more_details,
     points_back,
     prefill,
     validate_detail,
@@ -847,7 +848,8 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
     if added is not None:  # "add to steps: it always stops at row 57"
         field, more = added
         return _apply_edit(state.model_copy(update={"editing": field.key}), turn, more, add=True)
-    edit = inline_edit(turn.policy, turn.text) or correction(turn.policy, turn.text)
+    # On the summary, "the steps are wrong, it's when …" corrects without a "sorry" first.
+    edit = inline_edit(turn.policy, turn.text) or correction(turn.policy, turn.text, opened=False)
     if edit is not None:
         field, value = edit
         return _apply_edit(state.model_copy(update={"editing": field.key}), turn, value)
@@ -857,15 +859,17 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
         return state, (Reply(text=texts.summary(turn.policy, state), choices=_SEND),)
     named = field_named(turn.policy, turn.text)
     more = _ADDS.sub("", turn.text)
+    given = more_details(turn.policy, more) if named is None else {}
+    if given:
+        # "Actually there is an error, the log says "SMTP 535 …"", "also on Firefox": added
+        # where it belongs.
+        state = state.model_copy(update={"details": _with_more(state, turn.policy, given)})
+        summary = f"{texts.CORRECTED}\n\n{texts.summary(turn.policy, state)}"
+        return state, (Reply(text=summary, choices=_SEND),)
     if named is None and more != turn.text and says_something(more, at_least=3):
         # "Also, it happens on mobile too": more about the problem.
         editing = state.model_copy(update={"editing": "problem"})
         return _apply_edit(editing, turn, more, add=True)
-    given = prefill(turn.policy, {}, turn.text) if named is None else {}
-    if given:  # "actually there is an error, the log says "SMTP 535 …"": added where it belongs
-        state = state.model_copy(update={"details": _with_more(state, turn.policy, given)})
-        summary = f"{texts.CORRECTED}\n\n{texts.summary(turn.policy, state)}"
-        return state, (Reply(text=summary, choices=_SEND),)
     if named is None:
         return _reask(state, texts.NOT_A_FIELD, _SEND)
     state = state.model_copy(update={"step": Step.EDIT, "editing": named.key, "reasks": 0})
@@ -914,6 +918,7 @@ def _apply_edit(state: Conversation, turn: _Turn, value: str, add: bool = False)
     field = next(f for f in fields_of(turn.policy) if f.key == state.editing)
     held = _held(state, field.key)
     if add and held and field.key not in ("kind", "consent"):
+        value = value[:1].upper() + value[1:]  # a sentence of its own after what is there
         value = f"{held} {value}" if held.rstrip().endswith((".", "!", "?")) else f"{held}. {value}"
     changed = _changed(state, turn, field, value)
     if isinstance(changed, Reply):

@@ -2243,8 +2243,25 @@ def test_also_at_the_summary_adds_to_the_problem(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
     chat.say("Also, it happens on mobile too")
-    assert str(chat.state.problem).endswith("it happens on mobile too")
+    assert chat.state.problem == f"{PROBLEM}. It happens on mobile too"
     assert chat.state.step is Step.CONFIRM
+
+
+def test_also_at_the_summary_about_the_system_adds_to_the_system(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    before = chat.state.details["environment"]
+    chat.say("also it happens on Firefox too")
+    assert chat.state.details["environment"] == f"{before}; it happens on Firefox too"
+    assert chat.state.problem == PROBLEM
+
+
+def test_a_line_said_to_be_wrong_on_the_summary_is_corrected(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    text = chat.reply("the steps are wrong, it's when clicking Place order")
+    assert chat.state.details["steps_to_reproduce"] == "it's when clicking Place order"
+    assert chat.state.step is Step.CONFIRM and "4. Steps to reproduce: it's when" in text
 
 
 def test_a_yes_with_conditions_given_at_the_summary_stays_a_yes(policy: Policy) -> None:
@@ -2287,7 +2304,7 @@ def test_adding_to_a_field_keeps_what_it_held(policy: Policy, said: list[str]) -
     for line in said:
         chat.say(line)
     steps = chat.state.details["steps_to_reproduce"]
-    assert steps.startswith(before) and steps.endswith("it always stops at row 57")
+    assert steps == f"{before}. It always stops at row 57"
     assert chat.state.step is Step.CONFIRM
 
 
