@@ -5,13 +5,23 @@ import re
 from collections.abc import Mapping, Sequence
 
 _QUOTED = re.compile(
-    r"\"([^\"\n]{6,500})\"|“([^”\n]{6,500})”|`([^`\n]{6,500})`|(?<!\w)'([^'\n]{12,500})'(?!\w)"
+    r"\"([^\"\n]{6,500})\"|“([^”\n]{6,500})”|`([^`\n]{6,500})`|‘([^’\n]{6,500})’|"
+    r"(?<!\w)'([^'\n]{12,500})'(?!\w)"
 )
+# Letters, not word characters, around an error word: "card_declined" and "ERR_TIMED_OUT"
+# say it too.
 _ERROR_WORDS = re.compile(
-    r"\b(error|exception|failed|failure|fatal|denied|declined|invalid|not found|timed? ?out|"
-    r"unable|refused|forbidden|unauthori[sz]ed|warning|[45]\d\d)\b",
+    r"(?<![a-z])(error|exception|failed|failure|fatal|denied|declined|invalid|not found|"
+    r"timed? ?out|unable|refused|forbidden|unauthori[sz]ed|warning|[45]\d\d)(?![a-z])",
     re.IGNORECASE,
 )
+# An error code named in a sentence: "it says card_declined code 402", "I get ERR_SSL_PROTOCOL".
+_CODE_SAID = re.compile(
+    r"\b(?:says?|said|shows?|showed|shown|getting|get|gets|got|returns?|returned|gives?|gave|"
+    r"error|message)\W+[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+"
+)
+# A pasted JSON body, as APIs and browser consoles show errors.
+_JSON_ERROR = re.compile(r"^\s*[{\[][\s\S]*[}\]]\s*$")
 _ERROR_LINE = re.compile(
     r"(?:^|\b)((?:[A-Z][\w.]*)?(?:Error|Exception|ERROR|FATAL|Fatal error|Warning)\b"
     r"[:\s][^\n]{3,400})"
@@ -86,12 +96,17 @@ _SEGMENT_END = r"(?=(?:^|[.!?;\n])\s*(?:{labels})\s*[:=]|\Z)"
 
 def error_text(message: str) -> str | None:
     """The error the customer quoted or pasted, if any."""
+    if _JSON_ERROR.match(message) and _ERROR_WORDS.search(message):
+        return message.strip()
     for match in _QUOTED.finditer(message):
         quoted = next(group for group in match.groups() if group)
         if _ERROR_WORDS.search(quoted):
             return quoted.strip()
     line = _ERROR_LINE.search(message)
-    return line.group(1).strip() if line else None
+    if line is not None:
+        return line.group(1).strip()
+    said = next((part for part in _CLAUSE.split(message) if _CODE_SAID.search(part)), None)
+    return said.strip() if said else None  # the words around the code tell where it shows
 
 
 def environment_text(message: str) -> str | None:

@@ -641,9 +641,12 @@ def _not_helpful(state: Conversation) -> RecordGap:
 
 def _joined(state: Conversation, turn: _Turn, more: str) -> tuple[Conversation, list[str]]:
     """More words about the problem join it, and any detail they give is kept; the notes say
-    if the problem had to be cut."""
-    problem, notes = _fit(f"{state.problem} {more}", turn.policy)
+    if the problem had to be cut. Words that are wholly a detail (a pasted error) are only
+    that."""
     details = prefill(turn.policy, state.details, more)
+    if more.strip() in details.values() and more.strip() not in state.details.values():
+        return state.model_copy(update={"details": details}), []
+    problem, notes = _fit(f"{state.problem} {more}", turn.policy)
     return state.model_copy(update={"problem": problem, "details": details}), notes
 
 

@@ -1239,6 +1239,32 @@ def test_system_details_sent_to_the_error_question_are_kept_and_it_is_asked_agai
     assert text.startswith(texts.NOTED_IN_PASSING) and text.endswith(policy.details[0].question)
 
 
+def test_an_error_pasted_at_the_guide_offer_is_the_error_not_the_problem(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    pasted = '{"status":"error","code":"ORDER_SYNC_FAILED","message":"Order could not be synced"}'
+    text = chat.reply(pasted)
+    assert chat.state.details["error_messages"] == pasted and chat.state.problem == PROBLEM
+    assert text.endswith(policy.details[1].question)
+
+
+@pytest.mark.parametrize(
+    ("first", "error"),
+    [
+        ('checkout gives error "card_declined" when paying with visa', "card_declined"),
+        ("checkout gives error ‘card_declined’ when paying with visa", "card_declined"),
+        ("checkout fails, it says card_declined code 402 when I pay", None),
+    ],
+)
+def test_an_error_code_in_the_first_message_is_not_asked_for_again(
+    policy: Policy, first: str, error: str | None
+) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    text = chat.reply(first)
+    assert chat.state.details["error_messages"] == (error or first)
+    assert text.endswith(policy.details[1].question)
+
+
 def test_an_error_naming_the_browser_is_still_the_error(policy: Policy) -> None:
     chat = Driver(policy)
     to_details(chat)
