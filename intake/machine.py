@@ -195,7 +195,16 @@ _FIXED_NOW = re.compile(
     r"\b(?:it's|it is|its|all|everything(?:'s| is)?|that's|problem(?:'s| is)?|issue(?:'s| is)?) "
     r"(?:fixed|working|solved|sorted|resolved|fine)(?: now| again)?\b|"
     r"\b(?:you can|please|feel free to|go ahead and) close (?:it|the ticket|my ticket|this)\b|"
+    r"^(?:please |pls |ok,? |okay,? )?(?:close|cancel) (?:it|this|the ticket|my ticket|"
+    r"my request|the request)\b|"
+    r"\b(?:fixed|solved|sorted|figured out) it\b|\bfigured it out\b|"
     r"\bworks (?:now|again)\b"
+)
+# Waiting for the team, or tired of it: "nobody answered yet", "still waiting", "escalate".
+_STILL_WAITING = re.compile(
+    r"\b(?:no ?one|nobody|no body) (?:has |have )?(?:answered|replied|responded|got back|"
+    r"contacted|looked)|\b(?:still|been) waiting\b|\bescalate\b|\bany (?:news|progress)\b|"
+    r"\bhow much longer\b"
 )
 # How a new chat opens: "Hi, …", "Hello! …", "Good morning, …".
 _GREETING = re.compile(r"(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|morning)\b")
@@ -1019,6 +1028,8 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
         return state, (forward, Reply(text=texts.another_problem(ticket_id)))
     if says_thanks(turn.text):  # the agent sees it; the customer hears a welcome, not a receipt
         return state, (forward, Reply(text=texts.YOU_ARE_WELCOME))
+    if _STILL_WAITING.search(turn.text.lower()):  # when they will hear, and the agent sees it
+        return _hours(state, turn)
     if _fixed_now(turn.text):
         # "It's fixed now, you can close the ticket": the agent closes it; the customer hears so.
         quiet = forward.model_copy(update={"reopens": False})
@@ -1257,7 +1268,8 @@ def _cancel(state: Conversation, turn: _Turn) -> Outcome:
     if state.step is Step.NEW:  # "bye" before anything started: nothing to cancel
         return state.model_copy(update={"step": Step.CANCELLED}), (Reply(text=texts.ANY_TIME),)
     if state.ticket_id and is_goodbye(turn.text):
-        return state, ()  # a goodbye, not a request to close: the agent reads it in the thread
+        # A goodbye, not a request to close: the agent reads it in the thread.
+        return state, (Reply(text=texts.bye_with_ticket(state.ticket_id)),)
     if state.ticket_id:
         return state, (Reply(text=texts.CANCEL_AFTER_TICKET.format(ticket_id=state.ticket_id)),)
     return state.model_copy(update={"step": Step.CANCELLED}), (Reply(text=texts.CANCELLED),)

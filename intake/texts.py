@@ -108,6 +108,12 @@ CANCEL_AFTER_TICKET = (
     "Type restart to begin a separate request."
 )
 NO_TICKETS = "You have no support tickets yet."
+
+
+def bye_with_ticket(ticket_id: str) -> str:
+    return f"Bye for now! Your ticket {ticket_id} stays open, and the team will answer here."
+
+
 SLOW_DOWN = (
     "You're sending messages faster than I can read them. I've saved everything you wrote; "
     "please wait a few seconds, then send your answer again."

@@ -1894,12 +1894,43 @@ def test_pleasantries_before_the_problem_stay_out_of_the_guide_search(
     assert guides.queries[0] in {"How do I set up PayPal?", "I need to set up PayPal"}
 
 
-def test_a_goodbye_after_the_ticket_reaches_the_agent_without_a_reply(policy: Policy) -> None:
+def test_a_goodbye_after_the_ticket_reaches_the_agent_and_is_answered(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
     chat.say("send")
     chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
-    assert chat.say("bye") == [ForwardToTicket(ticket_id="MCP-1001", text="bye")]
+    assert chat.say("bye") == [
+        ForwardToTicket(ticket_id="MCP-1001", text="bye"),
+        Reply(text=texts.bye_with_ticket("MCP-1001")),
+    ]
+
+
+@pytest.mark.parametrize("said", ["close it", "cancel my ticket", "never mind, fixed it"])
+def test_asking_to_close_the_ticket_is_told_to_the_agent_and_answered(
+    policy: Policy, said: str
+) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("send")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    chat.say("thanks")
+    actions = chat.say(said)
+    assert ForwardToTicket(ticket_id="MCP-1001", text=said, reopens=False) in actions
+    assert replies(actions) == texts.CANCEL_AFTER_TICKET.format(ticket_id="MCP-1001")
+
+
+@pytest.mark.parametrize(
+    "said", ["I'm really frustrated nobody answered", "can you escalate this? it's been 5 days"]
+)
+def test_waiting_for_an_answer_is_told_when_it_comes(policy: Policy, said: str) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("send")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    chat.say("thanks")
+    actions = chat.say(said)
+    assert ForwardToTicket(ticket_id="MCP-1001", text=said) in actions
+    assert "An agent will answer your ticket MCP-1001 here" in replies(actions)
 
 
 @pytest.mark.parametrize(
