@@ -231,10 +231,24 @@ _CONFUSED = re.compile(
     r"(?:sorry,? |hmm,? |um,? )?(?:what do you mean(?: by that| exactly)?|what does that mean|"
     r"(?:i'm |im |i am )?not sure what you mean|i (?:don't|dont|do not) (?:understand|get it)"
     r"(?: the question| what you mean| you| that)?|(?:i'm|im|i am) (?:confused|lost)|"
-    r"what are you asking(?: for)?|huh|what|pardon|sorry|"
-    r"what (?:do|would) you need(?: from me| to know)?|what (?:info|information|details) do "
-    r"you need(?: from me)?|how does this work)"
+    r"what are you asking(?: for)?|huh|what|pardon|sorry)"
 )
+# Questions about the chat itself rather than answers: who is writing, what it needs, calls.
+_ABOUT_THE_CHAT = {
+    "bot": re.compile(
+        r"(?:is this|are you|am i (?:talking|chatting|speaking) (?:to|with)) (?:a |an )?"
+        r"(?:bot|robot|ai|human|real person|person|machine|automated)(?: or (?:a |an )?\w+)?"
+    ),
+    "needs": re.compile(
+        r"what (?:do|would|else do) you need(?: from me| to know)?|what (?:info|information|"
+        r"details) do you need(?: from me)?|how does this work|what happens (?:next|now)"
+    ),
+    "call": re.compile(
+        r"(?:can|could|would) (?:you|someone|somebody|an agent) (?:please )?(?:call|phone|ring) "
+        r"me\b.*|(?:please )?call me\b.*|(?:what is|what's) your (?:phone )?number"
+    ),
+}
+
 _THANKS = frozenset(
     "thanks thank you thx ty cheers much so very a lot lots again many appreciated appreciate "
     "it that this did the trick worked works working fixed solved sorted all good great awesome "
@@ -339,6 +353,17 @@ def is_confused(text: str) -> bool:
     """ "What do you mean?", "I don't understand the question": the question needs saying
     again in other words, not storing as an answer."""
     return bool(_CONFUSED.fullmatch(normalize(text)))
+
+
+def about_the_chat(text: str) -> str | None:
+    """ "Is this a bot?" ("bot"), "what do you need from me?" ("needs"), "can you call me?"
+    ("call"): a question about the chat, to answer before the one it waits on."""
+    answer = normalize(text)
+    if len(answer.split()) > _SHORT_REQUEST:
+        return None
+    return next(
+        (key for key, pattern in _ABOUT_THE_CHAT.items() if pattern.fullmatch(answer)), None
+    )
 
 
 def asks_back(text: str) -> bool:

@@ -40,6 +40,7 @@ from intake.actions import (
 )
 from intake.answers import (
     Command,
+    about_the_chat,
     asks_about_hours,
     asks_back,
     clean_text,
@@ -326,7 +327,8 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
         notes.append(texts.earlier_request_dropped(texts.shorten(state.problem or "", _EXCERPT)))
         state = without_request(state).model_copy(update={"step": Step.NEW})
     hours_aside = command is None and asks_about_hours(turn.text)
-    aside = hours_aside or (command is None and is_confused(turn.text))
+    confused = is_confused(turn.text) or about_the_chat(turn.text) is not None
+    aside = hours_aside or (command is None and confused)
     if state.step is Step.NEW and command is None and says_thanks(turn.text):
         # "Thanks!" after a guide helped or a ticket closed: no new request yet.
         return state, _with_notes(notes, (Reply(text=texts.YOU_ARE_WELCOME),))
@@ -351,6 +353,9 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
             if carries_files(turn.text):  # a screenshot first
                 state = state.model_copy(update={"files": (turn.text.strip(),)})
                 return state, _with_notes(notes, (Reply(text=texts.FILE_NEEDS_WORDS),))
+            about = about_the_chat(turn.text)  # "is this a bot?" as the first words
+            if about is not None:
+                notes.append(texts.about_the_chat(about, turn.policy))
             return state, _with_notes(notes, (Reply(text=texts.ASK_PROBLEM),))
     if command is None and state.step not in _NO_PAUSE and wants_a_moment(turn.text):
         return state, _with_notes(notes, (Reply(text=texts.NO_RUSH),))
@@ -1234,7 +1239,9 @@ def _explain(state: Conversation, turn: _Turn) -> Outcome:
         prompt = Reply(text=texts.CONSENT_EXPLAINED, choices=_YES_NO)
     else:
         prompt = _current_prompt(state, turn.policy) or Reply(text=texts.HELP)
-    text = f"{texts.PUT_ANOTHER_WAY} {prompt.text}"
+    about = about_the_chat(turn.text)
+    opening = f"{texts.about_the_chat(about, turn.policy)}\n\n" if about else ""
+    text = f"{opening or texts.PUT_ANOTHER_WAY + ' '}{prompt.text}"
     return state, (Reply(text=text, choices=prompt.choices),)
 
 

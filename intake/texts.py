@@ -73,6 +73,18 @@ EDITS_NOT_READ = (
     "the end."
 )
 PUT_ANOTHER_WAY = "Sorry, let me put that another way."
+_ABOUT_THE_CHAT = {
+    "bot": (
+        "I'm MyCartPro's support assistant, a bot: I gather what the team needs so a person "
+        "can solve it without asking you again. Type agent any time to send your request to "
+        "a person now."
+    ),
+    "needs": "Here is what the team needs before a ticket is opened:",
+    "call": (
+        "Support happens here in the chat, in writing: the team can't call you, and every "
+        "answer comes to this conversation."
+    ),
+}
 GUIDES_SKIPPED = "Understood, none of the guides solved it."
 CORRECTED = "Thanks, I've corrected that."
 FILE_NEEDS_WORDS = (
@@ -318,6 +330,15 @@ def status(tickets: Sequence[TicketLine], elsewhere: int = 0) -> str:
         tickets_word = "ticket" if elsewhere == 1 else "tickets"
         lines.append(f"Started elsewhere: {elsewhere} {tickets_word} (ask there to see them).")
     return "\n".join(lines)
+
+
+def about_the_chat(about: str, policy: Policy) -> str:
+    """The answer to a question about the chat (``answers.about_the_chat``)."""
+    if about != "needs":
+        return _ABOUT_THE_CHAT[about]
+    needed = ["what the problem is", *(d.label.lower() for d in policy.details)]
+    needed.append("whether the team may access your store if troubleshooting needs it")
+    return f"{_ABOUT_THE_CHAT[about]} " + ", ".join(needed[:-1]) + f" and {needed[-1]}."
 
 
 def going_back(held: str) -> str:

@@ -2174,6 +2174,27 @@ def test_a_sentence_cut_off_waits_for_the_rest(policy: Policy, start: str) -> No
     assert chat.state.step is Step.GUIDES
 
 
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [
+        ("Is this a bot?", "a bot: I gather what the team needs"),
+        ("am I talking to a real person?", "a bot: I gather what the team needs"),
+        ("what info do you need?", "what the problem is, error messages, steps to reproduce"),
+        ("can you call me at 416-555-0100?", "the team can't call you"),
+    ],
+)
+def test_questions_about_the_chat_are_answered_then_the_question_asked_again(
+    policy: Policy, said: str, answer: str
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    text = chat.reply(said)
+    assert answer in text and policy.details[0].question in text
+    assert chat.state.details == {}
+    first = Driver(policy).reply(said)  # as the first words, after the greeting
+    assert answer in first and first.endswith(texts.ASK_PROBLEM)
+
+
 def test_steps_said_to_be_wrong_are_replaced_by_what_follows(policy: Policy) -> None:
     chat = Driver(policy)
     to_details(chat)
