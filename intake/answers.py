@@ -43,20 +43,21 @@ _COMMAND_WORDS: dict[str, Command] = {
 }
 
 
-_WORDS = re.compile(r"[a-z0-9']+|[👍👎✅❌]")
+_WORDS = re.compile(r"(?:[^\W_]|')+|[👍👎✅❌]")  # letters of any language: "sí", "oui"
 _NEGATIONS = frozenset(
     "no n nope nah nay none neither never not nothing negative don't dont didn't didnt "
-    "doesn't doesnt won't wont can't cant cannot refuse decline disagree 👎 ❌".split()
+    "doesn't doesnt won't wont can't cant cannot refuse decline disagree 👎 ❌ "
+    "non nein".split()  # the yes and no of the languages customers most often fall back on
 )
 _AFFIRMATIONS = frozenset(
     "yes y yep yeah yea ya yup sure ok okay k correct right absolutely definitely agree "
     "agreed fine good great perfect please go send submit confirm worked works fixed solved "
-    "helped allowed may can course certainly 👍 ✅".split()
+    "helped allowed may can course certainly 👍 ✅ oui si sí ja".split()
 )
 # Words a yes can open with; "can", "may" or "please" open questions and requests as often.
 _OPENING_YES = frozenset(
     "yes y yep yeah yea ya yup sure ok okay absolutely definitely fine correct agreed agree "
-    "certainly of 👍 ✅".split()
+    "certainly of 👍 ✅ oui si sí ja".split()
 )
 _CHANGED_MIND = re.compile(
     r"\b(?:actually|i mean|i meant|wait|sorry|on second thought|scratch that|make that)"
@@ -243,6 +244,14 @@ _ABOUT_THE_CHAT = {
         r"what (?:do|would|else do) you need(?: from me| to know)?|what (?:info|information|"
         r"details) do you need(?: from me)?|how does this work|what happens (?:next|now)"
     ),
+    "language": re.compile(
+        r"¿?(?:(?:do|can|does) (?:you|anyone|someone|somebody|support|the team) "
+        r"(?:speak|help (?:me )?in|answer in|support) |is there (?:support|help|anyone) in |"
+        r"(?:habla|hablan|hablas|parlez|parles|parlez-vous|sprechen sie|fala|falam) )"
+        r"(?:french|spanish|german|portuguese|italian|español|espanol|français|francais|"
+        r"deutsch|anglais|inglés|ingles|english|\w+ language)"
+        r"|.*\ben (?:français|francais|español|espanol)\b.*"
+    ),
     "call": re.compile(
         r"(?:can|could|would) (?:you|someone|somebody|an agent) (?:please )?(?:call|phone|ring) "
         r"me\b.*|(?:please )?call me\b.*|(?:what is|what's) your (?:phone )?number"
@@ -356,8 +365,9 @@ def is_confused(text: str) -> bool:
 
 
 def about_the_chat(text: str) -> str | None:
-    """ "Is this a bot?" ("bot"), "what do you need from me?" ("needs"), "can you call me?"
-    ("call"): a question about the chat, to answer before the one it waits on."""
+    """ "Is this a bot?" ("bot"), "what do you need from me?" ("needs"), "do you speak
+    French?" ("language"), "can you call me?" ("call"): a question about the chat, to answer
+    before the one it waits on."""
     answer = normalize(text)
     if len(answer.split()) > _SHORT_REQUEST:
         return None

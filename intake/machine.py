@@ -301,7 +301,8 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
     if turn.event.redacted and not state.privacy_notice_given:
         notes.append(redaction_notice(turn.event.redacted))
         state = state.model_copy(update={"privacy_notice_given": True})
-    if is_clearly_not_english(turn.text) and not state.language_noted:
+    asks_language = about_the_chat(turn.text) == "language"  # answered as such, below
+    if is_clearly_not_english(turn.text) and not state.language_noted and not asks_language:
         notes.append(texts.NOT_ENGLISH)
         state = state.model_copy(update={"language_noted": True})
     if turn.event.edited:

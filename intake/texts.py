@@ -80,6 +80,10 @@ _ABOUT_THE_CHAT = {
         "a person now."
     ),
     "needs": "Here is what the team needs before a ticket is opened:",
+    "language": (
+        "Our support is provided in English only. Write in whatever English you can; a "
+        "translation tool is fine, and so are error messages in any language."
+    ),
     "call": (
         "Support happens here in the chat, in writing: the team can't call you, and every "
         "answer comes to this conversation."

@@ -1578,6 +1578,15 @@ def test_a_yes_with_conditions_keeps_them_for_the_summary_and_the_ticket(
     assert opened.draft.consent_terms == answer
 
 
+@pytest.mark.parametrize(("answer", "consent"), [("oui", True), ("sí", True), ("non", False)])
+def test_yes_and_no_in_french_or_spanish_answer_the_access_question(
+    policy: Policy, answer: str, consent: bool
+) -> None:
+    chat = at_the_access_question(policy)
+    chat.say(answer)
+    assert chat.state.consent is consent and chat.state.step is Step.CONFIRM
+
+
 @pytest.mark.parametrize("answer", ["I don't mind", "we dont mind at all"])
 def test_not_minding_is_a_plain_yes(policy: Policy, answer: str) -> None:
     chat = at_the_access_question(policy)
@@ -2181,6 +2190,9 @@ def test_a_sentence_cut_off_waits_for_the_rest(policy: Policy, start: str) -> No
         ("am I talking to a real person?", "a bot: I gather what the team needs"),
         ("what info do you need?", "what the problem is, error messages, steps to reproduce"),
         ("can you call me at 416-555-0100?", "the team can't call you"),
+        ("¿Hablan español?", "provided in English only"),
+        ("Pouvez-vous m'aider en français?", "provided in English only"),
+        ("do you speak french?", "provided in English only"),
     ],
 )
 def test_questions_about_the_chat_are_answered_then_the_question_asked_again(
