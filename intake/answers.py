@@ -59,6 +59,12 @@ _OPENING_YES = frozenset(
     "yes y yep yeah yea ya yup sure ok okay absolutely definitely fine correct agreed agree "
     "certainly of 👍 ✅ oui si sí ja".split()
 )
+# Several guides picked at once: "1 and 2", "both", "can I see all of them?".
+_SEVERAL = re.compile(
+    r"(?:(?:can i|could i|let me|i'd like to|i want to|i'll) (?:see|read|open|try) )?"
+    r"(?:both(?: of them)?(?: \d+ and \d+)?|all(?: of them| three)?|"
+    r"(?:guides? |#)?\d+(?: ?(?:,|and|&|\+) ?(?:and )?#?\d+)+)(?: please)?\??"
+)
 _CHANGED_MIND = re.compile(
     r"\b(?:actually|i mean|i meant|wait|sorry|on second thought|scratch that|make that)"
     r"\b[\s,.:;!-]*(?:i mean |i meant |it's |it is )?(yes|no)\b"
@@ -457,6 +463,17 @@ def number_in(text: str) -> int | None:
     # "one" after other words is "the one": "the tax one" names no number.
     ordinals = [_ORDINALS[word] for word in words if word in _ORDINALS and word != "one"]
     return ordinals[0] if len(ordinals) == 1 else None
+
+
+def numbers_in(text: str, count: int) -> list[int]:
+    """Several choices at once, among ``count``: "1 and 2", "1, 3", "both", "all of them",
+    "can I see both 1 and 2?"; empty for anything else."""
+    found = _SEVERAL.fullmatch(normalize(text))
+    if found is None:
+        return []
+    numbers = [int(n) for n in re.findall(r"\d+", found.group(0))]
+    chosen = numbers or list(range(1, count + 1))
+    return sorted(set(chosen)) if len(set(chosen)) > 1 else []
 
 
 def is_thanks(text: str) -> bool:

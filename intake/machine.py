@@ -53,6 +53,7 @@ from intake.answers import (
     is_yes,
     normalize,
     number_in,
+    numbers_in,
     only_a_day,
     opens_with_yes,
     says_something,
@@ -609,15 +610,20 @@ def _guides(state: Conversation, turn: _Turn) -> Outcome:
         return state, (gap, *actions)
     lowered = turn.text.lower()
     solved = _SOLVED.search(lowered) is not None
+    several = numbers_in(turn.text, len(state.guides))
+    if several and several[-1] <= len(state.guides):  # "1 and 2", "both"
+        return _show_guides(state, turn, [state.guides[n - 1] for n in several])
     number = number_in(turn.text)
     if number is not None and 1 <= number <= len(state.guides):
         chosen = state.guides[number - 1]
         if solved and not is_no(turn.text):  # "the first one worked"
             return _self_served(state, chosen.id)
-        return _show_guide(state, turn, chosen)
+        return _show_guides(state, turn, [chosen])
+    if number is not None or several:  # "2" with one guide offered
+        return _reask(state, texts.no_such_guide(len(state.guides)), _guide_choices_now(state))
     typed = _guide_named(state.guides, turn.text)
     if typed is not None:  # "Set up PayPal", a button's label typed out
-        return _show_guide(state, turn, typed)
+        return _show_guides(state, turn, [typed])
     if _TRYING.search(lowered) and not solved:
         # "ok, I'll try that": not solved yet; the question waits until they know.
         return _reask(state, texts.TAKE_YOUR_TIME, _guide_choices_now(state))
@@ -627,7 +633,7 @@ def _guides(state: Conversation, turn: _Turn) -> Outcome:
     if is_yes(turn.text) and solved:  # "yes, it worked"
         return _self_served(state, state.guides[0].id if len(state.guides) == 1 else None)
     if state.shown_guide is None and len(state.guides) == 1 and _plain_yes(turn.text):
-        return _show_guide(state, turn, state.guides[0])  # "yes please": show me
+        return _show_guides(state, turn, [state.guides[0]])  # "yes please": show me
     if is_no(turn.text) or _NOT_HELPFUL.search(lowered):
         gap = _not_helpful(state)
         more = _A_NO.sub("", turn.text).strip()
@@ -665,10 +671,12 @@ def _joined(state: Conversation, turn: _Turn, more: str) -> tuple[Conversation, 
     return state.model_copy(update={"problem": problem, "details": details}), notes
 
 
-def _show_guide(state: Conversation, turn: _Turn, guide: GuideMatch) -> Outcome:
-    """A guide the customer picked, whole: reading it is not yet saying it solved the problem."""
-    state = state.model_copy(update={"shown_guide": guide.id, "reasks": 0})
-    text = texts.guide_shown(guide, turn.guides.text(guide.id), len(state.guides) > 1)
+def _show_guides(state: Conversation, turn: _Turn, guides: list[GuideMatch]) -> Outcome:
+    """The guides the customer picked, whole: reading them is not yet saying one solved the
+    problem (which one did is asked for the first)."""
+    state = state.model_copy(update={"shown_guide": guides[0].id, "reasks": 0})
+    shown = [(guide, turn.guides.text(guide.id)) for guide in guides]
+    text = texts.guides_shown(shown, len(state.guides) > len(guides))
     return state, (Reply(text=text, choices=_SOLVED_OR_NOT),)
 
 

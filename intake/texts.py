@@ -45,6 +45,7 @@ TAKE_YOUR_TIME = (
     "continue with your request."
 )
 GUIDE_SOLVED_ASK = "Did this solve it? Reply yes, or no to continue with your request."
+GUIDES_SOLVED_ASK = "Did one of these solve it? Reply yes, or no to continue with your request."
 SELF_SERVED = (
     "Great, glad that solved it! I've noted it. If anything else comes up, just write here again."
 )
@@ -207,10 +208,19 @@ def guide_offer(guides: Sequence[GuideMatch]) -> str:
     return "\n".join(lines)
 
 
-def guide_shown(guide: GuideMatch, text: str | None, others: bool) -> str:
-    """The whole guide (its excerpt if it was removed since), then whether it solved it."""
-    ask = GUIDE_SOLVED_ASK + (" Or reply another guide's number to read it." if others else "")
-    return f"*{guide.title}*\n\n{text or guide.excerpt}\n\n{ask}"
+def guides_shown(shown: Sequence[tuple[GuideMatch, str | None]], others: bool) -> str:
+    """The whole guides (a guide's excerpt if it was removed since), then whether they
+    solved it."""
+    ask = GUIDE_SOLVED_ASK if len(shown) == 1 else GUIDES_SOLVED_ASK
+    ask += " Or reply another guide's number to read it." if others else ""
+    bodies = [f"*{guide.title}*\n\n{text or guide.excerpt}" for guide, text in shown]
+    return "\n\n".join([*bodies, ask])
+
+
+def no_such_guide(count: int) -> str:
+    if count == 1:
+        return "There is only one guide here: reply 1 to read it, or no to continue."
+    return f"There are {count} guides here: reply a number from 1 to {count}, or no to continue."
 
 
 def ask_detail(detail: DetailField) -> str:

@@ -1349,6 +1349,23 @@ def test_yes_thanks_after_reading_a_guide_means_it_solved_it(policy: Policy, ans
         ("the first one", "Set up PayPal"),
     ],
 )
+@pytest.mark.parametrize("said", ["1 and 2", "can I see both 1 and 2?", "1, 2 please"])
+def test_several_guides_picked_at_once_are_shown_together(policy: Policy, said: str) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    text = chat.reply(said)
+    assert "The whole of Set up PayPal." in text and "The whole of Payments declined." in text
+    assert text.endswith(texts.GUIDES_SOLVED_ASK)
+    assert chat.state.problem == PROBLEM and chat.state.step is Step.GUIDES
+
+
+def test_a_guide_number_not_offered_is_explained(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say(PROBLEM)
+    assert chat.reply("5") == texts.no_such_guide(2)
+    assert chat.state.step is Step.GUIDES and chat.state.problem == PROBLEM
+
+
 def test_a_guide_picked_by_a_few_of_its_words_is_shown(
     policy: Policy, said: str, shown: str
 ) -> None:
