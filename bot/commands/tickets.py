@@ -69,7 +69,8 @@ def run_show(args: argparse.Namespace) -> int:
         ("Opened", when(ticket.created_at)),
         (
             "Due",
-            when(ticket.due_at) + (" (arrived out of hours)" if ticket.out_of_hours else ""),
+            when(ticket.due_at)
+            + (" (arrived out of hours)" if ticket.out_of_hours else " (arrived during hours)"),
         ),
         ("Owner", ticket.assignee or "nobody yet"),
         ("Problem", ticket.problem),
