@@ -38,7 +38,17 @@ from bot.slack.translate import PLATFORM
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-_AUTH_ERRORS = {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}
+# Answers to auth.test that waiting will not change: a wrong, revoked or wrong kind of token
+# (an app-level xapp- token or a user token where the bot token belongs).
+_AUTH_ERRORS = {
+    "invalid_auth",
+    "not_authed",
+    "account_inactive",
+    "token_revoked",
+    "not_allowed_token_type",
+    "missing_scope",
+    "team_access_not_granted",
+}
 _RECONNECT_SECONDS = 5.0
 _STAMP_DIGITS = 12  # Unix seconds for ages to come; far longer ones int() refuses to read
 

@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.app import App, build_app
+from bot.errors import UserFacingError
 from bot.server import serve
 from bot.settings import Settings
 from bot.slack.platform import slack_platform
@@ -385,6 +386,22 @@ async def finish_intake(slack: Workspace) -> Call:
     opened_notices = [c for c in slack.fake.posts(DM) if "MCP-1001 is open" in c.args["text"]]
     assert len(opened_notices) == 1
     return opened
+
+
+@pytest.mark.parametrize("code", ["invalid_auth", "not_allowed_token_type", "missing_scope"])
+async def test_a_token_slack_refuses_stops_serve_with_its_reason(
+    tmp_path: Path, fake: FakeSlack, code: str
+) -> None:
+    settings = settings_for(tmp_path, fake)
+    app = build_app(settings)
+    fake.fail_next("auth.test", status=200, error=code)
+    try:
+        with pytest.raises(
+            UserFacingError, match=f"^SLACK_BOT_TOKEN was refused by Slack: {code}$"
+        ):
+            await serve(app, [slack_platform(settings)(app)], asyncio.Event())
+    finally:
+        app.close()
 
 
 async def test_a_customers_message_is_stored_and_answered_before_the_ack(
