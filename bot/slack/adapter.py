@@ -123,13 +123,16 @@ class SlackDirectory:
         self._names[user_id] = (time.monotonic() + _NAME_TTL, name)
         return name
 
+    async def in_team_channel(self, user_id: str) -> bool:
+        return self._team_channel is not None and user_id in await self._team_members(
+            self._team_channel
+        )
+
     async def is_agent(self, user_id: str) -> bool:
         """``INTAKE_AGENT_IDS`` when set, else membership of the team channel; fails closed."""
         if self._agent_ids:
             return user_id in self._agent_ids
-        if self._team_channel is None:
-            return False
-        return user_id in await self._team_members(self._team_channel)
+        return await self.in_team_channel(user_id)
 
     async def _team_members(self, channel: str) -> frozenset[str]:
         async with self._members_lock:
@@ -181,6 +184,18 @@ class SlackAdapter:
     def connected(self, bot_user_id: str | None, outbound: Outbound) -> None:
         self._bot_user_id = bot_user_id
         self._outbound = outbound
+
+    async def check_team_channel(self) -> None:
+        """Say at start, loudly, when the bot is not in the team channel: no ticket card can be
+        posted there until someone invites it (the most common first-time setup mistake)."""
+        if self._team_channel is None or self._bot_user_id is None:
+            return
+        if not await self._directory.in_team_channel(self._bot_user_id):
+            log.error(
+                "the bot is not in the team channel %s: invite it there (/invite in the "
+                "channel); ticket cards wait until it is",
+                self._team_channel,
+            )
 
     async def catch_up(self, read: HistoryReader) -> None:
         """Take what was written while no instance listened, place by place, oldest first.

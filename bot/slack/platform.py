@@ -124,6 +124,7 @@ class SlackPlatform:
         identity = await self._client.auth_test()
         bot_user_id = identity.get("user_id")
         self._adapter.connected(bot_user_id if isinstance(bot_user_id, str) else None, outbound)
+        await self._adapter.check_team_channel()
         if self._app_token and self._socket is None:
             self._socket = AsyncSocketModeHandler(self._bolt, self._app_token)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]

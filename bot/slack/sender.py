@@ -37,6 +37,9 @@ _TEMPORARY_ERRORS = {
     "service_unavailable",
     "request_timeout",
     "team_added_to_org",
+    # The bot is not in the team channel yet: once someone invites it, the card goes through,
+    # and the ticket's messages, which wait behind their card, follow.
+    "not_in_channel",
 }
 _DEFAULT_RETRY_AFTER = 1.0
 _METADATA_TYPE = "intake_outbox"

@@ -404,6 +404,36 @@ async def test_a_token_slack_refuses_stops_serve_with_its_reason(
         app.close()
 
 
+async def test_serve_says_at_start_when_the_bot_is_not_in_the_team_channel(
+    tmp_path: Path, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.set_members(TEAM, [AGENT])
+    async with running(settings_for(tmp_path, fake), fake):
+        errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors == [
+        f"the bot is not in the team channel {TEAM}: invite it there (/invite in the channel); "
+        "ticket cards wait until it is"
+    ]
+
+
+async def test_a_card_posts_once_the_bot_is_invited_to_the_team_channel(
+    slack: Workspace,
+) -> None:
+    slack.fake.fail_next(
+        "chat.postMessage",
+        status=200,
+        error="not_in_channel",
+        when=lambda args: args.get("channel") == TEAM,
+    )
+    card = await open_ticket(slack)  # refused first, before anyone invited the bot, then through
+    refused = [
+        c for c in slack.fake.calls("chat.postMessage", ok=False) if c.args["channel"] == TEAM
+    ]
+    assert len(refused) == 1 and card.ok and "MCP-1001" in card.args["text"]
+    await slack.in_thread(AGENT, card.ts, "Looking at it now")
+    assert "Looking at it now" in (await slack.next_post(DM)).args["text"]
+
+
 async def test_a_customers_message_is_stored_and_answered_before_the_ack(
     slack: Workspace,
 ) -> None:
