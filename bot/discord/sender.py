@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 THREAD_ALREADY_EXISTS = 160004
+# Discord's codes for a channel the bot may post in but not start threads in.
+_NO_THREADS = {50001, 50013}  # Missing Access, Missing Permissions
 _STYLES = {
     "primary": discord.ButtonStyle.primary,
     "secondary": discord.ButtonStyle.secondary,
@@ -85,8 +87,19 @@ class DiscordSender:
                 )
             )
         except PermanentFailure as failure:
+            code = getattr(failure.__cause__, "code", None)
+            if code in _NO_THREADS:
+                # A card without its thread can't be worked: it is taken back and tried again,
+                # so it goes through (thread and all) once the bot is allowed threads there.
+                log.error(
+                    "the bot may not start threads in the team channel %s: give it Create "
+                    "Public Threads and Send Messages in Threads there; the card waits until then",
+                    channel,
+                )
+                await _mapped(http.delete_message(channel, message_id))
+                raise TemporaryFailure("no permission to start the ticket's thread") from failure
             # A retry after a lost response finds the thread there already: that is success.
-            if getattr(failure.__cause__, "code", None) != THREAD_ALREADY_EXISTS:
+            if code != THREAD_ALREADY_EXISTS:
                 raise
 
     async def _connected(self) -> HTTPClient:

@@ -520,6 +520,8 @@ class FakeDiscord:
         if match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", path):
             return await self._start_thread(int(match[1]), int(match[2]), body)
         if match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path):
+            if method == "DELETE":
+                return self._delete_message(int(match[1]), int(match[2]))
             return self._edit_message(int(match[1]), int(match[2]), body)
         if match := re.fullmatch(r"/channels/(\d+)", path):
             channel = self.channels.get(int(match[1]))
@@ -575,6 +577,13 @@ class FakeDiscord:
                 message["edited_timestamp"] = _now()
                 return _json(message)
         return _json({"message": "Unknown Message", "code": 10008}, 404)
+
+    def _delete_message(self, channel_id: int, message_id: int) -> web.Response:
+        kept = [m for m in self.messages.get(channel_id, []) if m["id"] != str(message_id)]
+        if len(kept) == len(self.messages.get(channel_id, [])):
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        self.messages[channel_id] = kept
+        return web.Response(status=204)
 
     async def _start_thread(self, channel_id: int, message_id: int, body: Payload) -> web.Response:
         if channel_id in self.forbid_threads_in:

@@ -184,6 +184,28 @@ async def test_a_mention_in_a_channel_continues_in_a_thread_or_in_dms(
         await fake.wait_for_post(fake.support_channel_id, "sent you a direct message", after=mark)
 
 
+async def test_a_card_whose_thread_is_not_allowed_waits_until_it_is(
+    discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
+) -> None:
+    fake = discord_fake
+    customer = fake.make_user("Priya")
+    agent = fake.make_user("Dana", agent=True)
+    team = fake.team_channel_id
+    fake.forbid_threads_in.add(team)
+    async with discord_serve(discord_settings) as app:
+        taken_back = asyncio.ensure_future(
+            fake.wait_for_call(lambda c: c.method == "DELETE" and f"/channels/{team}/" in c.path)
+        )
+        intake = asyncio.ensure_future(open_ticket(app, fake, customer))
+        await taken_back  # posted, no thread allowed: taken back, to be tried again
+        fake.forbid_threads_in.discard(team)  # an admin grants the permission
+        await intake
+        [card] = [m for m in fake.messages[team] if "MCP-1001" in m["content"]]
+        mark = len(fake.calls)
+        await fake.user_post(agent, int(card["id"]), "Hi Priya, on it.")
+        await fake.wait_for_post(fake.dm_channel(customer), "on it", after=mark)
+
+
 async def test_long_replies_are_split_cleanly_and_never_ping(
     discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
 ) -> None:
