@@ -415,7 +415,8 @@ def _count_message(state: Conversation, turn: _Turn) -> tuple[Conversation, bool
 def _flooded(state: Conversation, turn: _Turn) -> Outcome:
     """Too fast: the message is kept (and still reaches a ticket) but not read as an answer."""
     actions: list[Action] = []
-    if state.step is Step.TICKETED and turn.text:
+    clicked = turn.event.answers is not None  # a button is a choice, not words for the agent
+    if state.step is Step.TICKETED and turn.text and not clicked:
         actions.append(ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text))
     if not state.flood_noted:
         state = state.model_copy(update={"flood_noted": True})

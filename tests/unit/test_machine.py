@@ -634,6 +634,15 @@ def test_a_flood_after_the_ticket_still_reaches_the_ticket(policy: Policy) -> No
     )
 
 
+def test_an_old_button_clicked_in_a_flood_after_the_ticket_is_not_relayed(policy: Policy) -> None:
+    chat = ticketed(policy)
+    chat.gap = timedelta(0)
+    for n in range(9):
+        chat.say(f"more detail {n}")
+    actions = chat.feed(CustomerSaid(text="1", at=chat.at, answers="guides"))
+    assert not any(isinstance(a, ForwardToTicket) for a in actions)
+
+
 def test_natural_answers_carry_the_conversation(policy: Policy) -> None:
     chat = Driver(policy)
     chat.say(PROBLEM)
