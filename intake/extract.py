@@ -89,6 +89,7 @@ _PLEASANTRIES = re.compile(
     re.IGNORECASE,
 )
 _AROUND_A_SECRET = re.compile(r"[^.,;\n]*\[(?:[^\]]* removed|card •••• \d{4})\][^.,;\n]*")
+_AN_ADDRESS = re.compile(r"\S+@\S+\.[A-Za-z]{2,}\b|\bhttps?://\S+|\bwww\.\S+")
 _CLAUSE = re.compile(r"[.;!?\n]+\s*")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n+")
 _SEGMENT_END = r"(?=(?:^|[.!?;\n])\s*(?:{labels})\s*[:=]|\Z)"
@@ -146,14 +147,16 @@ def without_pleasantries(message: str) -> str:
 
 def what_is_wrong(message: str) -> str:
     """The words of a description that say what is wrong, for the guide search: sentences of
-    system facts ("I'm on Pro with Chrome"), access ("you may log in") and the clauses around a
-    removed secret only blur it. The whole message when nothing else is left."""
+    system facts ("I'm on Pro with Chrome"), access ("you may log in"), the clauses around a
+    removed secret, and email and web addresses only blur it. The whole message when nothing
+    else is left."""
+    plain = _AROUND_A_SECRET.sub("", _AN_ADDRESS.sub("", without_pleasantries(message)))
     kept = [
         sentence
-        for sentence in _SENTENCE.split(_AROUND_A_SECRET.sub("", without_pleasantries(message)))
+        for sentence in _SENTENCE.split(plain)
         if sentence.strip() and not only_system_facts(sentence) and consent_in(sentence) is None
     ]
-    return " ".join(kept) or message
+    return " ".join(" ".join(kept).split()) or message
 
 
 def only_system_facts(message: str) -> bool:

@@ -1731,6 +1731,13 @@ def test_the_guide_search_reads_what_is_wrong_not_the_system_or_access(policy: P
     assert chat.state.consent is True and "Pro plan" in chat.state.details["environment"]
 
 
+def test_the_guide_search_skips_email_and_web_addresses(policy: Policy) -> None:
+    guides = FixedGuides()
+    chat = Driver(policy, guides)
+    chat.say("I can't log in as bob@shop.ca at https://shop.example.com/admin since the update")
+    assert guides.queries == ["I can't log in as at since the update"]
+
+
 def test_a_request_filled_in_like_a_form_in_one_message_lands_field_by_field(
     policy: Policy,
 ) -> None:
