@@ -751,6 +751,9 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     fixed = correction(turn.policy, turn.text)
     if fixed is not None:
         return _corrected(state, turn, *fixed)
+    if _NOT_THAT_BUT.match(normalize(turn.text)):  # "actually it's not PayPal, it's Stripe"
+        problem = next(field for field in fields_of(turn.policy) if field.key == "problem")
+        return _corrected(state, turn, problem, f"{state.problem}. {turn.text}")
     labelled = labelled_detail(turn.policy, turn.text)
     if labelled is not None and len(labelled_answers(turn.policy, turn.text)) < 2:
         # One "System: Pro plan, Chrome 120" line goes to the field it names, whichever was asked.
@@ -1452,6 +1455,12 @@ _GO_BACK = re.compile(
     r"^(?:(?:oops|sorry|wait|no|hold on)[, ]+)*(?:can i |let me |i want to |i'd like to )?"
     r"(?:go back|back|undo(?: that)?|previous question|change (?:my|the) (?:last|previous) answer)"
     r"(?: (?:one|a step|one step|please))*$"
+)
+# The problem put right while another question waits: "actually it's not PayPal, it's the
+# Stripe button that's gone".
+_NOT_THAT_BUT = re.compile(
+    r"^(?:(?:actually|sorry|wait|oops|no|correction|my bad)[, ]+)+(?:it's|it is|its) not "
+    r"[^,.;]+[,;.] ?(?:it's|it is|its|but|rather|i meant)\b"
 )
 # "Sorry, I meant 4" at a field's edit prompt: the customer picked the wrong line.
 _OTHER_LINE = re.compile(

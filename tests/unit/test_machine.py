@@ -2240,6 +2240,17 @@ def test_questions_about_the_chat_are_answered_then_the_question_asked_again(
     assert answer in first and first.endswith(texts.ASK_PROBLEM)
 
 
+def test_the_problem_put_right_at_another_question_goes_to_the_problem(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("no error")
+    said = "Actually it's not PayPal, it's the Stripe button that's gone"
+    text = chat.reply(said)
+    assert chat.state.problem == f"{PROBLEM}. {said}"
+    assert "steps_to_reproduce" not in chat.state.details
+    assert text.startswith(texts.CORRECTED) and text.endswith(policy.details[1].question)
+
+
 def test_steps_said_to_be_wrong_are_replaced_by_what_follows(policy: Policy) -> None:
     chat = Driver(policy)
     to_details(chat)
