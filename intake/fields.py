@@ -321,6 +321,21 @@ def labelled_line(policy: Policy, text: str) -> tuple[str, str] | None:
     return (key, match.group(2).strip()) if key else None
 
 
+def labelled_lines(policy: Policy, text: str) -> tuple[str, dict[str, str]]:
+    """A message of several lines, some of them "Label: value" lines naming a detail ("1. …
+    2. … / System: Pro plan, Chrome"): the other lines, and each labelled detail's value."""
+    rest: list[str] = []
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        labelled = labelled_detail(policy, line)
+        value = validate_detail(*labelled) if labelled is not None else None
+        if labelled is not None and value is not None and labelled[0].id not in found:
+            found[labelled[0].id] = value
+        else:
+            rest.append(line)
+    return "\n".join(rest).strip(), found
+
+
 def labelled_detail(policy: Policy, text: str) -> tuple[DetailField, str] | None:
     """The detail a one-line "Label: value" message names, and the value."""
     labelled = labelled_line(policy, text)

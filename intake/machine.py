@@ -88,6 +88,7 @@ from intake.fields import (
     labelled_detail,
     labelled_form,
     labelled_line,
+    labelled_lines,
     more_details,
     points_back,
     prefill,
@@ -759,14 +760,17 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
         # One "System: Pro plan, Chrome 120" line goes to the field it names, whichever was asked.
         named, text = labelled
         return _answer(state, turn, named, validate_detail(named, text), state.details)
-    passing = prefill(turn.policy, state.details, turn.text)
+    # Steps pasted with a "System: …" line under them: each part where it belongs.
+    text, on_own_lines = labelled_lines(turn.policy, turn.text)
+    text = text if on_own_lines and text else turn.text
+    passing = {**on_own_lines, **prefill(turn.policy, state.details, text)}
     several = any(key not in state.details for key in passing if key != detail.id)
-    if several and detail.id not in passing and only_system_facts(turn.text):
+    if several and detail.id not in passing and only_system_facts(text):
         return _noted_in_passing(state, turn, passing)
     if several and detail.id in passing:
         value: str | None = passing[detail.id]  # several answers at once: each where it belongs
     else:
-        value = validate_detail(detail, turn.text)
+        value = validate_detail(detail, text)
     if value is not None:
         state = _consent_in_passing(state, turn)
     return _answer(state, turn, detail, value, passing)

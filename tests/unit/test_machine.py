@@ -2251,6 +2251,18 @@ def test_the_problem_put_right_at_another_question_goes_to_the_problem(policy: P
     assert text.startswith(texts.CORRECTED) and text.endswith(policy.details[1].question)
 
 
+def test_a_labelled_line_under_pasted_steps_goes_to_its_own_field(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("Error 500 on checkout")
+    chat.say("1. open the store\n2. add to cart\n3. click checkout\nSystem: Pro plan, Chrome 120")
+    assert chat.state.details["steps_to_reproduce"] == (
+        "1. open the store\n2. add to cart\n3. click checkout"
+    )
+    assert chat.state.details["environment"] == "Pro plan, Chrome 120"
+    assert chat.state.step is Step.CONSENT
+
+
 def test_steps_said_to_be_wrong_are_replaced_by_what_follows(policy: Policy) -> None:
     chat = Driver(policy)
     to_details(chat)
