@@ -451,7 +451,7 @@ def number_in(text: str) -> int | None:
     if not words or len(words) > 6 or any(word in _NEGATIONS for word in words):
         return None
     for index, word in enumerate(words):
-        if word.isdigit() or word in _ORDINALS:
+        if word.isdecimal() or word in _ORDINALS:
             # "1 worked", not "guide 1 is for Stripe": after the choice, only words of choosing.
             if not all(rest in _AFTER_A_CHOICE for rest in words[index + 1 :]):
                 return None

@@ -96,6 +96,7 @@ def test_numbers_and_ordinals(text: str, number: int) -> None:
         "12345",
         "error 500 at checkout",
         "I tried steps 1 and 2 and it still fails at step 3",
+        "²",  # a digit, but no number to choose by
     ],
 )
 def test_numbers_that_are_not_choices(text: str) -> None:

@@ -2103,9 +2103,7 @@ def test_a_how_to_question_has_no_error_and_nothing_to_reproduce(policy: Policy,
     assert chat.state.details["error_messages"] == "No error is shown."
     if "steps_to_reproduce" not in chat.state.details:
         chat.say("it's a how to question")
-    assert chat.state.details["steps_to_reproduce"] == (
-        "Nothing to reproduce (a question, not a fault)."
-    )
+    assert chat.state.details["steps_to_reproduce"] == ("Nothing to reproduce.")
 
 
 def test_saying_how_the_problem_is_describes_it_and_keeps_it(policy: Policy) -> None:
