@@ -198,22 +198,23 @@ class SlackAdapter:
             )
 
     async def catch_up(self, read: HistoryReader) -> None:
-        """Take what was written while no instance listened, place by place, oldest first.
+        """Take what was written while no instance listened, oldest first across every place,
+        so a customer's message is handled before the agent's reply to it.
 
-        Live events are taken meanwhile: one that arrives in a place while its history is being
-        read may go before the older messages read back there (a window of one Web API call).
+        Live events are taken meanwhile: one that arrives in a place while history is being
+        read may go before the older messages read back there.
         """
         points = await asyncio.to_thread(self._service.resume_points, PLATFORM)
         points = [(a, slack_ts(last)) for a, last in points if recent(slack_ts(last))]
         log.info("slack catch-up over %s conversations and threads", len(points))
+        missed: list[dict[str, Any]] = []
         for address, last_seen in points:
             try:
-                events = await read(address, last_seen)
+                missed += await read(address, last_seen)
             except (TimeoutError, SlackApiError, OSError) as error:
                 log.warning("catch-up skipped %s (%s)", address.key, type(error).__name__)
-                continue
-            for event in events:
-                await self.accept(heard_in_history(event, self._bot_user_id, self._team_channel))
+        for event in sorted(missed, key=_written_at):
+            await self.accept(heard_in_history(event, self._bot_user_id, self._team_channel))
 
     def register(self, bolt: AsyncApp) -> None:
         async def on_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -311,6 +312,13 @@ class SlackAdapter:
     def _wake(self) -> None:
         if self._outbound is not None:
             self._outbound.wake()
+
+
+def _written_at(event: dict[str, Any]) -> float:
+    try:
+        return float(event.get("ts") or 0)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _people(heard: Heard) -> dict[str, str | None]:
