@@ -210,6 +210,20 @@ def closures_between(hours: SupportHours, first: date, last: date) -> list[tuple
     return found
 
 
+def holidays_between(hours: SupportHours, first: date, last: date) -> list[tuple[date, str]]:
+    """Every holiday the country's calendar knows from ``first`` up to (not including)
+    ``last``, whether support closes for it or not: the days a customer may ask about by name
+    ("are you open on Easter Monday?")."""
+    country, subdivision = hours.holiday_country, hours.holiday_subdivision
+    categories = _known_categories(country, subdivision)
+    return [
+        (day, name)
+        for year in range(first.year, last.year + 1)
+        for day, name in sorted(_holidays(country, subdivision, categories, year).items())
+        if first <= day < last
+    ]
+
+
 def window_after(hours: SupportHours, day: date) -> Window:
     """The first window once ``day`` is over."""
     return next_window(hours, _local(day + timedelta(days=1), time(0), hours.zone))
@@ -300,6 +314,11 @@ def _utc(value: datetime) -> datetime:
 def _require_aware(value: datetime, name: str) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware")
+
+
+@lru_cache(maxsize=16)
+def _known_categories(country: str, subdivision: str | None) -> tuple[str, ...]:
+    return tuple(holidays.country_holidays(country, subdiv=subdivision).supported_categories)
 
 
 @lru_cache(maxsize=256)

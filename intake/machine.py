@@ -106,6 +106,7 @@ from intake.hours import (
     describe_schedule,
     describe_window_end,
     describe_window_start,
+    holidays_between,
     next_window,
     window_after,
     window_on,
@@ -1202,9 +1203,11 @@ def _next_date(today: date, month: int, day: int | str) -> date | None:
 
 def _holiday_named(text: str, hours: SupportHours, today: date) -> date | None:
     """The next day of the holiday a question names ("are you open on Victoria Day?",
-    "over Christmas?"), among the closures of the coming year."""
+    "over Christmas?", "on Easter Monday?"), among the closures of the coming year, then
+    among the holidays support stays open for."""
     said = set(_NAME_WORD.findall(text.lower().replace("'s", "")))
-    for day, name in closures_between(hours, today, today + _YEAR):
+    closures = closures_between(hours, today, today + _YEAR)
+    for day, name in (*closures, *holidays_between(hours, today, today + _YEAR)):
         named = set(_NAME_WORD.findall(name.lower().replace("'s", ""))) - _NOT_THE_NAME
         if named and named <= said:
             return day

@@ -750,6 +750,8 @@ def test_after_the_ticket_an_hours_question_is_answered_and_reaches_the_ticket(
         ("are you open on the 28th?", "On Saturday, November 28, support is closed"),
         ("are you open on the 3rd?", "On Thursday, December 3, support is open"),
         ("open on monday?", "On Monday, November 30, support is open 9:00 AM"),
+        ("are you open on easter monday?", "On Monday, March 29, 2027, support is open 9:00"),
+        ("do you work on the civic holiday?", "On Monday, August 2, 2027, support is open"),
         ("what time zone are you in?", "9:00 AM to 5:00 PM Eastern"),
         ("is 9am eastern or pacific?", "9:00 AM to 5:00 PM Eastern"),
         (
