@@ -50,6 +50,17 @@ _TRANSITIONS: dict[Action, dict[Status, Status]] = {
 }
 
 
+# What each action does, as "can't … a ticket that is closed" says it.
+_DOING = {
+    Action.CLAIM: "claim",
+    Action.PENDING: "set to pending",
+    Action.RESOLVE: "resolve",
+    Action.CLOSE: "close",
+    Action.REOPEN: "reopen",
+    Action.PRIORITY: "change the priority of",
+}
+
+
 class Refused(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -59,8 +70,18 @@ class Refused(BaseModel):
 def next_status(action: Action, status: Status) -> Status | Refused:
     target = _TRANSITIONS[action].get(status)
     if target is None:
-        return Refused(reason=f"can't {action.value} a ticket that is {status.value}")
+        return Refused(reason=f"can't {_DOING[action]} a ticket that is {status.value}")
     return target
+
+
+def actions_on(status: str) -> tuple[Action, ...]:
+    """What agents can do to a ticket in ``status``, for its card's buttons (every action for
+    a status this version doesn't know)."""
+    try:
+        current = Status(status)
+    except ValueError:
+        return tuple(Action)
+    return tuple(action for action in Action if isinstance(next_status(action, current), Status))
 
 
 def customer_notice(ticket_id: str, status: Status) -> str | None:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from bot.splitting import split_text
 from intake.addresses import Address
 from intake.outgoing import Outgoing, TicketCard
+from intake.tickets import Action, actions_on
 
 PLATFORM = "discord"
 MESSAGE_LIMIT = 2000
@@ -92,14 +93,22 @@ def choice_buttons(message: Outgoing) -> tuple[Button, ...]:
     return tuple(buttons[:_MAX_BUTTONS])
 
 
+_CARD_BUTTONS: tuple[tuple[Action, str, ButtonStyle], ...] = (
+    (Action.CLAIM, "Claim", "primary"),
+    (Action.PENDING, "Pending", "secondary"),
+    (Action.RESOLVE, "Resolve", "success"),
+    (Action.CLOSE, "Close", "danger"),
+    (Action.REOPEN, "Reopen", "primary"),
+)
+
+
 def ticket_buttons(status: str) -> tuple[Button, ...]:
-    if status in {"resolved", "closed"}:
-        return (Button("Reopen", TICKET_PREFIX + "reopen", "primary"),)
-    return (
-        Button("Claim", TICKET_PREFIX + "claim", "primary"),
-        Button("Pending", TICKET_PREFIX + "pending"),
-        Button("Resolve", TICKET_PREFIX + "resolve", "success"),
-        Button("Close", TICKET_PREFIX + "close", "danger"),
+    """The buttons for what agents can do to the ticket now (``actions_on``)."""
+    allowed = actions_on(status)
+    return tuple(
+        Button(label, TICKET_PREFIX + action.value, style)
+        for action, label, style in _CARD_BUTTONS
+        if action in allowed
     )
 
 

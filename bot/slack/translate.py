@@ -22,7 +22,7 @@ from intake.actions import clicked
 from intake.addresses import Address, Person
 from intake.inbound import CustomerMessage, TeamMessage, attachment_line, edit_id
 from intake.outgoing import Outgoing, TicketCard
-from intake.tickets import Action, Status, next_status
+from intake.tickets import Action, actions_on
 
 PLATFORM = "slack"
 CHOICE_ACTION = "intake_choice_"
@@ -547,13 +547,10 @@ def card_blocks(card: TicketCard) -> list[dict[str, Any]]:
 
 
 def _card_actions(card: TicketCard) -> list[dict[str, Any]]:
-    try:
-        status: Status | None = Status(card.status)
-    except ValueError:
-        status = None
+    allowed = actions_on(card.status)
     elements: list[dict[str, Any]] = []
     for action, label, style in _CARD_BUTTONS:
-        if status is not None and not isinstance(next_status(action, status), Status):
+        if action not in allowed:
             continue
         button: dict[str, Any] = {
             "type": "button",
@@ -576,7 +573,8 @@ def _card_actions(card: TicketCard) -> list[dict[str, Any]]:
     current = [option for option in options if option["value"] == f"!priority {card.priority}"]
     if current:
         select["initial_option"] = current[0]
-    elements.append(select)
+    if Action.PRIORITY in allowed:
+        elements.append(select)  # a closed ticket's priority can't change: no menu for it
     return elements
 
 

@@ -201,6 +201,11 @@ async def test_refused_and_unknown_commands_are_explained_in_the_thread(
     assert texts[0] == "Can't do that: can't reopen a ticket that is open."
     assert texts[1].startswith("unknown command !frobnicate")
     assert "low, normal, high or urgent" in texts[2]
+    team_message(app, thread, "!close")
+    team_message(app, thread, "!priority high")
+    await relay.drain()
+    texts = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
+    assert texts[-1] == "Can't do that: can't change the priority of a ticket that is closed."
 
 
 async def test_people_who_are_not_agents_cannot_act(app: App, clock: Clock) -> None:

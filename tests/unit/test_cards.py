@@ -2,8 +2,10 @@
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.cards import card_text, ticket_card
-from bot.discord.translate import card_embed
+from bot.discord.translate import card_embed, ticket_buttons
 from bot.policy_file import load_policy
 from bot.slack.translate import card_blocks
 from intake.addresses import Address, Person
@@ -103,3 +105,22 @@ def test_a_card_with_long_answers_fits_discords_embed_limit() -> None:
     assert total <= 6000
     assert all(len(f["value"]) <= 1024 for f in embed["fields"])
     assert embed["description"].startswith("xxx") and embed["description"].endswith("…")
+
+
+@pytest.mark.parametrize(
+    ("status", "actions"),
+    [
+        ("open", ["claim", "pending", "resolve", "close", "priority"]),
+        ("pending", ["claim", "resolve", "close", "priority"]),
+        ("resolved", ["close", "reopen", "priority"]),
+        ("closed", ["reopen"]),
+    ],
+)
+def test_slack_and_discord_cards_offer_what_can_be_done_now(
+    status: str, actions: list[str]
+) -> None:
+    card = _card().model_copy(update={"status": status})
+    [buttons] = [b["elements"] for b in card_blocks(card) if b["type"] == "actions"]
+    assert [e["action_id"].removeprefix("ticket_") for e in buttons] == actions
+    on_discord = [b.custom_id.rsplit(":", 1)[-1] for b in ticket_buttons(status)]
+    assert on_discord == [a for a in actions if a != "priority"]
