@@ -55,6 +55,7 @@ _ENVIRONMENT = {
 # "I can't log in" or "someone logged in without my password" say neither.
 _TO_THE_TEAM = r"(?:you|the team|your team|support|your agents?|the agents?)"
 _ACCESS = r"(?:access|log ?in(?:to)?|look (?:at|into)|check|go into|get into|use)"
+_MENTIONS_ACCESS = re.compile(r"\b(?:access|log ?in(?:to)?|login)\b", re.IGNORECASE)
 # Said to the team as permission: the clause opens with it ("Customers say you can log in"
 # reports someone else) and names the customer's own systems or a need ("You can log in to
 # the admin and open Orders" is a step to reproduce).
@@ -224,6 +225,12 @@ def only_access(message: str) -> bool:
     needed"), whichever question it was sent to."""
     clauses = [c for c in _CLAUSE.split(message) if c.strip()]
     return bool(clauses) and all(consent_in(c) is not None for c in clauses)
+
+
+def mentions_access(message: str) -> bool:
+    """ "Yes, actually you may access it", "no access please": the words are about access,
+    whatever else they say."""
+    return _MENTIONS_ACCESS.search(message) is not None
 
 
 def consent_in(message: str) -> bool | None:

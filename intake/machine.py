@@ -70,6 +70,7 @@ from intake.events import CustomerSaid, Event, TicketClosed, TicketOpened, Ticke
 from intake.extract import (
     consent_clause,
     consent_in,
+    mentions_access,
     only_access,
     only_system_facts,
     what_is_wrong,
@@ -809,9 +810,10 @@ def _answer(
 
 
 def _consent_in_passing(state: Conversation, turn: _Turn) -> Conversation:
-    """ "You may access my admin if needed", said before it was asked, is the answer."""
-    consent = consent_in(turn.text) if state.consent is None else None
-    if consent is None:
+    """ "You may access my admin if needed", said before it was asked, is the answer; "please
+    don't log in to my store", said after a yes, takes it back."""
+    consent = consent_in(turn.text)
+    if consent is None or consent == state.consent:
         return state
     return _answered_access(state, turn, consent, consent_clause(turn.text) or "")
 
@@ -877,8 +879,6 @@ def _access_answer(text: str) -> bool | None:
 
 
 def _confirm(state: Conversation, turn: _Turn) -> Outcome:
-    if is_yes(turn.text):
-        return state, (OpenTicket(draft=_draft(state, turn)),)
     added = addition(turn.policy, turn.text)
     if added is not None:  # "add to steps: it always stops at row 57"
         field, more = added
@@ -888,10 +888,17 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
     if edit is not None:
         field, value = edit
         return _apply_edit(state.model_copy(update={"editing": field.key}), turn, value)
-    refused = consent_in(turn.text)
-    if refused is not None:  # "actually I don't want you accessing my store"
-        state = _answered_access(state, turn, refused)
-        return state, (Reply(text=texts.summary(turn.policy, state), choices=_SEND),)
+    # A change of the access answer, even one that opens with yes ("actually, yes you can
+    # access my store"), before any yes is taken for "send": that would send the old answer.
+    consent = consent_in(turn.text)
+    if consent is None and mentions_access(turn.text):  # "yes, actually you may access it"
+        consent = _access_answer(turn.text)
+    if consent is not None and consent != state.consent:
+        state = _answered_access(state, turn, consent)
+        summary = f"{texts.CORRECTED}\n\n{texts.summary(turn.policy, state)}"
+        return state, (Reply(text=summary, choices=_SEND),)
+    if is_yes(turn.text):
+        return state, (OpenTicket(draft=_draft(state, turn)),)
     named = field_named(turn.policy, turn.text)
     more = _ADDS.sub("", turn.text)
     given = more_details(turn.policy, more) if named is None else {}

@@ -2410,6 +2410,40 @@ def test_a_line_said_to_be_wrong_on_the_summary_is_corrected(policy: Policy) -> 
     assert chat.state.step is Step.CONFIRM and "4. Steps to reproduce: it's when" in text
 
 
+@pytest.mark.parametrize(
+    "said",
+    ["consent: yes", "actually, yes you can access my store", "yes, actually you may access it"],
+)
+def test_access_granted_at_the_summary_changes_it_and_sends_nothing(
+    policy: Policy, said: str
+) -> None:
+    chat = at_the_access_question(policy)
+    chat.say("no")
+    actions = chat.say(said)
+    assert not any(isinstance(a, OpenTicket) for a in actions)
+    assert chat.state.consent is True and "Access consent: yes" in replies(actions)
+
+
+@pytest.mark.parametrize(
+    "said", ["on second thought, no access please", "please don't log in to my store after all"]
+)
+def test_access_taken_back_at_the_summary_is_no(policy: Policy, said: str) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    actions = chat.say(said)
+    assert chat.state.consent is False and "Access consent: no" in replies(actions)
+
+
+def test_access_taken_back_during_the_questions_is_no(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say("my CSV product import fails at row 57, feel free to log in to my admin")
+    assert chat.state.consent is True
+    chat.say("no")
+    chat.say("Import failed: invalid price on row 57")
+    chat.say("actually please don't access my store, I changed my mind")
+    assert chat.state.consent is False
+
+
 def test_a_yes_with_conditions_given_at_the_summary_stays_a_yes(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
