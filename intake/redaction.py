@@ -194,14 +194,22 @@ _PASSWORD_WORD = (
 _JARGON_WORD = r"passwd|pwd|pw|mdp"
 """Not English words, so a bare space and digits after them are enough: "pwd 123456"."""
 
-_SAID = r"(?:[ \t]*+[:=]\s*+|[ \t]++" + _IS + r"[ \t]*+[:=]?+\s*+)"
-"""A connector that clearly introduces a value: ``:``, ``=``, ``is``, ``est``, ``ist``, ..."""
+_SAID = r"(?:[ \t]*+[:=]\s*+|[ \t]++" + _IS + r"[ \t]*+[:=]?+\s*+|[ \t]++[-–—][ \t]++)"
+"""A connector that clearly introduces a value: ``:``, ``=``, ``is``, ``est``, ``ist``, a dash."""
 _LOOSE = r"[ \t]++(?:[-–—][ \t]++)?+"
 """Only a space or a dash: "Password - hunter2", but also "the password reset email"."""
-_VALUE = (
-    rf"(?!{_MARKER})(?!(?i:{_NOT_A_PASSWORD})(?:[\s.,;:!?)]|$))"
-    r"(?P<value>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|\S+)"
+_NOT_A_PASSWORD_START = rf"(?!{_MARKER})(?!(?i:{_NOT_A_PASSWORD})(?:[\s.,;:!?)]|$))"
+_VALUE = _NOT_A_PASSWORD_START + r"(?P<value>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|\S+)"
+_SENTENCE_GOES_ON = (
+    r"and|but|so|then|because|when|which|while|if|since|it|it's|i|i'm|we|they|the|my|our|"
+    r"is|was|please|thanks|thank|for|on|in|at|to|with|from|of|or|as|can|can't|does|doesn't"
 )
+"""Words after a password that go on with the sentence: where a passphrase ends."""
+_PHRASE_VALUE = _NOT_A_PASSWORD_START + (
+    r"(?P<value>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|\S+"
+    rf"(?:(?<![.,;!?])[ \t]+(?!(?i:{_SENTENCE_GOES_ON})(?![\w']))(?!{_MARKER})[^\s]+){{0,4}})"
+)
+"""After "password:" or "is", up to five words ("blue monkey"), to the end of the clause."""
 _ABOUT_PASSWORDS = (
     r"(?i:reset|resets|requirements?|policy|policies|field|page|link|email|rules?|length|"
     r"manager|strength|change|form|hint|settings?|screen|prompt|expiry|expires)"
@@ -211,7 +219,7 @@ was 10min old"."""
 _PASSWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         # Atomic, so the value cannot start inside the separator ("password is: [password ...").
-        re.compile(rf"(?<![A-Za-z])(?>(?i:(?:{_PASSWORD_WORD}|pass){_SAID}))" + _VALUE),
+        re.compile(rf"(?<![A-Za-z])(?>(?i:(?:{_PASSWORD_WORD}|pass){_SAID}))" + _PHRASE_VALUE),
         "[password removed]",
     ),
     (
@@ -237,8 +245,9 @@ _PASSWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         # "user admin pass Tr0ub4dor&3": a user name, then the password after a bare "pass".
         re.compile(
-            r"(?<![A-Za-z])(?i:user(?:name)?|login|e-?mail)[ \t]*[:=]?[ \t]*[^\s/:,]{1,80}"
-            r"[ \t]*,?[ \t]*(?i:pass(?:word)?|pwd|pw)[ \t]+"
+            r"(?<![A-Za-z])(?i:user(?:name)?|login|e-?mail)(?:[ \t]+(?i:is|was))?[ \t]*[:=]?"
+            r"[ \t]*[^\s/:,]{1,80}[ \t]*,?[ \t]*(?:(?i:and)[ \t]+)?(?i:pass(?:word)?|pwd|pw)"
+            r"[ \t]+"
             rf"(?=\S*[A-Za-z])(?=\S*[^A-Za-z\s])(?!{_MARKER})(?P<value>\S{{4,}})"
         ),
         "[password removed]",

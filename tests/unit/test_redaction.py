@@ -134,6 +134,13 @@ def test_ordinary_text_and_numbers_are_untouched(text: str) -> None:
             "cant login. user admin pass [password removed]",
         ),
         ("creds are admin / Qwerty!2024", "creds are admin / [password removed]"),
+        ("my password is: blue monkey", "my password is: [password removed]"),
+        ("Password - letmein", "Password - [password removed]"),
+        ("my password is hunter2 but it fails", "my password is [password removed] but it fails"),
+        (
+            "my admin login is jane@shop.com and pass Summer2024!",
+            "my admin login is jane@shop.com and pass [password removed]",
+        ),
     ],
 )
 def test_passwords_are_masked(text: str, expected: str) -> None:
