@@ -740,6 +740,9 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     detail = _next_missing(state, turn.policy)
     if detail is None:
         return _advance(state, turn)
+    listed = _listed(state, turn)
+    if listed is not None:
+        return listed
     if _GO_BACK.match(normalize(turn.text)):
         return _back_one(state, turn, detail)
     if asks_back(turn.text):
@@ -776,6 +779,22 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     if value is not None:
         state = _consent_in_passing(state, turn)
     return _answer(state, turn, detail, value, passing)
+
+
+def _listed(state: Conversation, turn: _Turn) -> Outcome | None:
+    """A list sent one item per message ("1. go to the menu page", then "2. add a pizza"):
+    the item joins the answer it continues, and the question waiting is asked again; None
+    when the message continues no answer."""
+    item = _LIST_ITEM.match(turn.text)
+    if item is None:
+        return None
+    for key, value in state.details.items():
+        last = _LIST_ITEM.match(value.splitlines()[-1]) if value else None
+        if last is not None and int(last.group(1)) + 1 == int(item.group(1)):
+            details = {**state.details, key: f"{value}\n{turn.text.strip()}"}
+            state = state.model_copy(update={"details": details})
+            return state, (_say_then_ask(state, turn.policy, texts.ADDED_TO_THE_LIST),)
+    return None
 
 
 def _back_one(state: Conversation, turn: _Turn, current: DetailField | None) -> Outcome:
@@ -844,6 +863,9 @@ def _noted_in_passing(state: Conversation, turn: _Turn, details: dict[str, str])
 
 
 def _consent(state: Conversation, turn: _Turn) -> Outcome:
+    listed = _listed(state, turn)
+    if listed is not None:
+        return listed
     if _GO_BACK.match(normalize(turn.text)):
         return _back_one(state, turn, None)
     if asks_back(turn.text):  # "who will access it?", "can I say no?": explained, not taken
@@ -1476,6 +1498,8 @@ _NOT_THAT_BUT = re.compile(
     r"^(?:(?:actually|sorry|wait|oops|no|correction|my bad)[, ]+)+(?:it's|it is|its) not "
     r"[^,.;]+[,;.] ?(?:it's|it is|its|but|rather|i meant)\b"
 )
+# One item of a numbered list: "2. add a pizza", "3) enter the code".
+_LIST_ITEM = re.compile(r"^\s*(\d{1,2})[.)]\s+\S")
 # "Sorry, I meant 4" at a field's edit prompt: the customer picked the wrong line.
 _OTHER_LINE = re.compile(
     r"^(?:(?:oops|sorry|no|wait|oh)[, ]+)*(?:i meant|i mean|meant|make that) "

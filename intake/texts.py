@@ -100,6 +100,7 @@ ANY_TIME = "Okay! Write here any time you need help."
 NO_RUSH = "Take your time, I'll be here when you're ready."
 OLD_BUTTON = "That button belongs to an earlier question, so I've left it out."
 NOTED_IN_PASSING = "Thanks, I've added that to your request."
+ADDED_TO_THE_LIST = "Added to the list. Send the next one, or go on:"
 FIRST_QUESTION = "This is the first of my questions, so there is none to go back to."
 AGENT_NEEDS_SOMETHING = (
     "I'll open a ticket for a person right away. Everything you add here afterwards goes "
@@ -256,7 +257,10 @@ def summary(policy: Policy, state: Conversation) -> str:
     lines = ["Here's your request:"]
     for number, field in enumerate(fields_of(policy), start=1):
         value = values[field.key] if field.key in values else state.details.get(field.key)
-        lines.append(f"{number}. {field.label}: {value or 'not given yet'}")
+        # A value of several lines is indented under its number, so "2. add a pizza" in the
+        # steps can't be read as line 2 of the summary.
+        shown = (value or "not given yet").replace("\n", "\n    ")
+        lines.append(f"{number}. {field.label}: {shown}")
     lines.append(CONFIRM_HOW)
     return "\n".join(lines)
 

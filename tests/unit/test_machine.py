@@ -2263,6 +2263,24 @@ def test_a_labelled_line_under_pasted_steps_goes_to_its_own_field(policy: Policy
     assert chat.state.step is Step.CONSENT
 
 
+def test_steps_sent_one_per_message_are_one_list(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say('it says "This code is not valid"')
+    chat.say("1. go to menu page")
+    for item in ("2. add a pizza", "3. enter code PIZZA10 at checkout"):
+        assert chat.reply(item).startswith(texts.ADDED_TO_THE_LIST)
+    chat.say("Growth plan, Chrome on Android")
+    assert chat.reply("4. click apply").startswith(
+        texts.ADDED_TO_THE_LIST
+    )  # at the access question
+    steps = "1. go to menu page\n2. add a pizza\n3. enter code PIZZA10 at checkout\n4. click apply"
+    assert chat.state.details["steps_to_reproduce"] == steps
+    assert chat.state.details["environment"] == "Growth plan, Chrome on Android"
+    summary = chat.reply("yes")
+    assert "4. Steps to reproduce: 1. go to menu page\n    2. add a pizza" in summary
+
+
 def test_steps_said_to_be_wrong_are_replaced_by_what_follows(policy: Policy) -> None:
     chat = Driver(policy)
     to_details(chat)
