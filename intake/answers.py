@@ -173,11 +173,19 @@ _CANCEL_PLEA = re.compile(
 )
 _CANCEL_WORDS = 6  # "never mind, it works now"; longer goes on ("never mind the error, …")
 _A_MOMENT = re.compile(
-    r"^(?:ok |okay |sure |sorry )?(?:hold on|hang on|one (?:sec|second|moment|minute)|"
-    r"(?:give|gimme) me (?:a|one) (?:sec|second|moment|minute)|just a (?:sec|second|moment|minute)|"
+    r"^(?:ok |okay |sure |sorry,? |um,? )?(?:(?:hold on|hang on),? )?"
+    r"(?:hold on|hang on|one (?:sec|second|moment|minute)|"
+    r"(?:give|gimme) me (?:a|one) (?:sec|second|moment|minute|few minutes)|"
+    r"just a (?:sec|second|moment|minute)|"
     r"let me (?:check|look|find out|find it|get it|ask)(?: (?:it|that|and come back|and get back "
     r"to you))*|brb|be right back|wait a (?:sec|second|moment|minute)|i'll (?:check|look)"
-    r"(?: and come back| and get back to you)?|i'll (?:stop|continue) [a-z ]{0,60})$"
+    r"(?: and come back| and get back to you)?|i'll (?:stop|continue) [a-z ]{0,60}|"
+    # "give me a minute, I'm checking", "I got pulled away", "I'll have to ask my web guy"
+    r"(?:(?:hold on|hang on|give me a (?:sec|second|moment|minute)),? )?(?:i'm|im|i am) "
+    r"(?:checking|looking|not at my (?:computer|desk|laptop)(?: right now)?|away|in a meeting)|"
+    r"(?:i )?got pulled away|(?:i'll|i will|i need to|i have to|i'll have to) (?:check|ask) "
+    r"(?:with )?(?:my|our|the) [a-z ]{1,40}?(?: and (?:come|get) back(?: to you)?)?)"
+    r"(?:,? (?:one sec|sorry|brb))?$"
 )
 _DAY_ASKED = re.compile(
     r"\b(today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
@@ -207,7 +215,9 @@ _DAY = (
     r"(?:today|tonight|tomorrow|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|"
     r"sundays?|weekends?|holidays?|christmas(?: eve)?|boxing day|new year'?s?(?: day| eve)?|"
     r"easter(?: monday)?|good friday|thanksgiving|victoria day|canada day|labou?r day|"
-    r"family day|civic holiday|remembrance day|evenings?|nights?)"
+    r"family day|civic holiday|remembrance day|evenings?|nights?|"
+    r"[0-3]?[0-9](?:st|nd|rd|th)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? "
+    r"[0-3]?[0-9](?:st|nd|rd|th)?)"
 )
 # About the support team's hours: its subject is them ("you", "someone"), not the product.
 _HOURS_QUESTION = re.compile(
@@ -228,6 +238,11 @@ _HOURS_QUESTION = re.compile(
     rf"(?: on| over| during| this| next)?(?: the)? {_DAY}\b|"
     r"\btime ?zone\b|\b(?:eastern|pacific|central|mountain|atlantic) or "
     r"(?:eastern|pacific|central|mountain|atlantic)\b|"
+    r"\bwhen (?:will|do|would|can) i (?:hear|get) (?:back|an? (?:answer|reply|response))\b|"
+    r"^(?:is|will|does) (?:someone|anyone|somebody|an agent|the team|support) (?:going to )?"
+    r"(?:look|answer|reply|respond|work|be (?:there|around|available|working))\b|"
+    r"\b(?:weekend|emergency|after[- ]hours|24/7|urgent|night) (?:support|line|number|help|"
+    r"contact|service)\b|"
     r"\b(?:business|opening|office|support|your) hours\b|"
     r"\b(?:a |the )?(?:public |stat(?:utory)? |bank )?holiday\b|"
     r"\bexpect (?:an? )?(?:answer|reply|response)\b|"
@@ -243,7 +258,7 @@ _CONFUSED = re.compile(
 # Questions about the chat itself rather than answers: who is writing, what it needs, calls.
 _ABOUT_THE_CHAT = {
     "bot": re.compile(
-        r"(?:is this|are you|am i (?:talking|chatting|speaking) (?:to|with)) (?:a |an )?"
+        r"(?:is this|are you|r u|are u|am i (?:talking|chatting|speaking) (?:to|with)) (?:a |an )?"
         r"(?:bot|robot|ai|human|real person|person|machine|automated)(?: or (?:a |an )?\w+)?"
     ),
     "needs": re.compile(
@@ -253,10 +268,20 @@ _ABOUT_THE_CHAT = {
     "language": re.compile(
         r"¿?(?:(?:do|can|does) (?:you|anyone|someone|somebody|support|the team) "
         r"(?:speak|help (?:me )?in|answer in|support) |is there (?:support|help|anyone) in |"
+        r"(?:can|could) i (?:get|have) (?:help|support|an answer) in |"
         r"(?:habla|hablan|hablas|parlez|parles|parlez-vous|sprechen sie|fala|falam) )"
         r"(?:french|spanish|german|portuguese|italian|español|espanol|français|francais|"
         r"deutsch|anglais|inglés|ingles|english|\w+ language)"
         r"|.*\ben (?:français|francais|español|espanol)\b.*"
+    ),
+    "data": re.compile(
+        r"(?:who (?:will|can|gets to|is going to) (?:see|read|access) (?:this|that|it|the "
+        r"(?:info|information|data|details)|my (?:info|information|data|details)|what i "
+        r"(?:write|wrote|send|give you)).*|(?:is|are) my (?:data|info|information|details) "
+        r"(?:stored|saved|kept|safe|private|secure|shared).*|how long do you (?:keep|store) .*|"
+        r"(?:please |can you |could you )?(?:delete|remove|erase) (?:the part about|what i "
+        r"(?:said|wrote) about|my (?:phone|email|address|number|data|info|password|details)).*|"
+        r"what do you do with my (?:data|info|information|details).*)"
     ),
     "call": re.compile(
         r"(?:can|could|would) (?:you|someone|somebody|an agent) (?:please )?(?:call|phone|ring) "
@@ -372,8 +397,8 @@ def is_confused(text: str) -> bool:
 
 def about_the_chat(text: str) -> str | None:
     """ "Is this a bot?" ("bot"), "what do you need from me?" ("needs"), "do you speak
-    French?" ("language"), "can you call me?" ("call"): a question about the chat, to answer
-    before the one it waits on."""
+    French?" ("language"), "who will see this?" ("data"), "can you call me?" ("call"): a
+    question about the chat, to answer before the one it waits on."""
     answer = normalize(text)
     if len(answer.split()) > _SHORT_REQUEST:
         return None

@@ -30,8 +30,10 @@ _ERROR_LINE = re.compile(
 _ENVIRONMENT = {
     "version": re.compile(r"\b(?:v(?:ersion)?\s?\d+(?:\.\d+)+|version \d+)\b", re.IGNORECASE),
     "plan": re.compile(
-        r"\b(?:basic|starter|pro|business|plus|enterprise) plan\b|"
-        r"\b(?:on|using|have) (?:the )?(?:basic|starter|pro|business|plus|enterprise)\b(?! plan)",
+        r"\b(?:basic|starter|pro|business|plus|enterprise|growth|advanced|premium|standard|"
+        r"essentials?) plan\b|"
+        r"\b(?:on|using|have) (?:the )?(?:basic|starter|pro|business|plus|enterprise|growth|"
+        r"advanced|premium)\b(?! plan)",
         re.IGNORECASE,
     ),
     "browser": re.compile(
@@ -39,7 +41,7 @@ _ENVIRONMENT = {
     ),
     "os": re.compile(
         r"\b(?:windows(?: \d+)?|mac ?os(?: \d+)?|os x|ios(?: \d+)?|android(?: \d+)?|linux|"
-        r"ubuntu|chromebook)\b",
+        r"ubuntu|chromebook|mac(?:book)?(?: pro| air)?|imac|iphone(?: \d+)?|ipad)\b",
         re.IGNORECASE,
     ),
     "hosting": re.compile(
@@ -82,7 +84,8 @@ _WORD = re.compile(r"[\w.+-]+")
 _FILLER = frozenset("we i i'm im are am is it's its on the a an our my with and using use".split())
 # "Sorry to bother you, …", "quick question: …": the words before the problem.
 _PLEASANTRIES = re.compile(
-    r"^(?:\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|sorry to bother you|sorry|"
+    r"^(?:\s*(?:(?:hi|hello|hey|good (?:morning|afternoon|evening))(?: there| guys| team| folks|"
+    r" all| everyone| y'?all| support(?: team)?)?|sorry to bother you|sorry|"
     r"quick question|one more (?:thing|question)|another question|thanks?(?: you)?(?: so much)?"
     r"(?: for (?:the help|your help|your time|getting back)(?: earlier)?)?|"
     r"never mind the (?:old|other|last) (?:ticket|one)|so|ok|okay)"

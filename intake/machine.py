@@ -200,16 +200,19 @@ _FIXED_NOW = re.compile(
     r"\b(?:it's|it is|its|all|everything(?:'s| is)?|that's|problem(?:'s| is)?|issue(?:'s| is)?) "
     r"(?:fixed|working|solved|sorted|resolved|fine)(?: now| again)?\b|"
     r"\b(?:you can|please|feel free to|go ahead and) close (?:it|the ticket|my ticket|this)\b|"
-    r"^(?:please |pls |ok,? |okay,? )?(?:close|cancel) (?:it|this|the ticket|my ticket|"
-    r"my request|the request)\b|"
+    r"^(?:please |pls |ok,? |okay,? )?(?:close|cancel|delete|remove) (?:it|this|the ticket|"
+    r"my ticket|my request|the request)\b|\ball (?:good|sorted|fine|working)(?: now)?\b|"
+    r"\b(?:it was|it's|that was) my (?:mistake|fault|bad)\b|"
     r"\b(?:fixed|solved|sorted|figured out) it\b|\bfigured it out\b|"
     r"\bworks (?:now|again)\b"
 )
 # Waiting for the team, or tired of it: "nobody answered yet", "still waiting", "escalate".
 _STILL_WAITING = re.compile(
-    r"\b(?:no ?one|nobody|no body) (?:has |have )?(?:answered|replied|responded|got back|"
-    r"contacted|looked)|\b(?:still|been) waiting\b|\bescalate\b|\bany (?:news|progress)\b|"
-    r"\bhow much longer\b"
+    r"\b(?:no ?one|nobody|no body) (?:has |have |is |'s )?(?:answered|answering|replied|replying|"
+    r"responded|responding|got back|contacted|looked|here|there)|\b(?:still|been) waiting\b|"
+    r"\bescalate\b|\bany (?:news|progress)\b|\bhow much longer\b|\banyone (?:there|here)\b|"
+    r"^(?:hello|hi|hey)\W+(?:anyone|anybody|is anyone)\b|\bit'?s been (?:\d+|a|two|three|"
+    r"several|many) (?:days?|hours?|weeks?)\b"
 )
 # How a new chat opens: "Hi, …", "Hello! …", "Good morning, …".
 _GREETING = re.compile(r"(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|morning)\b")
@@ -1277,8 +1280,13 @@ def _days_answer(turn: _Turn, days: list[date]) -> str:
 def _explain(state: Conversation, turn: _Turn) -> Outcome:
     """ "What do you mean?": the current question again, with its example. After the ticket,
     the agent's message is what puzzles them, so it goes to the ticket instead."""
+    about = about_the_chat(turn.text)
     if state.step is Step.TICKETED:
-        return _ticketed(state, turn)
+        state, actions = _ticketed(state, turn)
+        if about == "data":  # "please delete the part about my password": the agent acts
+            forwards = tuple(a for a in actions if not isinstance(a, Reply))
+            return state, (*forwards, Reply(text=texts.about_the_chat(about, turn.policy)))
+        return state, actions
     detail = _next_missing(state, turn.policy)
     if state.step is Step.PROBLEM:
         prompt = Reply(text=f"{texts.ASK_PROBLEM}\n{texts.PROBLEM_HINT}")
@@ -1288,7 +1296,6 @@ def _explain(state: Conversation, turn: _Turn) -> Outcome:
         prompt = Reply(text=texts.CONSENT_EXPLAINED, choices=_YES_NO)
     else:
         prompt = _current_prompt(state, turn.policy) or Reply(text=texts.HELP)
-    about = about_the_chat(turn.text)
     opening = f"{texts.about_the_chat(about, turn.policy)}\n\n" if about else ""
     text = f"{opening or texts.PUT_ANOTHER_WAY + ' '}{prompt.text}"
     return state, (Reply(text=text, choices=prompt.choices),)
@@ -1488,8 +1495,11 @@ _KEEP = re.compile(
 )
 # "Go back", "previous question": the answer before the current question, asked again.
 _GO_BACK = re.compile(
-    r"^(?:(?:oops|sorry|wait|no|hold on)[, ]+)*(?:can i |let me |i want to |i'd like to )?"
-    r"(?:go back|back|undo(?: that)?|previous question|change (?:my|the) (?:last|previous) answer)"
+    r"^(?:(?:oops|sorry|wait|no|hold on|wrong(?: answer)?|my bad|i made a mistake|"
+    r"(?:that|this) (?:was|is) wrong)[, ]+)*(?:can i |let me |i want to |i'd like to )?"
+    r"(?:go back|back|undo(?: that)?|previous question|"
+    r"redo (?:the|that)(?: last)?(?: one| answer)?|change (?:my|the) (?:last|previous) answer|"
+    r"(?:that|this) (?:was|is) wrong|wrong answer)"
     r"(?: (?:one|a step|one step|please))*$"
 )
 # The problem put right while another question waits: "actually it's not PayPal, it's the

@@ -85,6 +85,11 @@ _ABOUT_THE_CHAT = {
         "Our support is provided in English only. Write in whatever English you can; a "
         "translation tool is fine, and so are error messages in any language."
     ),
+    "data": (
+        "What you write here goes to MyCartPro's support team with your request, and nowhere "
+        "else. Card numbers, passwords and keys are removed before anything is stored. To have "
+        "something you wrote deleted, say so here and the team will take care of it."
+    ),
     "call": (
         "Support happens here in the chat, in writing: the team can't call you, and every "
         "answer comes to this conversation."

@@ -754,6 +754,10 @@ def test_after_the_ticket_an_hours_question_is_answered_and_reaches_the_ticket(
         ("do you work on the civic holiday?", "On Monday, August 2, 2027, support is open"),
         ("what time zone are you in?", "9:00 AM to 5:00 PM Eastern"),
         ("is 9am eastern or pacific?", "9:00 AM to 5:00 PM Eastern"),
+        ("when will I hear back?", "open right now, until Thursday, November 26 at 5"),
+        ("will anyone look at this over the weekend?", "On Saturday, November 28"),
+        ("is there an emergency line?", "Monday to Friday, 9:00 AM to 5:00 PM Eastern"),
+        ("what about the 28th?", "On Saturday, November 28, support is closed"),
         (
             "are you open today? it's thanksgiving",
             "On Thursday, November 26, support is open 9:00 AM to 5:00 PM Eastern. On Monday, "
@@ -1879,7 +1883,18 @@ def test_nvm_followed_by_an_answer_is_the_answer(policy: Policy, words: str) -> 
 
 
 @pytest.mark.parametrize(
-    "words", ["hold on", "give me a minute", "let me check and come back", "one sec"]
+    "words",
+    [
+        "hold on",
+        "give me a minute",
+        "let me check and come back",
+        "one sec",
+        "sorry I got pulled away",
+        "give me a minute, I'm checking",
+        "hold on let me look",
+        "I'm not at my computer right now",
+        "I'll have to check with my web guy and come back",
+    ],
 )
 def test_asking_for_a_moment_stores_nothing(policy: Policy, words: str) -> None:
     chat = Driver(policy)
@@ -1949,7 +1964,17 @@ def test_a_goodbye_after_the_ticket_reaches_the_agent_and_is_answered(policy: Po
     ]
 
 
-@pytest.mark.parametrize("said", ["close it", "cancel my ticket", "never mind, fixed it"])
+@pytest.mark.parametrize(
+    "said",
+    [
+        "close it",
+        "cancel my ticket",
+        "never mind, fixed it",
+        "all good now",
+        "scratch that, it was my mistake",
+        "delete my ticket",
+    ],
+)
 def test_asking_to_close_the_ticket_is_told_to_the_agent_and_answered(
     policy: Policy, said: str
 ) -> None:
@@ -1963,8 +1988,47 @@ def test_asking_to_close_the_ticket_is_told_to_the_agent_and_answered(
     assert replies(actions) == texts.CANCEL_AFTER_TICKET.format(ticket_id="MCP-1001")
 
 
+def test_asking_to_delete_something_after_the_ticket_reaches_the_agent_and_is_answered(
+    policy: Policy,
+) -> None:
+    chat = ticketed(policy)
+    said = "please delete the part about my password"
+    actions = chat.say(said)
+    assert ForwardToTicket(ticket_id="MCP-1001", text=said) in actions
+    assert replies(actions) == texts.about_the_chat("data", policy)
+
+
 @pytest.mark.parametrize(
-    "said", ["I'm really frustrated nobody answered", "can you escalate this? it's been 5 days"]
+    ("said", "problem"),
+    [
+        ("Hi there, my shipping rates are wrong", "My shipping rates are wrong"),
+        ("Hey guys, the checkout is broken", "The checkout is broken"),
+    ],
+)
+def test_a_greeting_with_its_address_is_left_out_of_the_problem(
+    policy: Policy, said: str, problem: str
+) -> None:
+    chat = Driver(policy)
+    chat.say(said)
+    assert chat.state.problem == problem
+
+
+def test_system_details_in_passing_keep_the_mac_and_the_plan(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("no error, also I'm on Chrome on a Mac, Growth plan")
+    assert chat.state.details["environment"] == "Growth plan, Chrome, Mac"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I'm really frustrated nobody answered",
+        "can you escalate this? it's been 5 days",
+        "why is nobody answering",
+        "hello? anyone?",
+        "it's been 2 days!!",
+    ],
 )
 def test_waiting_for_an_answer_is_told_when_it_comes(policy: Policy, said: str) -> None:
     chat = Driver(policy)
@@ -2152,7 +2216,19 @@ def test_a_kind_the_customer_chose_stays_when_the_problem_changes(policy: Policy
     assert chat.state.kind == "bug-fix"
 
 
-@pytest.mark.parametrize("words", ["go back", "wait, go back", "previous question", "undo"])
+@pytest.mark.parametrize(
+    "words",
+    [
+        "go back",
+        "wait, go back",
+        "previous question",
+        "undo",
+        "oops, wrong, undo that",
+        "oops wrong answer, go back",
+        "wait that was wrong",
+        "I made a mistake, let me redo the last one",
+    ],
+)
 def test_going_back_asks_the_last_question_again(policy: Policy, words: str) -> None:
     chat = Driver(policy)
     to_details(chat)
@@ -2223,6 +2299,10 @@ def test_a_sentence_cut_off_waits_for_the_rest(policy: Policy, start: str) -> No
         ("am I talking to a real person?", "a bot: I gather what the team needs"),
         ("what info do you need?", "what the problem is, error messages, steps to reproduce"),
         ("can you call me at 416-555-0100?", "the team can't call you"),
+        ("r u a bot", "a bot: I gather what the team needs"),
+        ("who will see the information I give you?", "goes to MyCartPro's support team"),
+        ("is my data stored? how long do you keep it?", "Card numbers, passwords and keys"),
+        ("can i get help in spanish", "provided in English only"),
         ("¿Hablan español?", "provided in English only"),
         ("Pouvez-vous m'aider en français?", "provided in English only"),
         ("do you speak french?", "provided in English only"),
