@@ -10,8 +10,8 @@ from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Function words plus the filler of support chats ("hi, please help, thanks", "since this
-# morning", "urgent"): they occur in nearly every query and would only add noise to matching
-# and grouping.
+# morning", "urgent") and the kinds of shop merchants name ("my clothing store"): they say
+# nothing about the problem and would only add noise to matching and grouping.
 _STOPWORDS = """a about after again all also am an and any are as at be because been before being
     but
     by can cannot could did do does doing don done for from get gets getting got had has have
@@ -25,7 +25,10 @@ _STOPWORDS = """a about after again all also am an and any are as at be because 
     good right ok okay yes hope maybe since
     morning afternoon evening night today tonight yesterday week weekend hour hours day days
     minute minutes ago now lately recently always sometimes urgent urgently asap immediately
-    im ive youre thats whats"""
+    im ive youre thats whats
+    restaurant restaurants clothing apparel fashion bakery boutique cafe salon spa jewelry
+    jewellery furniture shoes grocery florist bookstore brewery winery gym studio clinic
+    pizza pizzeria coffee candle candles soap cosmetics toys pets pet"""
 STOPWORDS = frozenset(_STOPWORDS.split())
 
 # Words that say something is wrong but not what: they decide nothing between guides, so they
