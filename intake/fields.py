@@ -356,6 +356,20 @@ def _says_none(detail: DetailField, text: str) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
+def none_for_another(policy: Policy, asked: DetailField, text: str) -> DetailField | None:
+    """The other detail a short message says "none" for ("no error at all actually", sent to
+    the system question): a correction of that answer, not an answer to this question."""
+    answer = normalize(text)
+    if asked.none_value and validate_detail(asked, text) == asked.none_value:  # none for both
+        return None
+    for detail in policy.details:
+        pattern = _none_pattern(tuple(detail.none_phrases))
+        found = pattern.match(answer) if pattern and detail is not asked else None
+        if found is not None and detail.none_value and word_count(answer[found.end() :]) <= 3:
+            return detail
+    return None
+
+
 def _none_pattern(none_phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     """One pattern for a detail's "none" phrases of two words or more, built once."""
     phrases = sorted({normalize(p) for p in none_phrases if len(p.split()) >= 2}, key=len)

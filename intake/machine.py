@@ -91,6 +91,7 @@ from intake.fields import (
     labelled_line,
     labelled_lines,
     more_details,
+    none_for_another,
     points_back,
     prefill,
     validate_detail,
@@ -760,6 +761,10 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     fixed = correction(turn.policy, turn.text)
     if fixed is not None:
         return _corrected(state, turn, *fixed)
+    other = none_for_another(turn.policy, detail, turn.text)
+    if other is not None and other.none_value:  # "no error at all actually", at another question
+        state = state.model_copy(update={"details": {**state.details, other.id: other.none_value}})
+        return state, (_say_then_ask(state, turn.policy, texts.CORRECTED),)
     if _NOT_THAT_BUT.match(normalize(turn.text)):  # "actually it's not PayPal, it's Stripe"
         problem = next(field for field in fields_of(turn.policy) if field.key == "problem")
         return _corrected(state, turn, problem, f"{state.problem}. {turn.text}")

@@ -2361,6 +2361,16 @@ def test_steps_sent_one_per_message_are_one_list(policy: Policy) -> None:
     assert "4. Steps to reproduce: 1. go to menu page\n    2. add a pizza" in summary
 
 
+@pytest.mark.parametrize("said", ["no error at all actually", "no error, see screenshot"])
+def test_no_error_said_at_a_later_question_corrects_the_error(policy: Policy, said: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say('It says "PAYMENT_FAILED"')
+    text = chat.reply(said)
+    assert chat.state.details == {"error_messages": "No error is shown."}
+    assert text.startswith(texts.CORRECTED) and text.endswith(policy.details[1].question)
+
+
 def test_steps_said_to_be_wrong_are_replaced_by_what_follows(policy: Policy) -> None:
     chat = Driver(policy)
     to_details(chat)
