@@ -23,7 +23,7 @@ import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from intake import texts
 from intake.actions import (
@@ -261,6 +261,7 @@ _EVE = re.compile(r"\b(christmas|new year'?s?) eve\b")
 # Words of a holiday's name that don't tell it apart: "Christmas Day" is asked as "Christmas".
 _NOT_THE_NAME = frozenset({"day", "observed"})
 _NAME_WORD = re.compile(r"[a-z]+")
+_CLOSING_SOON = timedelta(hours=1)  # less than this left today: the next window is said too
 _HOLIDAYS_AHEAD = timedelta(days=45)  # "are you open over the holidays?" looks this far
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -1194,7 +1195,11 @@ def _hours_answer(turn: _Turn, window: Window, ticket_id: str | None = None) -> 
     if asked is not None and asked != "today":
         return _days_answer(turn, _days_asked(asked, today))
     if window.covers(at):
-        return texts.open_now(schedule, describe_window_end(window, at), ticket_id)
+        answer = texts.open_now(schedule, describe_window_end(window, at), ticket_id)
+        if window.closes_at.astimezone(UTC) - at.astimezone(UTC) <= _CLOSING_SOON:
+            after = next_window(hours, window.closes_at)  # "until 5": and if not by then?
+            answer = f"{answer} {texts.closing_soon(describe_window_start(after, at))}"
+        return answer
     closed_today = closure_on(hours, today)
     later = [name for name in closures_until(hours, at, window) if name != closed_today]
     return texts.closed_now(schedule, describe_window_start(window, at), closed_today, later)

@@ -199,6 +199,10 @@ def open_now(schedule: str, until: str, ticket_id: str | None = None) -> str:
     return f"Our support team works {schedule}, and it's open right now, until {until}. {then}"
 
 
+def closing_soon(next_start: str) -> str:
+    return f"Support closes soon: what isn't answered by then is answered from {next_start}."
+
+
 def kind_guess(policy: Policy, kind_id: str) -> str:
     return (
         f"Kind of help: {policy.kind(kind_id).label} (you can change that before the ticket "

@@ -721,6 +721,15 @@ def test_an_hours_question_after_the_greeting_is_no_problem(policy: Policy, said
     assert chat.state.problem is None and chat.state.step is Step.PROBLEM
 
 
+def test_shortly_before_closing_the_next_window_is_said_too(policy: Policy) -> None:
+    # Thursday 2026-12-24 16:30 Toronto: half an hour left, then closed until Tuesday.
+    chat = Driver(policy, at=datetime(2026, 12, 24, 21, 30, tzinfo=UTC))
+    text = chat.reply("are you open?")
+    assert "open right now, until Thursday, December 24 at 5:00 PM Eastern" in text
+    assert texts.closing_soon("Tuesday, December 29 at 9:00 AM Eastern") in text
+    assert "Support closes soon" not in Driver(policy).reply("are you open?")  # at 11:00
+
+
 def test_after_the_ticket_an_hours_question_is_answered_and_reaches_the_ticket(
     policy: Policy,
 ) -> None:
