@@ -87,7 +87,8 @@ _WANTS_A_CHANGE = frozenset(
 )
 _SHORT = 8  # longer messages are descriptions, not answers, unless they open with yes or no
 _LEADS_TO_A_NUMBER = frozenset(
-    "yes ok okay the number option guide let me let's lets try show read open see i'll take".split()
+    "yes ok okay the number option guide let me let's lets try show read open see i'll take "
+    "what how about and then".split()  # "what about guide 2?", "and then 3"
 )
 _AFTER_A_CHOICE = frozenset(
     "one worked works solved fixed helped did it the trick thanks thank you please was that "

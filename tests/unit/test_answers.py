@@ -82,6 +82,8 @@ def test_neither_yes_nor_no(text: str) -> None:
         ("the second one", 2),
         ("yes the second one", 2),
         ("guide 1 helped", 1),
+        ("what about guide 2?", 2),
+        ("and then 3", 3),
     ],
 )
 def test_numbers_and_ordinals(text: str, number: int) -> None:
