@@ -45,9 +45,21 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# Everyday words for what the guides name otherwise, read as the guides' word on both sides.
+_SAME_AS = {
+    "pic": "image",
+    "pics": "images",
+    "picture": "image",
+    "pictures": "images",
+    "photo": "image",
+    "photos": "images",
+}
+
+
 def words(text: str) -> list[str]:
     """Folded words, stopwords removed, in order; the surface forms used for typo lookup."""
-    return [word for word in _WORD.findall(fold(text)) if word not in STOPWORDS]
+    found = _WORD.findall(fold(text))
+    return [_SAME_AS.get(word, word) for word in found if word not in STOPWORDS]
 
 
 @lru_cache(maxsize=65536)

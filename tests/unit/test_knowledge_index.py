@@ -43,6 +43,7 @@ def test_quality_stays_above_the_measured_floor(index: GuideIndex) -> None:
         ("my checkout is broken since this morning, urgent", "checkout-errors"),
         ("it's urgent my checkout is down", "checkout-errors"),
         ("checkout broken for my clothing store", "checkout-errors"),
+        ("product pics dont show up", "product-images-not-showing"),
     ],
 )
 def test_typos_and_word_order_do_not_matter(index: GuideIndex, query: str, guide: str) -> None:
