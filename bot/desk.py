@@ -30,6 +30,10 @@ from storage.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 NOT_AN_AGENT = "Only support agents can reply to or change tickets."
+EDIT_STAYS_A_NOTE = (
+    "That edit stays a note: the customer never saw the message. To send it to them, write "
+    "it again as a new message."
+)
 UNDELIVERED = "Not delivered to the customer: {excerpt} ({reason})"
 _EXCERPT = 200  # characters of an undelivered message the thread shows
 ALREADY_YOURS = "You already have this ticket."
@@ -121,6 +125,10 @@ class TicketDesk:
             # A corrected reply or note goes on marked as an edit; an edited command ran once.
             if not isinstance(parsed, RelayToCustomer | InternalNote) or not parsed.text:
                 return
+            if isinstance(parsed, RelayToCustomer) and _was_not_for_the_customer(message):
+                # "note: customer seems angry" edited to drop "note:": still the team's alone.
+                self.to_team(uow, ticket.public_id, thread, Outgoing(text=EDIT_STAYS_A_NOTE), at)
+                parsed = InternalNote(text=parsed.text)
             parsed = parsed.model_copy(update={"text": as_edit(parsed.text)})
         if isinstance(parsed, RelayToCustomer):
             if parsed.text:
@@ -294,3 +302,10 @@ def _to_ticket_team(
 ) -> None:
     """Everything for one ticket's thread and card shares one ordering key: sent in order."""
     uow.outbox.add(platform, f"ticket:{public_id}", destination, message, at)
+
+
+def _was_not_for_the_customer(message: TeamMessage) -> bool:
+    """An edit of a note or a command, which the customer never saw."""
+    if message.before is None:
+        return False
+    return not isinstance(read_team_message(clean_text(message.before)), RelayToCustomer)

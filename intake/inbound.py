@@ -42,6 +42,9 @@ class TeamMessage(_Inbound):
     """Someone wrote in a thread of the team channel; ``is_agent`` says if they may act."""
 
     is_agent: bool
+    before: str | None = None
+    """An edit's earlier words, when the platform says: a note edited into a plain message
+    stays a note."""
 
 
 def attachment_line(name: str, link: str) -> str:

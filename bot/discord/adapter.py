@@ -134,9 +134,11 @@ class IntakeClient(discord.Client):
         if not payload.data.get("edited_timestamp"):
             return
         message = payload.message
+        cached = payload.cached_message  # the earlier words, when discord.py still has them
+        before = cached.content if cached is not None else None
         await self._caught_up.wait()
         async with self._locks.hold(str(message.channel.id)):
-            await self._handle(message, edited=True)
+            await self._handle(message, edited=True, before=before)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component or interaction.data is None:
@@ -180,7 +182,9 @@ class IntakeClient(discord.Client):
 
     # ── one message ─────────────────────────────────────────────────────────────────────
 
-    async def _handle(self, message: discord.Message, *, edited: bool = False) -> None:
+    async def _handle(
+        self, message: discord.Message, *, edited: bool = False, before: str | None = None
+    ) -> None:
         if self.user is None:
             return
         seen = await self._seen(message)
@@ -206,6 +210,7 @@ class IntakeClient(discord.Client):
                 is_agent=await self._is_agent(message.author, guild),
                 catch_up=True,
                 edited=edited,
+                before=before,
             )
         else:
             if isinstance(routed, OpenThread):

@@ -77,6 +77,8 @@ class Heard(BaseModel):
     """A message, whose ``ts`` is a place in its channel's history (the point catching up
     starts from); a click is not."""
     profile_name: str | None = None
+    before: str | None = None
+    """An edit's earlier words, as Slack sent them with it."""
     """The name the event itself carries (Slack Connect users' ``user_profile``), for when
     ``users.info`` can't say."""
 
@@ -127,7 +129,8 @@ def _heard_edit(
     if heard is None or not edit_ts:
         return None
     update = {"message_id": edit_id(heard.message_id, edit_ts), "at": _time(edit_ts)}
-    return heard.model_copy(update={**update, "edited": True})
+    before = plain_text(str(old.get("text") or ""), bot_user_id) if "text" in old else None
+    return heard.model_copy(update={**update, "edited": True, "before": before})
 
 
 def heard_mention(
@@ -234,6 +237,7 @@ def team_message(heard: Heard, name: str, is_agent: bool) -> TeamMessage:
         is_agent=is_agent,
         catch_up=heard.in_history,
         edited=heard.edited,
+        before=heard.before,
         accepted=True,
     )
 

@@ -811,6 +811,25 @@ async def test_an_agents_corrected_reply_reaches_the_customer_marked_as_an_edit(
     assert (await corrected).args["text"].endswith("(edited) Please clear the browser cache")
 
 
+async def test_a_note_edited_to_drop_its_prefix_stays_a_note(slack: Workspace) -> None:
+    card = await open_ticket(slack)
+    thread, ts = card.ts, next_ts()
+    note = "note: customer seems angry"
+    await slack.event(
+        message_event(TEAM, AGENT, note, ts, channel_type="channel", thread_ts=thread)
+    )
+    told = asyncio.ensure_future(slack.next_post(TEAM, thread))
+    change = _changed(
+        TEAM, AGENT, ts, note, "customer seems angry", channel_type="channel", thread_ts=thread
+    )
+    assert await slack.event(change) == 200
+    assert (await told).args["text"].startswith("That edit stays a note")
+    assert not [p for p in slack.fake.posts(DM) if "angry" in p.args["text"]]
+    with slack.app.sessions() as session:
+        notes = session.scalars(select(MessageRow.text).where(MessageRow.direction == "note"))
+        assert list(notes) == ["customer seems angry", "(edited) customer seems angry"]
+
+
 async def test_a_slack_connect_user_slack_wont_describe_is_named_from_the_event(
     slack: Workspace,
 ) -> None:
