@@ -93,6 +93,14 @@ _PLEASANTRIES = re.compile(
     re.IGNORECASE,
 )
 _AROUND_A_SECRET = re.compile(r"[^.,;\n]*\[(?:[^\]]* removed|card •••• \d{4})\][^.,;\n]*")
+_STEP = re.compile(
+    r"(?:^|[,;:>\n]|\bthen\b|\band\b|\d[.)])\s*(?:i |we |you |then |and |first |next )?"
+    r"(?:open|opened|click|clicked|go to|went to|add|added|select|selected|choose|chose|enter|"
+    r"entered|type|typed|press|pressed|navigate|log ?in|logged in|submit|submitted|pay|paid|"
+    r"check ?out|visit|visited|fill in|filled in|upload|uploaded|tap|tapped|save|saved)\b",
+    re.IGNORECASE,
+)
+_STEPS_AT_LEAST = 3
 _AN_ADDRESS = re.compile(r"\S+@\S+\.[A-Za-z]{2,}\b|\bhttps?://\S+|\bwww\.\S+")
 _CLAUSE = re.compile(r"[.;!?\n]+\s*")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n+")
@@ -129,6 +137,12 @@ def environment_text(message: str) -> str | None:
         about_an_error = _ERROR_WORDS.search(sentence) or _CODE.search(sentence)
         kept.append(", ".join(facts) if about_an_error else sentence.strip())
     return " ".join(kept)
+
+
+def steps_text(message: str) -> str | None:
+    """Steps given in passing: three or more things done, one after another ("open the store,
+    add a product, click checkout"); fewer say what happens more than how to get there."""
+    return message.strip() if len(_STEP.findall(message)) >= _STEPS_AT_LEAST else None
 
 
 def names_the_system(message: str) -> bool:

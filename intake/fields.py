@@ -60,7 +60,11 @@ _EMPTY_ANSWERS = frozenset(
 )
 # "no", "nope, nothing": a bare no to a question that has a "none" answer is that answer.
 _BARE_NO_WORDS = 3
-_EXTRACTORS = {"error_messages": extract.error_text, "environment": extract.environment_text}
+_EXTRACTORS = {
+    "error_messages": extract.error_text,
+    "steps_to_reproduce": extract.steps_text,
+    "environment": extract.environment_text,
+}
 # How customers label a part of a message beyond the field's own names ("To reproduce: …").
 _LABEL_SYNONYMS = {
     "error_messages": ("the error", "error message", "error code"),

@@ -2380,6 +2380,31 @@ def test_no_error_said_at_a_later_question_corrects_the_error(policy: Policy, sa
     assert text.startswith(texts.CORRECTED) and text.endswith(policy.details[1].question)
 
 
+def test_steps_in_the_first_message_are_not_asked_for_again(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    first = "My checkout fails: I open the store, add a mug to the cart and click checkout"
+    chat.say(first)
+    assert chat.state.details["steps_to_reproduce"] == first
+    chat.say("no error")
+    assert chat.state.step is Step.DETAILS and _next_asked(chat) == "environment"
+
+
+def test_steps_sent_after_an_early_ticket_fill_it(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say("customers can't check out, the checkout page is blank")
+    chat.say("agent")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    steps = "open the store, add a product, click checkout"
+    actions = chat.say(steps)
+    assert any(
+        isinstance(a, AmendTicket) and a.details == {"steps_to_reproduce": steps} for a in actions
+    )
+
+
+def _next_asked(chat: Driver) -> str | None:
+    return next((d.id for d in chat.policy.details if d.id not in chat.state.details), None)
+
+
 def test_steps_said_to_be_wrong_are_replaced_by_what_follows(policy: Policy) -> None:
     chat = Driver(policy)
     to_details(chat)
