@@ -45,6 +45,14 @@ def open_engine(url: str) -> Engine:
         raise DatabaseError(f"can't use database {parsed.render_as_string()}: {error}") from error
 
 
+def shown(url: str) -> str:
+    """``url`` fit to print or log: its password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url  # not a URL, so no password in it to find
+
+
 def sqlite_path(url: str) -> Path | None:
     """The file of a SQLite URL; None for another database, memory, or a URL that isn't one
     (``open_engine`` says what is wrong with it)."""
@@ -135,6 +143,11 @@ def upgrade(engine: Engine) -> Upgrade:
             found = _version_in(connection)
             if found == _head():
                 return "current"
+            if found is not None and found not in _known_versions():
+                raise DatabaseError(
+                    f"the database's schema ({found}) is from a newer version of MyCartPro "
+                    "Intake: run that version, or restore a backup made before it"
+                )
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except SQLAlchemyError as error:
@@ -159,6 +172,13 @@ def _version_in(connection: Connection) -> str | None:
         return None
     version: str | None = connection.execute(_VERSION).scalar()
     return version
+
+
+@functools.cache
+def _known_versions() -> frozenset[str]:
+    """Every migration this version has, to tell a schema from a newer version."""
+    scripts = ScriptDirectory.from_config(_alembic_config())
+    return frozenset(script.revision for script in scripts.walk_revisions())
 
 
 @functools.cache

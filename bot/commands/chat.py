@@ -13,6 +13,7 @@ from bot.commands.kb import add_kb_dir_option, with_kb_dir
 from bot.console import chat
 from bot.policy_file import load_policy
 from bot.settings import load_settings
+from storage.database import shown
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     app = build_app(settings, scripted=True)
     user = (args.user or _login()).strip() or "customer"
     print(
-        f"MyCartPro Intake — chatting as {user}. Database: {app.settings.database}. "
+        f"MyCartPro Intake — chatting as {user}. Database: {shown(app.settings.database)}. "
         "Type help for commands; Ctrl-C or Ctrl-D to quit.",
         file=sys.stderr,
     )

@@ -4,6 +4,7 @@ import argparse
 
 from bot.app import upgraded_database
 from bot.settings import load_settings
+from storage.database import shown
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -23,5 +24,5 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     engine, done = upgraded_database(settings.database)
     engine.dispose()
-    print(f"{_DONE[done]}: {settings.database}")
+    print(f"{_DONE[done]}: {shown(settings.database)}")
     return 0

@@ -2,11 +2,12 @@
 
 import os
 import subprocess
+from pathlib import Path
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, make_url, text
 
 from storage.database import is_current, open_engine
-from tests.integration.cli import INTAKE
+from tests.integration.cli import INTAKE, intake
 
 
 def test_instances_starting_at_once_upgrade_the_schema_once(database_url: str) -> None:
@@ -47,3 +48,31 @@ def test_a_plain_postgresql_url_uses_the_installed_driver() -> None:
     engine = open_engine("postgresql://intake@db.example:5432/intake")
     assert engine.dialect.driver == "psycopg"
     engine.dispose()
+
+
+def test_a_schema_from_a_newer_version_is_one_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'intake.db'}"
+    assert intake(["db", "upgrade"], tmp_path, INTAKE_DATABASE_URL=url).returncode == 0
+    engine = open_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    for command in (["db", "upgrade"], ["tickets", "list"]):
+        result = intake(command, tmp_path, INTAKE_DATABASE_URL=url)
+        assert result.returncode != 0 and "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines() == [
+            "intake: the database's schema (0099) is from a newer version of MyCartPro Intake: "
+            "run that version, or restore a backup made before it"
+        ]
+
+
+def test_the_database_password_is_never_printed(postgres_url: str, tmp_path: Path) -> None:
+    with_password = make_url(postgres_url).set(password="s3cretpw")  # trust auth ignores it
+    url = with_password.render_as_string(hide_password=False)
+    for command in (["db", "upgrade"], ["chat", "--user", "priya"]):
+        result = intake(command, tmp_path, "hi\n", INTAKE_DATABASE_URL=url)
+        assert result.returncode == 0, result.stderr
+        assert (
+            "s3cretpw" not in result.stdout + result.stderr
+            and "***" in result.stdout + result.stderr
+        )
