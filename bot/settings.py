@@ -15,6 +15,7 @@ from intake.addresses import Address
 
 # Slack's ids are upper case and its channel names lower case, so a name can't pass for an id.
 _SLACK_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
+_USER_ID = re.compile(r"[UW][A-Z0-9]+|[0-9]{5,25}")  # a Slack member id, a Discord user id
 
 
 class Settings(BaseSettings):
@@ -46,12 +47,13 @@ class Settings(BaseSettings):
     )
     discord_agent_role: str | None = Field(default=None, alias="INTAKE_DISCORD_AGENT_ROLE")
 
-    @field_validator("policy_file", "kb_dir", "data_dir", mode="before")
+    @field_validator("policy_file", "kb_dir", "data_dir", "http_host", mode="before")
     @classmethod
     def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
         """``INTAKE_DATA_DIR=`` (as ``${VAR:-}`` in a compose file or an empty ``.env`` line
-        passes it) means "not set": the default (the bundled policy and guides, ``data``), as
-        ``intake kb`` already reads it; as a path it would be the current folder."""
+        passes it) means "not set": the default (the bundled policy and guides, ``data``,
+        127.0.0.1), as ``intake kb`` already reads it; as a path it would be the current
+        folder, and as a host every network interface."""
         if isinstance(value, str) and not value.strip():
             return cls.model_fields[str(info.field_name)].default
         return value
@@ -101,7 +103,14 @@ class Settings(BaseSettings):
             else:
                 value = text.split(",")
         if isinstance(value, list | tuple | set | frozenset):
-            return frozenset(str(part).strip() for part in value if str(part).strip())
+            ids = frozenset(str(part).strip() for part in value if str(part).strip())
+            wrong = sorted(i for i in ids if not _USER_ID.fullmatch(i))
+            if wrong:
+                raise ValueError(
+                    f"{', '.join(wrong)}: a user id is a Slack member id (U0123ABCD, profile → "
+                    "Copy member ID) or a Discord user id (a number), separated by commas"
+                )
+            return ids
         return value
 
     @property

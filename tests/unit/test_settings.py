@@ -34,6 +34,8 @@ def test_a_missing_secrets_folder_is_named(monkeypatch: pytest.MonkeyPatch, tmp_
         ("INTAKE_TEAM_CHANNEL", "slack:#support-tickets"),
         ("INTAKE_TEAM_CHANNEL", "slack:support-tickets"),
         ("INTAKE_TEAM_CHANNEL", "slack:C0123:1234.5"),
+        ("INTAKE_AGENT_IDS", "@dana,U1;U2"),
+        ("INTAKE_AGENT_IDS", "dana"),
         ("INTAKE_DISCORD_AGENT_ROLE", "Support Agents"),
         ("INTAKE_HTTP_PORT", "eighty"),
         ("INTAKE_HTTP_PORT", "70000"),
@@ -77,3 +79,8 @@ def test_an_empty_path_setting_means_the_bundled_default(
     # As a compose file's `INTAKE_POLICY_FILE: ${POLICY:-}` passes it: not the current folder.
     monkeypatch.setenv(variable, value)
     assert getattr(load_settings(), field) is None
+
+
+def test_an_empty_host_listens_where_the_default_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTAKE_HTTP_HOST", "")
+    assert load_settings().http_host == "127.0.0.1"  # not every network interface
