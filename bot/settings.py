@@ -128,6 +128,8 @@ def load_settings() -> Settings:
     secrets_dir = os.environ.get("INTAKE_SECRETS_DIR", "").strip() or None
     if secrets_dir and not Path(secrets_dir).is_dir():
         raise UserFacingError(f"INTAKE_SECRETS_DIR: {secrets_dir} is not a folder")
+    if secrets_dir:
+        _check_secret_files(Path(secrets_dir))
     try:
         return Settings(_secrets_dir=secrets_dir)
     except SettingsError as error:
@@ -136,3 +138,22 @@ def load_settings() -> Settings:
         first = error.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "settings"
         raise UserFacingError(f"{name}: {first['msg']}") from None
+
+
+def _check_secret_files(folder: Path) -> None:
+    """Each setting's file in the secrets folder can be read as text; pydantic-settings would
+    only say that getting the value failed, naming neither the file nor why."""
+    for field in Settings.model_fields.values():
+        path = folder / str(field.alias)
+        if not path.exists() and not path.is_symlink():
+            continue
+        if path.is_dir():
+            raise UserFacingError(f"INTAKE_SECRETS_DIR: {path} is a folder, not a file")
+        try:
+            path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise UserFacingError(f"INTAKE_SECRETS_DIR: {path} is not UTF-8 text") from None
+        except OSError as error:
+            reason = "a link to a missing file" if path.is_symlink() else error.strerror
+            raise UserFacingError(f"INTAKE_SECRETS_DIR: can't read {path}: {reason}") from None
+

@@ -1,5 +1,6 @@
 """Settings: secrets from files, never shown, and one clear line on a bad value."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,28 @@ def test_a_missing_secrets_folder_is_named(monkeypatch: pytest.MonkeyPatch, tmp_
     monkeypatch.setenv("INTAKE_SECRETS_DIR", str(tmp_path / "nope"))
     with pytest.raises(UserFacingError, match=r"^INTAKE_SECRETS_DIR: "):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda p: p.symlink_to(p.parent / "gone"), "a link to a missing file"),
+        (lambda p: p.write_bytes(b"\xff\xfe secret"), "is not UTF-8 text"),
+        (lambda p: p.mkdir(), "is a folder, not a file"),
+    ],
+)
+def test_a_secret_file_that_cant_be_read_is_named_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    make: Callable[[Path], object],
+    says: str,
+) -> None:
+    secret = tmp_path / "SLACK_SIGNING_SECRET"
+    make(secret)
+    monkeypatch.setenv("INTAKE_SECRETS_DIR", str(tmp_path))
+    with pytest.raises(UserFacingError, match=f"^INTAKE_SECRETS_DIR: .*{secret}.*") as raised:
+        load_settings()
+    assert says in str(raised.value)
 
 
 @pytest.mark.parametrize(
