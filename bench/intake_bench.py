@@ -2,8 +2,9 @@
 
     python -m bench.intake_bench [--conversations 300] [--database-url URL]
 
-Defaults to a fresh SQLite file; pass a PostgreSQL URL to measure that instead. Each
-conversation is the seven messages of a full intake ending in a ticket.
+Defaults to a fresh SQLite file; pass a PostgreSQL URL to measure that instead (in a private
+schema, dropped afterwards). Each conversation is the seven messages of a full intake ending
+in a ticket.
 """
 
 import argparse
@@ -13,6 +14,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from bot.errors import UserFacingError
 from bot.settings import Settings
 from intake.addresses import Address, Person
 from intake.inbound import CustomerMessage
+from tests.fakes.postgres import private_schema
 
 MESSAGES = [
     "Customers get an error when they pay with PayPal at checkout",
@@ -72,8 +75,12 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=300)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
+    if args.conversations < 1:
+        parser.error("--conversations must be at least 1")
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as cleanup:
         url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
+        if url.startswith("postgres"):  # a private schema, dropped afterwards
+            url = cleanup.enter_context(private_schema(url, prefix="bench"))
         try:
             result = run(args.conversations, url)
         except UserFacingError as error:  # a bad --database-url: one line, as intake says it
