@@ -156,4 +156,3 @@ def _check_secret_files(folder: Path) -> None:
         except OSError as error:
             reason = "a link to a missing file" if path.is_symlink() else error.strerror
             raise UserFacingError(f"INTAKE_SECRETS_DIR: can't read {path}: {reason}") from None
-

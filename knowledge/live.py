@@ -97,7 +97,10 @@ class LiveGuideIndex:
             self._parsed = {
                 path: (stamp, self._parse(path, stamp)) for path, stamp in stamps.items()
             }
-            result = combine((self._serveable(path) for path in paths), notes)
+            # Of two guides with one id or title, the one already served stays: a new file can't
+            # take a guide out of service by sorting first.
+            served_first = sorted(paths, key=lambda path: path not in self._last_good)
+            result = combine((self._serveable(path) for path in served_first), notes)
             for problem in result.problems:
                 log.warning("guide problem: %s", problem)
             self._index = self._build(result.guides)

@@ -83,6 +83,22 @@ def test_a_new_broken_file_is_left_out_until_fixed(live: LiveGuideIndex, folder:
     assert ids(live, "set up vat") == ["taxes"]
 
 
+def test_a_new_file_with_a_served_guides_title_does_not_replace_it(
+    live: LiveGuideIndex, folder: Path
+) -> None:
+    copy = folder / "aaa-refunds.md"  # sorts first, yet the guide already served stays
+    write(copy, guide("Refund an order", "1. Something else entirely."))
+    result = live.reload_now()
+    assert result is not None and ids(live, "refund an order") == ["refunds"]
+    assert [(p.file, p.message) for p in result.problems] == [
+        (
+            str(copy),
+            f"duplicate title 'Refund an order', already used by {folder / 'refunds.md'}; "
+            "this file is skipped",
+        )
+    ]
+
+
 def test_a_vanished_folder_keeps_serving_what_loaded(
     live: LiveGuideIndex, folder: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
