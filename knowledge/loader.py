@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict
 from knowledge.guide import DEFAULT_CATEGORIES, Guide, Problem, guide_links, read_guide
 
 GUIDE_SUFFIXES = (".md", ".markdown")
+# A guide customers read in a chat is a page or two; a file this size is a mistake (a log or
+# an export saved as .md), and indexing it would slow every search.
+MAX_GUIDE_BYTES = 1_000_000
 KB_DIR_ENV = "INTAKE_KB_DIR"
 
 
@@ -90,6 +93,10 @@ def parse_file(path: Path, categories: Collection[str] = DEFAULT_CATEGORIES) -> 
     """Read and parse one guide file; never raises for a bad file."""
     source = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_GUIDE_BYTES:
+            limit = f"{MAX_GUIDE_BYTES // 1_000_000} MB"
+            return _failed(source, 0, f"too large ({size:,} bytes); a guide is at most {limit}")
         raw = path.read_bytes()
     except OSError as error:
         return _failed(source, 0, f"cannot be read ({error.strerror})")

@@ -33,6 +33,7 @@ def test_every_problem_in_a_folder_is_reported_in_one_run(tmp_path: Path) -> Non
     write(tmp_path, "same-title.md", guide("good"))
     write(tmp_path, "sub/good.md", guide("Another"))
     write(tmp_path, "latin1.md", "---\ntitle: Caf\xe9\n---\nx".encode("latin-1"))
+    write(tmp_path, "export.md", guide("Export", "row;" * 300_000))  # a log saved as .md
     write(tmp_path, "notes.txt", "not a guide")
     write(tmp_path, ".hidden.md.swp", "editor swap file")
 
@@ -41,6 +42,7 @@ def test_every_problem_in_a_folder_is_reported_in_one_run(tmp_path: Path) -> Non
     assert [g.id for g in result.guides] == ["good"]
     problems = sorted(str(p).removeprefix(f"{tmp_path}/") for p in result.problems)
     assert problems == [
+        "export.md: too large (1,200,023 bytes); a guide is at most 1 MB",
         "good.md:4: link to a guide that does not exist: nowhere.md",
         "latin1.md:2: not UTF-8 text (byte 0xe9); save it as UTF-8",
         f"same-title.md:1: duplicate title 'good', already used by {tmp_path}/good.md; "
