@@ -15,6 +15,7 @@ from intake.addresses import Address
 
 # Slack's ids are upper case and its channel names lower case, so a name can't pass for an id.
 _SLACK_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
+_HTTP = ("http://", "https://")
 _USER_ID = re.compile(r"[UW][A-Z0-9]+|[0-9]{5,25}")  # a Slack member id, a Discord user id
 
 
@@ -57,6 +58,14 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return cls.model_fields[str(info.field_name)].default
         return value
+
+    @field_validator("slack_api_base_url", "discord_api_base", "discord_gateway_url")
+    @classmethod
+    def _web_address(cls, value: str, info: ValidationInfo) -> str:
+        schemes = ("ws://", "wss://") if info.field_name == "discord_gateway_url" else _HTTP
+        if not value.strip().startswith(schemes):
+            raise ValueError(f"must start with {' or '.join(schemes)}: {value!r}")
+        return value.strip()
 
     @field_validator("team_channel", mode="before")
     @classmethod
@@ -137,7 +146,8 @@ def load_settings() -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "settings"
-        raise UserFacingError(f"{name}: {first['msg']}") from None
+        reason = str(first["msg"]).removeprefix("Value error, ")  # our validators' own words
+        raise UserFacingError(f"{name}: {reason}") from None
 
 
 def _check_secret_files(folder: Path) -> None:

@@ -88,7 +88,14 @@ class DiscordPlatform:
         settings = self._settings
         configure_endpoints(settings.discord_api_base, settings.discord_gateway_url)
         self._wake_relay = outbound.wake
-        await self._log_in()
+        try:
+            await self._log_in()
+        except DiscordUnreachable as error:
+            # Like Slack: the other platforms serve meanwhile, and standing by logs in again
+            # on every lease poll until Discord answers.
+            log.warning("Discord not reachable yet (%s); trying again in the background", error)
+            self._leadership = asyncio.create_task(self._follow_lease(), name="discord-lease")
+            return
         if await asyncio.to_thread(self._lease.try_acquire):
             self._leading = True
             await self._open_gateway()
@@ -217,6 +224,10 @@ def discord_platform(settings: Settings) -> PlatformBuilder:
     return lambda app: DiscordPlatform(settings, app.service, app.lease("discord-gateway"))
 
 
+class DiscordUnreachable(UserFacingError):
+    """Discord's API didn't answer (network, 5xx): worth trying again, unlike a bad token."""
+
+
 async def _login(client: IntakeClient, token: str, api_base: str) -> None:
     try:
         await client.login(token)
@@ -228,7 +239,7 @@ async def _login(client: IntakeClient, token: str, api_base: str) -> None:
         ) from None
     except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
         await client.close()
-        raise UserFacingError(f"could not log in to Discord at {api_base}: {error}") from None
+        raise DiscordUnreachable(f"could not log in to Discord at {api_base}: {error}") from None
     except ValueError:  # a body labelled JSON that isn't: a proxy's error page, another server
         await client.close()
         raise UserFacingError(

@@ -222,16 +222,14 @@ def slack_platform(settings: Settings) -> PlatformBuilder:
             "SLACK_SIGNING_SECRET is missing (Basic Information > Signing Secret), "
             "or set SLACK_APP_TOKEN for Socket Mode"
         )
-    base_url = settings.slack_api_base_url
-    if not base_url.startswith(("http://", "https://")):
-        raise UserFacingError(f"SLACK_API_BASE_URL is not an http(s) URL: {base_url!r}")
     team = settings.team_channel
     team_channel = team.channel if team is not None and team.platform == PLATFORM else None
 
     def build(app: App) -> Platform:
         if team is None:
             log.warning("INTAKE_TEAM_CHANNEL is not set: tickets are stored but no agent sees them")
-        client = AsyncWebClient(token=bot_token, base_url=base_url.rstrip("/") + "/")
+        base_url = settings.slack_api_base_url.rstrip("/") + "/"
+        client = AsyncWebClient(token=bot_token, base_url=base_url)
         bolt = AsyncApp(
             client=client,
             signing_secret=signing_secret or "",

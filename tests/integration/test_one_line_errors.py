@@ -158,38 +158,61 @@ def test_a_discord_api_address_that_is_not_discord_is_one_line(
     assert_refused(result, f"intake: {proxy_error_page} {says}")
 
 
-def test_a_slack_api_address_that_is_not_slack_is_named_and_serve_keeps_going(
-    tmp_path: Path, proxy_error_page: str
-) -> None:
-    environment = {**SLACK, "SLACK_API_BASE_URL": proxy_error_page, "INTAKE_HTTP_PORT": "0"}
+def serve_log_until(tmp_path: Path, environment: dict[str, str], until: str) -> str:
+    """What ``intake serve`` logs up to a line with ``until``: it keeps going after it."""
     serve = subprocess.Popen(
         [INTAKE, "serve"],
         cwd=tmp_path,
         env={
-            **{k: v for k, v in os.environ.items() if not k.startswith(("INTAKE_", "SLACK_"))},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("INTAKE_", "SLACK_", "DISCORD_"))
+            },
             **environment,
         },
         stderr=subprocess.PIPE,
         text=True,
     )
     assert serve.stderr is not None
-    give_up = threading.Timer(30, serve.terminate)  # the warning never came: fail, don't hang
+    give_up = threading.Timer(30, serve.terminate)  # the line never came: fail, don't hang
     give_up.start()
     lines = []
     try:
         for line in serve.stderr:
             assert "Traceback" not in line
             lines.append(line)
-            if "serving slack on" in line:
+            if until in line:
                 break
     finally:
         give_up.cancel()
+        running = serve.poll() is None
         serve.terminate()
         serve.wait(timeout=30)
-    said = "".join(lines)
+    assert running, "".join(lines)
+    return "".join(lines)
+
+
+def test_a_slack_api_address_that_is_not_slack_is_named_and_serve_keeps_going(
+    tmp_path: Path, proxy_error_page: str
+) -> None:
+    environment = {**SLACK, "SLACK_API_BASE_URL": proxy_error_page, "INTAKE_HTTP_PORT": "0"}
+    said = serve_log_until(tmp_path, environment, "serving slack on")
     assert "HTTP 502, not a Slack API answer: is SLACK_API_BASE_URL right?" in said
     served = re.search(r"serving slack on http://127\.0\.0\.1:(\d+)", said)
     assert served is not None and served.group(1) != "0"  # the port the system chose
+
+
+def test_discord_out_of_reach_at_start_is_tried_again_while_slack_serves(tmp_path: Path) -> None:
+    unreachable = "http://127.0.0.1:9"  # nothing listens on the discard port
+    environment = {
+        **SLACK,
+        "DISCORD_TOKEN": "abc",
+        "DISCORD_API_BASE": unreachable,
+        "INTAKE_HTTP_PORT": "0",
+    }
+    said = serve_log_until(tmp_path, environment, "serving")
+    assert f"Discord not reachable yet (could not log in to Discord at {unreachable}" in said
 
 
 def test_version_names_the_installed_release(tmp_path: Path) -> None:
