@@ -168,6 +168,10 @@ class SlackPlatform:
                 payload.get("team_id"),
             )
             return web.Response(status=200)
+        if not self._ready and payload.get("type") != "url_verification":
+            # Slack's API hasn't answered yet (bolt would ask it, fail, and answer 500 with a
+            # traceback): Slack delivers the event again later.
+            return web.Response(status=503, text="not connected to Slack yet; try again")
         bolt_request = AsyncBoltRequest(
             body=body, query=request.query_string, headers=dict(request.headers)
         )

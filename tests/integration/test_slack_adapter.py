@@ -404,6 +404,36 @@ async def test_a_token_slack_refuses_stops_serve_with_its_reason(
         app.close()
 
 
+async def test_before_slack_answers_events_are_put_off_and_the_url_check_passes(
+    tmp_path: Path, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.fail_next("auth.test", status=503, times=1000)  # Slack's API down at start
+    settings = settings_for(tmp_path, fake)
+    app = build_app(settings)
+    stop = asyncio.Event()
+    server = asyncio.create_task(serve(app, [slack_platform(settings)(app)], stop))
+    url = f"http://{settings.http_host}:{settings.http_port}/slack/events"
+    try:
+        async with aiohttp.ClientSession() as http:
+            for body, expected in (
+                (json.dumps({"type": "url_verification", "challenge": "c4"}), 200),
+                (json.dumps(event_envelope(message_event(DM, CUSTOMER, "hi", next_ts()))), 503),
+            ):
+                headers = {"Content-Type": "application/json", **signed_headers(SECRET, body)}
+                for _ in range(100):  # until the server listens
+                    try:
+                        async with http.post(url, data=body, headers=headers) as response:
+                            assert response.status == expected, await response.text()
+                            break
+                    except aiohttp.ClientConnectorError:
+                        await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        await server
+        app.close()
+    assert not [r for r in caplog.records if r.exc_info]  # put off, not a 500 with a traceback
+
+
 async def test_serve_says_at_start_when_the_bot_is_not_in_the_team_channel(
     tmp_path: Path, fake: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
