@@ -118,8 +118,12 @@ def build_app(settings: Settings, *, scripted: bool = False) -> App:
     policy = load_policy(settings.policy_file)
     if scripted:
         policy = policy.model_copy(update={"flood_max_messages": sys.maxsize})
-    engine, sessions = open_database(settings)
-    guides = open_guides(settings, policy)
+    guides = open_guides(settings, policy)  # first: a bad guides folder creates no database
+    try:
+        engine, sessions = open_database(settings)
+    except BaseException:
+        guides.stop()
+        raise
     metrics = Metrics()
     service = IntakeService(sessions, policy, guides, settings.team_channel, metrics)
     return App(settings, policy, engine, sessions, guides, service, metrics)

@@ -72,6 +72,10 @@ def test_serve_on_a_bad_host_names_the_host(tmp_path: Path, host: str, says: str
             "intake: INTAKE_TEAM_CHANNEL is on discord, which this instance doesn't serve: set "
             "DISCORD_TOKEN, or name a channel on slack",
         ),
+        (
+            {**SLACK, "INTAKE_KB_DIR": "/nonexistent"},
+            "intake: INTAKE_KB_DIR / --kb-dir: /nonexistent is not a folder of guides",
+        ),
     ],
 )
 def test_serve_checks_platform_settings_before_the_database_and_any_log(
