@@ -20,6 +20,12 @@ class TemporaryFailure(Exception):
     """Worth retrying with backoff: timeouts, 5xx, connection errors."""
 
 
+class NotAllowedYet(TemporaryFailure):
+    """Refused until someone grants access (invites the bot to the team channel, gives it a
+    permission there): tried again every few minutes for as long as it takes, so the ticket's
+    card, and its messages waiting behind it, go through once they do."""
+
+
 class PermanentFailure(Exception):
     """Retrying won't help (channel gone, bot removed, invalid payload): recorded and dropped."""
 

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.delivery import PermanentFailure, RateLimited, Sender, TemporaryFailure
+from bot.delivery import NotAllowedYet, PermanentFailure, RateLimited, Sender, TemporaryFailure
 from bot.desk import report_undelivered
 from bot.metrics import Metrics
 from bot.polling import Poller
@@ -181,7 +181,7 @@ class Relay:
             until = self._clock() + timedelta(seconds=limited.retry_after)
             return _Result(pending, None, str(limited), "rate_limited", retry_at=until)
         except (TemporaryFailure, TicketNotFound) as failure:
-            if pending.attempts >= _MAX_ATTEMPTS:
+            if pending.attempts >= _MAX_ATTEMPTS and not isinstance(failure, NotAllowedYet):
                 log.error("outbox %s given up after %s attempts", pending.id, pending.attempts)
                 return _Result(pending, None, f"gave up: {failure}", "gave_up")
             backoff = min(timedelta(seconds=2**pending.attempts), _MAX_BACKOFF)

@@ -9,6 +9,7 @@ become the relay's ``RateLimited``/``TemporaryFailure``/``PermanentFailure`` her
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
@@ -16,7 +17,7 @@ import aiohttp
 import discord
 from discord.http import HTTPClient, handle_message_parameters
 
-from bot.delivery import PermanentFailure, RateLimited, TemporaryFailure
+from bot.delivery import NotAllowedYet, PermanentFailure, RateLimited, TemporaryFailure
 from bot.discord.translate import PLATFORM, Button, Part, nonce, render, thread_name
 from intake.addresses import Address
 from intake.outgoing import Outgoing
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 THREAD_ALREADY_EXISTS = 160004
+UNKNOWN_MESSAGE = 10008
 # Discord's codes for a channel the bot may post in but not start threads in.
 _NO_THREADS = {50001, 50013}  # Missing Access, Missing Permissions
 _STYLES = {
@@ -60,13 +62,25 @@ class DiscordSender:
         channel = address.thread or address.channel
         first: str | None = None
         for index, part in enumerate(render(message)):
-            params = _params(part, nonce=nonce(key, index))
-            posted = await _mapped(http.send_message(channel, params=params))
+            posted = await self._post(http, channel, part, nonce(key, index))
             first = first or str(posted["id"])
         assert first is not None  # render always yields at least one part
         if message.card is not None and address.thread is None:
             await self._start_ticket_thread(http, channel, first, message)
         return first
+
+    @staticmethod
+    async def _post(http: HTTPClient, channel: str, part: Part, once: str) -> Any:
+        """Post ``part`` once per nonce. Discord refuses a nonce whose message was deleted
+        (a card taken back, below) with "Unknown Message" for a few minutes: that post goes
+        again with a nonce of its own."""
+        try:
+            return await _mapped(http.send_message(channel, params=_params(part, nonce=once)))
+        except PermanentFailure as failure:
+            if getattr(failure.__cause__, "code", None) != UNKNOWN_MESSAGE:
+                raise
+            fresh = nonce(f"{once}:{time.time_ns()}", 0)
+            return await _mapped(http.send_message(channel, params=_params(part, nonce=fresh)))
 
     async def edit(self, address: Address, message_ref: str, message: Outgoing) -> None:
         """Cards live in the channel (their thread shares the card's id), so edit there."""
@@ -97,7 +111,7 @@ class DiscordSender:
                     channel,
                 )
                 await _mapped(http.delete_message(channel, message_id))
-                raise TemporaryFailure("no permission to start the ticket's thread") from failure
+                raise NotAllowedYet("no permission to start the ticket's thread") from failure
             # A retry after a lost response finds the thread there already: that is success.
             if code != THREAD_ALREADY_EXISTS:
                 raise

@@ -32,7 +32,7 @@ from bot.platform import Outbound, Platform, PlatformBuilder
 from bot.settings import Settings
 from bot.slack.adapter import SlackAdapter, SlackDirectory
 from bot.slack.history import messages_after
-from bot.slack.sender import SlackSender
+from bot.slack.sender import SlackSender, error_code
 from bot.slack.translate import PLATFORM
 
 log = logging.getLogger(__name__)
@@ -292,6 +292,6 @@ def _error_code(error: SlackApiError) -> str:
     ``SLACK_API_BASE_URL``), what it was instead."""
     response = error.response
     if isinstance(response, AsyncSlackResponse):
-        return str(response.get("error", "")) or f"HTTP {response.status_code}"
+        return error_code(error) or f"HTTP {response.status_code}"
     status = getattr(response, "status", "?")
     return f"HTTP {status}, not a Slack API answer: is SLACK_API_BASE_URL right?"

@@ -22,7 +22,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery import PermanentFailure, RateLimited, TemporaryFailure
+from bot.delivery import NotAllowedYet, PermanentFailure, RateLimited, TemporaryFailure
 from bot.slack.history import HORIZON_SECONDS, pages
 from bot.slack.translate import PLATFORM, post_parts, update_kwargs
 from intake.addresses import Address
@@ -37,10 +37,11 @@ _TEMPORARY_ERRORS = {
     "service_unavailable",
     "request_timeout",
     "team_added_to_org",
-    # The bot is not in the team channel yet: once someone invites it, the card goes through,
-    # and the ticket's messages, which wait behind their card, follow.
-    "not_in_channel",
 }
+# What Slack answers for the team channel before the bot is invited (a private channel it
+# isn't in is "not found"): the card waits for the invitation, and the ticket's messages,
+# which wait behind their card, follow.
+_NOT_INVITED = {"not_in_channel", "channel_not_found"}
 _DEFAULT_RETRY_AFTER = 1.0
 _METADATA_TYPE = "intake_outbox"
 
@@ -72,8 +73,20 @@ class SlackSender:
 
     async def _post(self, kwargs: dict[str, Any], key: str) -> str:
         metadata = {"event_type": _METADATA_TYPE, "event_payload": {"key": key}}
-        async with mapped_errors():
-            response = await self._client.chat_postMessage(**kwargs, metadata=metadata)
+        try:
+            async with mapped_errors():
+                response = await self._client.chat_postMessage(**kwargs, metadata=metadata)
+        except PermanentFailure as failure:
+            code = error_code(failure.__cause__)
+            if kwargs.get("channel") == self._team_channel and code in _NOT_INVITED:
+                log.error(
+                    "slack refused the team channel %s (%s): invite the bot there (/invite); "
+                    "the card is tried again every few minutes",
+                    self._team_channel,
+                    code,
+                )
+                raise NotAllowedYet(f"slack refused: {code}") from failure
+            raise
         ts = response.get("ts")
         if not isinstance(ts, str):
             raise PermanentFailure("chat.postMessage answered without a ts")
@@ -129,11 +142,16 @@ async def mapped_errors() -> AsyncIterator[None]:
         raise TemporaryFailure(f"slack client error: {type(error).__name__}") from error
 
 
+def error_code(error: BaseException | None) -> str:
+    """The ``error`` Slack answered with, "" for anything else."""
+    data = getattr(getattr(error, "response", None), "data", None)
+    return str(data.get("error", "")) if isinstance(data, Mapping) else ""
+
+
 def failure_for(error: SlackApiError) -> Exception:
     response = error.response
     status = int(getattr(response, "status_code", 0) or 0)
-    data = getattr(response, "data", None)
-    code = str(data.get("error", "")) if isinstance(data, Mapping) else ""
+    code = error_code(error)
     if status == 429 or code == "ratelimited":
         return RateLimited(retry_after(getattr(response, "headers", None)))
     if status >= 500 or code in _TEMPORARY_ERRORS:

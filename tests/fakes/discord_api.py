@@ -73,6 +73,7 @@ class FakeDiscord:
         self.roles: dict[int, list[int]] = {}  # member id -> role ids
         self.channels: dict[int, Payload] = {}
         self.messages: dict[int, list[Payload]] = {}
+        self._deleted_nonces: set[str] = set()
         self.dm_of_user: dict[int, int] = {}
         for channel_id, name in (
             (self.team_channel_id, "support-team"),
@@ -556,6 +557,8 @@ class FakeDiscord:
     async def _post_message(self, channel_id: int, body: Payload) -> web.Response:
         nonce = body.get("nonce")
         if nonce is not None and body.get("enforce_nonce"):
+            if nonce in self._deleted_nonces:  # Discord refuses a deleted message's nonce
+                return _json({"message": "Unknown Message", "code": 10008}, 404)
             for earlier in self.messages[channel_id]:
                 if earlier.get("nonce") == nonce and earlier["author"]["id"] == self.bot["id"]:
                     return _json(earlier)
@@ -579,9 +582,11 @@ class FakeDiscord:
         return _json({"message": "Unknown Message", "code": 10008}, 404)
 
     def _delete_message(self, channel_id: int, message_id: int) -> web.Response:
-        kept = [m for m in self.messages.get(channel_id, []) if m["id"] != str(message_id)]
-        if len(kept) == len(self.messages.get(channel_id, [])):
+        messages = self.messages.get(channel_id, [])
+        kept = [m for m in messages if m["id"] != str(message_id)]
+        if len(kept) == len(messages):
             return _json({"message": "Unknown Message", "code": 10008}, 404)
+        self._deleted_nonces |= {m["nonce"] for m in messages if m not in kept and m.get("nonce")}
         self.messages[channel_id] = kept
         return web.Response(status=204)
 

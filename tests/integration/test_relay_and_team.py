@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.app import App
-from bot.delivery import PermanentFailure, RateLimited, TemporaryFailure
+from bot.delivery import NotAllowedYet, PermanentFailure, RateLimited, TemporaryFailure
 from bot.relay import Relay
 from intake.addresses import Address
 from intake.outgoing import Outgoing
@@ -270,6 +270,21 @@ async def test_temporary_failures_back_off_and_permanent_ones_are_dropped(
     assert len(console.sent) == 1 and "guides" in console.sent[0][1].text
     with UnitOfWork(app.sessions) as uow:
         assert uow.outbox.depth()[0] == 0
+
+
+async def test_a_card_waiting_for_access_is_tried_for_as_long_as_it_takes(
+    app: App, clock: Clock
+) -> None:
+    console, slack = RecordingSender("console"), RecordingSender("slack")
+    slack.failures += [NotAllowedYet("not_in_channel")] * 15  # the bot invited an hour later
+    relay = relay_for(app, clock, console, slack)
+    customer = Customer(app)
+    customer.intake()
+    for _ in range(16):
+        await relay.drain()
+        clock.now += timedelta(minutes=5)  # the longest wait between two tries
+    [(_, card, _)] = slack.sent
+    assert card.card is not None and card.card.ticket_id == "MCP-1001"
 
 
 async def test_a_message_committed_but_not_sent_is_sent_after_a_restart(

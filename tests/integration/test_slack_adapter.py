@@ -446,13 +446,14 @@ async def test_serve_says_at_start_when_the_bot_is_not_in_the_team_channel(
     ]
 
 
+@pytest.mark.parametrize("refusal", ["not_in_channel", "channel_not_found"])  # private: unseen
 async def test_a_card_posts_once_the_bot_is_invited_to_the_team_channel(
-    slack: Workspace,
+    slack: Workspace, refusal: str
 ) -> None:
     slack.fake.fail_next(
         "chat.postMessage",
         status=200,
-        error="not_in_channel",
+        error=refusal,
         when=lambda args: args.get("channel") == TEAM,
     )
     card = await open_ticket(slack)  # refused first, before anyone invited the bot, then through
