@@ -180,7 +180,8 @@ _NOT_A_PASSWORD = (
     "enabled|disabled|needed|gone|there|here|very|so|really|just|only|always|never|supposed|"
     "meant|stolen|hacked|compromised|leaked|updated|emailed|shared|used|case-sensitive|to|of|"
     "with|from|by|i|we|you|our|their|its|some|any|all|pending|requested|generated|created|"
-    "can't|cannot|doesn't|won't|isn't|didn't|wasn't|keeps|someone|like|"
+    "can't|cannot|doesn't|won't|isn't|didn't|wasn't|keeps|someone|like|expiring|expires|"
+    "sometimes|ignored|shown|displayed|hidden|sold|out|"
     # French, Spanish, German, Portuguese, Italian: "mot de passe est incorrect", ...
     "incorrecte|incorrecta|incorrecto|invalide|inválida|inválido|invalida|falsch|ungültig|"
     "abgelaufen|richtig|korrekt|leer|errata|sbagliata|sbagliato|errada|errado|oublié|oubliée|"
@@ -196,9 +197,14 @@ _JARGON_WORD = r"passwd|pwd|pw|mdp"
 
 _SAID = r"(?:[ \t]*+[:=]\s*+|[ \t]++" + _IS + r"[ \t]*+[:=]?+\s*+|[ \t]++[-–—][ \t]++)"
 """A connector that clearly introduces a value: ``:``, ``=``, ``is``, ``est``, ``ist``, a dash."""
+_COLON = r"(?:[ \t]*+[:=]\s*+|[ \t]++" + _IS + r"[ \t]*+[:=]\s*+)"
+"""A label's colon or equals sign: "password: …", "password is: …"."""
 _LOOSE = r"[ \t]++(?:[-–—][ \t]++)?+"
 """Only a space or a dash: "Password - hunter2", but also "the password reset email"."""
-_NOT_A_PASSWORD_START = rf"(?!{_MARKER})(?!(?i:{_NOT_A_PASSWORD})(?:[\s.,;:!?)]|$))"
+_NOT_A_PASSWORD_START = (
+    rf"(?!{_MARKER})(?!(?i:{_NOT_A_PASSWORD})(?:[\s.,;:!?)\"'’”]|$))"
+    r"(?![0-9]+[ -](?i:characters?|chars?|digits?|letters?|symbols?)\b)"  # "is 12 characters"
+)
 _VALUE = _NOT_A_PASSWORD_START + r"(?P<value>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|\S+)"
 _SENTENCE_GOES_ON = (
     r"and|but|so|then|because|when|which|while|if|since|it|it's|i|i'm|we|they|the|my|our|"
@@ -219,7 +225,18 @@ was 10min old"."""
 _PASSWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         # Atomic, so the value cannot start inside the separator ("password is: [password ...").
-        re.compile(rf"(?<![A-Za-z])(?>(?i:(?:{_PASSWORD_WORD}|pass){_SAID}))" + _PHRASE_VALUE),
+        # After a colon (or "=") the rest of the clause is the password ("blue monkey"); after
+        # "is" or a dash, one word, as "is incorrect" or "is 12 characters long" go on.
+        re.compile(rf"(?<![A-Za-z])(?>(?i:(?:{_PASSWORD_WORD}){_COLON}))" + _PHRASE_VALUE),
+        "[password removed]",
+    ),
+    (
+        re.compile(rf"(?<![A-Za-z])(?>(?i:(?:{_PASSWORD_WORD}){_SAID}))" + _VALUE),
+        "[password removed]",
+    ),
+    (
+        # A bare "pass" is also a day pass or a bus pass: its value must look like a password.
+        re.compile(rf"(?<![A-Za-z])(?>(?i:pass{_SAID}))(?=\S*[^A-Za-z\s])(?!\S*://)" + _VALUE),
         "[password removed]",
     ),
     (

@@ -179,6 +179,12 @@ def test_passwords_are_masked(text: str, expected: str) -> None:
         "the password reset link was 10min old",
         "password requirement changed to 8-char minimum",
         "user accounts pass 1000 orders per day",
+        'It says "Your password is incorrect" even after a reset',
+        '"Password is required"',
+        "My password is expiring tomorrow",
+        "the password is 12 characters long",
+        "The day pass is sold out error shows on every product",
+        "The hall pass - product doesn't show",
     ],
 )
 def test_talking_about_passwords_is_not_a_password(text: str) -> None:
