@@ -57,7 +57,16 @@ _ENVIRONMENT = {
 # "I can't log in" or "someone logged in without my password" say neither.
 _TO_THE_TEAM = r"(?:you|the team|your team|support|your agents?|the agents?)"
 _ACCESS = r"(?:access|log ?in(?:to)?|look (?:at|into)|check|go into|get into|use)"
-_MENTIONS_ACCESS = re.compile(r"\b(?:access|log ?in(?:to)?|login)\b", re.IGNORECASE)
+# The customer's own systems, which the team may be let into (not "my test card").
+_SYSTEMS = (
+    r"(?:store|shop|site|website|admin|account|dashboard|backend|settings|logs?|systems?|data|"
+    r"server|hosting|database|panel)"
+)
+# Access as the team's: "you can access it", "no access please"; not "customers can log in".
+_MENTIONS_ACCESS = re.compile(
+    rf"\b{_TO_THE_TEAM}\b[^.!?]{{0,30}}\b(?:access|log ?in(?:to)?|login)\b|\bno access\b",
+    re.IGNORECASE,
+)
 # Said to the team as permission: the clause opens with it ("Customers say you can log in"
 # reports someone else) and names the customer's own systems or a need ("You can log in to
 # the admin and open Orders" is a step to reproduce).
@@ -66,13 +75,16 @@ _CONSENT = re.compile(
     rf"(?:{_TO_THE_TEAM}(?: can| may| are welcome to| have my permission to| are allowed to)"
     rf"(?: also)? {_ACCESS}|feel free(?: to {_ACCESS})?)\b"
     r"(?![^.!?]*\b(?:and|then),? (?:open|click|go|select|choose|press|add|navigate)\b)"
-    r"(?=[^.!?]*\b(?:my|our|if (?:needed|necessary|you need|required)|whatever)\b|"
-    r"[^.!?]*\b(?:the|your) (?:admin|store|dashboard|account|backend|settings|logs?|systems?)\b|"
+    rf"(?=[^.!?]*\b(?:(?:my|our) {_SYSTEMS}|if (?:needed|necessary|you need|required)|"
+    r"whatever)\b|"
+    rf"[^.!?]*\b(?:the|your|my|our) (?:{_SYSTEMS}|store'?s \w+)\b|"
     r"\W*$)",
     re.IGNORECASE,
 )
 _NO_CONSENT = re.compile(
-    rf"(?:^|[.!?;]\s*|\bplease\s+)(?:don't|do not) {_ACCESS}\b|"
+    rf"(?:^|[.!?;]\s*|\bplease\s+)(?:don't|do not) {_ACCESS}"
+    rf"(?: (?:in|into|to|at))?(?: (?:my|our|the|it|anything|that)\b(?: {_SYSTEMS}\b)?|$|\W)"
+    r"(?![^.,;!?]*\b(?:box|button|field|option|link|coupon|code|product|cart|tab|page)\b)|"
     rf"\b(?:don't|do not) want {_TO_THE_TEAM}(?: to)? "
     rf"(?:{_ACCESS}|accessing|logging in|touching)\b|"
     r"\b(?:don't|do not) want (?:you|anyone) (?:in|into) my\b|"

@@ -2576,6 +2576,35 @@ def test_access_taken_back_at_the_summary_is_no(policy: Policy, said: str) -> No
     assert chat.state.consent is False and "Access consent: no" in replies(actions)
 
 
+@pytest.mark.parametrize(
+    "steps",
+    [
+        "Don't check the newsletter box, add a product, click pay",
+        "Do not use a coupon; add any product and pay",
+        "Open the store, add a product, you can use my test card 4242 to pay",
+        "Add a product and pay. You can check the result in my orders list",
+    ],
+)
+def test_steps_that_say_check_or_use_are_steps_not_access(policy: Policy, steps: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("Error 504")
+    chat.say(steps)
+    assert chat.state.details["steps_to_reproduce"] == steps and chat.state.consent is None
+
+
+@pytest.mark.parametrize(
+    "said", ["Customers can log in fine, checkout fails", "Staff can't log in either"]
+)
+def test_a_remark_about_logging_in_at_the_summary_keeps_the_access_answer(
+    policy: Policy, said: str
+) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say(said)
+    assert chat.state.consent is True
+
+
 def test_access_taken_back_during_the_questions_is_no(policy: Policy) -> None:
     chat = Driver(policy)
     chat.say("my CSV product import fails at row 57, feel free to log in to my admin")
