@@ -222,7 +222,8 @@ _DAY = (
 )
 # About the support team's hours: its subject is them ("you", "someone"), not the product.
 _HOURS_QUESTION = re.compile(
-    r"^(?!when i\b)(?:.*\b)?(?:when|what time|how long|how soon)\b.*\b(?:you|support|the team|"
+    r"^(?!when (?:i|you|we|they|customers?|people|the|a|an|my|our)\b)"
+    r"(?:.*\b)?(?:when|what time|how long|how soon)\b.*\b(?:you|support|the team|"
     r"your team|someone|somebody|anyone|an agent|agents|i hear|i get an? (?:answer|reply|"
     r"response))\b.*\b(?:open|answers?|answered|reply|replies|respond|responds|get back|"
     r"hear back|back to me|available|close|closes|closing|start|finish|look|looks|looking|"
@@ -237,15 +238,17 @@ _HOURS_QUESTION = re.compile(
     rf"^(?:and |what about |how about )?(?:on |over |during )?(?:the )?{_DAY}$|"
     rf"^(?:are you |r u |you |you're |u )?(?:open|closed|available|working)"
     rf"(?: on| over| during| this| next)?(?: the)? {_DAY}\b|"
-    r"\btime ?zone\b|\b(?:eastern|pacific|central|mountain|atlantic) or "
+    r"\b(?:your|what|which) time ?zone\b(?![^?]*\b(?:my|our)\b)|"
+    r"\b(?:eastern|pacific|central|mountain|atlantic) or "
     r"(?:eastern|pacific|central|mountain|atlantic)\b|"
     r"\bwhen (?:will|do|would|can) i (?:hear|get) (?:back|an? (?:answer|reply|response))\b|"
     r"^(?:is|will|does) (?:someone|anyone|somebody|an agent|the team|support) (?:going to )?"
     r"(?:look|answer|reply|respond|work|be (?:there|around|available|working))\b|"
     r"\b(?:weekend|emergency|after[- ]hours|24/7|urgent|night) (?:support|line|number|help|"
     r"contact|service)\b|"
-    r"\b(?:business|opening|office|support|your) hours\b|"
-    r"\b(?:a |the )?(?:public |stat(?:utory)? |bank )?holiday\b|"
+    r"\b(?:business|opening|office|support|your) hours\b(?![^?]*\b(?:my|our)\b)|"
+    r"\b(?:a |the )?(?:public |stat(?:utory)? |bank )?holiday\b(?! (?:sale|sales|discount|"
+    r"discounts|promo|promotion|theme|banner|collection|shipping|campaign|season|orders?))|"
     r"\bexpect (?:an? )?(?:answer|reply|response)\b|"
     r"^how long will (?:it|this) take$"
 )

@@ -713,6 +713,22 @@ def test_a_first_message_asking_about_hours_is_not_taken_for_the_problem(policy:
     assert chat.state.problem is None
 
 
+@pytest.mark.parametrize(
+    "problem",
+    [
+        "When you open the cart page it shows empty",
+        "How do I change the time zone of my store?",
+        "Why do order emails show the wrong time zone?",
+        "How do I add opening hours to my store page?",
+        "How do I schedule a holiday sale discount?",
+    ],
+)
+def test_a_problem_about_times_and_hours_is_a_problem(policy: Policy, problem: str) -> None:
+    chat = Driver(policy)
+    chat.say(problem)
+    assert chat.state.problem == problem
+
+
 @pytest.mark.parametrize("said", ["open on monday?", "are you open today? it's thanksgiving"])
 def test_an_hours_question_after_the_greeting_is_no_problem(policy: Policy, said: str) -> None:
     chat = Driver(policy)
