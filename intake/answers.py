@@ -185,7 +185,10 @@ _A_MOMENT = re.compile(
     r"(?:(?:hold on|hang on|give me a (?:sec|second|moment|minute)),? )?(?:i'm|im|i am) "
     r"(?:checking|looking|not at my (?:computer|desk|laptop)(?: right now)?|away|in a meeting)|"
     r"(?:i )?got pulled away|(?:i'll|i will|i need to|i have to|i'll have to) (?:check|ask) "
-    r"(?:with )?(?:my|our|the) [a-z ]{1,40}?(?: and (?:come|get) back(?: to you)?)?)"
+    r"(?:with )?(?:my|our|the) (?:web ?(?:guy|person|developer|designer)|developer|dev|devs|"
+    r"team|boss|manager|colleague|partner|business partner|it (?:guy|team|person|department)|"
+    r"agency|designer|hosting company|host|coworker|co-worker|accountant)"
+    r"(?: and (?:come|get) back(?: to you)?)?)"
     r"(?:,? (?:one sec|sorry|brb))?$"
 )
 _DAY_ASKED = re.compile(
@@ -275,21 +278,28 @@ _ABOUT_THE_CHAT = {
         r"(?:can|could) i (?:get|have) (?:help|support|an answer) in |"
         r"(?:habla|hablan|hablas|parlez|parles|parlez-vous|sprechen sie|fala|falam) )"
         r"(?:french|spanish|german|portuguese|italian|español|espanol|français|francais|"
-        r"deutsch|anglais|inglés|ingles|english|\w+ language)"
-        r"|.*\ben (?:français|francais|español|espanol)\b.*"
+        r"deutsch|anglais|inglés|ingles|english|\w+ language)(?: please)?|"
+        r".*\b(?:aider|m'aider|aide|ayuda|ayudar|ayudarme|help)\b.* en (?:français|francais|"
+        r"español|espanol)"
     ),
+    # About what the customer writes here, not about their store's data or pages.
     "data": re.compile(
-        r"(?:who (?:will|can|gets to|is going to) (?:see|read|access) (?:this|that|it|the "
-        r"(?:info|information|data|details)|my (?:info|information|data|details)|what i "
-        r"(?:write|wrote|send|give you)).*|(?:is|are) my (?:data|info|information|details) "
-        r"(?:stored|saved|kept|safe|private|secure|shared).*|how long do you (?:keep|store) .*|"
-        r"(?:please |can you |could you )?(?:delete|remove|erase) (?:the part about|what i "
-        r"(?:said|wrote) about|my (?:phone|email|address|number|data|info|password|details)).*|"
-        r"what do you do with my (?:data|info|information|details).*)"
+        r"(?:who (?:will|can|gets to|is going to) (?:see|read) (?:this|that|it|what i (?:write|"
+        r"wrote|send|give you)|the (?:info|information|data|details)(?: i (?:give|gave) you)?|"
+        r"my (?:info|information|data|details|messages?))(?: here)?|"
+        r"(?:is|are) my (?:data|info|information|details|messages?) (?:stored|saved|kept|safe|"
+        r"private|secure|shared)\??(?: how long do you keep (?:it|them))?|"
+        r"how long do you (?:keep|store) (?:it|this|my (?:data|info|information|messages?))|"
+        r"(?:please |can you |could you )?(?:delete|remove|erase) (?:the part about [\w ]{1,30}|"
+        r"what i (?:said|wrote) about [\w ]{1,30}|my (?:phone|phone number|email|address|"
+        r"number|password|details) (?:from|in) (?:what i (?:wrote|sent|said)|my (?:last )?"
+        r"messages?|this chat|here))|"
+        r"what do you do with my (?:data|info|information|details))"
     ),
     "call": re.compile(
-        r"(?:can|could|would) (?:you|someone|somebody|an agent) (?:please )?(?:call|phone|ring) "
-        r"me\b.*|(?:please )?call me\b.*|(?:what is|what's) your (?:phone )?number"
+        r"(?:(?:can|could|would|will) (?:you|someone|somebody|an agent) (?:please )?|please )?"
+        r"(?:call|phone|ring) me(?: back)?(?: (?:at|on) [\d\s+().-]{7,20}| later| now| today| "
+        r"tomorrow| please)*|(?:what is|what's) your (?:phone )?number"
     ),
 }
 

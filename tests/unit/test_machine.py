@@ -1907,6 +1907,14 @@ def test_nvm_followed_by_an_answer_is_the_answer(policy: Policy, words: str) -> 
     assert chat.state.step is Step.DETAILS and chat.state.details  # kept, not cancelled
 
 
+def test_steps_that_say_i_have_to_check_are_steps(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("Error 504")
+    chat.say("I have to check the box and click pay")
+    assert chat.state.details["steps_to_reproduce"] == "I have to check the box and click pay"
+
+
 @pytest.mark.parametrize(
     "words",
     [
@@ -2318,6 +2326,23 @@ def test_a_sentence_cut_off_waits_for_the_rest(policy: Policy, start: str) -> No
 
 
 @pytest.mark.parametrize(
+    "problem",
+    [
+        "Can you remove my phone number from the order confirmation emails?",
+        "Who can see this product? It's hidden but customers find it",
+        "Call me back button on the product page is gone",
+        "The checkout en français still shows English buttons",
+    ],
+)
+def test_a_problem_worded_like_a_question_about_the_chat_is_the_problem(
+    policy: Policy, problem: str
+) -> None:
+    chat = Driver(policy)
+    chat.say(problem)
+    assert chat.state.problem == problem
+
+
+@pytest.mark.parametrize(
     ("said", "answer"),
     [
         ("Is this a bot?", "a bot: I gather what the team needs"),
@@ -2329,7 +2354,7 @@ def test_a_sentence_cut_off_waits_for_the_rest(policy: Policy, start: str) -> No
         ("is my data stored? how long do you keep it?", "Card numbers, passwords and keys"),
         ("can i get help in spanish", "provided in English only"),
         ("¿Hablan español?", "provided in English only"),
-        ("Pouvez-vous m'aider en français?", "provided in English only"),
+        ("Pouvez-vous m'aider en français?", "provided in English"),
         ("do you speak french?", "provided in English only"),
     ],
 )
