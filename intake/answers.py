@@ -46,18 +46,21 @@ _COMMAND_WORDS: dict[str, Command] = {
 _WORDS = re.compile(r"(?:[^\W_]|')+|[👍👎✅❌]")  # letters of any language: "sí", "oui"
 _NEGATIONS = frozenset(
     "no n nope nah nay none neither never not nothing negative don't dont didn't didnt "
-    "doesn't doesnt won't wont can't cant cannot refuse decline disagree 👎 ❌ "
-    "non nein".split()  # the yes and no of the languages customers most often fall back on
+    "doesn't doesnt won't wont can't cant cannot refuse decline disagree 👎 ❌".split()
 )
 _AFFIRMATIONS = frozenset(
     "yes y yep yeah yea ya yup sure ok okay k correct right absolutely definitely agree "
     "agreed fine good great perfect please go send submit confirm worked works fixed solved "
-    "helped allowed may can course certainly 👍 ✅ oui si sí ja".split()
+    "helped allowed may can course certainly 👍 ✅".split()
 )
+# Yes and no in the languages customers most often fall back on, as a whole answer only
+# ("Oui Oui Candle is the product that fails" is no yes).
+_OTHER_YES = frozenset("oui si sí ja".split())
+_OTHER_NO = frozenset("non nein".split())
 # Words a yes can open with; "can", "may" or "please" open questions and requests as often.
 _OPENING_YES = frozenset(
     "yes y yep yeah yea ya yup sure ok okay absolutely definitely fine correct agreed agree "
-    "certainly of 👍 ✅ oui si sí ja".split()
+    "certainly of 👍 ✅".split()
 )
 # Several guides picked at once: "1 and 2", "both", "can I see all of them?".
 _SEVERAL = re.compile(
@@ -449,7 +452,7 @@ def _unsure(text: str) -> bool:
 
 def is_yes(text: str) -> bool:
     """ "yes", "sure, go ahead", "that worked, thanks", "looks good, send it", "no problem"."""
-    if _NO_BUT_YES.match(normalize(text)):
+    if _NO_BUT_YES.match(normalize(text)) or normalize(text) in _OTHER_YES:
         return True
     if _YEAH_NO.match(normalize(text)):
         return False
@@ -470,7 +473,7 @@ def is_no(text: str) -> bool:
     words = _answer_words(text)
     if not words or _unsure(text) or _NO_BUT_YES.match(normalize(text)):
         return False
-    if words[0] in _NEGATIONS or _YEAH_NO.match(normalize(text)):
+    if words[0] in _NEGATIONS or _YEAH_NO.match(normalize(text)) or normalize(text) in _OTHER_NO:
         return True
     if _opens_with_yes(words) and not any(word in _HEDGES for word in words):
         return False  # a yes with a condition: see is_yes

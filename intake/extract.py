@@ -113,6 +113,9 @@ _STEP = re.compile(
     re.IGNORECASE,
 )
 _STEPS_AT_LEAST = 3
+# "Login fails, add to cart fails": a list of what is broken, not of what to do.
+_STEP_CLAUSE = re.compile(r"[,;:\n]+")
+_FAILS = re.compile(r"\b(?:fails?|broken|crash(?:es)?|doesn't work|not working|stuck)\b", re.I)
 _AN_ADDRESS = re.compile(r"\S+@\S+\.[A-Za-z]{2,}\b|\bhttps?://\S+|\bwww\.\S+")
 _CLAUSE = re.compile(r"[.;!?\n]+\s*")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n+")
@@ -154,7 +157,12 @@ def environment_text(message: str) -> str | None:
 def steps_text(message: str) -> str | None:
     """Steps given in passing: three or more things done, one after another ("open the store,
     add a product, click checkout"); fewer say what happens more than how to get there."""
-    return message.strip() if len(_STEP.findall(message)) >= _STEPS_AT_LEAST else None
+    done = sum(
+        len(_STEP.findall(clause))
+        for clause in _STEP_CLAUSE.split(message)
+        if not _ERROR_WORDS.search(clause) and not _FAILS.search(clause)
+    )
+    return message.strip() if done >= _STEPS_AT_LEAST else None
 
 
 def names_the_system(message: str) -> bool:

@@ -60,6 +60,11 @@ _EMPTY_ANSWERS = frozenset(
 )
 # "no", "nope, nothing": a bare no to a question that has a "none" answer is that answer.
 _BARE_NO_WORDS = 3
+# The words of such a no: "nope, nothing", "no, none" (not "No shipping available", an error).
+_BARE_NO = frozenset(
+    "no nope nah none nothing not never n a error errors message messages shown there is it "
+    "sorry thanks at all really".split()
+)
 _EXTRACTORS = {
     "error_messages": extract.error_text,
     "steps_to_reproduce": extract.steps_text,
@@ -83,6 +88,11 @@ _NOT_KNOWING = re.compile(
 )
 # The question said back before the answer: "What error? …", "steps?? …".
 _ECHOED_QUESTION = re.compile(r"^\s*(?:(?:what|which) )?[a-z]+\?+\s+(?=\S)", re.IGNORECASE)
+# Words around a "no error" that add nothing: "no error at all actually", "…, see screenshot".
+_ONLY_SAYING_SO = frozenset(
+    "at all actually really either anymore sorry see screenshot the my then by way btw i "
+    "meant mean just".split()
+)
 # "Like I said above", "same as before": pointing at an answer instead of giving it.
 _POINTING_BACK = re.compile(
     r"^(?:(?:but|well|um|uh|sorry|again)[, ]+)*(?:"
@@ -235,7 +245,11 @@ def validate_detail(detail: DetailField, text: str) -> str | None:
         return None
     if detail.none_value and (
         answer in {normalize(p) for p in detail.none_phrases}
-        or (is_no(text) and word_count(text) <= _BARE_NO_WORDS)
+        or (
+            is_no(text)
+            and word_count(text) <= _BARE_NO_WORDS
+            and set(re.findall(r"[a-z']+", answer)) <= _BARE_NO
+        )
     ):
         return detail.none_value
     if answer in _EMPTY_ANSWERS or points_back(text):
@@ -360,16 +374,18 @@ def _says_none(detail: DetailField, text: str) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def none_for_another(policy: Policy, asked: DetailField, text: str) -> DetailField | None:
+def none_for_another(policy: Policy, asked: DetailField | None, text: str) -> DetailField | None:
     """The other detail a short message says "none" for ("no error at all actually", sent to
-    the system question): a correction of that answer, not an answer to this question."""
+    the system question or the summary): a correction of that answer, not an answer to the
+    question ``asked``."""
     answer = normalize(text)
-    if asked.none_value and validate_detail(asked, text) == asked.none_value:  # none for both
-        return None
+    if asked and asked.none_value and validate_detail(asked, text) == asked.none_value:
+        return None  # "it's a question": none for the one asked too
     for detail in policy.details:
         pattern = _none_pattern(tuple(detail.none_phrases))
         found = pattern.match(answer) if pattern and detail is not asked else None
-        if found is not None and detail.none_value and word_count(answer[found.end() :]) <= 3:
+        rest = set(re.findall(r"[a-z']+", answer[found.end() :])) if found else set()
+        if found is not None and detail.none_value and rest <= _ONLY_SAYING_SO:
             return detail
     return None
 

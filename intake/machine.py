@@ -141,7 +141,7 @@ class _Turn:
 _Handler = Callable[[Conversation, _Turn], Outcome]
 # A message that stops mid-sentence ("I'm getting an error when…"): more is coming.
 _MID_SENTENCE = re.compile(
-    r"\b(?:when|if|and|but|because|after|before|while|the|an|my|our|to|with|or)"
+    r"\b(?:when|if|and|but|because|after|before|while|the|an|my|our|or)"
     r"\s*(?:\.{2,}|…)?$",
     re.IGNORECASE,
 )
@@ -191,18 +191,24 @@ _NOT_SOLVED_AFTER_ALL = re.compile(
 _CHANGED_MIND = re.compile(
     r"^(?:(?:no|oh|oops|sorry|wait|actually|hold on|hang on)\b[\s,.!-]*)*"
     r"(?:i (?:still |do )?(?:need|want) (?:help|it|this|that|to continue)|(?:i )?changed my mind|"
-    r"(?:please )?(?:don't|do not) cancel|undo|i didn't mean (?:that|to cancel)|"
-    r"keep (?:it|going|my request)|(?:please )?(?:continue|go on))\b"
+    r"(?:please )?(?:don't|do not) cancel|i didn't mean (?:that|to cancel)|"
+    r"keep (?:it|going|my request)|"
+    # "Undo", "continue" alone, not "Undo button in the editor doesn't work".
+    r"(?:(?:please )?(?:undo|continue|go on)(?: that| it| please)?[\s.!]*$))\b"
 )
 # What keeps "it's working" from meaning it's all fixed: "… but not on mobile".
-_BUT_NOT = re.compile(r"\b(?:but|except|still|not|only|however|although|though)\b")
+_BUT_NOT = re.compile(
+    r"\b(?:but|except|still|not|only|however|although|though|fails?|failing|failed|error|"
+    r"broken|crash(?:es|ed|ing)?|doesn't|don't|won't|either)\b"
+)
 # "It works now", "you can close the ticket": the customer's problem is gone.
 _FIXED_NOW = re.compile(
     r"\b(?:it's|it is|its|all|everything(?:'s| is)?|that's|problem(?:'s| is)?|issue(?:'s| is)?) "
     r"(?:fixed|working|solved|sorted|resolved|fine)(?: now| again)?\b|"
     r"\b(?:you can|please|feel free to|go ahead and) close (?:it|the ticket|my ticket|this)\b|"
-    r"^(?:please |pls |ok,? |okay,? )?(?:close|cancel|delete|remove) (?:it|this|the ticket|"
-    r"my ticket|my request|the request)\b|\ball (?:good|sorted|fine|working)(?: now)?\b|"
+    r"^(?:please |pls |ok,? |okay,? )?(?:close|cancel|delete|remove) (?:it|this|this ticket|"
+    r"the ticket|my ticket|my request|the request|this request)(?: please| now| thanks?)*\W*$|"
+    r"\ball (?:good|sorted|fine|working)(?: now)?\b|"
     r"\b(?:it was|it's|that was) my (?:mistake|fault|bad)\b|"
     r"\b(?:fixed|solved|sorted|figured out) it\b|\bfigured it out\b|"
     r"\bworks (?:now|again)\b"
@@ -213,7 +219,8 @@ _STILL_WAITING = re.compile(
     r"responded|responding|got back|contacted|looked|here|there)|\b(?:still|been) waiting\b|"
     r"\bescalate\b|\bany (?:news|progress)\b|\bhow much longer\b|\banyone (?:there|here)\b|"
     r"^(?:hello|hi|hey)\W+(?:anyone|anybody|is anyone)\b|\bit'?s been (?:\d+|a|two|three|"
-    r"several|many) (?:days?|hours?|weeks?)\b"
+    r"several|many) (?:days?|hours?|weeks?)(?:\W*$| and (?:no ?one|nobody|still|no (?:answer|"
+    r"reply)))"
 )
 # How a new chat opens: "Hi, …", "Hello! …", "Good morning, …".
 _GREETING = re.compile(r"(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|morning)\b")
@@ -766,7 +773,7 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     if other is not None and other.none_value:  # "no error at all actually", at another question
         state = state.model_copy(update={"details": {**state.details, other.id: other.none_value}})
         return state, (_say_then_ask(state, turn.policy, texts.CORRECTED),)
-    if _NOT_THAT_BUT.match(normalize(turn.text)):  # "actually it's not PayPal, it's Stripe"
+    if _puts_the_problem_right(state, turn.text):  # "actually it's not PayPal, it's Stripe"
         problem = next(field for field in fields_of(turn.policy) if field.key == "problem")
         return _corrected(state, turn, problem, f"{state.problem}. {turn.text}")
     labelled = labelled_detail(turn.policy, turn.text)
@@ -788,6 +795,15 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     if value is not None:
         state = _consent_in_passing(state, turn)
     return _answer(state, turn, detail, value, passing)
+
+
+def _puts_the_problem_right(state: Conversation, text: str) -> bool:
+    """ "Actually it's not PayPal, it's the Stripe button": what it is not is in the problem
+    (not "it's not an error message, it's a blank page", an answer to the error question)."""
+    found = _NOT_THAT_BUT.match(normalize(text))
+    if found is None or state.problem is None:
+        return False
+    return bool(_content_stems(found.group(1)) & _content_stems(state.problem.lower()))
 
 
 def _listed(state: Conversation, turn: _Turn) -> Outcome | None:
@@ -925,20 +941,29 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
     if consent is None and mentions_access(turn.text):  # "yes, actually you may access it"
         consent = _access_answer(turn.text)
     if consent is not None and consent != state.consent:
-        state = _answered_access(state, turn, consent)
-        summary = f"{texts.CORRECTED}\n\n{texts.summary(turn.policy, state)}"
-        return state, (Reply(text=summary, choices=_SEND),)
-    if is_yes(turn.text):
-        return state, (OpenTicket(draft=_draft(state, turn)),)
+        return _summary_again(_answered_access(state, turn, consent), turn)
+    other = none_for_another(turn.policy, None, turn.text)
+    if other is not None and other.none_value:  # "no error at all actually"
+        details = {**state.details, other.id: other.none_value}
+        return _summary_again(state.model_copy(update={"details": details}), turn)
+    if _puts_the_problem_right(state, turn.text):  # "actually it's not PayPal, it's Stripe"
+        problem = _fit(f"{state.problem}. {turn.text}", turn.policy)[0]
+        return _summary_again(state.model_copy(update={"problem": problem}), turn)
     named = field_named(turn.policy, turn.text)
-    more = _ADDS.sub("", turn.text)
+    back = _BACK_AT_SUMMARY.match(normalize(turn.text)) is not None  # "go" is no "send" here
+    if back and named is None:
+        return _reask(state, texts.NOT_A_FIELD, _SEND)
+    yes_and = _YES_AND.sub("", turn.text)  # "yes, and customers can't use the wishlist either"
+    said_more = yes_and != turn.text and says_something(yes_and, at_least=3)
+    more = yes_and if said_more else _ADDS.sub("", turn.text)
+    if more == turn.text and is_yes(turn.text) and not back:
+        return state, (OpenTicket(draft=_draft(state, turn)),)
     given = more_details(turn.policy, more) if named is None else {}
     if given:
         # "Actually there is an error, the log says "SMTP 535 …"", "also on Firefox": added
         # where it belongs.
-        state = state.model_copy(update={"details": _with_more(state, turn.policy, given)})
-        summary = f"{texts.CORRECTED}\n\n{texts.summary(turn.policy, state)}"
-        return state, (Reply(text=summary, choices=_SEND),)
+        details = _with_more(state, turn.policy, given)
+        return _summary_again(state.model_copy(update={"details": details}), turn)
     if named is None and more != turn.text and says_something(more, at_least=3):
         # "Also, it happens on mobile too": more about the problem.
         editing = state.model_copy(update={"editing": "problem"})
@@ -947,6 +972,12 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
         return _reask(state, texts.NOT_A_FIELD, _SEND)
     state = state.model_copy(update={"step": Step.EDIT, "editing": named.key, "reasks": 0})
     return state, (_edit_prompt(turn.policy, named),)
+
+
+def _summary_again(state: Conversation, turn: _Turn) -> Outcome:
+    """A line of the summary changed in passing: said so, and the summary shown again."""
+    summary = f"{texts.CORRECTED}\n\n{texts.summary(turn.policy, state)}"
+    return state, (Reply(text=summary, choices=_SEND),)
 
 
 def _with_more(state: Conversation, policy: Policy, given: dict[str, str]) -> dict[str, str]:
@@ -1516,8 +1547,12 @@ _GO_BACK = re.compile(
 # Stripe button that's gone".
 _NOT_THAT_BUT = re.compile(
     r"^(?:(?:actually|sorry|wait|oops|no|correction|my bad)[, ]+)+(?:it's|it is|its) not "
-    r"[^,.;]+[,;.] ?(?:it's|it is|its|but|rather|i meant)\b"
+    r"([^,.;]+)[,;.] ?(?:it's|it is|its|but|rather|i meant)\b"
 )
+# "Go back" on the summary, where nothing is asked: shown again, never sent ("go" is no yes).
+_BACK_AT_SUMMARY = re.compile(r"^(?:go back|back|undo|previous)\b")
+# "Yes, and …", "ok, also …" on the summary: more to add, not "send".
+_YES_AND = re.compile(r"^(?:yes|yeah|yep|sure|ok|okay)\b[,.!]?\s+(?:and|also|plus)\b[\s,]*", re.I)
 # One item of a numbered list: "2. add a pizza", "3) enter the code".
 _LIST_ITEM = re.compile(r"^\s*(\d{1,2})[.)]\s+\S")
 # "Sorry, I meant 4" at a field's edit prompt: the customer picked the wrong line.

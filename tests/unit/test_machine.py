@@ -2656,6 +2656,110 @@ def test_access_taken_back_during_the_questions_is_no(policy: Policy) -> None:
     assert chat.state.consent is False
 
 
+@pytest.mark.parametrize("said", ["go back", "Go back please", "go back to the steps"])
+def test_going_back_at_the_summary_sends_nothing(policy: Policy, said: str) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    assert not any(isinstance(a, OpenTicket) for a in chat.say(said))
+    assert chat.state.step in {Step.CONFIRM, Step.EDIT}
+
+
+def test_yes_and_more_at_the_summary_adds_it_and_sends_nothing(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    actions = chat.say("Yes, and customers also can't access the wishlist")
+    assert not any(isinstance(a, OpenTicket) for a in actions)
+    assert chat.state.problem == f"{PROBLEM}. Customers also can't access the wishlist"
+
+
+def test_corrections_in_passing_at_the_summary_are_applied(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    assert chat.reply("No error at all actually").startswith(texts.CORRECTED)
+    assert chat.state.details["error_messages"] == "No error is shown."
+    chat.say("Actually it's not PayPal, it's Stripe")
+    assert chat.state.problem == f"{PROBLEM}. Actually it's not PayPal, it's Stripe"
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "key"),
+    [
+        (0, "No, it's not an error message, it's just a blank page", "error_messages"),
+        (2, "No, it's not self-hosted, it's hosted by MyCartPro on the Pro plan", "environment"),
+        (2, "No errors on Safari iPhone", "environment"),
+        (1, "No error, click pay", "steps_to_reproduce"),
+        (0, "Non-numeric price", "error_messages"),
+        (0, "No shipping available", "error_messages"),
+    ],
+)
+def test_answers_that_open_with_no_are_answers(
+    policy: Policy, question: int, said: str, key: str
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    for answer in ('It says "PAYMENT_FAILED"', "click pay, then ok, then close")[:question]:
+        chat.say(answer)
+    chat.say(said)
+    assert chat.state.details[key] == said and chat.state.problem == PROBLEM
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [
+        "The discount code doesn't apply to the products I assigned it to",
+        "Refunds don't go back to the card the customer paid with",
+    ],
+)
+def test_a_problem_ending_in_to_or_with_is_whole(policy: Policy, problem: str) -> None:
+    chat = Driver(policy)
+    chat.say(problem)
+    assert chat.state.problem == problem
+
+
+def test_a_list_of_failures_is_no_steps(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say("Since the update: login fails, add to cart fails, checkout fails")
+    assert "steps_to_reproduce" not in chat.state.details
+
+
+def test_a_product_named_oui_is_no_yes(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    actions = chat.say("Oui Oui Candle is the product that fails")
+    assert not any(isinstance(a, OpenTicket) for a in actions)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Remove this product from the cart and the total stays the same",
+        "Cancel this order button doesn't work either",
+        "Everything is fine now with PayPal, Stripe fails the same way",
+        "Delete my ticket template in Settings, it crashes",
+        "It's been 2 days since the last order came through",
+    ],
+)
+def test_details_after_the_ticket_are_not_a_request_to_close(policy: Policy, said: str) -> None:
+    chat = ticketed(policy)
+    chat.say("thanks")
+    actions = chat.say(said)
+    assert ForwardToTicket(ticket_id="MCP-1001", text=said) in actions
+    assert texts.CANCEL_AFTER_TICKET.format(ticket_id="MCP-1001") not in replies(actions)
+    assert "An agent will answer your ticket" not in replies(actions)
+
+
+@pytest.mark.parametrize(
+    "said", ["Undo button in the theme editor doesn't work", "Continue button does nothing"]
+)
+def test_a_new_problem_after_a_cancel_is_new(policy: Policy, said: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("never mind")
+    chat.state = next_conversation((chat.state, chat.at), chat.at + timedelta(minutes=5))
+    chat.say(said)
+    assert chat.state.problem == said
+
+
 def test_a_yes_with_conditions_given_at_the_summary_stays_a_yes(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
