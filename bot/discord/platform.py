@@ -34,6 +34,8 @@ from bot.settings import Settings
 from storage.leases import Lease
 
 log = logging.getLogger(__name__)
+# While Discord doesn't answer, tries to log in come further apart, up to this many seconds.
+_MAX_UNREACHABLE_WAIT = 60.0
 
 INTENT_HELP = (
     "Discord refused the connection (close code 4014): turn on the Message Content intent "
@@ -91,9 +93,10 @@ class DiscordPlatform:
         try:
             await self._log_in()
         except DiscordUnreachable as error:
-            # Like Slack: the other platforms serve meanwhile, and standing by logs in again
-            # on every lease poll until Discord answers.
+            # Like Slack: the other platforms serve meanwhile (sends to Discord fail at once,
+            # for the relay to try later), and standing by logs in again until Discord answers.
             log.warning("Discord not reachable yet (%s); trying again in the background", error)
+            self.sender.detach()
             self._leadership = asyncio.create_task(self._follow_lease(), name="discord-lease")
             return
         if await asyncio.to_thread(self._lease.try_acquire):
@@ -133,12 +136,19 @@ class DiscordPlatform:
     async def _follow_lease(self) -> None:
         """Stand by until the lease is ours; give the gateway up at once if the lease is lost;
         while it is ours, keep a gateway open."""
+        unreachable = ExponentialBackoff[bool]()
         while True:
             await asyncio.sleep(self._lease_poll_seconds)
             try:
                 await self._check_lease()
+            except DiscordUnreachable as error:
+                wait = min(unreachable.delay(), _MAX_UNREACHABLE_WAIT)  # further apart
+                log.warning("Discord still not reachable (%s); next try in %.0fs", error, wait)
+                await asyncio.sleep(wait)
             except UserFacingError as error:
                 log.error("Discord gateway: %s", error)
+            else:
+                unreachable = ExponentialBackoff[bool]()
 
     async def _check_lease(self) -> None:
         if not self._leading:

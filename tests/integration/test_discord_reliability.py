@@ -12,7 +12,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app import build_app
-from bot.delivery import RateLimited
+from bot.delivery import RateLimited, TemporaryFailure
 from bot.discord.adapter import intents
 from bot.discord.platform import DiscordPlatform, configure_endpoints
 from bot.discord.sender import DiscordSender
@@ -264,3 +264,30 @@ async def test_intake_serve_exits_with_one_line_on_a_missing_intent(
     assert len(errors) == 1
     assert "Message Content intent" in errors[0]
     assert "Traceback" not in stderr.decode()
+
+
+async def test_sends_fail_at_once_while_discord_is_out_of_reach(discord_settings: Settings) -> None:
+    """Discord down at start: the relay's Discord messages fail fast and are tried later,
+    instead of each pass waiting half a minute for a login (and Slack's messages with it)."""
+    settings = discord_settings.model_copy(update={"discord_api_base": "http://127.0.0.1:9"})
+    app = build_app(settings)
+    platform = quick_discord_platform(settings, app)
+    stop = asyncio.Event()
+    server = asyncio.create_task(serve(app, [platform], stop))
+    address = Address(platform="discord", channel="123")
+    try:
+        for _ in range(50):  # until serve has tried to log in
+            try:
+                send = platform.sender.send(address, Outgoing(text="hi"), key="k")
+                await asyncio.wait_for(send, 0.2)
+            except TimeoutError:
+                continue
+            except TemporaryFailure as failure:
+                assert "disconnected" in str(failure)
+                break
+        else:
+            raise AssertionError("a send never failed fast")
+    finally:
+        stop.set()
+        await server
+        app.close()
