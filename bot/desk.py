@@ -205,7 +205,8 @@ class TicketDesk:
             at,
         )
         conversation_id = uow.tickets.conversation_of(ticket.public_id)
-        notice = customer_notice(ticket.public_id, status)
+        by_command = kind == TicketAction.REOPEN.value  # not the customer's own message
+        notice = customer_notice(ticket.public_id, status, reopened=by_command)
         if notice:
             self.to_customer(
                 uow,

@@ -435,7 +435,8 @@ def _flooded(state: Conversation, turn: _Turn) -> Outcome:
         actions.append(ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text))
     if not state.flood_noted:
         state = state.model_copy(update={"flood_noted": True})
-        actions.append(Reply(text=texts.SLOW_DOWN))
+        ticketed = state.step is Step.TICKETED  # nothing to answer again: all of it arrived
+        actions.append(Reply(text=texts.SLOW_DOWN_TICKETED if ticketed else texts.SLOW_DOWN))
     return state, tuple(actions)
 
 

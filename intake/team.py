@@ -16,7 +16,7 @@ _NOTE = re.compile(
     r"^\s*!\s*note\b",
     re.IGNORECASE,
 )
-_COMMAND = re.compile(r"^\s*!\s*(\w+)\b[ \t:,.-]*(.*)$", re.IGNORECASE | re.DOTALL)
+_COMMAND = re.compile(r"^\s*!+\s*(\w+)\b[ \t:,.!-]*(.*)$", re.IGNORECASE | re.DOTALL)
 # A command word alone ("claim", "Resolve.") is a command without its "!": said to a
 # customer it would mean nothing.
 _BARE_COMMAND = re.compile(r"^\s*(\w+)[.!]?\s*()$")
@@ -76,7 +76,7 @@ def read_team_message(text: str) -> TeamInput:
         return TicketCommand(action=action, note=rest or None)
     level, _, after = rest.partition(" ")
     try:
-        priority = Priority(level.lower().strip(".,"))
+        priority = Priority(level.lower().strip(".,!"))
     except ValueError:
         return Unclear(reason="use !priority low, normal, high or urgent")
     return TicketCommand(action=action, priority=priority, note=after.strip() or None)

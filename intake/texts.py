@@ -141,6 +141,10 @@ SLOW_DOWN = (
     "You're sending messages faster than I can read them. I've saved everything you wrote; "
     "please wait a few seconds, then send your answer again."
 )
+SLOW_DOWN_TICKETED = (
+    "Got it: everything you send here reaches your ticket, so there's no need to send "
+    "anything again."
+)
 
 
 def restart_after_ticket(ticket_id: str) -> str:

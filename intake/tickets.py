@@ -84,8 +84,14 @@ def actions_on(status: str) -> tuple[Action, ...]:
     return tuple(action for action in Action if isinstance(next_status(action, current), Status))
 
 
-def customer_notice(ticket_id: str, status: Status) -> str | None:
-    """What the customer hears when an agent changes the status; None when nothing."""
+def customer_notice(ticket_id: str, status: Status, reopened: bool = False) -> str | None:
+    """What the customer hears when an agent changes the status (``reopened``: with
+    !reopen, after the customer was told it was resolved or closed); None when nothing."""
+    if status is Status.OPEN and reopened:
+        return (
+            f"Your ticket {ticket_id} is open again: the team is on it, and every update will "
+            "come right here."
+        )
     if status is Status.RESOLVED:
         return (
             f"Your ticket {ticket_id} has been marked resolved. If the problem is still there, "

@@ -449,6 +449,11 @@ async def test_a_reopened_ticket_gets_the_customers_answers_again(app: App, cloc
     assert texts[-1].startswith("Sent, but this ticket is closed")
 
     team_message(app, thread, "!reopen")
+    await relay.drain()
+    assert console.texts_to(customer.address.channel)[-1] == (
+        "Your ticket MCP-1001 is open again: the team is on it, and every update will come "
+        "right here."
+    )
     customer.say("Yes, order 5567 got no email")
     await relay.drain()
     texts = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]

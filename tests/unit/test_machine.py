@@ -632,6 +632,7 @@ def test_a_flood_after_the_ticket_still_reaches_the_ticket(policy: Policy) -> No
         ForwardToTicket(ticket_id="MCP-1001", text=f"more detail {n}") in a
         for n, a in enumerate(actions)
     )
+    assert replies(actions[-1]) == texts.SLOW_DOWN_TICKETED  # nothing to send again
 
 
 def test_an_old_button_clicked_in_a_flood_after_the_ticket_is_not_relayed(policy: Policy) -> None:

@@ -46,6 +46,9 @@ def test_notes_in_the_ways_agents_write_them_stay_with_the_team(text: str) -> No
             TicketCommand(action=Action.RESOLVE, note="DNS records fixed"),
         ),
         ("!priority High", TicketCommand(action=Action.PRIORITY, priority=Priority.HIGH)),
+        ("!!close", TicketCommand(action=Action.CLOSE)),
+        ("!claim!", TicketCommand(action=Action.CLAIM)),
+        ("!priority urgent!", TicketCommand(action=Action.PRIORITY, priority=Priority.URGENT)),
         (
             "!priority urgent now, checkout is down",
             TicketCommand(
