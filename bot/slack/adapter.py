@@ -128,6 +128,18 @@ class SlackDirectory:
             self._team_channel
         )
 
+    async def team_channel_is_public(self) -> bool:
+        """Whether membership of a public team channel is what makes agents (no
+        ``INTAKE_AGENT_IDS``); False when Slack won't say."""
+        if self._agent_ids or self._team_channel is None:
+            return False
+        try:
+            response = await self._client.conversations_info(channel=self._team_channel)
+        except (TimeoutError, SlackApiError, OSError):
+            return False
+        channel = response.get("channel")
+        return isinstance(channel, dict) and channel.get("is_private") is False
+
     async def is_agent(self, user_id: str) -> bool:
         """``INTAKE_AGENT_IDS`` when set, else membership of the team channel; fails closed."""
         if self._agent_ids:
@@ -194,6 +206,13 @@ class SlackAdapter:
             log.error(
                 "the bot is not in the team channel %s: invite it there (/invite in the "
                 "channel); ticket cards wait until it is",
+                self._team_channel,
+            )
+        elif await self._directory.team_channel_is_public():
+            log.warning(
+                "the team channel %s is public and INTAKE_AGENT_IDS is not set: anyone in the "
+                "workspace who joins it can answer customers and close tickets; make the "
+                "channel private or set INTAKE_AGENT_IDS",
                 self._team_channel,
             )
 

@@ -83,6 +83,7 @@ class FakeSlack:
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
         self.users: dict[str, dict[str, Any]] = {}
+        self.private: dict[str, bool] = {}
         self.members: dict[str, list[str]] = {}
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._history: dict[str, list[dict[str, Any]]] = {}
@@ -140,8 +141,9 @@ class FakeSlack:
             "profile": {"display_name": display_name, "real_name": real_name or display_name},
         }
 
-    def set_members(self, channel: str, user_ids: list[str]) -> None:
+    def set_members(self, channel: str, user_ids: list[str], *, private: bool = True) -> None:
         self.members[channel] = list(user_ids)
+        self.private[channel] = private
 
     def write(self, channel: str, user: str, text: str, *, thread_ts: str | None = None) -> str:
         """A person writes while the bot is away: the message is in the channel's history, and
@@ -320,6 +322,12 @@ class FakeSlack:
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "conversations.members":
             return self._members(args)
+        if method == "conversations.info":
+            channel = str(args.get("channel"))
+            if channel not in self.members:
+                return {"ok": False, "error": "channel_not_found"}
+            info = {"id": channel, "is_channel": True, "is_private": self.private[channel]}
+            return {"ok": True, "channel": info}
         if method in ("conversations.history", "conversations.replies"):
             return self._read_history(method, args)
         if method == "apps.connections.open":

@@ -446,6 +446,18 @@ async def test_serve_says_at_start_when_the_bot_is_not_in_the_team_channel(
     ]
 
 
+async def test_serve_warns_when_a_public_team_channel_makes_anyone_an_agent(
+    tmp_path: Path, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.set_members(TEAM, [BOT_USER_ID, AGENT], private=False)
+    async with running(settings_for(tmp_path, fake), fake):
+        warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert f"the team channel {TEAM} is public and INTAKE_AGENT_IDS is not set" in "".join(warnings)
+    caplog.clear()
+    async with running(settings_for(tmp_path, fake, agent_ids=frozenset({AGENT})), fake):
+        assert "is public" not in caplog.text
+
+
 @pytest.mark.parametrize("refusal", ["not_in_channel", "channel_not_found"])  # private: unseen
 async def test_a_card_posts_once_the_bot_is_invited_to_the_team_channel(
     slack: Workspace, refusal: str
