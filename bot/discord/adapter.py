@@ -329,12 +329,17 @@ class IntakeClient(discord.Client):
         ]
         points += self._unread_ticket_threads({channel for channel, _ in points})
         log.info("discord catch-up over %s channels", len(points))
+        missed: list[discord.Message] = []
         for channel_id, last_seen in points:
-            async with self._locks.hold(channel_id):
-                try:
-                    await self._read_since(int(channel_id), int(last_seen))
-                except discord.HTTPException as error:
-                    log.warning("catch-up skipped channel %s (%s)", channel_id, error.status)
+            try:
+                missed += await self._written_since(int(channel_id), int(last_seen))
+            except discord.HTTPException as error:
+                log.warning("catch-up skipped channel %s (%s)", channel_id, error.status)
+        # Oldest first across every channel (ids grow with time): a customer's message is
+        # handled before the agent's reply to it. Live messages wait until this is done.
+        for message in sorted(missed, key=lambda message: message.id):
+            async with self._locks.hold(str(message.channel.id)):
+                await self._handle(message)
 
     def _unread_ticket_threads(self, known: set[str]) -> list[tuple[str, str]]:
         """Active ticket threads nobody has written in yet have no resume point: read them
@@ -349,13 +354,12 @@ class IntakeClient(discord.Client):
             if thread.owner_id == self.user.id and str(thread.id) not in known
         ]
 
-    async def _read_since(self, channel_id: int, last_seen: int) -> None:
+    async def _written_since(self, channel_id: int, last_seen: int) -> list[discord.Message]:
         channel = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
-            return
+            return []
         after = discord.Object(id=last_seen)
-        async for message in channel.history(limit=None, after=after, oldest_first=True):
-            await self._handle(message)
+        return [m async for m in channel.history(limit=None, after=after, oldest_first=True)]
 
 
 def _skip_unreadable_events(parsers: dict[str, Callable[[Any], None]]) -> None:

@@ -176,6 +176,11 @@ async def test_a_restart_catches_up_on_customers_and_agents(
         await fake.wait_for_post(thread, "Great, thanks", after=mark)
     assert sum("losing orders" in m["content"] for m in fake.posts(thread)) == 1
     assert sum("webhook secret" in m["content"] for m in fake.posts(dm)) == 1
+    # Oldest first across channels: the customer's question was answered before the agent's
+    # later reply reached them, whichever channel was read first.
+    seen = [m["content"] for m in fake.posts(dm)]
+    answered = next(i for i, text in enumerate(seen) if "will answer your ticket MCP-1001" in text)
+    assert answered < next(i for i, text in enumerate(seen) if "webhook secret" in text)
 
 
 async def test_sends_are_idempotent_and_rate_limits_are_respected(
