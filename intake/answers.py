@@ -82,7 +82,9 @@ _NO_BUT_YES = re.compile(
 # "Yeah, no": a no, said casually.
 _YEAH_NO = re.compile(r"^(?:yeah|yea|yeh)[, ]+(?:no|nah|nope)\b")
 # "Not sure" is not a no, and "yes but it still fails" is not a yes.
-_UNSURE = frozenset(["not sure", "maybe", "dunno", "idk", "i don't know", "don't know", "no idea"])
+_UNSURE = frozenset(
+    ["not sure", "maybe", "dunno", "idk", "i don't know", "don't know", "no idea", "yeah right"]
+)  # "yeah right" is as often a sarcastic no as a yes: asked again
 _HEDGES = frozenset("but however still though except".split())
 # Asking for something to be done first: no yes, however politely ("please wait").
 _WANTS_A_CHANGE = frozenset(

@@ -103,7 +103,7 @@ def test_guides_are_encoded_once_and_again_only_when_they_change(tmp_path: Path)
     assert len(embedder.encoded) == 2
 
     cards = tmp_path / "cards.md"
-    cards.write_text("---\ntitle: Card payments declined\n---\nAsk the card issuer.\n")
+    cards.write_text("---\ntitle: Card payments declined\n---\nAsk the issuer.\n")
     os.utime(cards, ns=(2_000_000_000_000_000_000, 2_000_000_000_000_000_000))
     assert live.reload_now() is not None
 

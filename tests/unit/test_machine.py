@@ -2129,6 +2129,12 @@ def test_no_problem_is_a_plain_yes(policy: Policy, answer: str) -> None:
     assert chat.state.consent is True and chat.state.consent_terms is None
 
 
+def test_a_sarcastic_yeah_right_to_the_access_question_is_asked_again(policy: Policy) -> None:
+    chat = at_the_access_question(policy)
+    chat.say("yeah right")
+    assert chat.state.consent is None and chat.state.step is Step.CONSENT
+
+
 @pytest.mark.parametrize("answer", ["yeah no", "yeah, nah"])
 def test_a_casual_no_to_the_access_question_is_a_no(policy: Policy, answer: str) -> None:
     chat = at_the_access_question(policy)
