@@ -436,7 +436,12 @@ def opens_with_yes(text: str) -> bool:
     """ "Yes, but only read access", "sure, if needed": a yes, whatever condition follows
     ("yeah, no" is no yes)."""
     words = _answer_words(text)
-    return bool(words) and _opens_with_yes(words) and not _YEAH_NO.match(normalize(text))
+    return (
+        bool(words)
+        and _opens_with_yes(words)
+        and not _YEAH_NO.match(normalize(text))
+        and not _unsure(text)
+    )
 
 
 def _is_question(text: str, answer: str) -> bool:
