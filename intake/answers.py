@@ -196,6 +196,25 @@ _A_MOMENT = re.compile(
     r"(?: and (?:come|get) back(?: to you)?)?)"
     r"(?:,? (?:one sec|sorry|brb))?$"
 )
+# A message that opens by asking for time ("give me a minute, …", "let me check the logs"):
+# what follows says what the customer goes to find, not the answer.
+_PAUSE_FIRST = re.compile(
+    r"^(?:ok |okay |sure |sorry,? |um,? |hmm,? )?(?:wait,? )?(?:"
+    r"hold on|hang on|one (?:sec|second|moment|minute)|(?:give|gimme) me (?:a|one) "
+    r"(?:sec|second|moment|minute|few minutes)|just a (?:sec|second|moment|minute)|"
+    r"wait a (?:sec|second|moment|minute))"
+    r"(?=\W*$|\s*[,.!;:-]|\s+(?:please|let me|i'll|i will|while|pls))|(?:"
+    # "let me check the logs", "I'll copy the exact error": going to find the answer.
+    r"(?:let me|i'll|i will) (?:check|look|find|get|ask|copy|grab|see|reproduce|write)(?! out)"
+    r"(?: (?:up|down|at|for|in|on|with|into))? (?:the |my |our )?(?:which|what|it|them|that|"
+    r"this|exact|error|message|logs?|plan|version|details|steps|settings|system|browser|"
+    r"screenshot|name|developer|web ?guy|team|boss|hosting|host)\b)"
+)
+# One that ends by asking for it: "…, give me a sec", "… and get back to you".
+_PAUSE_LAST = re.compile(
+    r"(?:give me a (?:sec|second|moment|minute)|one sec|brb|(?:and )?(?:come|get) back to you|"
+    r"and come back)\W*$"
+)
 _DAY_ASKED = re.compile(
     r"\b(today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"weekends?|holidays?|christmas|boxing day|new year'?s?(?: day)?|easter|thanksgiving)\b"
@@ -369,8 +388,10 @@ def command_in(text: str) -> Command | None:
 
 
 def wants_a_moment(text: str) -> bool:
-    """ "Hold on", "give me a minute", "let me check and come back": no answer yet."""
-    return _A_MOMENT.match(normalize(text)) is not None
+    """ "Hold on", "give me a minute, I'll check which plan we have", "let me check the logs",
+    "…, I'll ask my developer and get back to you": no answer yet."""
+    answer = normalize(text)
+    return any(pattern.search(answer) for pattern in (_A_MOMENT, _PAUSE_FIRST, _PAUSE_LAST))
 
 
 def day_asked(text: str) -> str | None:

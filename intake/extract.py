@@ -64,7 +64,9 @@ _SYSTEMS = (
 )
 # Access as the team's: "you can access it", "no access please"; not "customers can log in".
 _MENTIONS_ACCESS = re.compile(
-    rf"\b{_TO_THE_TEAM}\b[^.!?]{{0,30}}\b(?:access|log ?in(?:to)?|login)\b|\bno access\b",
+    rf"\b{_TO_THE_TEAM}\b[^.!?]{{0,30}}\b(?:access|log ?in(?:to)?|login)\b|\bno access\b|"
+    rf"\b{_TO_THE_TEAM} (?:can|may) (?:look at|check|look into) (?:the|my|our) \w+|"
+    r"\baccess (?:is|'s) (?:fine|ok|okay|allowed)\b",
     re.IGNORECASE,
 )
 # Said to the team as permission: the clause opens with it ("Customers say you can log in"

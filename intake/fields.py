@@ -396,4 +396,10 @@ def _none_pattern(none_phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     if not phrases:
         return None
     alternatives = "|".join(re.escape(p) for p in reversed(phrases))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    # At the start of a clause ("there's no error, it just reloads"), not inside an error's
+    # words ("Coupon not applicable to this product").
+    return re.compile(
+        r"(?:^|(?<=[.,;:!?])\s*|\b(?:and|but|so)\s+)"
+        r"(?:(?:there(?:'s| is| are)|it(?:'s| is)|i (?:see|get)|we (?:see|get))\s+)?"
+        rf"(?:{alternatives})(?!\w)"
+    )

@@ -809,8 +809,12 @@ def _puts_the_problem_right(state: Conversation, text: str) -> bool:
 
 def _listed(state: Conversation, turn: _Turn) -> Outcome | None:
     """A list sent one item per message ("1. go to the menu page", then "2. add a pizza"):
-    the item joins the answer it continues, and the question waiting is asked again; None
-    when the message continues no answer."""
+    the item joins the answer it continues, and the question waiting is asked again ("that's
+    it" ends the list); None when the message continues no answer."""
+    if _END_OF_LIST.match(normalize(turn.text)) and any(
+        _LIST_ITEM.match(value.splitlines()[-1]) for value in state.details.values() if value
+    ):
+        return state, (_say_then_ask(state, turn.policy, texts.GOT_IT),)
     item = _LIST_ITEM.match(turn.text)
     if item is None:
         return None
@@ -906,10 +910,11 @@ def _consent(state: Conversation, turn: _Turn) -> Outcome:
         state = _answered_access(state, turn, settled, "")
         return _advance(state.model_copy(update={"reasks": 0}), turn)
     access = _access_answer(turn.text)
-    if access is None and only_system_facts(turn.text):
+    facts = _OK_LEAD.sub("", turn.text)  # "OK it's the Pro plan, Chrome on Mac": no yes
+    if (access is None or facts != turn.text) and only_system_facts(facts):
         # "Basic plan, Stripe, Safari on iPhone", sent late: added to the system details.
-        corrected = corrected_to(turn.text)  # "sorry, I meant Firefox 115 on Windows 10"
-        found = prefill(turn.policy, {}, corrected or turn.text)
+        corrected = corrected_to(facts)  # "sorry, I meant Firefox 115 on Windows 10"
+        found = prefill(turn.policy, {}, corrected or facts)
         details = {**state.details, **found} if corrected else _with_more(state, turn.policy, found)
         return _noted_in_passing(state, turn, details)
     if access is None or normalize(turn.text) in _NOT_AN_ACCESS_ANSWER:
@@ -941,8 +946,12 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
     consent = consent_in(turn.text)
     if consent is None and mentions_access(turn.text):  # "yes, actually you may access it"
         consent = _access_answer(turn.text)
+    if consent is None and state.consent is False and second_thoughts(turn.text):
+        consent = True  # "actually yes", "on second thought, yes": to the access they refused
     if consent is not None and consent != state.consent:
         return _summary_again(_answered_access(state, turn, consent), turn)
+    if consent is not None:  # "you may access my admin", said again: noted, nothing sent
+        return _summary_again(state, turn, texts.ALREADY_NOTED)
     other = none_for_another(turn.policy, None, turn.text)
     if other is not None and other.none_value:  # "no error at all actually"
         details = {**state.details, other.id: other.none_value}
@@ -953,7 +962,11 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
     named = field_named(turn.policy, turn.text)
     back = _BACK_AT_SUMMARY.match(normalize(turn.text)) is not None  # "go" is no "send" here
     if back and named is None:
-        return _reask(state, texts.NOT_A_FIELD, _SEND)
+        return _reask(state, texts.NOTHING_SENT_YET, _SEND)
+    also = _ADDS.sub("", turn.text)
+    if named is not None and also != turn.text and says_something(also, at_least=3):
+        # "Also the error only shows on Safari": more for the line it names.
+        return _apply_edit(state.model_copy(update={"editing": named.key}), turn, also, add=True)
     yes_and = _YES_AND.sub("", turn.text)  # "yes, and customers can't use the wishlist either"
     said_more = yes_and != turn.text and says_something(yes_and, at_least=3)
     more = yes_and if said_more else _ADDS.sub("", turn.text)
@@ -975,9 +988,9 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
     return state, (_edit_prompt(turn.policy, named),)
 
 
-def _summary_again(state: Conversation, turn: _Turn) -> Outcome:
+def _summary_again(state: Conversation, turn: _Turn, note: str = texts.CORRECTED) -> Outcome:
     """A line of the summary changed in passing: said so, and the summary shown again."""
-    summary = f"{texts.CORRECTED}\n\n{texts.summary(turn.policy, state)}"
+    summary = f"{note}\n\n{texts.summary(turn.policy, state)}"
     return state, (Reply(text=summary, choices=_SEND),)
 
 
@@ -1550,6 +1563,12 @@ _NOT_THAT_BUT = re.compile(
     r"^(?:(?:actually|sorry|wait|oops|no|correction|my bad)[, ]+)+(?:it's|it is|its) not "
     r"([^,.;]+)[,;.] ?(?:it's|it is|its|but|rather|i meant)\b"
 )
+# "OK", "so" opening a message that goes on to say something else.
+_OK_LEAD = re.compile(
+    r"^(?:ok(?:ay)?|so|well|right)\b[,.!]?\s+(?:it'?s |its |it is |we'?re on )?", re.IGNORECASE
+)
+# "That's it", "done": the end of a list sent one item per message, no answer.
+_END_OF_LIST = re.compile(r"^(?:that'?s (?:it|all)|done|finished|the end|end of (?:the )?list)\W*$")
 # "Go back" on the summary, where nothing is asked: shown again, never sent ("go" is no yes).
 _BACK_AT_SUMMARY = re.compile(r"^(?:go back|back|undo|previous)\b")
 # "Yes, and …", "ok, also …" on the summary: more to add, not "send".

@@ -105,6 +105,7 @@ ANY_TIME = "Okay! Write here any time you need help."
 NO_RUSH = "Take your time, I'll be here when you're ready."
 OLD_BUTTON = "That button belongs to an earlier question, so I've left it out."
 NOTED_IN_PASSING = "Thanks, I've added that to your request."
+GOT_IT = "Got it."
 ADDED_TO_THE_LIST = "Added to the list. Send the next one, or go on:"
 FIRST_QUESTION = "This is the first of my questions, so there is none to go back to."
 AGENT_NEEDS_SOMETHING = (
@@ -120,6 +121,8 @@ CONFIRM_HOW = (
     "(for example: 3, or steps: <new steps>)."
 )
 NOT_A_FIELD = "I didn't recognise that. " + CONFIRM_HOW
+NOTHING_SENT_YET = "Nothing is sent yet. " + CONFIRM_HOW
+ALREADY_NOTED = "Noted: your request already says so."
 EDIT_KIND = "Which kind of help is this? Reply with a number:"
 EDIT_CONSENT = "May the team access the relevant information or systems if needed? Reply yes or no."
 FORWARD_ONLY = (

@@ -2767,6 +2767,87 @@ def test_a_new_problem_after_a_cancel_is_new(policy: Policy, said: str) -> None:
     assert chat.state.problem == said
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "actually yes",
+        "on second thought, yes",
+        "changed my mind, access is fine",
+        "you can look at the shipping settings",
+    ],
+)
+def test_a_yes_to_access_refused_before_changes_it_and_sends_nothing(
+    policy: Policy, said: str
+) -> None:
+    chat = at_the_access_question(policy)
+    chat.say("no")
+    actions = chat.say(said)
+    assert not any(isinstance(a, OpenTicket) for a in actions)
+    assert chat.state.consent is True
+
+
+def test_access_given_again_at_the_summary_sends_nothing(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    actions = chat.say("actually you can log in to my store")
+    assert not any(isinstance(a, OpenTicket) for a in actions)
+    assert replies(actions).startswith(texts.ALREADY_NOTED)
+
+
+def test_also_at_the_summary_naming_a_line_adds_to_it(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    before = chat.state.details["error_messages"]
+    chat.say("also the error only shows on Safari")
+    assert chat.state.details["error_messages"] == f"{before}. The error only shows on Safari"
+    assert chat.state.step is Step.CONFIRM
+
+
+def test_system_facts_after_ok_at_the_access_question_are_system_details(
+    policy: Policy,
+) -> None:
+    chat = at_the_access_question(policy)
+    text = chat.reply("OK it's the Pro plan, Chrome on Mac, ShipStation")
+    assert chat.state.consent is None and "Chrome on Mac" in chat.state.details["environment"]
+    assert text.startswith(texts.NOTED_IN_PASSING)
+
+
+def test_thats_it_after_a_list_asks_the_next_question_again(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("Invalid code")
+    chat.say("1. Add a sale item to the cart")
+    chat.say("2. enter the code")
+    text = chat.reply("that's it")
+    assert text.startswith(texts.GOT_IT) and "environment" not in chat.state.details
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "give me a minute, I'll check which plan we have",
+        "one sec, let me find the plan name",
+        "let me check the logs",
+        "I'll have to ask my developer, give me a sec",
+        "not sure, I'll ask my web guy and get back to you",
+    ],
+)
+def test_asking_for_time_with_a_reason_stores_nothing(policy: Policy, said: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("Error 504")
+    chat.say("open the store and pay")
+    assert chat.reply(said) == texts.NO_RUSH
+    assert "environment" not in chat.state.details
+
+
+def test_not_applicable_in_an_error_is_the_error(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say('"Coupon not applicable to this product"')
+    assert "steps_to_reproduce" not in chat.state.details
+
+
 def test_a_yes_with_conditions_given_at_the_summary_stays_a_yes(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
