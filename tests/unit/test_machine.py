@@ -1952,9 +1952,14 @@ def test_ok_to_a_guide_on_screen_is_not_solved(policy: Policy, words: str) -> No
     [
         "Actually, the error is shown only when I export as CSV: open Orders, Export, CSV",
         "Sorry, the error is shown after: open Orders, click Export",
+        # Words that also grant access, here about the store's own pages and boxes.
+        "Don't check the newsletter box, add a product, click pay",
+        "Do not use a coupon; add any product and pay",
+        "Open the store, add a product, you can use my test card 4242 to pay",
+        "Add a product and pay. You can check the result in my orders list",
     ],
 )
-def test_steps_that_describe_the_error_are_steps(policy: Policy, steps: str) -> None:
+def test_steps_that_describe_the_error_or_the_store_are_steps(policy: Policy, steps: str) -> None:
     chat = Driver(policy)
     to_details(chat)
     chat.say("Error 500: Internal Server Error")
@@ -1963,6 +1968,7 @@ def test_steps_that_describe_the_error_are_steps(policy: Policy, steps: str) -> 
         "error_messages": "Error 500: Internal Server Error",
         "steps_to_reproduce": steps,
     }
+    assert chat.state.consent is None
 
 
 def test_a_greeting_is_not_part_of_the_problem_the_ticket_keeps(policy: Policy) -> None:
@@ -2622,23 +2628,6 @@ def test_access_taken_back_at_the_summary_is_no(policy: Policy, said: str) -> No
     to_confirm(chat)
     actions = chat.say(said)
     assert chat.state.consent is False and "Access consent: no" in replies(actions)
-
-
-@pytest.mark.parametrize(
-    "steps",
-    [
-        "Don't check the newsletter box, add a product, click pay",
-        "Do not use a coupon; add any product and pay",
-        "Open the store, add a product, you can use my test card 4242 to pay",
-        "Add a product and pay. You can check the result in my orders list",
-    ],
-)
-def test_steps_that_say_check_or_use_are_steps_not_access(policy: Policy, steps: str) -> None:
-    chat = Driver(policy)
-    to_details(chat)
-    chat.say("Error 504")
-    chat.say(steps)
-    assert chat.state.details["steps_to_reproduce"] == steps and chat.state.consent is None
 
 
 @pytest.mark.parametrize(
