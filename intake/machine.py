@@ -946,9 +946,11 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
     consent = consent_in(turn.text)
     if consent is None and mentions_access(turn.text):  # "yes, actually you may access it"
         consent = _access_answer(turn.text)
-    if consent is None and state.consent is False and second_thoughts(turn.text):
-        consent = True  # "actually yes", "on second thought, yes": to the access they refused
-    if consent is not None and consent != state.consent:
+    settled = second_thoughts(turn.text)  # "actually yes", "on second thought, yes, but …"
+    if consent is None and settled and (state.consent is False or with_conditions(turn.text)):
+        consent = True  # to the access refused, or with new limits
+    if consent is not None and (consent != state.consent or with_conditions(turn.text)):
+        # Changed, or given new limits ("actually yes, but please don't touch payments").
         return _summary_again(_answered_access(state, turn, consent), turn)
     if consent is not None:  # "you may access my admin", said again: noted, nothing sent
         return _summary_again(state, turn, texts.ALREADY_NOTED)

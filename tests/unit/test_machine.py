@@ -2748,6 +2748,14 @@ def test_a_yes_to_access_refused_before_changes_it_and_sends_nothing(
     assert chat.state.consent is True
 
 
+def test_new_limits_on_access_at_the_summary_are_kept(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    said = "actually yes, but please don't touch payments"
+    assert not any(isinstance(a, OpenTicket) for a in chat.say(said))
+    assert chat.state.consent is True and chat.state.consent_terms == said
+
+
 def test_access_given_again_at_the_summary_sends_nothing(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
