@@ -167,6 +167,11 @@ def steps_text(message: str) -> str | None:
     return message.strip() if done >= _STEPS_AT_LEAST else None
 
 
+def does_something(message: str) -> bool:
+    """ "add to cart", "click Pay": at least one thing done, as a step says."""
+    return _STEP.search(message) is not None
+
+
 def names_the_system(message: str) -> bool:
     """ "Also on Firefox", "same on my iPhone": one system fact is enough when the message
     adds to a request."""

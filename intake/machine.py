@@ -70,6 +70,7 @@ from intake.events import CustomerSaid, Event, TicketClosed, TicketOpened, Ticke
 from intake.extract import (
     consent_clause,
     consent_in,
+    does_something,
     mentions_access,
     only_access,
     only_system_facts,
@@ -798,6 +799,23 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     return _answer(state, turn, detail, value, passing)
 
 
+def _next_step(state: Conversation, turn: _Turn) -> Outcome | None:
+    """Steps sent one per message without numbers ("add to cart", then "then pay"): a step
+    that opens with "then" joins the answer before the current question when that answer
+    is steps too; None otherwise."""
+    if not _THEN.match(turn.text) or not does_something(turn.text):
+        return None
+    asked = _next_missing(state, turn.policy)
+    details = list(turn.policy.details)
+    before = details[: details.index(asked)] if asked is not None else details
+    previous = state.details.get(before[-1].id, "") if before else ""
+    if not previous or not does_something(previous):
+        return None
+    joined = {**state.details, before[-1].id: f"{previous}\n{turn.text.strip()}"}
+    state = state.model_copy(update={"details": joined})
+    return state, (_say_then_ask(state, turn.policy, texts.ADDED_TO_THE_LIST),)
+
+
 def _puts_the_problem_right(state: Conversation, text: str) -> bool:
     """ "Actually it's not PayPal, it's the Stripe button": what it is not is in the problem
     (not "it's not an error message, it's a blank page", an answer to the error question)."""
@@ -817,7 +835,7 @@ def _listed(state: Conversation, turn: _Turn) -> Outcome | None:
         return state, (_say_then_ask(state, turn.policy, texts.GOT_IT),)
     item = _LIST_ITEM.match(turn.text)
     if item is None:
-        return None
+        return _next_step(state, turn)
     for key, value in state.details.items():
         last = _LIST_ITEM.match(value.splitlines()[-1]) if value else None
         if last is not None and int(last.group(1)) + 1 == int(item.group(1)):
@@ -1575,6 +1593,8 @@ _END_OF_LIST = re.compile(r"^(?:that'?s (?:it|all)|done|finished|the end|end of 
 _BACK_AT_SUMMARY = re.compile(r"^(?:go back|back|undo|previous)\b")
 # "Yes, and …", "ok, also …" on the summary: more to add, not "send".
 _YES_AND = re.compile(r"^(?:yes|yeah|yep|sure|ok|okay)\b[,.!]?\s+(?:and|also|plus)\b[\s,]*", re.I)
+# The next step, sent on its own: "then pay", "after that, click Save".
+_THEN = re.compile(r"^\s*(?:and )?(?:then|after that|afterwards|next|finally)\b", re.IGNORECASE)
 # One item of a numbered list: "2. add a pizza", "3) enter the code".
 _LIST_ITEM = re.compile(r"^\s*(\d{1,2})[.)]\s+\S")
 # "Sorry, I meant 4" at a field's edit prompt: the customer picked the wrong line.

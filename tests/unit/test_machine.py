@@ -2782,6 +2782,18 @@ def test_system_facts_after_ok_at_the_access_question_are_system_details(
     assert text.startswith(texts.NOTED_IN_PASSING)
 
 
+def test_steps_sent_one_per_message_with_then_are_one_list(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("no error")
+    chat.say("add to cart")
+    assert chat.reply("then checkout").startswith(texts.ADDED_TO_THE_LIST)
+    chat.say("then pay")
+    chat.say("Pro plan, Chrome")
+    assert chat.state.details["steps_to_reproduce"] == "add to cart\nthen checkout\nthen pay"
+    assert chat.state.details["environment"] == "Pro plan, Chrome"
+
+
 def test_thats_it_after_a_list_asks_the_next_question_again(policy: Policy) -> None:
     chat = Driver(policy)
     to_details(chat)
