@@ -805,15 +805,11 @@ def _next_step(state: Conversation, turn: _Turn) -> Outcome | None:
     is steps too; None otherwise."""
     if not _THEN.match(turn.text) or not does_something(turn.text):
         return None
-    asked = _next_missing(state, turn.policy)
-    details = list(turn.policy.details)
-    before = details[: details.index(asked)] if asked is not None else details
-    previous = state.details.get(before[-1].id, "") if before else ""
-    if not previous or not does_something(previous):
+    previous = _detail_before(turn.policy, _next_missing(state, turn.policy))
+    held = state.details.get(previous.id, "") if previous else ""
+    if previous is None or not does_something(held):
         return None
-    joined = {**state.details, before[-1].id: f"{previous}\n{turn.text.strip()}"}
-    state = state.model_copy(update={"details": joined})
-    return state, (_say_then_ask(state, turn.policy, texts.ADDED_TO_THE_LIST),)
+    return _added_line(state, turn, previous.id)
 
 
 def _puts_the_problem_right(state: Conversation, text: str) -> bool:
@@ -839,20 +835,32 @@ def _listed(state: Conversation, turn: _Turn) -> Outcome | None:
     for key, value in state.details.items():
         last = _LIST_ITEM.match(value.splitlines()[-1]) if value else None
         if last is not None and int(last.group(1)) + 1 == int(item.group(1)):
-            details = {**state.details, key: f"{value}\n{turn.text.strip()}"}
-            state = state.model_copy(update={"details": details})
-            return state, (_say_then_ask(state, turn.policy, texts.ADDED_TO_THE_LIST),)
+            return _added_line(state, turn, key)
     return None
+
+
+def _added_line(state: Conversation, turn: _Turn, key: str) -> Outcome:
+    """The message as the next line of the answer ``key`` holds, and the question waiting
+    asked again."""
+    details = {**state.details, key: f"{state.details[key]}\n{turn.text.strip()}"}
+    state = state.model_copy(update={"details": details})
+    return state, (_say_then_ask(state, turn.policy, texts.ADDED_TO_THE_LIST),)
+
+
+def _detail_before(policy: Policy, current: DetailField | None) -> DetailField | None:
+    """The question asked before ``current`` (None: the access question, after them all);
+    None before the first."""
+    details = list(policy.details)
+    before = details if current is None else details[: details.index(current)]
+    return before[-1] if before else None
 
 
 def _back_one(state: Conversation, turn: _Turn, current: DetailField | None) -> Outcome:
     """The answer before ``current`` (None: the access question) asked for again, with what
     it held; every answer before the current question is there, so it is the one just given."""
-    details = list(turn.policy.details)
-    before = details if current is None else details[: details.index(current)]
-    if not before:
+    previous = _detail_before(turn.policy, current)
+    if previous is None:
         return state, (_say_then_ask(state, turn.policy, texts.FIRST_QUESTION),)
-    previous = before[-1]
     held = state.details.get(previous.id, "")
     rest = {key: value for key, value in state.details.items() if key != previous.id}
     state = state.model_copy(update={"details": rest, "step": Step.DETAILS, "reasks": 0})
@@ -983,13 +991,13 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
     back = _BACK_AT_SUMMARY.match(normalize(turn.text)) is not None  # "go" is no "send" here
     if back and named is None:
         return _reask(state, texts.NOTHING_SENT_YET, _SEND)
-    also = _ADDS.sub("", turn.text)
+    also = _ADDS.sub("", turn.text)  # "also …": more, for a line named or the problem
     if named is not None and also != turn.text and says_something(also, at_least=3):
         # "Also the error only shows on Safari": more for the line it names.
         return _apply_edit(state.model_copy(update={"editing": named.key}), turn, also, add=True)
     yes_and = _YES_AND.sub("", turn.text)  # "yes, and customers can't use the wishlist either"
     said_more = yes_and != turn.text and says_something(yes_and, at_least=3)
-    more = yes_and if said_more else _ADDS.sub("", turn.text)
+    more = yes_and if said_more else also
     if more == turn.text and is_yes(turn.text) and not back:
         return state, (OpenTicket(draft=_draft(state, turn)),)
     given = more_details(turn.policy, more) if named is None else {}
