@@ -88,8 +88,13 @@ _UNSURE = frozenset(
 _HEDGES = frozenset("but however still though except".split())
 # Asking for something to be done first: no yes, however politely ("please wait").
 _WANTS_A_CHANGE = frozenset(
-    "change edit fix update add remove delete wait hold forgot note correct wrong missing".split()
+    "change edit fix update add remove delete wait hold forgot note wrong missing".split()
 )
+# "Correct" asks for a change before what it names ("correct the steps"); alone, or "that's
+# correct", it is a yes.
+_CORRECT_SOMETHING = re.compile(r"\bcorrect (?:the|my|it|this|that|line|field|number|\d)")
+# Something still going wrong: "customers can log in fine, checkout fails" is no yes.
+_TROUBLE = frozenset("fail fails failed failing error errors broken crash crashes".split())
 _SHORT = 8  # longer messages are descriptions, not answers, unless they open with yes or no
 _LEADS_TO_A_NUMBER = frozenset(
     "yes ok okay the number option guide let me let's lets try show read open see i'll take "
@@ -487,8 +492,10 @@ def is_yes(text: str) -> bool:
     words = _answer_words(text)
     if not words or len(words) > _SHORT or _unsure(text) or text.rstrip().endswith("?"):
         return False  # "can you explain step 5?" is a question, not a yes
-    if any(word in _HEDGES or word in _WANTS_A_CHANGE for word in words):
+    if any(word in _HEDGES or word in _WANTS_A_CHANGE or word in _TROUBLE for word in words):
         return False  # "please change the steps, I forgot one" asks for something
+    if _CORRECT_SOMETHING.search(normalize(text)):
+        return False
     if _opens_with_yes(words):  # "sure, as long as you don't change anything"
         return True
     return not any(word in _NEGATIONS for word in words) and any(

@@ -24,6 +24,8 @@ from intake.policy import Policy
         "go for it",
         "👍",
         "Yeah, that fixed it",
+        "correct",
+        "yes, that's correct",
     ],
 )
 def test_yes_in_many_words(text: str) -> None:
@@ -64,6 +66,8 @@ def test_no_in_many_words(text: str) -> None:
         "",
         "   ",
         "what do you mean?",
+        "please correct the steps",
+        "Customers can log in fine, checkout fails",
     ],
 )
 def test_neither_yes_nor_no(text: str) -> None:

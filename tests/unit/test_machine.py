@@ -2591,15 +2591,24 @@ def test_access_taken_back_at_the_summary_is_no(policy: Policy, said: str) -> No
 
 
 @pytest.mark.parametrize(
-    "said", ["Customers can log in fine, checkout fails", "Staff can't log in either"]
+    "said",
+    [
+        "Customers can log in fine, checkout fails",
+        "Staff can't log in either",
+        "The admin works fine, checkout fails",
+    ],
 )
+@pytest.mark.parametrize("access", ["yes", "no"])
 def test_a_remark_about_logging_in_at_the_summary_keeps_the_access_answer(
-    policy: Policy, said: str
+    policy: Policy, said: str, access: str
 ) -> None:
-    chat = Driver(policy)
-    to_confirm(chat)
-    chat.say(said)
-    assert chat.state.consent is True
+    chat = at_the_access_question(policy)
+    chat.say(access)
+    consent = chat.state.consent
+    actions = chat.say(said)
+    assert not any(isinstance(a, OpenTicket) for a in actions)  # a remark, not "send"
+    assert chat.state.consent is consent and chat.state.consent_terms is None
+    assert chat.state.step in {Step.CONFIRM, Step.EDIT}
 
 
 def test_access_taken_back_during_the_questions_is_no(policy: Policy) -> None:
