@@ -184,7 +184,9 @@ class Relay:
             if pending.attempts >= _MAX_ATTEMPTS and not isinstance(failure, NotAllowedYet):
                 log.error("outbox %s given up after %s attempts", pending.id, pending.attempts)
                 return _Result(pending, None, f"gave up: {failure}", "gave_up")
-            backoff = min(timedelta(seconds=2**pending.attempts), _MAX_BACKOFF)
+            # The exponent is capped first: a message waiting for access (NotAllowedYet) keeps
+            # counting attempts, and 2**attempts seconds would overflow a timedelta.
+            backoff = min(timedelta(seconds=2 ** min(pending.attempts, 16)), _MAX_BACKOFF)
             return _Result(pending, None, str(failure), "temporary", self._clock() + backoff)
         except PermanentFailure as failure:
             log.error("outbox %s could not be delivered: %s", pending.id, failure)

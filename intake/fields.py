@@ -373,7 +373,6 @@ def _says_none(detail: DetailField, text: str) -> bool:
     return pattern is not None and pattern.search(answer) is not None
 
 
-@functools.lru_cache(maxsize=64)
 def none_for_another(policy: Policy, asked: DetailField | None, text: str) -> DetailField | None:
     """The other detail a short message says "none" for ("no error at all actually", sent to
     the system question or the summary): a correction of that answer, not an answer to the
@@ -390,6 +389,7 @@ def none_for_another(policy: Policy, asked: DetailField | None, text: str) -> De
     return None
 
 
+@functools.lru_cache(maxsize=64)
 def _none_pattern(none_phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     """One pattern for a detail's "none" phrases of two words or more, built once."""
     phrases = sorted({normalize(p) for p in none_phrases if len(p.split()) >= 2}, key=len)
