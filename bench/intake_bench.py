@@ -23,6 +23,7 @@ from bot.errors import UserFacingError
 from bot.settings import Settings
 from intake.addresses import Address, Person
 from intake.inbound import CustomerMessage
+from storage.database import shown, with_driver
 from tests.fakes.postgres import private_schema
 
 MESSAGES = [
@@ -80,14 +81,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder, ExitStack() as cleanup:
         url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
         if url.startswith("postgres"):  # a private schema, dropped afterwards
-            url = cleanup.enter_context(private_schema(url, prefix="bench"))
+            url = cleanup.enter_context(private_schema(with_driver(url), prefix="bench"))
         try:
             result = run(args.conversations, url)
         except UserFacingError as error:  # a bad --database-url: one line, as intake says it
             raise SystemExit(f"intake_bench: {error}") from None
     machine = f"{platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}"
     print(f"machine: {machine}")
-    print(f"database: {url.split('?')[0] if args.database_url else 'sqlite (temporary file)'}")
+    print(
+        f"database: {shown(args.database_url) if args.database_url else 'sqlite (temporary file)'}"
+    )
     print(
         f"{result['messages']:.0f} messages: {result['messages_per_second']:.0f} messages/s, "
         f"p50 {result['p50_ms']:.2f} ms, p99 {result['p99_ms']:.2f} ms"

@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,13 +36,24 @@ def open_engine(url: str) -> Engine:
         raise DatabaseError(f"INTAKE_DATABASE_URL is not a database URL: {url!r}") from error
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)
-    if parsed.drivername in {"postgresql", "postgres"}:
-        # The usual DATABASE_URL spelling; the driver this project installs is psycopg 3.
-        parsed = parsed.set(drivername="postgresql+psycopg")
+    parsed = _with_driver(parsed)
     try:
         return create_engine(parsed, pool_size=10, max_overflow=10)
     except (SQLAlchemyError, ImportError) as error:
         raise DatabaseError(f"can't use database {parsed.render_as_string()}: {error}") from error
+
+
+def with_driver(url: str) -> str:
+    """``url`` naming the driver this project installs, for tools that make their own engine
+    (the benchmarks' private schema)."""
+    return _with_driver(make_url(url)).render_as_string(hide_password=False)
+
+
+def _with_driver(parsed: URL) -> URL:
+    if parsed.drivername in {"postgresql", "postgres"}:
+        # The usual DATABASE_URL spelling; the driver this project installs is psycopg 3.
+        return parsed.set(drivername="postgresql+psycopg")
+    return parsed
 
 
 def shown(url: str) -> str:
