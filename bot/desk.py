@@ -83,7 +83,7 @@ class TicketDesk:
         if change.problem is not None:
             said[labels["problem"]] = change.problem
         if change.kind is not None:
-            said[labels["kind"]] = self._policy.kind(change.kind).label
+            said[labels["kind"]] = self._policy.kind_label(change.kind)
         if change.consent is not None:
             said[labels["consent"]] = consent_word(change.consent, change.consent_terms)
         uow.tickets.amend(

@@ -154,7 +154,7 @@ class IntakeService:
                     arrival = Arrival("queued")
                     return False
                 if lease_until is not None and not line.messages:
-                    uow.outbox.lease_to_writer(message.address.key, lease_until())
+                    uow.outbox.lease_to_writer(event.ordering_key, lease_until())
                 handled = self._customer_unit(uow, message)
                 replies = tuple(uow.outbox.leased())
                 arrival = Arrival(

@@ -84,7 +84,7 @@ class Settings(BaseSettings):
                     "a Slack channel id looks like C0123ABCD (channel details → About → "
                     "Channel ID), not the channel's name"
                 )
-            return Address.parse(value)
+            return Address(platform=platform, channel=channel)  # the parts checked above
         return value
 
     @field_validator("discord_agent_role", mode="before")

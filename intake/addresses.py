@@ -17,12 +17,6 @@ class Address(BaseModel):
     channel: str = Field(min_length=1)
     thread: str | None = None
 
-    @classmethod
-    def parse(cls, text: str) -> "Address":
-        """ "slack:C0123" or "discord:1234" (as in ``INTAKE_TEAM_CHANNEL``)."""
-        platform, _, channel = text.strip().partition(":")
-        return cls(platform=platform.lower(), channel=channel)
-
     @property
     def key(self) -> str:
         return f"{self.platform}:{self.channel}:{self.thread or ''}"

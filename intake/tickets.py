@@ -81,7 +81,7 @@ def actions_on(status: str) -> tuple[Action, ...]:
         current = Status(status)
     except ValueError:
         return tuple(Action)
-    return tuple(action for action in Action if isinstance(next_status(action, current), Status))
+    return tuple(action for action in Action if current in _TRANSITIONS[action])
 
 
 def customer_notice(ticket_id: str, status: Status, reopened: bool = False) -> str | None:

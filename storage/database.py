@@ -139,7 +139,6 @@ Upgrade = Literal["created", "upgraded", "current"]
 def upgrade(engine: Engine) -> Upgrade:
     """Bring the schema to the newest migration; safe when several instances start at once.
     Says what it found: no schema yet, an older one, or the newest."""
-    config = _alembic_config()
     try:
         found = schema_version(engine)
         if found == _head():
@@ -159,6 +158,7 @@ def upgrade(engine: Engine) -> Upgrade:
                     f"the database's schema ({found}) is from a newer version of MyCartPro "
                     "Intake: run that version, or restore a backup made before it"
                 )
+            config = _alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except SQLAlchemyError as error:
@@ -188,14 +188,19 @@ def _version_in(connection: Connection) -> str | None:
 @functools.cache
 def _known_versions() -> frozenset[str]:
     """Every migration this version has, to tell a schema from a newer version."""
-    scripts = ScriptDirectory.from_config(_alembic_config())
-    return frozenset(script.revision for script in scripts.walk_revisions())
+    return frozenset(script.revision for script in _scripts().walk_revisions())
 
 
 @functools.cache
 def _head() -> str | None:
     """The newest migration: read from the migration files once, not on every probe."""
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    return _scripts().get_current_head()
+
+
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """The migration files, read once."""
+    return ScriptDirectory.from_config(_alembic_config())
 
 
 def _first_line(error: BaseException) -> str:

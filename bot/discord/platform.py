@@ -97,13 +97,12 @@ class DiscordPlatform:
             # for the relay to try later), and standing by logs in again until Discord answers.
             log.warning("Discord not reachable yet (%s); trying again in the background", error)
             self.sender.detach()
-            self._leadership = asyncio.create_task(self._follow_lease(), name="discord-lease")
-            return
-        if await asyncio.to_thread(self._lease.try_acquire):
-            self._leading = True
-            await self._open_gateway()
         else:
-            log.info("another instance holds the Discord gateway; standing by")
+            if await asyncio.to_thread(self._lease.try_acquire):
+                self._leading = True
+                await self._open_gateway()
+            else:
+                log.info("another instance holds the Discord gateway; standing by")
         self._leadership = asyncio.create_task(self._follow_lease(), name="discord-lease")
 
     async def _log_in(self) -> None:
@@ -136,19 +135,20 @@ class DiscordPlatform:
     async def _follow_lease(self) -> None:
         """Stand by until the lease is ours; give the gateway up at once if the lease is lost;
         while it is ours, keep a gateway open."""
-        unreachable = ExponentialBackoff[bool]()
+        unreachable: ExponentialBackoff[bool] | None = None  # while Discord doesn't answer
         while True:
             await asyncio.sleep(self._lease_poll_seconds)
             try:
                 await self._check_lease()
             except DiscordUnreachable as error:
+                unreachable = unreachable or ExponentialBackoff()
                 wait = min(unreachable.delay(), _MAX_UNREACHABLE_WAIT)  # further apart
                 log.warning("Discord still not reachable (%s); next try in %.0fs", error, wait)
                 await asyncio.sleep(wait)
             except UserFacingError as error:
                 log.error("Discord gateway: %s", error)
             else:
-                unreachable = ExponentialBackoff[bool]()
+                unreachable = None
 
     async def _check_lease(self) -> None:
         if not self._leading:

@@ -77,7 +77,7 @@ class DiscordSender:
         try:
             return await _mapped(http.send_message(channel, params=_params(part, nonce=once)))
         except PermanentFailure as failure:
-            if getattr(failure.__cause__, "code", None) != UNKNOWN_MESSAGE:
+            if _discord_code(failure) != UNKNOWN_MESSAGE:
                 raise
             fresh = nonce(f"{once}:{time.time_ns()}", 0)
             return await _mapped(http.send_message(channel, params=_params(part, nonce=fresh)))
@@ -101,7 +101,7 @@ class DiscordSender:
                 )
             )
         except PermanentFailure as failure:
-            code = getattr(failure.__cause__, "code", None)
+            code = _discord_code(failure)
             if code in _NO_THREADS:
                 # A card without its thread can't be worked: it is taken back and tried again,
                 # so it goes through (thread and all) once the bot is allowed threads there.
@@ -171,3 +171,9 @@ def _retry_after(error: discord.HTTPException) -> float:
         return max(float(header), 1.0) if header else 5.0
     except ValueError:
         return 5.0
+
+
+def _discord_code(failure: PermanentFailure) -> int | None:
+    """Discord's JSON error code behind a refusal (10008 Unknown Message, 50013 …)."""
+    code = getattr(failure.__cause__, "code", None)
+    return code if isinstance(code, int) else None

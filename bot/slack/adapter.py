@@ -351,11 +351,13 @@ def _people(heard: Heard) -> dict[str, str | None]:
 def _named(heard: Heard, names: dict[str, str]) -> Heard:
     """The people it mentions by name ("@Dana", not "@U0DANA"), as far as Slack said in time;
     an id Slack won't name stays as it is."""
+    if not heard.mentions:  # most messages: nothing to copy
+        return heard
     text = heard.text
     for user_id in heard.mentions:
         if user_id in names:
             text = _by_name(text, user_id, names[user_id])
-    return heard.model_copy(update={"text": text}) if heard.mentions else heard
+    return heard.model_copy(update={"text": text})
 
 
 def _by_name(text: str, user_id: str, name: str) -> str:

@@ -77,10 +77,10 @@ class Heard(BaseModel):
     """A message, whose ``ts`` is a place in its channel's history (the point catching up
     starts from); a click is not."""
     profile_name: str | None = None
-    before: str | None = None
-    """An edit's earlier words, as Slack sent them with it."""
     """The name the event itself carries (Slack Connect users' ``user_profile``), for when
     ``users.info`` can't say."""
+    before: str | None = None
+    """An edit's earlier words, as Slack sent them with it."""
 
 
 # ── inbound ─────────────────────────────────────────────────────────────────────────────
@@ -565,6 +565,8 @@ def _card_actions(card: TicketCard) -> list[dict[str, Any]]:
         if style:
             button["style"] = style
         elements.append(button)
+    if Action.PRIORITY not in allowed:
+        return elements  # a closed ticket's priority can't change: no menu for it
     options = [
         {"text": _plain(level.title(), 75), "value": f"!priority {level}"} for level in _PRIORITIES
     ]
@@ -577,8 +579,7 @@ def _card_actions(card: TicketCard) -> list[dict[str, Any]]:
     current = [option for option in options if option["value"] == f"!priority {card.priority}"]
     if current:
         select["initial_option"] = current[0]
-    if Action.PRIORITY in allowed:
-        elements.append(select)  # a closed ticket's priority can't change: no menu for it
+    elements.append(select)
     return elements
 
 
