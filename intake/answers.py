@@ -113,7 +113,8 @@ _SMALL_TALK = frozenset(
     "hope hoping well here quick guys folks everyone all urgent urgently needed asap new "
     "doing today just wondering am".split()
 )
-# Requests to the bot, not answers to it, are short; a longer message is read as an answer.
+# Requests to the bot, not answers to it, are short; a longer message is read as an answer
+# (unless it opens with a plea for a person: see command_in).
 _SHORT_REQUEST = 12
 # Asking for a person: a request ("I want to…", "can I…", "let me…") or the whole message.
 _PERSON = (
@@ -371,9 +372,10 @@ def normalize(text: str) -> str:
 
 
 def command_in(text: str) -> Command | None:
-    """A command typed as such ("help", "/status"), or a short plea in any words: for a person
-    or the ticket now ("can I speak to a real person", "just open a ticket"), or to give up
-    ("never mind, it works now")."""
+    """A command typed as such ("help", "/status"), or a plea in any words: for a person or
+    the ticket now ("can I speak to a real person", "just open a ticket"), or to give up
+    ("never mind, it works now"). Pleas are short, except one for a person that opens a
+    longer message ("I want a person NOW, my store is offline")."""
     answer = normalize(text)
     found = _COMMAND_WORDS.get(answer)
     if found is not None:

@@ -107,8 +107,8 @@ _POINTING_BACK = re.compile(
 )
 _PUSHBACK_WORDS = frozenset(
     "the a an error errors message messages exact it it's its is what which that this you your "
-    "yours tell me tell us i i'm im have has no idea know any anything about system systems "
-    "configuration config version plan host hosts hosted hosting run runs it's your job "
+    "yours tell me us i i'm im have has no idea know any anything about system systems "
+    "configuration config version plan host hosts hosted hosting run runs job "
     "should be able to see check look find out yourself yourselves why how would so just "
     "sorry really on my our store we we're using use".split()
 )

@@ -181,7 +181,7 @@ _NOT_A_PASSWORD = (
     "meant|stolen|hacked|compromised|leaked|updated|emailed|shared|used|case-sensitive|to|of|"
     "with|from|by|i|we|you|our|their|its|some|any|all|pending|requested|generated|created|"
     "can't|cannot|doesn't|won't|isn't|didn't|wasn't|keeps|someone|like|expiring|expires|"
-    "sometimes|ignored|shown|displayed|hidden|sold|out|"
+    "sometimes|ignored|shown|displayed|sold|out|"
     # French, Spanish, German, Portuguese, Italian: "mot de passe est incorrect", ...
     "incorrecte|incorrecta|incorrecto|invalide|inválida|inválido|invalida|falsch|ungültig|"
     "abgelaufen|richtig|korrekt|leer|errata|sbagliata|sbagliato|errada|errado|oublié|oubliée|"

@@ -57,7 +57,8 @@ _SAME_AS = {
 
 
 def words(text: str) -> list[str]:
-    """Folded words, stopwords removed, in order; the surface forms used for typo lookup."""
+    """Folded words, stopwords removed, in order, everyday words read as the guides' own
+    (``_SAME_AS``); the surface forms used for typo lookup."""
     found = _WORD.findall(fold(text))
     return [_SAME_AS.get(word, word) for word in found if word not in STOPWORDS]
 
