@@ -427,6 +427,8 @@ async def test_before_slack_answers_events_are_put_off_and_the_url_check_passes(
                             break
                     except aiohttp.ClientConnectorError:
                         await asyncio.sleep(0.01)
+                else:
+                    raise AssertionError("intake serve never listened")
     finally:
         stop.set()
         await server
