@@ -2572,7 +2572,15 @@ def test_a_line_said_to_be_wrong_on_the_summary_is_corrected(policy: Policy) -> 
 
 @pytest.mark.parametrize(
     "said",
-    ["consent: yes", "actually, yes you can access my store", "yes, actually you may access it"],
+    [
+        "consent: yes",
+        "actually, yes you can access my store",
+        "yes, actually you may access it",
+        "actually yes",
+        "on second thought, yes",
+        "changed my mind, access is fine",
+        "you can look at the shipping settings",
+    ],
 )
 def test_access_granted_at_the_summary_changes_it_and_sends_nothing(
     policy: Policy, said: str
@@ -2750,25 +2758,6 @@ def test_a_new_problem_after_a_cancel_is_new(policy: Policy, said: str) -> None:
     chat.state = next_conversation((chat.state, chat.at), chat.at + timedelta(minutes=5))
     chat.say(said)
     assert chat.state.problem == said
-
-
-@pytest.mark.parametrize(
-    "said",
-    [
-        "actually yes",
-        "on second thought, yes",
-        "changed my mind, access is fine",
-        "you can look at the shipping settings",
-    ],
-)
-def test_a_yes_to_access_refused_before_changes_it_and_sends_nothing(
-    policy: Policy, said: str
-) -> None:
-    chat = at_the_access_question(policy)
-    chat.say("no")
-    actions = chat.say(said)
-    assert not any(isinstance(a, OpenTicket) for a in actions)
-    assert chat.state.consent is True
 
 
 def test_new_limits_on_access_at_the_summary_are_kept(policy: Policy) -> None:
