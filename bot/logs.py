@@ -13,6 +13,17 @@ from typing import TextIO
 # Attributes every LogRecord has; anything else on a record came in through ``extra``.
 _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message"}
 
+# The Slack libraries decide whether to build a debug string for every request and event by
+# ``logger.level <= DEBUG``: the level set on that very logger, NOTSET (0) unless someone sets
+# one, so the strings (whole request and response bodies) are built even when DEBUG is off
+# (slackapi/python-slack-sdk#1957). These loggers are given the configured level themselves.
+# Bolt copies its base logger's level into the loggers it makes, so "slack_bolt" covers those.
+_LEVEL_CHECKED_LOGGERS = (
+    "slack_bolt",
+    "slack_sdk.web.async_base_client",
+    "slack_sdk.web.base_client",
+)
+
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
@@ -37,3 +48,5 @@ def configure_logging(stream: TextIO = sys.stderr, level: int = logging.INFO) ->
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    for name in _LEVEL_CHECKED_LOGGERS:
+        logging.getLogger(name).setLevel(level)
