@@ -11,12 +11,16 @@ Each of ``--customers`` simulated customers does complete intakes, one after ano
 new Slack user in a new DM: it sends a message (signed, to a random instance, again until
 acknowledged), waits for the bot's replies to reach the loopback Slack fake, then sends the next.
 All customers together send at most ``--rate`` messages per second, ``rate x seconds`` in all.
+They start one round apart (a round: each customer sends once) in turns of the script's length,
+so at any moment they are spread over its steps, as a store's customers are. ``--together``
+starts them all at once instead: they then keep step, and every customer sends the message that
+opens a ticket in the same round.
 
 Reported:
 - complete conversations (ticket opened) and messages per second, over the time from the first
   send to the last reply;
 - per-message latency, p50 and p99: from sending the signed event to the first reply arriving
-  at the fake;
+  at the fake; and p99 for each message of the script, to show which steps make the tail;
 - outbox lag, p50 and p99: ``created_at`` (the Slack message time) to ``done_at``, from the
   database;
 - lost (a message whose replies did not all arrive within ``--drain`` seconds) and doubled
@@ -57,6 +61,7 @@ TARGET_P99_MS = 50.0
 class Stats:
     sent: int = 0
     latencies: list[float] = field(default_factory=list)
+    by_step: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
     lost: int = 0
     completed: int = 0
     first_send: float = 0.0
@@ -148,14 +153,16 @@ async def customer_loop(
     stats: Stats,
     fake: FakeSlack,
     drain: float,
+    start_after: float,
 ) -> None:
+    await asyncio.sleep(start_after)
     intake = 0
     while pace.left > 0:
         channel, user = f"D{number:04d}X{intake:04d}", f"U{number:04d}X{intake:04d}"
         fake.add_user(user, f"Customer {number}.{intake}")
         intake += 1
         total = 0
-        for line, count in zip(FULL_INTAKE, expected, strict=True):
+        for step, (line, count) in enumerate(zip(FULL_INTAKE, expected, strict=True)):
             if not await pace.turn():
                 return
             ts = f"{time.time():.6f}"
@@ -172,6 +179,7 @@ async def customer_loop(
                 return
             first_reply = replies.times[channel][total - count]
             stats.latencies.append((first_reply - began) * 1000)
+            stats.by_step[step].append(stats.latencies[-1])
             stats.last_reply = max(stats.last_reply, replies.times[channel][-1])
         stats.completed += 1
 
@@ -215,6 +223,7 @@ async def run(args: argparse.Namespace, database_url: str, data: Path) -> int:
                     await process.wait_ready(http)
                 rng = random.Random(7)
                 pace = Pace(args.rate, budget)
+                round_seconds = args.customers / args.rate
                 await asyncio.gather(
                     *(
                         customer_loop(
@@ -226,6 +235,7 @@ async def run(args: argparse.Namespace, database_url: str, data: Path) -> int:
                             stats,
                             fake,
                             args.drain,
+                            0.0 if args.together else (n % len(FULL_INTAKE)) * round_seconds,
                         )
                         for n in range(args.customers)
                     )
@@ -252,6 +262,11 @@ async def run(args: argparse.Namespace, database_url: str, data: Path) -> int:
         f"outbox lag {outbox_lag}; "
         f"lost {stats.lost}, doubled {doubled}"
     )
+    by_step = ", ".join(
+        f"{step + 1}: {percentile(values, 99):.0f}"
+        for step, values in sorted(stats.by_step.items())
+    )
+    print(f"latency p99 (ms) by message of the script: {by_step}")
     met = rate >= TARGET_RATE * 0.98 and latency_p99 < TARGET_P99_MS
     print(
         f"target {TARGET_RATE:g} messages/s with p99 < {TARGET_P99_MS:g} ms: "
@@ -276,6 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--instances", type=int, default=2, help="on PostgreSQL")
     parser.add_argument("--sqlite", action="store_true", help="one instance on a SQLite file")
     parser.add_argument("--floor", action="store_true", help="bolt alone, nothing stored")
+    parser.add_argument("--together", action="store_true", help="start every customer at once")
     parser.add_argument("--drain", type=float, default=30.0, help="max wait for a reply")
     parser.add_argument("--profile", type=Path, help="run the instances under cProfile, here")
     args = parser.parse_args(argv)
