@@ -167,23 +167,27 @@ _STATUS_PLEA = re.compile(
     r"^(?:(?:hi|hello|hey|so|ok|okay)[, ]+)?(?:"
     r"(?:(?:what's|whats|what is) the )?status(?: (?:of|on|for))?(?: my)?(?: tickets?)?"
     r"(?: #?[a-z]+-\d+)?|(?:(?:is there|are there) )?any (?:news|updates?)(?: (?:on|about) "
-    r"(?:my ticket|it|#?[a-z]+-\d+))?|(?:where is|what happened to) (?:my ticket|#?[a-z]+-\d+)"
+    r"(?:my (?:ticket|request|issue|problem)|it|this|that|#?[a-z]+-\d+))?|"
+    r"(?:where is|what happened to) (?:my ticket|#?[a-z]+-\d+)"
     r")$"
 )
 _GOODBYE = r"(?:(?:ok|okay|thanks|thank you)[, ]+)?(?:bye|goodbye|bye bye|bye for now)"
 # Giving up on the request: "never mind, it works now", "forget it", or a bare "quit".
 _CANCEL_PLEA = re.compile(
-    r"^(?:oh |ok |okay |actually )?(?:never ?mind|nvm|forget (?:about )?it)(?:[ ,.!]+"
+    r"^(?:(?:oh|ok|okay|actually|ugh|meh|hmm|sigh)[ ,.!]+)?(?:never ?mind|nvm|forget (?:about )?"
+    r"it)(?:[ ,.!]+"
     r"(?:(?:it|that|this|everything)(?:'s| is)? )?(?:works?|working|worked|fixed|solved|sorted|"
     r"resolved|fine|ok|okay)(?: now| again| itself)?|[ ,.!]+i(?:'ll| will) (?:sort|fix|figure) it"
     r"(?: out)?(?: myself)?|[ ,.!]+(?:i )?(?:figured it out|found it|got it|sorted it)(?: myself)?"
     r"|[ ,.!]+i(?:'ll| will) (?:call|ask|contact|check with) [a-z ]{1,30})?$|"
     rf"^{_GOODBYE}$|"
-    r"^cancel (?:my|the|this) request(?: please)?$|"
-    r"^(?:stop|quit|exit|cancel (?:it|that|this|please|my request|the request))$|"
+    r"^(?:(?:please|i want to|i'd like to|i would like to|i wanna|can you|could you|can i|"
+    r"let me) )*cancel(?: (?:my|the|this) request| (?:this|it|that))?(?: please)?$|"
+    r"^(?:stop|quit|exit)$|"
     r"^(?:actually )?i(?:'ll| will) (?:sort|fix|figure) it(?: out)? myself\b"
 )
-_CANCEL_WORDS = 6  # "never mind, it works now"; longer goes on ("never mind the error, …")
+_CANCEL_WORDS = 8  # "ugh never mind, I'll figure it out myself"; longer goes on ("never
+# mind the error, …")
 _A_MOMENT = re.compile(
     r"^(?:ok |okay |sure |sorry,? |um,? )?(?:(?:hold on|hang on),? )?"
     r"(?:hold on|hang on|one (?:sec|second|moment|minute)|"
@@ -296,7 +300,8 @@ _CONFUSED = re.compile(
 _ABOUT_THE_CHAT = {
     "bot": re.compile(
         r"(?:is this|are you|r u|are u|am i (?:talking|chatting|speaking) (?:to|with)) (?:a |an )?"
-        r"(?:bot|robot|ai|human|real person|person|machine|automated)(?: or (?:a |an )?\w+)?"
+        r"(?:bot|robot|ai|human|real person|person|machine|automated)"
+        r"(?: or (?:a |an )?(?:real |actual |live )?\w+)?"
     ),
     "needs": re.compile(
         r"what (?:do|would|else do) you need(?: from me| to know)?|what (?:info|information|"
@@ -329,7 +334,9 @@ _ABOUT_THE_CHAT = {
     "call": re.compile(
         r"(?:(?:can|could|would|will) (?:you|someone|somebody|an agent) (?:please )?|please )?"
         r"(?:call|phone|ring) me(?: back)?(?: (?:at|on) [\d\s+().-]{7,20}| later| now| today| "
-        r"tomorrow| please)*|(?:what is|what's) your (?:phone )?number"
+        r"tomorrow| please)*|(?:what is|what's) your (?:phone )?number|"
+        r"(?:do|can) (?:you|you guys|you all|y'all) (?:do|offer|have|give) (?:phone|telephone) "
+        r"(?:support|calls|help)|is there (?:a )?(?:phone|telephone) (?:number|line|support)"
     ),
 }
 

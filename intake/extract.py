@@ -101,9 +101,16 @@ _PLEASANTRIES = re.compile(
     r"^(?:\s*(?:(?:hi|hello|hey|good (?:morning|afternoon|evening))(?: there| guys| team| folks|"
     r" all| everyone| y'?all| support(?: team)?)?|sorry to bother you|sorry|"
     r"quick question|one more (?:thing|question)|another question|thanks?(?: you)?(?: so much)?"
-    r"(?: for (?:the help|your help|your time|getting back)(?: earlier)?)?|"
-    r"never mind the (?:old|other|last) (?:ticket|one)|so|ok|okay)"
-    r"\b[\s,:;.!-]*)+(?:now\b[\s,]*)?",
+    r"(?: in advance)?(?: for (?:the help|your help|any help|your time|getting back)"
+    r"(?: earlier)?)?|never mind the (?:old|other|last) (?:ticket|one)|so|ok|okay|"
+    # Wishes and introductions: "hope you're having a good day", "my name is Dana and I run
+    # a small candle shop".
+    r"(?:i )?hope (?:you(?:'re|’re| are|r)?|your|ur) (?:having|doing|well)(?: (?:a )?(?:good|"
+    r"great|nice|lovely|wonderful|fine)(?: day| week| weekend| morning| afternoon| evening)?|"
+    r" well)?|my name(?: is|'s|’s) [a-z]+(?: [a-z]+)?(?=\s*(?:[,.!]|$|and\b|from\b|here\b))|"
+    r"(?:and )?i (?:run|own|manage) (?:a |an |"
+    r"the |my )?(?:[a-z'&-]+ ){0,3}(?:shop|store|business|boutique))"
+    r"\b(?:[\s,;.!-]|:-?\)|:)*)+(?:now\b[\s,]*)?",
     re.IGNORECASE,
 )
 _AROUND_A_SECRET = re.compile(r"[^.,;\n]*\[(?:[^\]]* removed|card •••• \d{4})\][^.,;\n]*")

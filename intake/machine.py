@@ -219,7 +219,8 @@ _STILL_WAITING = re.compile(
     r"\b(?:no ?one|nobody|no body) (?:has |have |is |'s )?(?:answered|answering|replied|replying|"
     r"responded|responding|got back|contacted|looked|here|there)|\b(?:still|been) waiting\b|"
     r"\bescalate\b|\bany (?:news|progress)\b|\bhow much longer\b|\banyone (?:there|here)\b|"
-    r"^(?:hello|hi|hey)\W+(?:anyone|anybody|is anyone)\b|\bit'?s been (?:\d+|a|two|three|"
+    r"^(?:hello|hi|hey)\W+(?:anyone|anybody|is anyone)\b|^(?:hello|hi|hey|anyone|anybody)"
+    r"(?: there)?\W*\?|\bit'?s been (?:\d+|a|two|three|"
     r"several|many) (?:days?|hours?|weeks?)(?:\W*$| and (?:no ?one|nobody|still|no (?:answer|"
     r"reply)))"
 )
@@ -1366,9 +1367,16 @@ def _explain(state: Conversation, turn: _Turn) -> Outcome:
     about = about_the_chat(turn.text)
     if state.step is Step.TICKETED:
         state, actions = _ticketed(state, turn)
-        if about == "data":  # "please delete the part about my password": the agent acts
+        if about not in (None, "needs"):
+            # "Is this a bot?", "please delete the part about my password": answered here, and
+            # the agent reads it too. ("What happens next?" is the agent's to say.)
             forwards = tuple(a for a in actions if not isinstance(a, Reply))
-            return state, (*forwards, Reply(text=texts.about_the_chat(about, turn.policy)))
+            answer = (
+                texts.bot_after_ticket(str(state.ticket_id))
+                if about == "bot"
+                else texts.about_the_chat(about, turn.policy)
+            )
+            return state, (*forwards, Reply(text=answer))
         return state, actions
     detail = _next_missing(state, turn.policy)
     if state.step is Step.PROBLEM:

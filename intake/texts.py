@@ -375,6 +375,13 @@ def about_the_chat(about: str, policy: Policy) -> str:
     return f"{_ABOUT_THE_CHAT[about]} " + ", ".join(needed[:-1]) + f" and {needed[-1]}."
 
 
+def bot_after_ticket(ticket_id: str) -> str:
+    return (
+        "I'm MyCartPro's support assistant, a bot. Your ticket "
+        f"{ticket_id} is with a person on the support team, who will answer you here."
+    )
+
+
 def going_back(held: str) -> str:
     said = shorten(held, 200)
     return f"Going back one question. You had said: “{said}”; your answer replaces it."

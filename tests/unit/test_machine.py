@@ -391,6 +391,57 @@ def test_after_the_ticket_every_message_goes_to_it(policy: Policy) -> None:
     ]
 
 
+@pytest.mark.parametrize("words", ["any update on this?", "Any news about my request?"])
+def test_asking_after_the_ticket_later_still_gets_its_status(policy: Policy, words: str) -> None:
+    chat = ticketed(policy)
+    chat.say("It also happens with cards now")  # the one "added to your ticket" receipt
+    assert LookUpTickets() in chat.say(words)
+
+
+@pytest.mark.parametrize("ping", ["hello??", "anyone there?", "Hi?"])
+def test_a_ping_after_the_ticket_hears_when_the_team_answers(policy: Policy, ping: str) -> None:
+    chat = ticketed(policy)
+    chat.say("It also happens with cards now")
+    actions = chat.say(ping)
+    assert ForwardToTicket(ticket_id="MCP-1001", text=ping) in actions
+    assert "An agent will answer your ticket MCP-1001" in replies(actions)
+
+
+def test_is_this_a_bot_after_the_ticket_is_answered_and_the_agent_sees_it(
+    policy: Policy,
+) -> None:
+    chat = ticketed(policy)
+    chat.say("It also happens with cards now")
+    actions = chat.say("is this a bot?")
+    assert ForwardToTicket(ticket_id="MCP-1001", text="is this a bot?") in actions
+    assert replies(actions) == texts.bot_after_ticket("MCP-1001")
+    assert "Type agent" not in replies(actions)  # a person already has it
+
+
+@pytest.mark.parametrize(
+    "hello",
+    [
+        "Hello there! hope your having a good day :)",
+        "hello! thanks in advance for the help",
+        "Hello, my name is Dana and I run a small candle shop",
+    ],
+)
+def test_pleasantries_and_introductions_alone_are_not_the_problem(
+    policy: Policy, hello: str
+) -> None:
+    chat = Driver(policy)
+    assert chat.reply(hello).endswith(texts.ASK_PROBLEM)
+    assert chat.state.problem is None
+    chat.say("My abandoned cart emails aren't being sent anymore")
+    assert chat.state.problem == "My abandoned cart emails aren't being sent anymore"
+
+
+def test_an_introduction_before_the_problem_is_not_kept_in_it(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say("Hi, my name is Dana and I run a small candle shop. My checkout shows error 500")
+    assert chat.state.problem == "My checkout shows error 500"
+
+
 @pytest.mark.parametrize("words", ["agent", "human", "Talk to a human!"])
 def test_agent_opens_the_ticket_now_and_says_what_is_missing(policy: Policy, words: str) -> None:
     chat = Driver(policy)
@@ -492,6 +543,11 @@ def test_cancel_ends_without_a_ticket(policy: Policy) -> None:
         "actually I’ll sort it myself",  # as phones type the apostrophe
         "ok bye",
         "thanks, bye",
+        "i want to cancel",
+        "please cancel this request",
+        "can you cancel this",
+        "ugh never mind",
+        "ugh never mind, I'll figure it out myself",
     ],
 )
 def test_giving_up_in_other_words_cancels(policy: Policy, words: str) -> None:
@@ -507,6 +563,7 @@ def test_giving_up_in_other_words_cancels(policy: Policy, words: str) -> None:
         "never mind the error, the checkout page just hangs forever",
         "stop button does nothing",
         "the exit page crashes",
+        "I want to cancel my subscription but the button fails",
     ],
 )
 def test_longer_messages_starting_like_giving_up_are_answers(policy: Policy, words: str) -> None:
@@ -2332,6 +2389,8 @@ def test_a_sentence_cut_off_waits_for_the_rest(policy: Policy, start: str) -> No
         ("what info do you need?", "what the problem is, error messages, steps to reproduce"),
         ("can you call me at 416-555-0100?", "the team can't call you"),
         ("r u a bot", "a bot: I gather what the team needs"),
+        ("is this a bot or a real person", "a bot: I gather what the team needs"),
+        ("do you guys do phone support?", "the team can't call you"),
         ("who will see the information I give you?", "goes to MyCartPro's support team"),
         ("is my data stored? how long do you keep it?", "Card numbers, passwords and keys"),
         ("can i get help in spanish", "provided in English only"),
