@@ -164,7 +164,8 @@ _AFTER_CARD = re.compile(
 """After a card: an optional expiry (kept) and a 3-4 digit security code (removed)."""
 
 _LABELLED_CODE = re.compile(
-    r"(?<![A-Za-z])(?i:cvv2?|cvc2?|csc|security code|card code)"
+    r"(?<![A-Za-z])(?i:cvv2?|cvc2?|csc|security code|card code|card verification (?:code|value)|"
+    r"code on the back(?: of (?:the|my) card)?|(?:3|4|three|four)[ -]digit (?:security )?code)"
     r"(?:[ \t]{0,3}[:=#][ \t]{0,3}|[ \t]+is[ \t]{0,3}:?[ \t]{0,3}|[ \t]{1,3})[0-9]{3,4}(?![0-9])"
 )
 """A security code someone labelled, with or without a card next to it."""

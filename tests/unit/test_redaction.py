@@ -58,6 +58,12 @@ def test_cards_keep_only_the_last_four(text: str, expected: str) -> None:
         ("3782 822463 10005 security code 1234", "[card •••• 0005] [security code removed]"),
         ("my cvv is 321", "my [security code removed]"),
         ("CVV2: 4321.", "[security code removed]."),
+        (
+            "my card is 4111 1111 1111 1111 and the code on the back is 321",
+            "my card is [card •••• 1111] and the [security code removed]",
+        ),
+        ("the 3 digit code is 321", "the [security code removed]"),
+        ("card verification value: 1234", "[security code removed]"),
     ],
 )
 def test_security_codes_go_expiry_stays(text: str, expected: str) -> None:
@@ -74,6 +80,7 @@ def test_security_codes_go_expiry_stays(text: str, expected: str) -> None:
         "dates 2026-11-27 14:30 and 12/27",
         "a 25-digit id 4242424242424242424242424",
         "error code 500, cvv field empty, security code required",
+        "the 3 digit code field rejects 12 on checkout",
         "log in with Google / Apple fails",
         "the login / checkout pages broke after the 2.3 update",
         "login page: 404 error",
