@@ -72,6 +72,7 @@ from intake.extract import (
     consent_in,
     does_something,
     mentions_access,
+    names_the_system,
     only_access,
     only_system_facts,
     what_is_wrong,
@@ -944,10 +945,21 @@ def _consent(state: Conversation, turn: _Turn) -> Outcome:
         found = prefill(turn.policy, {}, corrected or facts)
         details = {**state.details, **found} if corrected else _with_more(state, turn.policy, found)
         return _noted_in_passing(state, turn, details)
+    if access is not True and _about_the_system(turn.text):
+        # "Actually it's Firefox not Chrome", "nope, firefox actually": the system details put
+        # right at the access question. Its "not" or "nope" refuses no access.
+        found = more_details(turn.policy, corrected_to(turn.text) or turn.text)
+        return _noted_in_passing(state, turn, _with_more(state, turn.policy, found))
     if access is None or normalize(turn.text) in _NOT_AN_ACCESS_ANSWER:
         return _reask(state, texts.CONSENT_REASK, _YES_NO)
     state = _answered_access(state, turn, access)
     return _advance(state.model_copy(update={"reasks": 0}), turn)
+
+
+def _about_the_system(text: str) -> bool:
+    """A message naming the store's system that says nothing of access: not an answer to the
+    access question, whatever "no" or "not" is in it."""
+    return names_the_system(text) and not mentions_access(text) and normalize(text) not in _BARE_NO
 
 
 def _access_answer(text: str) -> bool | None:

@@ -391,6 +391,21 @@ def test_after_the_ticket_every_message_goes_to_it(policy: Policy) -> None:
     ]
 
 
+@pytest.mark.parametrize("words", ["Actually it's Firefox not Chrome", "nope, firefox actually"])
+def test_the_system_put_right_at_the_access_question_refuses_nothing(
+    policy: Policy, words: str
+) -> None:
+    chat = Driver(policy)
+    to_consent(chat)
+    text = chat.reply(words)
+    assert chat.state.step is Step.CONSENT and chat.state.consent is None
+    assert "Chrome on Windows 11, PayPal; " in chat.state.details["environment"]
+    assert "irefox" in chat.state.details["environment"].split("; ")[1]
+    assert text.endswith(texts.NO_PASSWORDS)  # the access question, asked again
+    chat.say("no")
+    assert chat.state.consent is False
+
+
 @pytest.mark.parametrize("words", ["any update on this?", "Any news about my request?"])
 def test_asking_after_the_ticket_later_still_gets_its_status(policy: Policy, words: str) -> None:
     chat = ticketed(policy)
