@@ -122,8 +122,9 @@ _STEP = re.compile(
     re.IGNORECASE,
 )
 _STEPS_AT_LEAST = 3
-# "Login fails, add to cart fails": a list of what is broken, not of what to do.
-_STEP_CLAUSE = re.compile(r"[,;:\n]+")
+# "Login fails, add to cart fails": a list of what is broken, not of what to do. "Then" ends a
+# step as a comma does ("i go to settings then i click connect and it fails").
+_STEP_CLAUSE = re.compile(r"[,;:\n]+|\bthen\b", re.IGNORECASE)
 _FAILS = re.compile(r"\b(?:fails?|broken|crash(?:es)?|doesn't work|not working|stuck)\b", re.I)
 _AN_ADDRESS = re.compile(r"\S+@\S+\.[A-Za-z]{2,}\b|\bhttps?://\S+|\bwww\.\S+")
 _CLAUSE = re.compile(r"[.;!?\n]+\s*")

@@ -103,7 +103,8 @@ _POINTING_BACK = re.compile(
     r"(?:see|read|check) (?:above|my (?:first|last|previous|earlier) messages?)|"
     r"same as (?:before|last time|above|earlier|the (?:last|first) one|my (?:last|other) ticket)|"
     r"(?:it's |its |it is )?(?:above|in my (?:first|last|previous|earlier) message)"
-    r")(?: (?:above|before|earlier|already|in my (?:first|last|previous) message))*$"
+    r")(?:,? (?:above|before|earlier|already|in my (?:first|last|previous) message|the (?:steps|"
+    r"errors?(?: messages?)?|system(?: details)?|details|info|information)))*$"
 )
 _PUSHBACK_WORDS = frozenset(
     "the a an error errors message messages exact it it's its is what which that this you your "

@@ -2246,7 +2246,14 @@ def test_not_knowing_is_no_answer_and_the_question_is_asked_again(
 
 
 @pytest.mark.parametrize(
-    "said", ["like i said above", "I already told you", "same as before", "I just pasted it above"]
+    "said",
+    [
+        "like i said above",
+        "I already told you",
+        "same as before",
+        "I just pasted it above",
+        "i already told you the error in my first message",
+    ],
 )
 def test_an_answer_said_to_be_elsewhere_is_asked_for_here(policy: Policy, said: str) -> None:
     chat = Driver(policy)
@@ -2483,6 +2490,16 @@ def test_steps_in_the_first_message_are_not_asked_for_again(policy: Policy) -> N
     chat.say(first)
     assert chat.state.details["steps_to_reproduce"] == first
     assert chat.reply("no error").endswith(policy.details[2].question)  # the system, next
+
+
+def test_steps_run_together_with_then_in_the_first_message_are_kept(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    first = (
+        "so first i go to settings then domains then i click connect domain and type mystore.ca "
+        "and click verify and it spins and then says verification failed"
+    )
+    chat.say(first)
+    assert chat.state.details["steps_to_reproduce"] == first
 
 
 def test_steps_sent_after_an_early_ticket_fill_it(policy: Policy) -> None:
