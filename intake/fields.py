@@ -114,11 +114,14 @@ _PUSHBACK_WORDS = frozenset(
     "sorry really on my our store we we're using use".split()
 )
 _CHANGE_TO = re.compile(r"(?i)(?:change|set|make|switch) (?:the )?([\w ]{1,30}?) to (.+)$", re.S)
-_OPENS_A_CORRECTION = r"(?:sorry|oops|wait|actually|correction|my bad|i meant)\b[\s,.:!-]*"
+_OPENS_A_CORRECTION = (
+    r"(?:sorry|oops|wait|actually|correction(?: to)?|my bad|my mistake|i meant|"
+    r"(?:that|this)(?: was|'s|’s| is) wrong|i was wrong)\b[\s,.:!-]*"
+)
 _CORRECTION_OPENING = re.compile(rf"(?i){_OPENS_A_CORRECTION}(?:i meant\b[\s,.:!-]*)?")
 _CORRECTION_BODY = (
-    r"(?P<label>(?:the |my )?[a-z][a-z ]{1,30}?) (?:is|was|are|were|should be|should read|says|"
-    r"said|reads)(?: actually| really| instead)?\s*[:-]?\s*"
+    r"(?P<label>(?:the |my )?[a-z][a-z ]{1,30}?)(?: (?:is|was|are|were|should be|should read|"
+    r"says|said|reads)(?: actually| really| instead)?\s*[:-]?|\s*:)\s*"
     # "the steps are wrong, it's when I refund": the rest is the right answer.
     r"(?:(?:wrong|incorrect|not right|not correct)\b[\s,.:;!-]*)?"
     # "the error is shown only when …" describes the error; it does not replace it.

@@ -1089,7 +1089,13 @@ def _apply_edit(state: Conversation, turn: _Turn, value: str, add: bool = False)
 
 def _corrected(state: Conversation, turn: _Turn, field: Field, value: str) -> Outcome:
     """An earlier answer corrected mid-intake ("sorry, the error is actually …"): changed,
-    then on with whatever is still needed."""
+    then on with whatever is still needed. A problem narrowed down ("the problem is actually
+    only Stripe, not PayPal", sharing a word with it) keeps what it said before ("since 2pm,
+    we're losing sales" still matters), followed by the customer's words; one about something
+    else replaces it."""
+    old = state.problem or ""
+    if field.key == "problem" and _content_stems(value.lower()) & _content_stems(old.lower()):
+        value = f"{old}. {turn.text.strip()}"
     changed = _changed(state, turn, field, value)
     if isinstance(changed, Reply):
         return _reask(state, changed.text)

@@ -2308,6 +2308,34 @@ def test_the_problem_changed_halfway_is_the_problem_not_an_answer(policy: Policy
     assert chat.state.details == {} and text.startswith(texts.CORRECTED)
 
 
+def test_a_problem_narrowed_down_halfway_keeps_what_it_said_before(policy: Policy) -> None:
+    chat = Driver(policy)
+    chat.say("Our payments are being declined for every customer since 2pm, we're losing sales")
+    chat.say("no")
+    said = "wait, the problem is actually that only Stripe card payments fail, paypal works"
+    assert chat.reply(said).startswith(texts.CORRECTED)
+    assert chat.state.problem is not None
+    assert "since 2pm, we're losing sales" in chat.state.problem
+    assert chat.state.problem.endswith(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "oops that was wrong, the steps are: open cart > checkout > click Pay > approve",
+        "correction to the steps: open cart > checkout > click Pay > approve",
+    ],
+)
+def test_steps_put_right_at_a_later_question_replace_the_steps(policy: Policy, said: str) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say('It says "PAYMENT_FAILED: gateway timeout"')
+    chat.say("Open the shop, add to cart, checkout, pay with PayPal")
+    assert chat.reply(said).startswith(texts.CORRECTED)
+    assert chat.state.details["steps_to_reproduce"] == "open cart > checkout > click Pay > approve"
+    assert "environment" not in chat.state.details  # still asked
+
+
 def test_a_problem_changed_halfway_gets_the_kind_of_help_it_needs(policy: Policy) -> None:
     chat = Driver(policy, FixedGuides(()))
     chat.say("Checkout fails with error 500 for every customer")
