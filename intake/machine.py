@@ -181,7 +181,8 @@ _A_NO = re.compile(
     r"none of (?:these|them|those)(?: helped| work(?:ed)?)?|"
     r"i(?: have|'ve)? already tried (?:those|these|them|that|it)|"
     r"already tried (?:those|these|them)|"
-    r"(?:it |that |this )?(?:didn't|did not|doesn't|does not) (?:help|work))\b[\s,.;:!-]*)+",
+    r"(?:it |that |this )?(?:didn't|didnt|did not|doesn't|doesnt|does not) (?:help|work))"
+    r"\b[\s,.;:!-]*)+",
     re.IGNORECASE,
 )
 _NOT_SOLVED_AFTER_ALL = re.compile(
@@ -687,7 +688,9 @@ def _joined(state: Conversation, turn: _Turn, more: str) -> tuple[Conversation, 
     details = prefill(turn.policy, state.details, more)
     if more.strip() in details.values() and more.strip() not in state.details.values():
         return state.model_copy(update={"details": details}), []
-    problem, notes = _fit(f"{state.problem} {more}", turn.policy)
+    said = state.problem or ""
+    joint = " " if not said or said.rstrip()[-1] in ".!?" else ". "
+    problem, notes = _fit(f"{said}{joint}{more}", turn.policy)
     return state.model_copy(update={"problem": problem, "details": details}), notes
 
 

@@ -893,6 +893,18 @@ def test_a_confused_customer_gets_the_question_again_with_its_example(policy: Po
     assert not chat.state.details
 
 
+def test_a_guide_that_did_not_help_and_what_was_tried_join_the_problem_as_a_sentence(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy)
+    chat.say("My store checkout is down, customers get a 500 error")
+    chat.say("1")
+    chat.say("nope didnt help, i already tried private window")
+    assert chat.state.problem == (
+        "My store checkout is down, customers get a 500 error. i already tried private window"
+    )
+
+
 def test_more_about_the_problem_at_the_guide_offer_joins_it_and_keeps_any_detail(
     policy: Policy,
 ) -> None:
@@ -902,7 +914,7 @@ def test_more_about_the_problem_at_the_guide_offer_joins_it_and_keeps_any_detail
     assert any(isinstance(a, RecordGap) and a.reason == "not_helpful" for a in actions)
     assert (
         chat.state.problem
-        == f'{PROBLEM} It still fails, the page says "Your card was declined (do_not_honor)"'
+        == f'{PROBLEM}. It still fails, the page says "Your card was declined (do_not_honor)"'
     )
     assert chat.state.details["error_messages"] == "Your card was declined (do_not_honor)"
     assert replies(actions).startswith(texts.GUIDES_SKIPPED)
