@@ -168,10 +168,11 @@ def closed_now(schedule: str, next_window: str, closure: str | None, later: list
     """``closure``: why today is closed (a holiday's name), else None; ``later``: closures
     between today and ``next_window``."""
     why = f"and today it's closed for {closure}" if closure else "and it's outside those hours now"
-    until = f" (closed for {_and_list(later)} before that)" if later else ""
+    # A sentence of its own: holiday names can carry brackets, "Boxing Day (observed)".
+    until = f" Before then, support is closed for {_and_list(later)}." if later else ""
     return (
         f"Our support team works {schedule}, {why}. "
-        f"Your request will be answered in the next support window: {next_window}{until}."
+        f"Your request will be answered in the next support window: {next_window}.{until}"
     )
 
 

@@ -1667,8 +1667,8 @@ def test_the_holidays_before_the_next_window_are_named(policy: Policy) -> None:
     greeting = Driver(policy, at=christmas_eve).reply(PROBLEM)
     assert "it's outside those hours now" in greeting
     assert (
-        "next support window: Tuesday, December 29 at 9:00 AM Eastern "
-        "(closed for Christmas Day and Boxing Day (observed) before that)."
+        "next support window: Tuesday, December 29 at 9:00 AM Eastern. "
+        "Before then, support is closed for Christmas Day and Boxing Day (observed)."
     ) in greeting
 
 
