@@ -113,7 +113,11 @@ _PUSHBACK_WORDS = frozenset(
     "should be able to see check look find out yourself yourselves why how would so just "
     "sorry really on my our store we we're using use".split()
 )
-_CHANGE_TO = re.compile(r"(?i)(?:change|set|make|switch) (?:the )?([\w ]{1,30}?) to (.+)$", re.S)
+_CHANGE_TO = re.compile(
+    r"(?i)(?:(?:please|can you|could you|would you|can we|can i|i'd like to|i want to) )*"
+    r"(?:change|set|make|switch) (?:the )?([\w ]{1,30}?) to (.+?)(?:,? please[.!]*)?$",
+    re.S,
+)
 _OPENS_A_CORRECTION = (
     r"(?:sorry|oops|wait|actually|correction(?: to)?|my bad|my mistake|i meant|"
     r"(?:that|this)(?: was|'s|’s| is) wrong|i was wrong)\b[\s,.:!-]*"

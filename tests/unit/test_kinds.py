@@ -16,6 +16,10 @@ from intake.policy import Policy
         ("orders from yesterday arent showing up in my admin panel at all", "troubleshooting"),
         ("Customers can't pay, checkout gives a 500 error", "troubleshooting"),
         ("How can I change my store logo?", "technical-assistance"),
+        ("our order emails stopped going out, Pro plan, Klaviyo app installed", "troubleshooting"),
+        ("the theme editor wont save my changes", "troubleshooting"),
+        ("my abandoned cart emails arent being sent anymore", "troubleshooting"),
+        ("How do I install the new theme?", "installation-setup"),
     ],
 )
 def test_the_kind_follows_the_words(policy: Policy, text: str, kind: str) -> None:

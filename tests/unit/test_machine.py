@@ -343,6 +343,21 @@ def test_the_kind_of_help_is_changed_from_a_menu(policy: Policy) -> None:
     assert chat.state.kind == "bug-fix"
 
 
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "can you change the kind of help to bug report",
+        "please set the kind of help to bug report?",
+        "could you change kind to bug please",
+    ],
+)
+def test_the_kind_of_help_is_changed_when_asked_politely(policy: Policy, asked: str) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    assert "1. Kind of help: Bug report" in chat.reply(asked)
+    assert chat.state.kind == "bug-fix"
+
+
 def test_consent_can_be_changed_before_sending(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
