@@ -1297,7 +1297,8 @@ def _hours_answer(turn: _Turn, window: Window, ticket_id: str | None = None) -> 
         return answer
     closed_today = closure_on(hours, today)
     later = [name for name in closures_until(hours, at, window) if name != closed_today]
-    return texts.closed_now(schedule, describe_window_start(window, at), closed_today, later)
+    start = describe_window_start(window, at)
+    return texts.closed_now(schedule, start, closed_today, later, ticket_id)
 
 
 def _date_named(text: str, today: date) -> date | None:

@@ -164,15 +164,22 @@ def greeting(policy: Policy) -> str:
 GET_READY = "Let's get everything ready now so the team can start right away."
 
 
-def closed_now(schedule: str, next_window: str, closure: str | None, later: list[str]) -> str:
+def closed_now(
+    schedule: str,
+    next_window: str,
+    closure: str | None,
+    later: list[str],
+    ticket_id: str | None = None,
+) -> str:
     """``closure``: why today is closed (a holiday's name), else None; ``later``: closures
-    between today and ``next_window``."""
+    between today and ``next_window``; ``ticket_id``: the customer's open ticket."""
+    what = f"Your ticket {ticket_id}" if ticket_id else "Your request"
     why = f"and today it's closed for {closure}" if closure else "and it's outside those hours now"
     # A sentence of its own: holiday names can carry brackets, "Boxing Day (observed)".
     until = f" Before then, support is closed for {_and_list(later)}." if later else ""
     return (
         f"Our support team works {schedule}, {why}. "
-        f"Your request will be answered in the next support window: {next_window}.{until}"
+        f"{what} will be answered in the next support window: {next_window}.{until}"
     )
 
 

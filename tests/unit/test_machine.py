@@ -437,6 +437,15 @@ def test_a_ping_after_the_ticket_hears_when_the_team_answers(policy: Policy, pin
     assert "An agent will answer your ticket MCP-1001" in replies(actions)
 
 
+def test_a_ping_after_hours_hears_when_the_ticket_will_be_answered(policy: Policy) -> None:
+    chat = Driver(policy, at=CLOSED)
+    to_confirm(chat)
+    chat.say("send")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    answer = chat.reply("hello??")
+    assert "Your ticket MCP-1001 will be answered in the next support window: Monday" in answer
+
+
 def test_is_this_a_bot_after_the_ticket_is_answered_and_the_agent_sees_it(
     policy: Policy,
 ) -> None:
