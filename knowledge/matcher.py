@@ -12,7 +12,7 @@ How a query is scored, and why:
 3. A second BM25F over the key fields alone (title, aliases, tags) is added, so a guide that
    is *about* the words beats one that merely mentions them in passing; this cut false
    suggestions by a third on the evaluation set.
-4. The sum is divided by the best score the query could reach (the IDF of its four most
+4. The sum is divided by the best score the query could reach (the IDF of its three most
    telling terms, a word no guide knows counting like the rarest known word), which makes
    scores comparable across queries and lets junk ("tell me a joke") score low.
 5. For the best candidates, rapidfuzz compares the whole query with the title and every alias,
@@ -40,7 +40,7 @@ MAX_QUERY_WORDS = 200  # a 50,000-character paste keeps its first 200 meaningful
 TYPO_MIN_LENGTH = 4  # shorter words have too many one-edit neighbours to correct safely
 TYPO_CUTOFF = 80.0  # rapidfuzz ratio; "chekout"/"checkout" is 93, "weather"/"whether" 86
 UNKNOWN_WORD_CHARGE = 1.0  # a word no guide uses counts like the rarest known word
-CEILING_TERMS = 4  # a long paste is judged on its most telling words, not diluted by all
+CEILING_TERMS = 3  # a long message is judged on its most telling words, not diluted by all
 VAGUE_WEIGHT = 0.5  # "broken", "problem": say that something is wrong, not what
 FUZZY_CANDIDATES = 10
 LEXICAL_SHARE = 0.7  # the rest of the confidence comes from the whole-phrase fuzzy match
