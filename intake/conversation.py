@@ -59,6 +59,8 @@ class Conversation(BaseModel):
     privacy_notice_given: bool = False
     language_noted: bool = False
     follow_up_noted: bool = False
+    another_problem_noted: bool = False
+    """The customer was told, after the ticket, how to start a request for a separate problem."""
     access_asked: bool = False
     """The bot's last message after the ticket asked the access question: a plain yes or no
     answers it."""

@@ -126,6 +126,12 @@ _STEPS_AT_LEAST = 3
 # step as a comma does ("i go to settings then i click connect and it fails").
 _STEP_CLAUSE = re.compile(r"[,;:\n]+|\bthen\b", re.IGNORECASE)
 _FAILS = re.compile(r"\b(?:fails?|broken|crash(?:es)?|doesn't work|not working|stuck)\b", re.I)
+# "isn't applying", "won't load", "can't log in", "not showing": a thing that doesn't happen.
+_NEGATED = re.compile(
+    r"\b(?:isn'?t|aren'?t|won'?t|can'?t|cannot|doesn'?t|don'?t|didn'?t|not|never|no longer) "
+    r"(?:\w+ )?(?:\w+ing|work\w*|load\w*|show\w*|appl\w+|go\w*|send\w*|sync\w*|save\w*|"
+    r"open\w*|pay\w*|log ?in)\b"
+)
 _AN_ADDRESS = re.compile(r"\S+@\S+\.[A-Za-z]{2,}\b|\bhttps?://\S+|\bwww\.\S+")
 _CLAUSE = re.compile(r"[.;!?\n]+\s*")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n+")
@@ -173,6 +179,13 @@ def steps_text(message: str) -> str | None:
         if not _ERROR_WORDS.search(clause) and not _FAILS.search(clause)
     )
     return message.strip() if done >= _STEPS_AT_LEAST else None
+
+
+def tells_of_a_failure(message: str) -> bool:
+    """ "The discount code isn't applying", "checkout fails with a 500": something goes wrong,
+    not only what the customer did or has."""
+    lowered = message.lower().replace("’", "'")
+    return bool(_ERROR_WORDS.search(lowered) or _FAILS.search(lowered) or _NEGATED.search(lowered))
 
 
 def does_something(message: str) -> bool:

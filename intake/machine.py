@@ -75,6 +75,7 @@ from intake.extract import (
     names_the_system,
     only_access,
     only_system_facts,
+    tells_of_a_failure,
     what_is_wrong,
     without_pleasantries,
 )
@@ -243,6 +244,8 @@ _ANOTHER_PROBLEM = re.compile(
     r"\b(?:a |an )?(?:different|another|new|separate|second|unrelated|other) "
     r"(?:problem|issue|question|request|thing|ticket)\b"
 )
+# "It also fails on my phone", "still broken": more of the same problem, whatever its words.
+_SAME_AGAIN = re.compile(r"\b(?:also|too|as well|again|still|same|even)\b")
 # "Send" at the access question means to get on with it, not to grant access.
 _NOT_AN_ACCESS_ANSWER = frozenset(["send", "submit", "send it", "go", "go ahead and send"])
 _BARE_NO = frozenset(["no", "nope", "nah", "no it didn't", "no it did not", "not really"])
@@ -1179,8 +1182,10 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
         return state, (forward, amend, reply)
     state = state.model_copy(update={"access_asked": False})
     later = turn.idle > _STALE and _opens_another(state, turn.text)
-    if _ANOTHER_PROBLEM.search(turn.text.lower()) or later:
-        # "Another problem: …", or days later about something else: maybe not this ticket.
+    if _ANOTHER_PROBLEM.search(turn.text.lower()) or later or _unrelated_failure(state, turn):
+        # "Another problem: …", days later about something else, or another thing going wrong
+        # that shares no word with the ticket's problem: maybe not this ticket.
+        state = state.model_copy(update={"another_problem_noted": True, "follow_up_noted": True})
         return state, (forward, Reply(text=texts.another_problem(ticket_id)))
     if says_thanks(turn.text):  # the agent sees it; the customer hears a welcome, not a receipt
         return state, (forward, Reply(text=texts.YOU_ARE_WELCOME))
@@ -1194,6 +1199,19 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
         return state, (forward,)
     state = state.model_copy(update={"follow_up_noted": True})
     return state, (forward, Reply(text=texts.added_to_ticket(ticket_id)))
+
+
+def _unrelated_failure(state: Conversation, turn: _Turn) -> bool:
+    """ "My discount code isn't applying at checkout", written after a ticket about PayPal
+    declines: said once, since the customer may well mean it for this ticket."""
+    text = turn.text
+    return (
+        not state.another_problem_noted
+        and _SAME_AGAIN.search(text.lower()) is None
+        and _is_description(text)
+        and tells_of_a_failure(text)
+        and _another_request(state, text)
+    )
 
 
 def _fixed_now(text: str) -> bool:

@@ -446,6 +446,35 @@ def test_a_ping_after_hours_hears_when_the_ticket_will_be_answered(policy: Polic
     assert "Your ticket MCP-1001 will be answered in the next support window: Monday" in answer
 
 
+def test_another_thing_going_wrong_after_the_ticket_hears_how_to_start_a_request_once(
+    policy: Policy,
+) -> None:
+    chat = ticketed(policy)  # about PayPal at checkout
+    chat.say("It started after I installed LazyLoad Pro")
+    other = "my discount code BLACKFRIDAY isn't applying to orders"
+    actions = chat.say(other)
+    assert ForwardToTicket(ticket_id="MCP-1001", text=other) in actions
+    assert replies(actions) == texts.another_problem("MCP-1001")
+    assert replies(chat.say("and shipping rates are not showing for Canada")) == ""  # said once
+    assert chat.state.step is Step.TICKETED
+
+
+@pytest.mark.parametrize(
+    "more",
+    [
+        "It started after I installed LazyLoad Pro",
+        "Customers can't pay with PayPal on mobile",
+        "It also fails on my phone",
+    ],
+)
+def test_more_about_the_ticket_problem_hears_no_other_problem_hint(
+    policy: Policy, more: str
+) -> None:
+    chat = ticketed(policy)
+    chat.say("It also happens with cards now")
+    assert replies(chat.say(more)) == ""
+
+
 def test_is_this_a_bot_after_the_ticket_is_answered_and_the_agent_sees_it(
     policy: Policy,
 ) -> None:
