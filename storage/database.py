@@ -30,10 +30,14 @@ class DatabaseError(Exception):
 
 
 def open_engine(url: str) -> Engine:
-    try:
-        parsed = make_url(url)
-    except ArgumentError as error:
-        raise DatabaseError(f"INTAKE_DATABASE_URL is not a database URL: {url!r}") from error
+    parsed = parse_url(url)
+    if parsed is None or "@" in (parsed.host or ""):
+        # Said without the URL: what is wrong with it is often an unescaped password.
+        raise DatabaseError(
+            "INTAKE_DATABASE_URL is not a database URL (dialect+driver://user:password@host:port"
+            "/database; a port must be a number, and @, : or / in a password must be written "
+            "%40, %3A or %2F)"
+        )
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)
     parsed = _with_driver(parsed)
@@ -41,6 +45,15 @@ def open_engine(url: str) -> Engine:
         return create_engine(parsed, pool_size=10, max_overflow=10)
     except (SQLAlchemyError, ImportError) as error:
         raise DatabaseError(f"can't use database {parsed.render_as_string()}: {error}") from error
+
+
+def parse_url(url: str) -> URL | None:
+    """``url`` read as a database URL; None when it isn't one (a port that is no number, a
+    bracket left open)."""
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError):
+        return None
 
 
 def with_driver(url: str) -> str:
@@ -58,18 +71,16 @@ def _with_driver(parsed: URL) -> URL:
 
 def shown(url: str) -> str:
     """``url`` fit to print or log: its password masked."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url  # not a URL, so no password in it to find
+    parsed = parse_url(url)
+    # Not a URL: whatever follows its first @ or : may be part of a password.
+    return url.split("//")[0] + "//…" if parsed is None else parsed.render_as_string(True)
 
 
 def sqlite_path(url: str) -> Path | None:
     """The file of a SQLite URL; None for another database, memory, or a URL that isn't one
     (``open_engine`` says what is wrong with it)."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
+    parsed = parse_url(url)
+    if parsed is None:
         return None
     database = parsed.database
     if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":

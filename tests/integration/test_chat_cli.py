@@ -135,6 +135,24 @@ def test_an_unwritable_database_path_is_one_clear_line(tmp_path: Path) -> None:
     assert bad_url.returncode == 2 and len(bad_url.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://postgres:hunter2pw@127.0.0.1:notaport/x",  # a port that is no number
+        "postgresql+psycopg://postgres:pa@ss:hunter2pw@127.0.0.1:5432/x",  # @ and : unescaped
+        "postgresql+psycopg://postgres:pa@hunter2pw@127.0.0.1/x",  # a second @
+        "postgresql+psycopg://postgres@[::1/x",
+    ],
+)
+def test_a_malformed_database_url_is_one_line_without_its_password(
+    tmp_path: Path, url: str
+) -> None:
+    result = intake(["tickets", "list"], tmp_path, INTAKE_DATABASE_URL=url)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("intake: INTAKE_DATABASE_URL is not a database URL")
+    assert len(result.stderr.strip().splitlines()) == 1 and "hunter2pw" not in result.stderr
+
+
 def test_a_bad_setting_names_the_variable(tmp_path: Path) -> None:
     result = intake(["tickets", "list"], tmp_path, INTAKE_TEAM_CHANNEL="teams:123")
     assert result.returncode == 2
