@@ -20,7 +20,9 @@ _USER_ID = re.compile(r"[UW][A-Z0-9]+|[0-9]{5,25}")  # a Slack member id, a Disc
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+    # "VAR=" with nothing after it (common in compose files) means the default, for every
+    # setting alike.
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, env_ignore_empty=True)
 
     data_dir: Path = Field(default=Path("data"), alias="INTAKE_DATA_DIR")
     database_url: str | None = Field(default=None, alias="INTAKE_DATABASE_URL")

@@ -107,3 +107,19 @@ def test_an_empty_path_setting_means_the_bundled_default(
 def test_an_empty_host_listens_where_the_default_does(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INTAKE_HTTP_HOST", "")
     assert load_settings().http_host == "127.0.0.1"  # not every network interface
+
+
+@pytest.mark.parametrize(
+    ("variable", "field", "default"),
+    [
+        ("INTAKE_HTTP_PORT", "http_port", 3000),
+        ("INTAKE_KB_EMBEDDINGS", "kb_embeddings", False),
+        ("SLACK_API_BASE_URL", "slack_api_base_url", "https://slack.com/api/"),
+    ],
+)
+def test_an_empty_value_means_the_default_for_every_setting(
+    monkeypatch: pytest.MonkeyPatch, variable: str, field: str, default: object
+) -> None:
+    # "INTAKE_HTTP_PORT=" in a compose file: the default, as for the path settings above.
+    monkeypatch.setenv(variable, "")
+    assert getattr(load_settings(), field) == default
