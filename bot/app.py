@@ -73,7 +73,7 @@ def open_database(
     in ``INTAKE_DATA_DIR`` should say so, not answer "no tickets yet".
     """
     sqlite_file = sqlite_path(settings.database)
-    if existing and sqlite_file is not None and not sqlite_file.is_file():
+    if existing and sqlite_file is not None and not sqlite_file.exists():
         raise UserFacingError(
             f"no database at {sqlite_file} (intake chat, intake serve or intake db upgrade "
             "creates it; check INTAKE_DATA_DIR or INTAKE_DATABASE_URL)"

@@ -94,6 +94,8 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
         if blocking is not None:
             raise DatabaseError(f"{blocking} is a file, not a folder: can't keep {path} there")
+        if path.is_dir():
+            raise DatabaseError(f"{path} is a folder, not a database file")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.touch(exist_ok=True)

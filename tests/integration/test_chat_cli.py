@@ -135,6 +135,15 @@ def test_an_unwritable_database_path_is_one_clear_line(tmp_path: Path) -> None:
     assert bad_url.returncode == 2 and len(bad_url.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("command", [["tickets", "list"], ["db", "upgrade"]])
+def test_a_database_path_that_is_a_folder_says_so(tmp_path: Path, command: list[str]) -> None:
+    folder = tmp_path / "data" / "intake.db"
+    folder.mkdir(parents=True)
+    result = intake(command, tmp_path, INTAKE_DATA_DIR=str(tmp_path / "data"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"intake: {folder} is a folder, not a database file"
+
+
 @pytest.mark.parametrize(
     "url",
     [
