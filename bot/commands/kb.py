@@ -9,7 +9,10 @@ from typing import Any
 from bot.app import kb_embedder, open_database
 from bot.errors import UserFacingError
 from bot.settings import Settings, load_settings
+from intake.answers import clean_text
+from intake.extract import what_is_wrong
 from intake.guides import GuideSearch
+from intake.redaction import redact
 from knowledge.embeddings import GuideVectors, guide_index
 from knowledge.gaps import format_gaps, group_gaps
 from knowledge.loader import KB_DIR_ENV, FolderError, LoadResult, configured_kb_dir, load_folder
@@ -103,7 +106,7 @@ def run_search(args: argparse.Namespace) -> int:
     index = guide_index(result.guides, GuideVectors(embedder) if embedder else None)
     if args.batch:
         return _search_batch(index, args.k)
-    matches = index.search(args.query, limit=args.k)
+    matches = index.search(as_the_bot_reads(args.query), limit=args.k)
     if args.json:
         print(json.dumps(_answer(index, args.query, args.k)))
     elif not matches:
@@ -134,8 +137,16 @@ def _search_batch(index: GuideSearch, limit: int) -> int:
     return 1 if bad else 0
 
 
+def as_the_bot_reads(query: str) -> str:
+    """The words the bot searches the guides with for a customer's message: cleaned and
+    with secrets removed (as the service stores it), then without greetings, system details
+    and the clauses around a secret (as the intake asks the guides). So ``kb search`` shows
+    what the bot would offer."""
+    return what_is_wrong(redact(clean_text(query)).text)
+
+
 def _answer(index: GuideSearch, query: str, limit: int) -> dict[str, Any]:
-    matches = index.search(query, limit=limit)
+    matches = index.search(as_the_bot_reads(query), limit=limit)
     return {
         "query": query,
         "matches": [{"id": m.id, "title": m.title, "score": m.score} for m in matches],

@@ -74,6 +74,21 @@ def test_search_prints_the_best_guides(capsys: pytest.CaptureFixture[str]) -> No
     assert len(out.splitlines()) == 2
 
 
+def test_search_reads_a_message_as_the_bot_does(capsys: pytest.CaptureFixture[str]) -> None:
+    # A greeting and system details around the problem: the bot searches with the problem's
+    # words alone, and so does kb search, so it finds what the chat would offer.
+    said = (
+        "Hi there, good morning! Emails to my customers are not arriving. "
+        "I'm on the Pro plan with Chrome 120 on Windows 11."
+    )
+    code, out, _ = run(capsys, "kb", "search", said, "--json")
+
+    assert code == 0
+    answer = json.loads(out)
+    assert answer["query"] == said
+    assert answer["matches"][0]["id"] == "emails-not-arriving"
+
+
 def test_search_json_and_no_match(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "kb", "search", "tell me a joke", "--json")
 
