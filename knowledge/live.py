@@ -53,6 +53,8 @@ class LiveGuideIndex:
         self._parsed: dict[Path, tuple[_Stamp, ParsedFile]] = {}
         self._last_good: dict[Path, Guide] = {}
         self._reload_lock = threading.Lock()
+        self._folder_error: str | None = None  # said once, not on every poll
+        self._listed = False  # the folder has been read once (an empty one too)
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
         self.reload_now()
@@ -88,11 +90,21 @@ class LiveGuideIndex:
             try:
                 paths, notes = list_folder(self.folder)
             except FolderError as error:
-                log.error("guides folder unusable, still serving %d guides: %s", len(self), error)
+                if str(error) != self._folder_error:
+                    self._folder_error = str(error)
+                    log.error(
+                        "guides folder unusable, still serving %d guides: %s", len(self), error
+                    )
                 return None
+            if self._folder_error is not None:
+                self._folder_error = None
+                log.info("guides folder %s is usable again", self.folder)
             stamps = {path: _stamp(path) for path in paths}
-            if stamps == {path: stamp for path, (stamp, _) in self._parsed.items()}:
+            if self._listed and stamps == {
+                path: stamp for path, (stamp, _) in self._parsed.items()
+            }:
                 return None
+            self._listed = True
             self._last_good = {p: g for p, g in self._last_good.items() if p in stamps}
             self._parsed = {
                 path: (stamp, self._parse(path, stamp)) for path, stamp in stamps.items()
@@ -105,6 +117,13 @@ class LiveGuideIndex:
                 log.warning("guide problem: %s", problem)
             self._index = self._build(result.guides)
             log.info("guides reloaded from %s: %d served", self.folder, len(result.guides))
+            if not result.guides:
+                log.warning(
+                    "no guides to offer in %s: customers get none until some are added "
+                    "(intake kb check %s)",
+                    self.folder,
+                    self.folder,
+                )
             return result
 
     def __len__(self) -> int:

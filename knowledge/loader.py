@@ -63,8 +63,10 @@ def configured_kb_dir(explicit: str | Path | None = None) -> Path:
 
 
 def list_folder(folder: Path) -> tuple[list[Path], list[str]]:
-    """Markdown files under ``folder`` (sorted) and a note for each other file skipped.
+    """Markdown files under ``folder``, oldest first, and a note for each other file skipped.
 
+    Oldest first: of two guides with one id or title, the one written first is served, so a
+    new file can't take an established guide out of service (at start as on a live reload).
     Hidden files and folders (editor swap files, ``.git``) are skipped silently.
     """
     if not folder.exists():
@@ -80,13 +82,23 @@ def list_folder(folder: Path) -> tuple[list[Path], list[str]]:
                 path = Path(root, name)
                 if name.startswith("."):
                     continue
-                if path.suffix.lower() in GUIDE_SUFFIXES:
+                if path.suffix.lower() in GUIDE_SUFFIXES and not path.is_file():
+                    # A pipe or device named like a guide would block the reading forever.
+                    notes.append(f"{path}: ignored, not a regular file")
+                elif path.suffix.lower() in GUIDE_SUFFIXES:
                     guides.append(path)
                 else:
                     notes.append(f"{path}: ignored, not a markdown (.md) file")
     except OSError as error:
         raise FolderError(f"{folder}: cannot be read ({error.strerror})") from error
-    return guides, notes
+    return sorted(guides, key=_written_at), notes
+
+
+def _written_at(path: Path) -> tuple[int, str]:
+    try:
+        return path.stat().st_mtime_ns, str(path)
+    except OSError:  # gone since it was listed: its reading says so
+        return 0, str(path)
 
 
 def parse_file(path: Path, categories: Collection[str] = DEFAULT_CATEGORIES) -> ParsedFile:

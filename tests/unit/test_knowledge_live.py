@@ -99,15 +99,36 @@ def test_a_new_file_with_a_served_guides_title_does_not_replace_it(
     ]
 
 
-def test_a_vanished_folder_keeps_serving_what_loaded(
+def test_after_a_restart_the_established_guide_still_wins_its_title(folder: Path) -> None:
+    write(folder / "aaa-refunds.md", guide("Refund an order", "1. Something else entirely."))
+    restarted = LiveGuideIndex(folder)  # both files new to it: the one written first stays
+    assert ids(restarted, "refund an order") == ["refunds"]
+
+
+def test_a_vanished_folder_keeps_serving_what_loaded_and_says_so_once(
     live: LiveGuideIndex, folder: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     (folder / "refunds.md").unlink()
     folder.rmdir()
 
     assert live.reload_now() is None
+    assert live.reload_now() is None  # the next poll: nothing new to say
     assert ids(live, "refund an order") == ["refunds"]
-    assert "no such folder" in caplog.text
+    assert caplog.text.count("no such folder") == 1
+
+    folder.mkdir()
+    write(folder / "refunds.md", guide("Refund an order", "1. Open the order, click Refund."))
+    with caplog.at_level(logging.INFO):
+        live.reload_now()
+    assert "usable again" in caplog.text
+
+
+def test_a_folder_without_guides_is_warned_about(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        LiveGuideIndex(tmp_path)
+    assert f"no guides to offer in {tmp_path}" in caplog.text
 
 
 def test_a_missing_folder_at_start_serves_nothing_until_it_appears(tmp_path: Path) -> None:

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,14 @@ def test_a_category_that_is_not_a_word_is_a_problem_not_a_crash(tmp_path: Path) 
         "a.md:3: category must be one word (use one of: bug-fix, installation-setup, "
         "technical-assistance, troubleshooting)"
     ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_named_like_a_guide_is_skipped_not_read(tmp_path: Path) -> None:
+    (tmp_path / "refunds.md").write_text("---\ntitle: Refund an order\n---\nClick Refund.\n")
+    os.mkfifo(tmp_path / "stuck.md")  # reading it would wait forever for a writer
+
+    result = load_folder(tmp_path)
+
+    assert [guide.id for guide in result.guides] == ["refunds"]
+    assert any("stuck.md: ignored, not a regular file" in note for note in result.notes)
