@@ -64,7 +64,15 @@ async def serve(app: App, platforms: Sequence[Platform], stop: asyncio.Event) ->
         # 100–137 ms without this, 74–82 ms with it).
         gc.freeze()
         host, port = runner.addresses[0][:2]  # the port the system chose for port 0
-        log.info("serving %s on http://%s:%s", ", ".join(p.name for p in platforms), host, port)
+        base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+        log.info(
+            "serving %s on %s (health: %s/healthz, %s/readyz; metrics: %s/metrics)",
+            ", ".join(p.name for p in platforms),
+            base,
+            base,
+            base,
+            base,
+        )
         await stop.wait()
     finally:
         stop.set()

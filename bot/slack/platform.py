@@ -135,7 +135,8 @@ class SlackPlatform:
         self._catching_up = asyncio.create_task(self._adapter.catch_up(read))
 
     def _retry_later(self, outbound: Outbound, reason: str) -> None:
-        log.warning("slack not reachable yet (%s); retrying in the background", reason)
+        where = self._client.base_url
+        log.warning("slack not reachable yet at %s (%s); retrying in the background", where, reason)
 
         async def keep_trying() -> None:
             while True:
@@ -144,7 +145,7 @@ class SlackPlatform:
                     await self._connect(outbound)
                     return
                 except (TimeoutError, SlackApiError, OSError) as error:
-                    log.warning("slack still not reachable: %s", type(error).__name__)
+                    log.warning("slack still not reachable at %s: %s", where, type(error).__name__)
 
         self._connecting = asyncio.create_task(keep_trying())
 

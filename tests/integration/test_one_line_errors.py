@@ -203,8 +203,16 @@ def test_a_slack_api_address_that_is_not_slack_is_named_and_serve_keeps_going(
     environment = {**SLACK, "SLACK_API_BASE_URL": proxy_error_page, "INTAKE_HTTP_PORT": "0"}
     said = serve_log_until(tmp_path, environment, "serving slack on")
     assert "HTTP 502, not a Slack API answer: is SLACK_API_BASE_URL right?" in said
-    served = re.search(r"serving slack on http://127\.0\.0\.1:(\d+)", said)
-    assert served is not None and served.group(1) != "0"  # the port the system chose
+    served = re.search(r"serving slack on (http://127\.0\.0\.1:(\d+))", said)
+    assert served is not None and served.group(2) != "0"  # the port the system chose
+    assert f"health: {served.group(1)}/healthz, {served.group(1)}/readyz" in said
+
+
+def test_slack_out_of_reach_at_start_names_where_it_was_tried(tmp_path: Path) -> None:
+    unreachable = "http://127.0.0.1:9/api/"  # nothing listens on the discard port
+    environment = {**SLACK, "SLACK_API_BASE_URL": unreachable, "INTAKE_HTTP_PORT": "0"}
+    said = serve_log_until(tmp_path, environment, "serving slack on")
+    assert f"slack not reachable yet at {unreachable}" in said
 
 
 def test_discord_out_of_reach_at_start_is_tried_again_while_slack_serves(tmp_path: Path) -> None:
