@@ -11,6 +11,7 @@ from bot.app import build_app, utc_now
 from bot.commands.hours import parse_instant
 from bot.commands.kb import add_kb_dir_option, with_kb_dir
 from bot.console import chat
+from bot.errors import UserFacingError
 from bot.policy_file import load_policy
 from bot.settings import load_settings
 from storage.database import shown
@@ -38,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
     zone = load_policy(settings.policy_file).hours.zone
     clock = utc_now if args.now is None else _shifted_clock(parse_instant(args.now, zone, "--now"))
     app = build_app(settings, scripted=True)
+    if args.user is not None and not args.user.strip():
+        raise UserFacingError("--user is empty: give the name to chat as, or leave it out")
     user = (args.user or _login()).strip() or "customer"
     print(
         f"MyCartPro Intake — chatting as {user}. Database: {shown(app.settings.database)}. "

@@ -29,7 +29,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.add_argument(
         "--at",
         metavar="ISO-8601",
-        help="answer for this instant (1970 or later) instead of now, e.g. "
+        help="answer for this instant (1970 to 9998) instead of now, e.g. "
         "2026-11-27T17:30-05:00; a time without an offset is read in the support time zone "
         "(if it falls twice on the autumn DST change, the first occurrence; one skipped in "
         "spring is refused)",
@@ -98,4 +98,4 @@ def _wall_clock(parsed: datetime, zone: ZoneInfo, value: str, option: str) -> da
 
 
 def _too_far(option: str, value: str) -> UserFacingError:
-    return UserFacingError(f"{option} {value!r} is too far from today to answer")
+    return UserFacingError(f"{option} {value!r} is out of range: give a time from 1970 to 9998")

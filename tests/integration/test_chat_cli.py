@@ -162,6 +162,14 @@ def test_a_malformed_database_url_is_one_line_without_its_password(
     assert len(result.stderr.strip().splitlines()) == 1 and "hunter2pw" not in result.stderr
 
 
+def test_an_empty_user_name_is_refused(tmp_path: Path) -> None:
+    result = intake(["chat", "--user", " "], tmp_path, "hi\n")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "intake: --user is empty: give the name to chat as, or leave it out"
+    )
+
+
 def test_a_bad_setting_names_the_variable(tmp_path: Path) -> None:
     result = intake(["tickets", "list"], tmp_path, INTAKE_TEAM_CHANNEL="teams:123")
     assert result.returncode == 2

@@ -111,7 +111,7 @@ def test_dst_fall_back_night(capsys: pytest.CaptureFixture[str]) -> None:
 def test_out_of_range_at_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--at", "9999-12-31T20:00")
     assert code == 2
-    assert "too far" in err
+    assert "out of range" in err
 
 
 def test_hours_come_from_the_admins_policy_file(
@@ -132,13 +132,13 @@ def test_the_far_past_is_refused_like_the_far_future(
     # Before 1970 time-zone data is guesswork: 0001 was answered in local mean time (-05:17:32).
     code, out, err = run(capsys, "--at", value)
     assert (code, out) == (2, "")
-    assert err == f"intake: --at {value!r} is too far from today to answer\n"
+    assert err == f"intake: --at {value!r} is out of range: give a time from 1970 to 9998\n"
 
 
 def test_the_earliest_instant_answered_is_1970(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_json(capsys, "--at", "1970-01-01T00:00Z")["now"] == "1970-01-01T00:00:00+00:00"
     code, _, err = run(capsys, "--at", "1969-12-31T23:59:59Z")
-    assert code == 2 and "too far from today" in err
+    assert code == 2 and "give a time from 1970 to 9998" in err
 
 
 @pytest.mark.parametrize("value", ["", "  "])
