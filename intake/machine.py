@@ -75,6 +75,7 @@ from intake.extract import (
     names_the_system,
     only_access,
     only_system_facts,
+    steps_text,
     tells_of_a_failure,
     what_is_wrong,
     without_pleasantries,
@@ -808,15 +809,20 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
 
 
 def _next_step(state: Conversation, turn: _Turn) -> Outcome | None:
-    """Steps sent one per message without numbers ("add to cart", then "then pay"): a step
-    that opens with "then" joins the answer before the current question when that answer
-    is steps too; None otherwise."""
-    if not _THEN.match(turn.text) or not does_something(turn.text):
+    """Steps sent one per message without numbers ("add to cart", then "then pay"), or a
+    click path sent after them ("Products > Import > Upload", to the system question): it
+    joins the answer before the current question when that answer is steps too; None
+    otherwise."""
+    then = _THEN.match(turn.text) is not None
+    path = _CLICK_PATH.search(turn.text) is not None and not names_the_system(turn.text)
+    if not (then or path) or not does_something(turn.text):
         return None
     previous = _detail_before(turn.policy, _next_missing(state, turn.policy))
     held = state.details.get(previous.id, "") if previous else ""
     if previous is None or not does_something(held):
         return None
+    if not then and _CLICK_PATH.search(held) is None and steps_text(held) is None:
+        return None  # a click path joins steps only, not an error that names a click
     return _added_line(state, turn, previous.id)
 
 
@@ -1651,6 +1657,8 @@ _BACK_AT_SUMMARY = re.compile(r"^(?:go back|back|undo|previous)\b")
 _YES_AND = re.compile(r"^(?:yes|yeah|yep|sure|ok|okay)\b[,.!]?\s+(?:and|also|plus)\b[\s,]*", re.I)
 # The next step, sent on its own: "then pay", "after that, click Save".
 _THEN = re.compile(r"^\s*(?:and )?(?:then|after that|afterwards|next|finally)\b", re.IGNORECASE)
+# "Products > Import > Upload": where to click, in order, and nothing else (no "steps: …").
+_CLICK_PATH = re.compile(r"^[^:\n]{1,40}?(?:>|→|->)[^:\n]*(?:>|→|->)\s*\S[^:\n]*$")
 # One item of a numbered list: "2. add a pizza", "3) enter the code".
 _LIST_ITEM = re.compile(r"^\s*(\d{1,2})[.)]\s+\S")
 # "Sorry, I meant 4" at a field's edit prompt: the customer picked the wrong line.

@@ -2595,6 +2595,21 @@ def test_steps_run_together_with_then_in_the_first_message_are_kept(policy: Poli
     assert chat.state.details["steps_to_reproduce"] == first
 
 
+def test_a_click_path_sent_to_the_system_question_joins_the_steps(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say('It says "PAYMENT_FAILED: gateway timeout"')
+    chat.say("Products > Import > choose file > Upload")
+    text = chat.reply("add to cart > checkout > pay > error")
+    assert chat.state.details["steps_to_reproduce"] == (
+        "Products > Import > choose file > Upload\nadd to cart > checkout > pay > error"
+    )
+    assert "environment" not in chat.state.details
+    assert text.endswith(policy.details[2].question)
+    chat.say("Chrome > Settings > Windows 11")  # names the system: the answer, not a step
+    assert chat.state.details["environment"] == "Chrome > Settings > Windows 11"
+
+
 def test_steps_sent_after_an_early_ticket_fill_it(policy: Policy) -> None:
     chat = Driver(policy)
     chat.say("customers can't check out, the checkout page is blank")
