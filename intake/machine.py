@@ -815,13 +815,14 @@ def _next_step(state: Conversation, turn: _Turn) -> Outcome | None:
     otherwise."""
     then = _THEN.match(turn.text) is not None
     path = _CLICK_PATH.search(turn.text) is not None and not names_the_system(turn.text)
-    if not (then or path) or not does_something(turn.text):
+    if not (then and does_something(turn.text)) and not path:  # a path is where to click
         return None
     previous = _detail_before(turn.policy, _next_missing(state, turn.policy))
     held = state.details.get(previous.id, "") if previous else ""
     if previous is None or not does_something(held):
         return None
-    if not then and _CLICK_PATH.search(held) is None and steps_text(held) is None:
+    last_line = held.splitlines()[-1] if held else ""
+    if not then and _CLICK_PATH.search(last_line) is None and steps_text(held) is None:
         return None  # a click path joins steps only, not an error that names a click
     return _added_line(state, turn, previous.id)
 

@@ -2600,9 +2600,11 @@ def test_a_click_path_sent_to_the_system_question_joins_the_steps(policy: Policy
     to_details(chat)
     chat.say('It says "PAYMENT_FAILED: gateway timeout"')
     chat.say("Products > Import > choose file > Upload")
-    text = chat.reply("add to cart > checkout > pay > error")
+    chat.say("add to cart > checkout > pay")
+    text = chat.reply("Orders > Refund > confirm")
     assert chat.state.details["steps_to_reproduce"] == (
-        "Products > Import > choose file > Upload\nadd to cart > checkout > pay > error"
+        "Products > Import > choose file > Upload\nadd to cart > checkout > pay\n"
+        "Orders > Refund > confirm"
     )
     assert "environment" not in chat.state.details
     assert text.endswith(policy.details[2].question)
