@@ -819,12 +819,12 @@ def _next_step(state: Conversation, turn: _Turn) -> Outcome | None:
         return None
     previous = _detail_before(turn.policy, _next_missing(state, turn.policy))
     held = state.details.get(previous.id, "") if previous else ""
-    if previous is None or not does_something(held):
+    if previous is None or not held:
         return None
-    last_line = held.splitlines()[-1] if held else ""
-    if not then and _CLICK_PATH.search(last_line) is None and steps_text(held) is None:
-        return None  # a click path joins steps only, not an error that names a click
-    return _added_line(state, turn, previous.id)
+    steps = _CLICK_PATH.search(held.splitlines()[-1]) is not None or steps_text(held) is not None
+    # "Then …" joins what was done; a click path joins steps only, not an error naming a click.
+    joins = (does_something(held) or steps) if then else steps
+    return _added_line(state, turn, previous.id) if joins else None
 
 
 def _puts_the_problem_right(state: Conversation, text: str) -> bool:
