@@ -134,6 +134,12 @@ _CORRECTION_BODY = (
     r"difficult|simple|clear|obvious|serious|urgent|bad|worse|annoying|reproducible|"
     r"consistent|always|everywhere|on|in|with|for|wrong|incorrect)\b)(?P<value>\S.*)$"
 )
+# How something is ("slow", "really bad"): nothing to put in a field (about the problem, it
+# still adds to it).
+_HOW_IT_IS = re.compile(
+    r"(?i)(?:slow|down|broken|frozen|stuck|dead|unusable|costing|hurting|killing|affecting|"
+    r"causing|making|getting|really|very|so|critical|important|terrible|awful)\b"
+)
 _CORRECTION = re.compile(rf"(?is)(?:{_OPENS_A_CORRECTION})+(?:i meant )?{_CORRECTION_BODY}")
 # On the summary, where every line may be corrected, no opening word is needed.
 _SUMMARY_CORRECTION = re.compile(rf"(?is)(?:{_OPENS_A_CORRECTION})*(?:i meant )?{_CORRECTION_BODY}")
@@ -202,7 +208,10 @@ def correction(policy: Policy, text: str, opened: bool = True) -> tuple[Field, s
         return None
     answer = normalize(match.group("label")).removeprefix("the ").removeprefix("my ")
     field = next((f for f in fields_of(policy) if answer in _labels(policy)[f.key]), None)
-    return (field, match.group("value").strip()) if field else None
+    value = match.group("value").strip()
+    if field is None or (field.key != "problem" and _HOW_IT_IS.match(value)):
+        return None  # "sorry, the system is slow so I can't copy it": not a new answer
+    return field, value
 
 
 def corrected_to(text: str) -> str | None:

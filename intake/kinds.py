@@ -17,13 +17,23 @@ def _plain(text: str) -> str:
     return " " + " ".join(_NOT_WORDS.sub(" ", text.lower().replace("'", "")).split())
 
 
-def infer_kind(policy: Policy, text: str, guide_category: str | None) -> str:
+def suggests_a_kind(policy: Policy, text: str) -> bool:
+    """Whether any kind's words are in ``text`` ("it's urgent" has none)."""
+    return bool(_leaders(policy, text))
+
+
+def _leaders(policy: Policy, text: str) -> list[str]:
+    """The kinds whose words ``text`` has most of (none when it has none)."""
     words = _plain(text)
     scores = {
         kind.id: sum(_plain(keyword) in words for keyword in kind.keywords) for kind in policy.kinds
     }
     best = max(scores.values())
-    leaders = [kind_id for kind_id, score in scores.items() if score == best and score > 0]
+    return [kind_id for kind_id, score in scores.items() if score == best and score > 0]
+
+
+def infer_kind(policy: Policy, text: str, guide_category: str | None) -> str:
+    leaders = _leaders(policy, text)
     known = {kind.id for kind in policy.kinds}
     if guide_category in leaders or (not leaders and guide_category in known):
         return str(guide_category)

@@ -118,7 +118,7 @@ from intake.hours import (
     window_on,
 )
 from intake.inbound import as_edit, carries_files, without_attachments
-from intake.kinds import infer_kind
+from intake.kinds import infer_kind, suggests_a_kind
 from intake.language import is_clearly_not_english
 from intake.policy import DetailField, Policy
 from intake.redaction import redaction_notice
@@ -1102,19 +1102,28 @@ def _apply_edit(state: Conversation, turn: _Turn, value: str, add: bool = False)
 
 def _corrected(state: Conversation, turn: _Turn, field: Field, value: str) -> Outcome:
     """An earlier answer corrected mid-intake ("sorry, the error is actually …"): changed,
-    then on with whatever is still needed. A problem narrowed down ("the problem is actually
-    only Stripe, not PayPal", sharing a word with it) keeps what it said before ("since 2pm,
-    we're losing sales" still matters), followed by the customer's words; one about something
-    else replaces it."""
-    old = state.problem or ""
-    if field.key == "problem" and _content_stems(value.lower()) & _content_stems(old.lower()):
-        value = f"{old}. {turn.text.strip()}"
-    changed = _changed(state, turn, field, value)
+    then on with whatever is still needed. The problem is never replaced here: "the issue is
+    costing me sales" adds to it as surely as "the problem is actually only Stripe" narrows it,
+    so what it said before stays, followed by the customer's words, and the agent reads both."""
+    changed = (
+        _problem_added_to(state, turn, value)
+        if field.key == "problem" and state.problem
+        else _changed(state, turn, field, value)
+    )
     if isinstance(changed, Reply):
         return _reask(state, changed.text)
     had = _held(state, field.key)  # "actually the error says …" as a first answer corrects nothing
     state, actions = _advance(changed.model_copy(update={"reasks": 0}), turn)
     return state, _with_notes([texts.CORRECTED] if had else [], actions)
+
+
+def _problem_added_to(state: Conversation, turn: _Turn, value: str) -> Conversation:
+    """The problem with the customer's words after it; the kind of help follows the new words
+    only when they suggest one ("how do I install a theme"), not for "it's urgent"."""
+    policy = turn.policy
+    problem = _fit(f"{state.problem}. {turn.text.strip()}", policy)[0]
+    kind = _kind_for_new_problem(state, turn, value) if suggests_a_kind(policy, value) else None
+    return state.model_copy(update={"problem": problem, "kind": kind or state.kind})
 
 
 def _changed(state: Conversation, turn: _Turn, field: Field, value: str) -> Conversation | Reply:

@@ -2365,12 +2365,40 @@ def test_a_first_answer_worded_as_a_correction_is_no_correction(policy: Policy) 
     assert not text.startswith(texts.CORRECTED)
 
 
-def test_the_problem_changed_halfway_is_the_problem_not_an_answer(policy: Policy) -> None:
+def test_the_problem_changed_halfway_is_added_to_the_problem_not_an_answer(policy: Policy) -> None:
     chat = Driver(policy)
     to_details(chat)
     text = chat.reply("wait, actually the problem is my refunds, not discounts")
-    assert chat.state.problem == "my refunds, not discounts"
+    assert (
+        chat.state.problem == f"{PROBLEM}. wait, actually the problem is my refunds, not discounts"
+    )
     assert chat.state.details == {} and text.startswith(texts.CORRECTED)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Sorry, the issue is costing me sales, customers are leaving",
+        "Actually the problem is really hurting my business, please hurry",
+    ],
+)
+def test_a_remark_about_the_problem_adds_to_it_and_keeps_its_kind(
+    policy: Policy, said: str
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    kind = chat.state.kind
+    chat.say(said)
+    assert chat.state.problem == f"{PROBLEM}. {said}"
+    assert chat.state.kind == kind
+
+
+def test_saying_how_the_system_is_corrects_no_field(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    said = "Sorry, the system is slow so I can't copy it, it just says Timeout"
+    chat.say(said)
+    assert chat.state.details == {"error_messages": said}
 
 
 def test_a_problem_narrowed_down_halfway_keeps_what_it_said_before(policy: Policy) -> None:
