@@ -247,6 +247,10 @@ _ANOTHER_PROBLEM = re.compile(
 )
 # "It also fails on my phone", "still broken": more of the same problem, whatever its words.
 _SAME_AGAIN = re.compile(r"\b(?:also|too|as well|again|still|same|even)\b")
+# Words that put an earlier answer right: "actually", "I meant", "it's X not Y".
+_PUTS_RIGHT = re.compile(
+    r"\b(?:actually|i meant|sorry|oops|correction|(?:it'?s|it is|its) \w+(?: \w+)? not)\b"
+)
 # "Send" at the access question means to get on with it, not to grant access.
 _NOT_AN_ACCESS_ANSWER = frozenset(["send", "submit", "send it", "go", "go ahead and send"])
 _BARE_NO = frozenset(["no", "nope", "nah", "no it didn't", "no it did not", "not really"])
@@ -970,9 +974,14 @@ def _consent(state: Conversation, turn: _Turn) -> Outcome:
 
 
 def _about_the_system(text: str) -> bool:
-    """A message naming the store's system that says nothing of access: not an answer to the
-    access question, whatever "no" or "not" is in it."""
-    return names_the_system(text) and not mentions_access(text) and normalize(text) not in _BARE_NO
+    """The system details put right, saying nothing of access ("actually it's Firefox not
+    Chrome", "nope, firefox actually"): not an answer to the access question, whatever "no"
+    or "not" is in it. "No, it's only a Basic plan store" is a no."""
+    return (
+        names_the_system(text)
+        and not mentions_access(text)
+        and _PUTS_RIGHT.search(text.lower()) is not None
+    )
 
 
 def _access_answer(text: str) -> bool | None:

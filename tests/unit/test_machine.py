@@ -406,7 +406,10 @@ def test_after_the_ticket_every_message_goes_to_it(policy: Policy) -> None:
     ]
 
 
-@pytest.mark.parametrize("words", ["Actually it's Firefox not Chrome", "nope, firefox actually"])
+@pytest.mark.parametrize(
+    "words",
+    ["Actually it's Firefox not Chrome", "nope, firefox actually", "its firefox not chrome"],
+)
 def test_the_system_put_right_at_the_access_question_refuses_nothing(
     policy: Policy, words: str
 ) -> None:
@@ -419,6 +422,22 @@ def test_the_system_put_right_at_the_access_question_refuses_nothing(
     assert text.endswith(texts.NO_PASSWORDS)  # the access question, asked again
     chat.say("no")
     assert chat.state.consent is False
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "no, I'm on the Basic plan so nothing to access",
+        "no thanks, it's only a Basic plan store",
+        "No. We're on Windows and it's a work computer",
+        "no - I'll send screenshots from Chrome instead",
+    ],
+)
+def test_a_no_that_names_the_system_is_a_no(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_consent(chat)
+    chat.say(words)
+    assert chat.state.consent is False and chat.state.step is Step.CONFIRM
 
 
 @pytest.mark.parametrize("words", ["any update on this?", "Any news about my request?"])
