@@ -107,9 +107,15 @@ _PLEASANTRIES = re.compile(
     # a small candle shop".
     r"(?:i )?hope (?:you(?:'re|’re| are|r)?|your|ur) (?:having|doing|well)(?: (?:a )?(?:good|"
     r"great|nice|lovely|wonderful|fine)(?: day| week| weekend| morning| afternoon| evening)?|"
-    r" well)?|my name(?: is|'s|’s) [a-z]+(?: [a-z]+)?(?=\s*(?:[,.!]|$|and\b|from\b|here\b))|"
-    r"(?:and )?i (?:run|own|manage) (?:a |an |"
-    r"the |my )?(?:[a-z'&-]+ ){0,3}(?:shop|store|business|boutique))"
+    r" well)?|"
+    # A name, not a sentence about it: "my name is Dana", not "my name is missing from …".
+    r"my name(?: is|'s|’s) (?!(?:missing|wrong|not|showing|shown|spelled|spelt|misspelled|"
+    r"incorrect|gone|displayed|appearing|cut|blank|empty|different|changed|still|on|in)\b)"
+    r"[a-z]+(?: [a-z]+)?(?=\s*(?:[,.!]|$|and\b|here\b))|"
+    # A shop introduced, ending there: "I run a small candle shop," ("I run a store on
+    # MyCartPro and …" says where the problem is and stays).
+    r"(?:and )?i (?:run|own|manage) (?:a |an |the |my )?(?:[a-z'&-]+ ){0,3}"
+    r"(?:shop|store|business|boutique)(?=\s*(?:[,.!;]|$|and\b))(?:\s+and\b)?)"
     r"\b(?:[\s,;.!-]|:-?\)|:)*)+(?:now\b[\s,]*)?",
     re.IGNORECASE,
 )

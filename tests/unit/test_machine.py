@@ -523,6 +523,24 @@ def test_pleasantries_and_introductions_alone_are_not_the_problem(
     assert chat.state.problem == "My abandoned cart emails aren't being sent anymore"
 
 
+@pytest.mark.parametrize(
+    "problem",
+    [
+        "My name is missing from the invoices we send",
+        "My name is wrong, the invoice shows my old business name",
+        "I own a business account and can't log in since the update",
+        "I run a store on MyCartPro and the checkout page is blank since yesterday",
+        "I manage my store's shipping and rates show zero",
+    ],
+)
+def test_problems_that_open_like_an_introduction_are_kept_whole(
+    policy: Policy, problem: str
+) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say(problem)
+    assert chat.state.problem == problem
+
+
 def test_an_introduction_before_the_problem_is_not_kept_in_it(policy: Policy) -> None:
     chat = Driver(policy)
     chat.say("Hi, my name is Dana and I run a small candle shop. My checkout shows error 500")
