@@ -222,7 +222,11 @@ _FIXED_NOW = re.compile(
 _STILL_WAITING = re.compile(
     r"\b(?:no ?one|nobody|no body) (?:has |have |is |'s )?(?:answered|answering|replied|replying|"
     r"responded|responding|got back|contacted|looked|here|there)|\b(?:still|been) waiting\b|"
-    r"\bescalate\b|\bany (?:news|progress)\b|\bhow much longer\b|\banyone (?:there|here)\b|"
+    r"\bescalate\b|\bany (?:news|progress|updates?)\b|\bhow much longer\b|"
+    r"\banyone (?:there|here)\b|"
+    r"\b(?:get|have|give me|send me|need|want|like) an update\b|\bwhat'?s happening with\b|"
+    r"\b(?:has|have|did|is|are) (?:anyone|anybody|someone|somebody|the team) (?:looked|looking|"
+    r"seen|see|read|checked|working|picked)\b|^eta\W*$|^\?+$|^hel+o+\W*$|"
     r"^(?:hello|hi|hey)\W+(?:anyone|anybody|is anyone)\b|^(?:hello|hi|hey|anyone|anybody)"
     r"(?: there)?\W*\?|\bit'?s been (?:\d+|a|two|three|"
     r"several|many) (?:days?|hours?|weeks?)(?:\W*$| and (?:no ?one|nobody|still|no (?:answer|"

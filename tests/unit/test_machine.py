@@ -447,7 +447,23 @@ def test_asking_after_the_ticket_later_still_gets_its_status(policy: Policy, wor
     assert LookUpTickets() in chat.say(words)
 
 
-@pytest.mark.parametrize("ping", ["hello??", "anyone there?", "Hi?"])
+@pytest.mark.parametrize(
+    "ping",
+    [
+        "hello??",
+        "anyone there?",
+        "Hi?",
+        "can I get an update please?",
+        "any updates yet?",
+        "Any update on the PayPal issue?",
+        "what's happening with my ticket?",
+        "has anyone looked at this yet?",
+        "did anyone see my message?",
+        "ETA?",
+        "???",
+        "hellooo",
+    ],
+)
 def test_a_ping_after_the_ticket_hears_when_the_team_answers(policy: Policy, ping: str) -> None:
     chat = ticketed(policy)
     chat.say("It also happens with cards now")
