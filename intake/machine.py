@@ -250,7 +250,8 @@ _ANOTHER_PROBLEM = re.compile(
     r"(?:problem|issue|question|request|thing|ticket)\b"
 )
 # "It also fails on my phone", "still broken": more of the same problem, whatever its words.
-_SAME_AGAIN = re.compile(r"\b(?:also|too|as well|again|still|same|even)\b")
+_SAME_AGAIN = re.compile(r"\b(?:also|too|as well|again|still|same|even|either)\b")
+_NUMBER = re.compile(r"\b\d{3,}\b")  # an error code, an order number
 # Words that put an earlier answer right: "actually", "I meant", "it's X not Y".
 _PUTS_RIGHT = re.compile(
     r"\b(?:actually|i meant|sorry|oops|correction|(?:it'?s|it is|its) \w+(?: \w+)? not)\b"
@@ -1234,12 +1235,19 @@ def _unrelated_failure(state: Conversation, turn: _Turn) -> bool:
     """ "My discount code isn't applying at checkout", written after a ticket about PayPal
     declines: said once, since the customer may well mean it for this ticket."""
     text = turn.text
+    # What the ticket says it is about: a problem of vague words ("checkout is broken") could
+    # be about anything, so nothing is told apart from it.
+    ticket = " ".join([state.problem or "", *state.details.values()])
+    about = _content_stems(ticket.lower()) | set(_NUMBER.findall(ticket))  # "504" too
+    said = _content_stems(text.lower()) | set(_NUMBER.findall(text))
     return (
         not state.another_problem_noted
         and _SAME_AGAIN.search(text.lower()) is None
+        and bool(_content_stems((state.problem or "").lower()))
+        and len(said) >= _DESCRIBES
+        and not said & about
         and _is_description(text)
         and tells_of_a_failure(text)
-        and _another_request(state, text)
     )
 
 

@@ -486,7 +486,7 @@ def test_another_thing_going_wrong_after_the_ticket_hears_how_to_start_a_request
 ) -> None:
     chat = ticketed(policy)  # about PayPal at checkout
     chat.say("It started after I installed LazyLoad Pro")
-    other = "my discount code BLACKFRIDAY isn't applying to orders"
+    other = "my gift cards aren't applying to orders"
     actions = chat.say(other)
     assert ForwardToTicket(ticket_id="MCP-1001", text=other) in actions
     assert replies(actions) == texts.another_problem("MCP-1001")
@@ -500,6 +500,8 @@ def test_another_thing_going_wrong_after_the_ticket_hears_how_to_start_a_request
         "It started after I installed LazyLoad Pro",
         "Customers can't pay with PayPal on mobile",
         "It also fails on my phone",
+        "Got the 504 on my phone now, Safari won't load the popup",  # the error's code
+        "Refunds for those failed attempts aren't going through either",
     ],
 )
 def test_more_about_the_ticket_problem_hears_no_other_problem_hint(
@@ -508,6 +510,15 @@ def test_more_about_the_ticket_problem_hears_no_other_problem_hint(
     chat = ticketed(policy)
     chat.say("It also happens with cards now")
     assert replies(chat.say(more)) == ""
+
+
+def test_after_a_ticket_of_vague_words_no_failure_is_told_apart(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("Checkout is broken since this morning")
+    chat.say("agent")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    chat.say("It happens for everyone")
+    assert replies(chat.say("Card payments don't go through for anyone")) == ""
 
 
 def test_is_this_a_bot_after_the_ticket_is_answered_and_the_agent_sees_it(
