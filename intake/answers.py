@@ -184,7 +184,8 @@ _CANCEL_PLEA = re.compile(
     r"^(?:(?:please|i want to|i'd like to|i would like to|i wanna|can you|could you|can i|"
     r"let me) )*cancel(?: (?:my|the|this) request| (?:this|it|that))?(?: please)?$|"
     r"^(?:stop|quit|exit)$|"
-    r"^(?:actually )?i(?:'ll| will) (?:sort|fix|figure) it(?: out)? myself\b"
+    r"^(?:actually )?i(?:'ll| will) (?:sort|fix|figure) it(?: out)? myself"
+    r"(?:[ ,.!]+(?:thanks|thank you|bye|cheers))*$"
 )
 _CANCEL_WORDS = 8  # "ugh never mind, I'll figure it out myself"; longer goes on ("never
 # mind the error, …")

@@ -696,6 +696,7 @@ def test_giving_up_in_other_words_cancels(policy: Policy, words: str) -> None:
         "stop button does nothing",
         "the exit page crashes",
         "I want to cancel my subscription but the button fails",
+        "I'll fix it myself, where's the setting",
     ],
 )
 def test_longer_messages_starting_like_giving_up_are_answers(policy: Policy, words: str) -> None:
