@@ -128,6 +128,11 @@ _STEP = re.compile(
     re.IGNORECASE,
 )
 _STEPS_AT_LEAST = 3
+_WISH_OR_HOW = re.compile(
+    r"\s*(?:how (?:do|can|would|should) (?:i|we|you)|(?:i|we) (?:want|would like|'d like|need) to|"
+    r"is it possible|can (?:i|we))\b",
+    re.IGNORECASE,
+)
 # "Login fails, add to cart fails": a list of what is broken, not of what to do. "Then" ends a
 # step as a comma does ("i go to settings then i click connect and it fails").
 _STEP_CLAUSE = re.compile(r"[,;:\n]+|\bthen\b", re.IGNORECASE)
@@ -178,7 +183,11 @@ def environment_text(message: str) -> str | None:
 
 def steps_text(message: str) -> str | None:
     """Steps given in passing: three or more things done, one after another ("open the store,
-    add a product, click checkout"); fewer say what happens more than how to get there."""
+    add a product, click checkout"); fewer say what happens more than how to get there. A
+    question ("how do I add a product, upload images and save it?") or a wish ("I want to
+    open a store, add products, then choose a theme") is not what was done."""
+    if "?" in message or _WISH_OR_HOW.match(message):
+        return None
     done = sum(
         len(_STEP.findall(clause))
         for clause in _STEP_CLAUSE.split(message)

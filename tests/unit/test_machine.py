@@ -2678,6 +2678,19 @@ def test_steps_in_the_first_message_are_not_asked_for_again(policy: Policy) -> N
     assert chat.reply("no error").endswith(policy.details[2].question)  # the system, next
 
 
+@pytest.mark.parametrize(
+    "first",
+    [
+        "How do I add a product, upload images, select a category and then save it?",
+        "I want to open a second store, add my products and upload photos, then choose a theme",
+    ],
+)
+def test_a_how_to_question_or_a_wish_is_not_steps(policy: Policy, first: str) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say(first)
+    assert "steps_to_reproduce" not in chat.state.details
+
+
 def test_steps_run_together_with_then_in_the_first_message_are_kept(policy: Policy) -> None:
     chat = Driver(policy, FixedGuides(()))
     first = (
