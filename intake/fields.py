@@ -82,6 +82,8 @@ _ADD_TO = re.compile(
     r"(?is)^(?:also |please |and )*add(?: this| that)? to (?:the |my )?([\w ]{2,30}?)\s*[:,-]\s*"
     r"(\S.*)$"
 )
+# "Change the steps to include …": an addition, not the new answer.
+_TO_ADD = re.compile(r"(?i)(?:include|add|mention|also say|say|note)\b(?! to\b)(?: that)?\s*")
 _NOT_KNOWING = re.compile(
     r"(?:i )?(?:don'?t|do not|dont) know\b|no idea\b|no clue\b|idk\b|not sure\b|"
     r"(?:how|why) (?:should|would|do|am) i (?:know|supposed to know)\b"
@@ -233,12 +235,18 @@ def inline_edit(policy: Policy, text: str) -> tuple[Field, str] | None:
 
 
 def addition(policy: Policy, text: str) -> tuple[Field, str] | None:
-    """ "add to steps: it always stops at row 57": more for a field, after what it holds."""
+    """ "add to steps: it always stops at row 57", "can you change the steps to include
+    applying a coupon first": more for a field, after what it holds."""
     match = _ADD_TO.match(text.strip())
     if match is None:
-        return None
-    field = field_named(policy, match.group(1))
-    return (field, match.group(2).strip()) if field else None
+        change = _CHANGE_TO.match(text.strip())
+        more = _TO_ADD.match(change.group(2)) if change else None
+        if change is None or more is None:
+            return None
+        field, value = field_named(policy, change.group(1)), change.group(2)[more.end() :]
+    else:
+        field, value = field_named(policy, match.group(1)), match.group(2)
+    return (field, value.strip()) if field and value.strip() else None
 
 
 def kind_named(policy: Policy, text: str) -> str | None:

@@ -358,6 +358,17 @@ def test_the_kind_of_help_is_changed_when_asked_politely(policy: Policy, asked: 
     assert chat.state.kind == "bug-fix"
 
 
+def test_asking_to_change_a_field_to_include_more_adds_to_it(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    steps = chat.state.details["steps_to_reproduce"]
+    chat.say("can you change the steps to include applying a coupon first")
+    assert chat.state.details["steps_to_reproduce"].startswith(steps)
+    assert chat.state.details["steps_to_reproduce"].endswith("Applying a coupon first")
+    chat.say("change the error to Add to cart failed")  # "Add to cart" is the new answer
+    assert chat.state.details["error_messages"] == "Add to cart failed"
+
+
 def test_consent_can_be_changed_before_sending(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
