@@ -20,6 +20,11 @@ from intake.policy import Policy
         ("the theme editor wont save my changes", "troubleshooting"),
         ("my abandoned cart emails arent being sent anymore", "troubleshooting"),
         ("How do I install the new theme?", "installation-setup"),
+        ("Important: our checkout has been down all morning", "troubleshooting"),
+        ("We launched a sale and the discount codes give 0% off", "troubleshooting"),
+        ("The featured products section is empty on the home page", "troubleshooting"),
+        ("Is there an option to hide prices?", "technical-assistance"),
+        ("I want to launch my store next week", "installation-setup"),
     ],
 )
 def test_the_kind_follows_the_words(policy: Policy, text: str, kind: str) -> None:
