@@ -502,6 +502,8 @@ def is_yes(text: str) -> bool:
     words = _answer_words(text)
     if not words or len(words) > _SHORT or _unsure(text) or text.rstrip().endswith("?"):
         return False  # "can you explain step 5?" is a question, not a yes
+    if ">" in text or "→" in text:
+        return False  # "open admin > marketing > send test": where to click, not a yes
     if any(word in _HEDGES or word in _WANTS_A_CHANGE or word in _TROUBLE for word in words):
         return False  # "please change the steps, I forgot one" asks for something
     if _CORRECT_SOMETHING.search(normalize(text)):

@@ -100,7 +100,11 @@ _FILLER = frozenset("we i i'm im are am is it's its on the a an our my with and 
 _PLEASANTRIES = re.compile(
     r"^(?:\s*(?:(?:hi|hello|hey|good (?:morning|afternoon|evening))(?: there| guys| team| folks|"
     r" all| everyone| y'?all| support(?: team)?)?|sorry to bother you|sorry|"
-    r"quick question|one more (?:thing|question)|another question|thanks?(?: you)?(?: so much)?"
+    r"quick question|one more (?:thing|question)|another question|"
+    # A question announced, not asked: "can I ask you something about my store?"
+    r"(?:(?:can|could|may) i ask (?:you )?(?:something|a (?:quick )?question)|i have a (?:quick )?"
+    r"question)(?: (?:about|regarding|on) (?:my |our |the )?(?:store|shop|site|account))?\??|"
+    r"thanks?(?: you)?(?: so much)?"
     r"(?: in advance)?(?: for (?:the help|your help|any help|your time|getting back)"
     r"(?: earlier)?)?|never mind the (?:old|other|last) (?:ticket|one)|so|ok|okay|"
     # Wishes and introductions: "hope you're having a good day", "my name is Dana and I run

@@ -65,9 +65,10 @@ _BARE_NO = frozenset(
     "no nope nah none nothing not never n a error errors message messages shown there is it "
     "sorry thanks at all really".split()
 )
+STEPS = "steps_to_reproduce"  # the detail a click path or a "then …" adds to
 _EXTRACTORS = {
     "error_messages": extract.error_text,
-    "steps_to_reproduce": extract.steps_text,
+    STEPS: extract.steps_text,
     "environment": extract.environment_text,
 }
 # How customers label a part of a message beyond the field's own names ("To reproduce: …").

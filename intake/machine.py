@@ -75,12 +75,12 @@ from intake.extract import (
     names_the_system,
     only_access,
     only_system_facts,
-    steps_text,
     tells_of_a_failure,
     what_is_wrong,
     without_pleasantries,
 )
 from intake.fields import (
+    STEPS,
     Field,
     addition,
     corrected_to,
@@ -818,22 +818,32 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
 
 
 def _next_step(state: Conversation, turn: _Turn) -> Outcome | None:
-    """Steps sent one per message without numbers ("add to cart", then "then pay"), or a
-    click path sent after them ("Products > Import > Upload", to the system question): it
-    joins the answer before the current question when that answer is steps too; None
+    """Steps sent one per message without numbers ("add to cart", then "then pay"): a step
+    that opens with "then" joins the answer before the current question when that answer
+    is steps too; a click path sent after the steps joins them (``_click_path``); None
     otherwise."""
-    then = _THEN.match(turn.text) is not None
-    path = _CLICK_PATH.search(turn.text) is not None and not names_the_system(turn.text)
-    if not (then and does_something(turn.text)) and not path:  # a path is where to click
+    if _CLICK_PATH.search(turn.text) is not None and not names_the_system(turn.text):
+        return _click_path(state, turn)
+    if not _THEN.match(turn.text) or not does_something(turn.text):
         return None
     previous = _detail_before(turn.policy, _next_missing(state, turn.policy))
     held = state.details.get(previous.id, "") if previous else ""
-    if previous is None or not held:
+    if previous is None or not does_something(held):
         return None
-    steps = _CLICK_PATH.search(held.splitlines()[-1]) is not None or steps_text(held) is not None
-    # "Then …" joins what was done; a click path joins steps only, not an error naming a click.
-    joins = (does_something(held) or steps) if then else steps
-    return _added_line(state, turn, previous.id) if joins else None
+    return _added_line(state, turn, previous.id)
+
+
+def _click_path(state: Conversation, turn: _Turn) -> Outcome | None:
+    """ "Products > Import > Upload" sent to a later question (the system, the access one):
+    where to click is steps, so it joins them (in place of "nothing to reproduce") and that
+    question is asked again; None while the steps are not answered yet."""
+    steps = next((d for d in turn.policy.details if d.id == STEPS), None)
+    held = state.details.get(STEPS)
+    if steps is None or held is None or _next_missing(state, turn.policy) == steps:
+        return None
+    if held != steps.none_value:
+        return _added_line(state, turn, STEPS)
+    return _noted_in_passing(state, turn, {**state.details, STEPS: turn.text.strip()})
 
 
 def _puts_the_problem_right(state: Conversation, text: str) -> bool:

@@ -549,6 +549,8 @@ def test_is_this_a_bot_after_the_ticket_is_answered_and_the_agent_sees_it(
         "Hello there! hope your having a good day :)",
         "hello! thanks in advance for the help",
         "Hello, my name is Dana and I run a small candle shop",
+        "can I ask you something about my store",
+        "Hi, I have a quick question",
     ],
 )
 def test_pleasantries_and_introductions_alone_are_not_the_problem(
@@ -2727,6 +2729,19 @@ def test_a_click_path_sent_to_the_system_question_joins_the_steps(policy: Policy
     assert text.endswith(policy.details[2].question)
     chat.say("Chrome > Settings > Windows 11")  # names the system: the answer, not a step
     assert chat.state.details["environment"] == "Chrome > Settings > Windows 11"
+
+
+def test_a_click_path_at_the_access_question_is_steps_not_a_yes(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say('It says "PAYMENT_FAILED: gateway timeout"')
+    chat.say("nothing to reproduce")
+    chat.say("Pro plan, Chrome on Windows 11")
+    path = "open admin > marketing > abandoned carts > send test"
+    text = chat.reply(path)
+    assert chat.state.consent is None and chat.state.step is Step.CONSENT
+    assert chat.state.details["steps_to_reproduce"] == path  # in place of "nothing"
+    assert text.endswith(texts.NO_PASSWORDS)  # the access question again
 
 
 def test_steps_sent_after_an_early_ticket_fill_it(policy: Policy) -> None:
