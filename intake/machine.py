@@ -71,6 +71,7 @@ from intake.extract import (
     consent_clause,
     consent_in,
     does_something,
+    error_text,
     mentions_access,
     names_the_system,
     only_access,
@@ -793,7 +794,8 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     if other is not None and other.none_value:  # "no error at all actually", at another question
         state = state.model_copy(update={"details": {**state.details, other.id: other.none_value}})
         return state, (_say_then_ask(state, turn.policy, texts.CORRECTED),)
-    if _puts_the_problem_right(state, turn.text):  # "actually it's not PayPal, it's Stripe"
+    if _puts_the_problem_right(state, turn.text) or _restated_in_english(state, turn.text):
+        # "Actually it's not PayPal, it's Stripe"; "sorry, english: customers can't pay".
         problem = next(field for field in fields_of(turn.policy) if field.key == "problem")
         return _corrected(state, turn, problem, f"{state.problem}. {turn.text}")
     labelled = labelled_detail(turn.policy, turn.text)
@@ -853,6 +855,20 @@ def _puts_the_problem_right(state: Conversation, text: str) -> bool:
     if found is None or state.problem is None:
         return False
     return bool(_content_stems(found.group(1)) & _content_stems(state.problem.lower()))
+
+
+def _restated_in_english(state: Conversation, text: str) -> bool:
+    """The problem said again in English, after the note that support is in English, at the
+    first question that followed: a description with no error quoted in it."""
+    first = state.problem or ""
+    return (
+        state.language_noted
+        and not state.details
+        and is_clearly_not_english(first)
+        and not is_clearly_not_english(text)
+        and _is_description(text)
+        and error_text(text) is None
+    )
 
 
 def _listed(state: Conversation, turn: _Turn) -> Outcome | None:

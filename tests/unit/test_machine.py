@@ -761,6 +761,18 @@ def test_another_language_gets_a_polite_english_note_and_intake_goes_on(policy: 
     assert chat.state.step is Step.GUIDES
 
 
+def test_the_problem_said_again_in_english_joins_it_not_the_error(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("Bonjour, mon paiement ne fonctionne pas")
+    english = "sorry, english: customers cannot pay with credit card, the button does nothing"
+    text = chat.reply(english)
+    assert chat.state.problem == f"Bonjour, mon paiement ne fonctionne pas. {english}"
+    assert chat.state.details == {}
+    assert text.endswith(policy.details[0].question)  # the error, asked again
+    chat.say("Card declined: do_not_honor")
+    assert chat.state.details == {"error_messages": "Card declined: do_not_honor"}
+
+
 @pytest.mark.parametrize(
     "text", ["Привет, у меня не работает оплата в магазине", "我的商店无法付款，结账时出现错误"]
 )
