@@ -702,10 +702,15 @@ def _joined(state: Conversation, turn: _Turn, more: str) -> tuple[Conversation, 
     details = prefill(turn.policy, state.details, more)
     if more.strip() in details.values() and more.strip() not in state.details.values():
         return state.model_copy(update={"details": details}), []
-    said = state.problem or ""
-    joint = " " if not said or said.rstrip()[-1] in ".!?" else ". "
-    problem, notes = _fit(f"{said}{joint}{more}", turn.policy)
+    problem, notes = _fit(_followed_by(state.problem or "", more), turn.policy)
     return state.model_copy(update={"problem": problem, "details": details}), notes
+
+
+def _followed_by(said: str, more: str) -> str:
+    """``said`` with ``more`` after it as a sentence of its own."""
+    if not said:
+        return more
+    return f"{said} {more}" if said.rstrip().endswith((".", "!", "?")) else f"{said}. {more}"
 
 
 def _show_guides(state: Conversation, turn: _Turn, guides: list[GuideMatch]) -> Outcome:
@@ -797,7 +802,7 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     if _puts_the_problem_right(state, turn.text) or _restated_in_english(state, turn.text):
         # "Actually it's not PayPal, it's Stripe"; "sorry, english: customers can't pay".
         problem = next(field for field in fields_of(turn.policy) if field.key == "problem")
-        return _corrected(state, turn, problem, f"{state.problem}. {turn.text}")
+        return _corrected(state, turn, problem, turn.text)
     labelled = labelled_detail(turn.policy, turn.text)
     if labelled is not None and len(labelled_answers(turn.policy, turn.text)) < 2:
         # One "System: Pro plan, Chrome 120" line goes to the field it names, whichever was asked.
@@ -845,7 +850,8 @@ def _click_path(state: Conversation, turn: _Turn) -> Outcome | None:
         return None
     if held != steps.none_value:
         return _added_line(state, turn, STEPS)
-    return _noted_in_passing(state, turn, {**state.details, STEPS: turn.text.strip()})
+    details = _with_more(state, turn.policy, {STEPS: turn.text.strip()})  # in place of "none"
+    return _noted_in_passing(state, turn, details)
 
 
 def _puts_the_problem_right(state: Conversation, text: str) -> bool:
@@ -1051,7 +1057,7 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
         details = {**state.details, other.id: other.none_value}
         return _summary_again(state.model_copy(update={"details": details}), turn)
     if _puts_the_problem_right(state, turn.text):  # "actually it's not PayPal, it's Stripe"
-        problem = _fit(f"{state.problem}. {turn.text}", turn.policy)[0]
+        problem = _fit(_followed_by(state.problem or "", turn.text), turn.policy)[0]
         return _summary_again(state.model_copy(update={"problem": problem}), turn)
     named = field_named(turn.policy, turn.text)
     back = _BACK_AT_SUMMARY.match(normalize(turn.text)) is not None  # "go" is no "send" here
@@ -1130,8 +1136,7 @@ def _apply_edit(state: Conversation, turn: _Turn, value: str, add: bool = False)
     field = next(f for f in fields_of(turn.policy) if f.key == state.editing)
     held = _held(state, field.key)
     if add and held and field.key not in ("kind", "consent"):
-        value = value[:1].upper() + value[1:]  # a sentence of its own after what is there
-        value = f"{held} {value}" if held.rstrip().endswith((".", "!", "?")) else f"{held}. {value}"
+        value = _followed_by(held, value[:1].upper() + value[1:])
     changed = _changed(state, turn, field, value)
     if isinstance(changed, Reply):
         return _reask(state.model_copy(update={"step": Step.EDIT}), changed.text)
@@ -1161,7 +1166,7 @@ def _problem_added_to(state: Conversation, turn: _Turn, value: str) -> Conversat
     """The problem with the customer's words after it; the kind of help follows the new words
     only when they suggest one ("how do I install a theme"), not for "it's urgent"."""
     policy = turn.policy
-    problem = _fit(f"{state.problem}. {turn.text.strip()}", policy)[0]
+    problem = _fit(_followed_by(state.problem or "", turn.text.strip()), policy)[0]
     kind = _kind_for_new_problem(state, turn, value) if suggests_a_kind(policy, value) else None
     return state.model_copy(update={"problem": problem, "kind": kind or state.kind})
 
@@ -1263,13 +1268,14 @@ def _unrelated_failure(state: Conversation, turn: _Turn) -> bool:
     text = turn.text
     # What the ticket says it is about: a problem of vague words ("checkout is broken") could
     # be about anything, so nothing is told apart from it.
+    problem = _content_stems((state.problem or "").lower())
     ticket = " ".join([state.problem or "", *state.details.values()])
     about = _content_stems(ticket.lower()) | set(_NUMBER.findall(ticket))  # "504" too
     said = _content_stems(text.lower()) | set(_NUMBER.findall(text))
     return (
         not state.another_problem_noted
         and _SAME_AGAIN.search(text.lower()) is None
-        and bool(_content_stems((state.problem or "").lower()))
+        and bool(problem)
         and len(said) >= _DESCRIBES
         and not said & about
         and _is_description(text)

@@ -2483,6 +2483,17 @@ def test_a_remark_about_the_problem_adds_to_it_and_keeps_its_kind(
     assert chat.state.kind == kind
 
 
+def test_a_remark_after_a_problem_that_ends_a_sentence_is_not_doubly_stopped(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("Checkout fails with error 500 for every customer.")
+    chat.say("Sorry, the issue is costing me sales")
+    assert chat.state.problem == (
+        "Checkout fails with error 500 for every customer. Sorry, the issue is costing me sales"
+    )
+
+
 def test_saying_how_the_system_is_corrects_no_field(policy: Policy) -> None:
     chat = Driver(policy)
     to_details(chat)
