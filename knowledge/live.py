@@ -24,7 +24,15 @@ from knowledge.embeddings import (
 )
 from knowledge.guide import DEFAULT_CATEGORIES, Guide
 from knowledge.index import GuideIndex
-from knowledge.loader import FolderError, LoadResult, ParsedFile, combine, list_folder, parse_file
+from knowledge.loader import (
+    FolderError,
+    LoadResult,
+    ParsedFile,
+    combine,
+    list_folder,
+    oldest_first,
+    parse_file,
+)
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +117,10 @@ class LiveGuideIndex:
             self._parsed = {
                 path: (stamp, self._parse(path, stamp)) for path, stamp in stamps.items()
             }
-            # Of two guides with one id or title, the one already served stays: a new file can't
-            # take a guide out of service by sorting first.
-            served_first = sorted(paths, key=lambda path: path not in self._last_good)
+            # Of two guides with one id or title, the one already served stays, then the one
+            # written first: a new file can't take a guide out of service by sorting first.
+            oldest = oldest_first(paths, lambda path: stamps[path][0])
+            served_first = sorted(oldest, key=lambda path: path not in self._last_good)
             result = combine((self._serveable(path) for path in served_first), notes)
             for problem in result.problems:
                 log.warning("guide problem: %s", problem)

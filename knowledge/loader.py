@@ -8,7 +8,7 @@ every problem of every file.
 """
 
 import os
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -63,10 +63,8 @@ def configured_kb_dir(explicit: str | Path | None = None) -> Path:
 
 
 def list_folder(folder: Path) -> tuple[list[Path], list[str]]:
-    """Markdown files under ``folder``, oldest first, and a note for each other file skipped.
+    """Markdown files under ``folder`` (sorted) and a note for each other file skipped.
 
-    Oldest first: of two guides with one id or title, the one written first is served, so a
-    new file can't take an established guide out of service (at start as on a live reload).
     Hidden files and folders (editor swap files, ``.git``) are skipped silently.
     """
     if not folder.exists():
@@ -91,14 +89,20 @@ def list_folder(folder: Path) -> tuple[list[Path], list[str]]:
                     notes.append(f"{path}: ignored, not a markdown (.md) file")
     except OSError as error:
         raise FolderError(f"{folder}: cannot be read ({error.strerror})") from error
-    return sorted(guides, key=_written_at), notes
+    return guides, notes
 
 
-def _written_at(path: Path) -> tuple[int, str]:
+def oldest_first(paths: Iterable[Path], written_at: Callable[[Path], int]) -> list[Path]:
+    """``paths`` in the order they were written: of two guides with one id or title, the one
+    written first is served, so a new file can't take an established guide out of service."""
+    return sorted(paths, key=lambda path: (written_at(path), str(path)))
+
+
+def _written_at(path: Path) -> int:
     try:
-        return path.stat().st_mtime_ns, str(path)
+        return path.stat().st_mtime_ns
     except OSError:  # gone since it was listed: its reading says so
-        return 0, str(path)
+        return 0
 
 
 def parse_file(path: Path, categories: Collection[str] = DEFAULT_CATEGORIES) -> ParsedFile:
@@ -196,7 +200,9 @@ def _duplicate(guide: Guide, first: Guide) -> str:
 def load_folder(folder: Path, categories: Collection[str] = DEFAULT_CATEGORIES) -> LoadResult:
     """Load every guide in ``folder``; raises ``FolderError`` only if the folder is unusable."""
     paths, notes = list_folder(folder)
-    result = combine((parse_file(path, categories) for path in paths), notes)
+    result = combine(
+        (parse_file(path, categories) for path in oldest_first(paths, _written_at)), notes
+    )
     if paths:
         return result
     empty = Problem(file=str(folder), line=0, message="no guides here (no .md files)")

@@ -120,3 +120,16 @@ def test_a_pipe_named_like_a_guide_is_skipped_not_read(tmp_path: Path) -> None:
 
     assert [guide.id for guide in result.guides] == ["refunds"]
     assert any("stuck.md: ignored, not a regular file" in note for note in result.notes)
+
+
+def test_of_two_guides_with_one_title_the_one_written_first_is_served(tmp_path: Path) -> None:
+    first, copy = tmp_path / "refunds.md", tmp_path / "aaa-draft.md"  # the copy sorts first
+    first.write_text("---\ntitle: Refund an order\n---\nClick Refund.\n")
+    copy.write_text("---\ntitle: Refund an order\n---\nSomething else.\n")
+    os.utime(first, ns=(1_700_000_000_000_000_000,) * 2)
+    os.utime(copy, ns=(1_700_000_100_000_000_000,) * 2)
+
+    result = load_folder(tmp_path)
+
+    assert [guide.id for guide in result.guides] == ["refunds"]
+    assert [p.file for p in result.problems] == [str(copy)]
