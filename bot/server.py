@@ -65,14 +65,9 @@ async def serve(app: App, platforms: Sequence[Platform], stop: asyncio.Event) ->
         gc.freeze()
         host, port = runner.addresses[0][:2]  # the port the system chose for port 0
         base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-        log.info(
-            "serving %s on %s (health: %s/healthz, %s/readyz; metrics: %s/metrics)",
-            ", ".join(p.name for p in platforms),
-            base,
-            base,
-            base,
-            base,
-        )
+        served = ", ".join(p.name for p in platforms)
+        endpoints = f"health: {base}/healthz, {base}/readyz; metrics: {base}/metrics"
+        log.info("serving %s on %s (%s)", served, base, endpoints)
         await stop.wait()
     finally:
         stop.set()

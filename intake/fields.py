@@ -66,16 +66,17 @@ _BARE_NO = frozenset(
     "sorry thanks at all really".split()
 )
 STEPS = "steps_to_reproduce"  # the detail a click path or a "then …" adds to
+ENVIRONMENT = "environment"  # the detail "also on Firefox" adds to
 _EXTRACTORS = {
     "error_messages": extract.error_text,
     STEPS: extract.steps_text,
-    "environment": extract.environment_text,
+    ENVIRONMENT: extract.environment_text,
 }
 # How customers label a part of a message beyond the field's own names ("To reproduce: …").
 _LABEL_SYNONYMS = {
     "error_messages": ("the error", "error message", "error code"),
     "steps_to_reproduce": ("to reproduce", "how to reproduce", "repro", "the steps"),
-    "environment": ("setup", "my setup", "config", "configuration", "system"),
+    ENVIRONMENT: ("setup", "my setup", "config", "configuration", "system"),
 }
 # "To reproduce: …" after a problem is an answer even as the only label: no log says it.
 _LABELLED_ALONE = frozenset({"steps_to_reproduce"})
@@ -316,9 +317,9 @@ def more_details(policy: Policy, text: str) -> dict[str, str]:
     """What a message adding to a request ("also …") gives: the details it names, or just
     where it happens too ("also on Firefox") for the system details."""
     found = prefill(policy, {}, text)
-    system = "environment"
-    if not found and extract.names_the_system(text) and system in {d.id for d in policy.details}:
-        found = {system: text.strip()}
+    known = {d.id for d in policy.details}
+    if not found and extract.names_the_system(text) and ENVIRONMENT in known:
+        found = {ENVIRONMENT: text.strip()}
     return found
 
 

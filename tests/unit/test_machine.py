@@ -484,10 +484,7 @@ def test_a_ping_after_the_ticket_hears_when_the_team_answers(policy: Policy, pin
 
 
 def test_a_ping_after_hours_hears_when_the_ticket_will_be_answered(policy: Policy) -> None:
-    chat = Driver(policy, at=CLOSED)
-    to_confirm(chat)
-    chat.say("send")
-    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    chat = ticketed(policy, at=CLOSED)
     answer = chat.reply("hello??")
     assert "Your ticket MCP-1001 will be answered in the next support window: Monday" in answer
 
@@ -731,11 +728,11 @@ def test_asking_for_the_ticket_opens_it_now(policy: Policy, words: str) -> None:
     assert not chat.state.details
 
 
-def ticketed(policy: Policy) -> Driver:
-    chat = Driver(policy)
+def ticketed(policy: Policy, at: datetime = OPEN) -> Driver:
+    chat = Driver(policy, at=at)
     to_confirm(chat)
     chat.say("send")
-    chat.feed(TicketOpened(ticket_id="MCP-1001", at=OPEN))
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=at))
     return chat
 
 
