@@ -15,11 +15,10 @@ from intake.conversation import Step, reopened
 from intake.events import TicketClosed
 from intake.fields import fields_of
 from intake.guides import GuideSearch
-from intake.inbound import TeamMessage, as_edit
+from intake.inbound import TeamMessage, as_edit, as_stored
 from intake.machine import step
 from intake.outgoing import Outgoing
 from intake.policy import Policy
-from intake.redaction import redact
 from intake.team import InternalNote, RelayToCustomer, TicketCommand, Unclear, read_team_message
 from intake.texts import consent_word, shorten
 from intake.tickets import Action as TicketAction
@@ -117,7 +116,7 @@ class TicketDesk:
         if not message.is_agent:
             self.to_team(uow, ticket.public_id, thread, Outgoing(text=NOT_AN_AGENT), at)
             return
-        text = redact(clean_text(message.text)).text
+        text = as_stored(message.text).text
         conversation_id = uow.tickets.conversation_of(ticket.public_id)
         ticket_row = uow.tickets.row_id(ticket.public_id)
         parsed = read_team_message(text)

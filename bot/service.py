@@ -29,15 +29,13 @@ from intake.actions import (
     SelfServed,
 )
 from intake.addresses import Address, Person
-from intake.answers import clean_text
 from intake.conversation import Conversation, Step, next_conversation
 from intake.events import CustomerSaid, Event, TicketLine, TicketOpened, TicketsFound
 from intake.guides import GuideSearch
-from intake.inbound import CustomerMessage, TeamMessage, as_edit
+from intake.inbound import CustomerMessage, TeamMessage, as_edit, as_stored
 from intake.machine import step
 from intake.outgoing import Outgoing
 from intake.policy import Policy
-from intake.redaction import redact
 from storage.inbox import Accepted, InboxEvent
 from storage.outbox import Pending
 from storage.unit_of_work import UnitOfWork
@@ -191,7 +189,7 @@ class IntakeService:
         customer_id, active = uow.conversations.locate(message.author, message.address, message.at)
         if active is None and (message.continuation or message.edited):
             return None  # continues, or edits, nothing of ours
-        redaction = redact(clean_text(message.text))
+        redaction = as_stored(message.text)
         said = as_edit(redaction.text) if message.edited else redaction.text
         if active is None:
             previous = uow.conversations.latest(customer_id, message.address)

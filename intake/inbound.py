@@ -6,6 +6,8 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from intake.addresses import Address, Person
+from intake.answers import clean_text
+from intake.redaction import Redaction, redact
 
 
 class _Inbound(BaseModel):
@@ -73,3 +75,9 @@ def edit_id(message_id: str, stamp: str) -> str:
 def as_edit(text: str) -> str:
     """How an edited message reads in the transcript, the ticket and the other side's chat."""
     return f"(edited) {text}"
+
+
+def as_stored(text: str) -> Redaction:
+    """A message's words as they are kept and read, by the intake, the ticket and the guide
+    search alike: cleaned of invisible and control characters, secrets removed."""
+    return redact(clean_text(text))

@@ -9,10 +9,9 @@ from typing import Any
 from bot.app import kb_embedder, open_database
 from bot.errors import UserFacingError
 from bot.settings import Settings, load_settings
-from intake.answers import clean_text
 from intake.extract import what_is_wrong
 from intake.guides import GuideSearch
-from intake.redaction import redact
+from intake.inbound import as_stored
 from knowledge.embeddings import GuideVectors, guide_index
 from knowledge.gaps import format_gaps, group_gaps
 from knowledge.loader import KB_DIR_ENV, FolderError, LoadResult, configured_kb_dir, load_folder
@@ -142,7 +141,7 @@ def as_the_bot_reads(query: str) -> str:
     with secrets removed (as the service stores it), then without greetings, system details
     and the clauses around a secret (as the intake asks the guides). So ``kb search`` shows
     what the bot would offer."""
-    return what_is_wrong(redact(clean_text(query)).text)
+    return what_is_wrong(as_stored(query).text)
 
 
 def _answer(index: GuideSearch, query: str, limit: int) -> dict[str, Any]:
