@@ -105,12 +105,13 @@ def run_search(args: argparse.Namespace) -> int:
     index = guide_index(result.guides, GuideVectors(embedder) if embedder else None)
     if args.batch:
         return _search_batch(index, args.k)
-    matches = index.search(as_the_bot_reads(args.query), limit=args.k)
     if args.json:
         print(json.dumps(_answer(index, args.query, args.k)))
-    elif not matches:
+        return 0
+    matches = index.search(as_the_bot_reads(args.query), limit=args.k)
+    if not matches:
         print("No guide found.")
-    for rank, match in enumerate(() if args.json else matches, start=1):
+    for rank, match in enumerate(matches, start=1):
         print(f"{rank}. {match.title}  [{match.id}, {match.score:.2f}]\n   {match.excerpt}")
     return 0
 
