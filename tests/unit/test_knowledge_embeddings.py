@@ -128,16 +128,20 @@ def no_extra(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("no_extra")
-def test_the_switch_without_the_extra_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("INTAKE_KB_EMBEDDINGS", "1")
+@pytest.mark.parametrize("value", ["1", "yes", "true"])
+def test_the_switch_without_the_extra_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("INTAKE_KB_EMBEDDINGS", value)
 
     with pytest.raises(EmbeddingsError) as raised:
         configured_embedder(load_settings().kb_embeddings)
 
     assert str(raised.value) == MISSING_EXTRA
     assert str(raised.value) == (
-        "INTAKE_KB_EMBEDDINGS=1 needs the embeddings extra: pip install -e '.[embeddings]' in "
-        "this project's folder (its virtual environment: .venv/bin/pip)"
+        "INTAKE_KB_EMBEDDINGS is on, which needs the embeddings extra: "
+        "pip install -e '.[embeddings]' in this project's folder "
+        "(its virtual environment: .venv/bin/pip)"
     )
 
 

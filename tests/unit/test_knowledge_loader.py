@@ -1,10 +1,17 @@
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
 from knowledge.guide import DEFAULT_CATEGORIES
-from knowledge.loader import FolderError, configured_kb_dir, default_kb_dir, load_folder
+from knowledge.loader import (
+    FolderError,
+    LoadResult,
+    configured_kb_dir,
+    default_kb_dir,
+    load_folder,
+)
 
 
 def write(folder: Path, name: str, text: str | bytes) -> None:
@@ -114,10 +121,18 @@ def test_a_category_that_is_not_a_word_is_a_problem_not_a_crash(tmp_path: Path) 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_a_pipe_named_like_a_guide_is_skipped_not_read(tmp_path: Path) -> None:
     (tmp_path / "refunds.md").write_text("---\ntitle: Refund an order\n---\nClick Refund.\n")
-    os.mkfifo(tmp_path / "stuck.md")  # reading it would wait forever for a writer
+    pipe = tmp_path / "stuck.md"
+    os.mkfifo(pipe)  # reading it would wait forever for a writer
+    loaded: list[LoadResult] = []
+    loader = threading.Thread(target=lambda: loaded.append(load_folder(tmp_path)), daemon=True)
 
-    result = load_folder(tmp_path)
+    loader.start()
+    loader.join(timeout=10)
 
+    if loader.is_alive():  # stuck reading the pipe: give it an end so the suite goes on
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("the loader read the named pipe")
+    [result] = loaded
     assert [guide.id for guide in result.guides] == ["refunds"]
     assert any("stuck.md: ignored, not a regular file" in note for note in result.notes)
 
