@@ -152,8 +152,9 @@ class FakeDiscord:
     def make_user(
         self, name: str, *, bot: bool = False, user_id: int | None = None, agent: bool = False
     ) -> Payload:
+        number = user_id or self.snowflake()
         user = {
-            "id": str(user_id or self.snowflake()),
+            "id": str(number),
             "username": name.lower(),
             "global_name": name,
             "discriminator": "0",
@@ -162,8 +163,8 @@ class FakeDiscord:
             "public_flags": 0,
         }
         if hasattr(self, "users"):
-            self.users[int(user["id"])] = user
-            self.roles[int(user["id"])] = [self.agent_role_id] if agent else []
+            self.users[number] = user
+            self.roles[number] = [self.agent_role_id] if agent else []
         return user
 
     def member(self, user: Payload, *, with_user: bool = True) -> Payload:
@@ -530,10 +531,10 @@ class FakeDiscord:
                 return _json({"message": "Unknown Channel", "code": 10003}, 404)
             return _json(channel)
         if match := re.fullmatch(r"/guilds/(\d+)/members/(\d+)", path):
-            user = self.users.get(int(match[2]))
-            if user is None:
+            member = self.users.get(int(match[2]))
+            if member is None:
                 return _json({"message": "Unknown Member", "code": 10007}, 404)
-            return _json(self.member(user))
+            return _json(self.member(member))
         if re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path):
             return _json({"interaction": {"id": path.split("/")[2], "type": 3}})
         return _json({"message": "404: Not Found", "code": 0}, 404)

@@ -92,6 +92,10 @@ class Driver:
     def reply(self, text: str, redacted: frozenset[str] = frozenset()) -> str:
         return replies(self.say(text, redacted))
 
+    def current_step(self) -> Step:
+        """The step now: a call, so a type checker keeps no step narrowed by an earlier assert."""
+        return self.state.step
+
 
 def replies(actions: Sequence[Action]) -> str:
     return "\n".join(a.text for a in actions if isinstance(a, Reply))
@@ -330,6 +334,7 @@ def test_a_field_is_fixed_by_name_in_one_message(policy: Policy) -> None:
 def test_the_guessed_kind_of_help_is_named_as_the_summary_names_it(policy: Policy) -> None:
     chat = Driver(policy)
     first = chat.reply(PROBLEM)
+    assert chat.state.kind is not None
     label = policy.kind(chat.state.kind).label
     assert f"Kind of help: {label} (you can change that before the ticket is sent)." in first
 
@@ -1366,7 +1371,7 @@ def test_with_one_guide_an_ok_keeps_the_offer_open(policy: Policy) -> None:
     chat.say("ok I'll try that")
     assert chat.state.step is Step.GUIDES
     chat.say("that worked, thanks")
-    assert chat.state.step is Step.SELF_SERVED
+    assert chat.current_step() is Step.SELF_SERVED
 
 
 @pytest.mark.parametrize("done", ["I already tried those", "none of them apply to my store"])
@@ -1763,7 +1768,7 @@ def test_the_kind_menu_takes_a_labelled_answer_and_send_sends(policy: Policy) ->
     chat.say("change the kind")
     assert chat.state.step is Step.EDIT
     chat.say("kind: installation")
-    assert chat.state.kind == "installation-setup" and chat.state.step is Step.CONFIRM
+    assert chat.state.kind == "installation-setup" and chat.current_step() is Step.CONFIRM
     chat.say("1")
     assert chat.state.step is Step.EDIT
     assert any(isinstance(a, OpenTicket) for a in chat.say("send"))
@@ -1798,7 +1803,7 @@ def test_a_button_on_an_earlier_message_is_not_taken_for_the_current_answer(
     [question] = [a for a in chat.actions if isinstance(a, Reply)][-1:]
     yes = next(c for c in question.choices if c.value == "yes")
     click(chat, yes)  # the button of the question asked now works
-    assert chat.state.consent is True and chat.state.step is Step.CONFIRM
+    assert chat.state.consent is True and chat.current_step() is Step.CONFIRM
     assert texts.OLD_BUTTON in replies(click(chat, yes))  # and only for that question
 
 
@@ -2097,7 +2102,7 @@ def test_giving_up_a_change_keeps_the_field_and_the_request(policy: Policy, word
     chat.say("3")
     assert chat.state.step is Step.EDIT
     summary = chat.reply(words)
-    assert chat.state.step is Step.CONFIRM and chat.state.details == before
+    assert chat.current_step() is Step.CONFIRM and chat.state.details == before
     assert "Here's your request" in summary
 
 
@@ -2429,7 +2434,7 @@ def test_a_how_to_question_has_no_error_and_nothing_to_reproduce(
     chat.say("no")
     chat.say(said)
     assert chat.state.details["error_messages"] == "No error is shown."
-    assert ("steps_to_reproduce" in chat.state.details) is not then
+    assert ("steps_to_reproduce" in chat.state.details) is not bool(then)
     for answer in then:
         chat.say(answer)
     assert chat.state.details["steps_to_reproduce"] == "Nothing to reproduce."
