@@ -61,7 +61,7 @@ _EMPTY_ANSWERS = frozenset(
 # "no", "nope, nothing": a bare no to a question that has a "none" answer is that answer.
 _BARE_NO_WORDS = 3
 # The words of such a no: "nope, nothing", "no, none" (not "No shipping available", an error).
-_BARE_NO = frozenset(
+_BARE_NO_VOCABULARY = frozenset(
     "no nope nah none nothing not never n a error errors message messages shown there is it "
     "sorry thanks at all really".split()
 )
@@ -122,11 +122,11 @@ _CHANGE_TO = re.compile(
     r"(?:change|set|make|switch) (?:the )?([\w ]{1,30}?) to (.+?)(?:,? please[.!]*)?$",
     re.S,
 )
-_OPENS_A_CORRECTION = (
+OPENS_A_CORRECTION = (
     r"(?:sorry|oops|wait|actually|correction(?: to)?|my bad|my mistake|i meant|"
     r"(?:that|this)(?: was|'s|’s| is) wrong|i was wrong)\b[\s,.:!-]*"
 )
-_CORRECTION_OPENING = re.compile(rf"(?i){_OPENS_A_CORRECTION}(?:i meant\b[\s,.:!-]*)?")
+_CORRECTION_OPENING = re.compile(rf"(?i){OPENS_A_CORRECTION}(?:i meant\b[\s,.:!-]*)?")
 _CORRECTION_BODY = (
     r"(?P<label>(?:the |my )?[a-z][a-z ]{1,30}?)(?: (?:is|was|are|were|should be|should read|"
     r"says|said|reads)(?: actually| really| instead)?\s*[:-]?|\s*:)\s*"
@@ -144,9 +144,9 @@ _HOW_IT_IS = re.compile(
     r"(?i)(?:slow|down|broken|frozen|stuck|dead|unusable|costing|hurting|killing|affecting|"
     r"causing|making|getting|really|very|so|critical|important|terrible|awful)\b"
 )
-_CORRECTION = re.compile(rf"(?is)(?:{_OPENS_A_CORRECTION})+(?:i meant )?{_CORRECTION_BODY}")
+_CORRECTION = re.compile(rf"(?is)(?:{OPENS_A_CORRECTION})+(?:i meant )?{_CORRECTION_BODY}")
 # On the summary, where every line may be corrected, no opening word is needed.
-_SUMMARY_CORRECTION = re.compile(rf"(?is)(?:{_OPENS_A_CORRECTION})*(?:i meant )?{_CORRECTION_BODY}")
+_SUMMARY_CORRECTION = re.compile(rf"(?is)(?:{OPENS_A_CORRECTION})*(?:i meant )?{_CORRECTION_BODY}")
 _INLINE = re.compile(r"^\s*([^:\n]{1,40}?)\s*[:=]\s*(\S.*)$", re.DOTALL)
 
 
@@ -275,7 +275,7 @@ def validate_detail(detail: DetailField, text: str) -> str | None:
         or (
             is_no(text)
             and word_count(text) <= _BARE_NO_WORDS
-            and set(re.findall(r"[a-z']+", answer)) <= _BARE_NO
+            and set(re.findall(r"[a-z']+", answer)) <= _BARE_NO_VOCABULARY
         )
     ):
         return detail.none_value

@@ -81,6 +81,7 @@ from intake.extract import (
     without_pleasantries,
 )
 from intake.fields import (
+    OPENS_A_CORRECTION,
     STEPS,
     Field,
     addition,
@@ -254,12 +255,11 @@ _ANOTHER_PROBLEM = re.compile(
 _SAME_AGAIN = re.compile(r"\b(?:also|too|as well|again|still|same|even|either)\b")
 _NUMBER = re.compile(r"\b\d{3,}\b")  # an error code, an order number
 # Words that put an earlier answer right: "actually", "I meant", "it's X not Y".
-_PUTS_RIGHT = re.compile(
-    r"\b(?:actually|i meant|sorry|oops|correction|(?:it'?s|it is|its) \w+(?: \w+)? not)\b"
-)
+# Anywhere in the message: "nope, firefox actually", "it's Firefox not Chrome".
+_PUTS_RIGHT = re.compile(rf"\b(?:{OPENS_A_CORRECTION}|(?:it'?s|it is|its) \w+(?: \w+)? not\b)")
 # "Send" at the access question means to get on with it, not to grant access.
 _NOT_AN_ACCESS_ANSWER = frozenset(["send", "submit", "send it", "go", "go ahead and send"])
-_BARE_NO = frozenset(["no", "nope", "nah", "no it didn't", "no it did not", "not really"])
+_UNSOLVED_REPLIES = frozenset(["no", "nope", "nah", "no it didn't", "no it did not", "not really"])
 # Words about the guides themselves, or reading them later: not more about the problem.
 _ABOUT_THE_GUIDES = re.compile(
     r"\b(?:guides?|articles?|options?|links?|these|those|them|tried|followed|read|reading|"
@@ -477,7 +477,7 @@ def _unsolved_after_all(text: str) -> bool:
     """ "No, it didn't help after all", "still broken": about the request a guide just solved."""
     lowered = text.lower()
     return (
-        normalize(text) in _BARE_NO
+        normalize(text) in _UNSOLVED_REPLIES
         or _NOT_HELPFUL.search(lowered) is not None
         or _NOT_SOLVED_AFTER_ALL.search(lowered) is not None
     )

@@ -424,7 +424,13 @@ def test_after_the_ticket_every_message_goes_to_it(policy: Policy) -> None:
 
 @pytest.mark.parametrize(
     "words",
-    ["Actually it's Firefox not Chrome", "nope, firefox actually", "its firefox not chrome"],
+    [
+        "Actually it's Firefox not Chrome",
+        "nope, firefox actually",
+        "its firefox not chrome",
+        "no wait, that was Firefox",
+        "my bad, firefox",
+    ],
 )
 def test_the_system_put_right_at_the_access_question_refuses_nothing(
     policy: Policy, words: str
