@@ -25,7 +25,8 @@ _STOPWORDS = """a about after again all also am an and any are as at be because 
     good right ok okay yes hope maybe since
     morning afternoon evening night today tonight yesterday week weekend hour hours day days
     minute minutes ago now lately recently always sometimes urgent urgently asap immediately
-    im ive youre thats whats
+    im ive youre thats whats isnt doesnt didnt arent wasnt werent couldnt shouldnt wouldnt
+    havent hasnt hadnt pls plz thx u ur
     restaurant restaurants clothing apparel fashion bakery boutique cafe salon spa jewelry
     jewellery furniture shoes grocery florist bookstore brewery winery gym studio clinic
     pizza pizzeria coffee candle candles soap cosmetics toys pets pet"""

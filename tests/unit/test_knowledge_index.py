@@ -44,6 +44,8 @@ def test_quality_stays_above_the_measured_floor(index: GuideIndex) -> None:
         ("it's urgent my checkout is down", "checkout-errors"),
         ("checkout broken for my clothing store", "checkout-errors"),
         ("product pics dont show up", "product-images-not-showing"),
+        ("checkout isnt working pls help", "checkout-errors"),
+        ("u cant login to ur admin", "admin-login-problems"),
     ],
 )
 def test_typos_and_word_order_do_not_matter(index: GuideIndex, query: str, guide: str) -> None:
