@@ -123,7 +123,12 @@ _PLEASANTRIES = re.compile(
     r"\b(?:[\s,;.!-]|:-?\)|:)*)+(?:now\b[\s,]*)?",
     re.IGNORECASE,
 )
-_AROUND_A_SECRET = re.compile(r"[^.,;\n]*\[(?:[^\]]* removed|card •••• \d{4})\][^.,;\n]*")
+_A_SECRET = r"\[(?:[^\]]* removed|card •••• \d{4})\]"
+_AROUND_A_SECRET = re.compile(rf"[^.,;\n]*{_A_SECRET}[^.,;\n]*")
+_SECRET_MARKER = re.compile(_A_SECRET)
+# A clause of a few words besides its secret ("my password is …", "card number …") is about the
+# secret; a longer one ("she was charged twice on card …") is about the problem.
+_ABOUT_THE_SECRET_WORDS = 4
 _STEP = re.compile(
     r"(?:^|[,;:>\n]|\bthen\b|\band\b|\d[.)])\s*(?:i |we |you |then |and |first |next )?"
     r"(?:open|opened|click|clicked|go to|went to|add|added|select|selected|choose|chose|enter|"
@@ -235,13 +240,22 @@ def what_is_wrong(message: str) -> str:
     system facts ("I'm on Pro with Chrome"), access ("you may log in"), the clauses around a
     removed secret, and email and web addresses only blur it. The whole message when nothing
     else is left."""
-    plain = _AROUND_A_SECRET.sub("", _AN_ADDRESS.sub("", without_pleasantries(message)))
+    plain = _AROUND_A_SECRET.sub(
+        _without_the_secret, _AN_ADDRESS.sub("", without_pleasantries(message))
+    )
     kept = [
         sentence
         for sentence in _SENTENCE.split(plain)
         if sentence.strip() and not only_system_facts(sentence) and consent_in(sentence) is None
     ]
     return " ".join(" ".join(kept).split()) or message
+
+
+def _without_the_secret(clause: re.Match[str]) -> str:
+    """The clause around a removed secret, gone when it is about the secret, else only the
+    marker: the masks' own words ("card", "security code") are no problem of the customer."""
+    rest = _SECRET_MARKER.sub(" ", clause[0])
+    return rest if len(_WORD.findall(rest)) > _ABOUT_THE_SECRET_WORDS else ""
 
 
 def only_system_facts(message: str) -> bool:

@@ -1975,6 +1975,25 @@ def test_the_guide_search_reads_what_is_wrong_not_the_system_or_access(policy: P
     assert chat.state.consent is True and "Pro plan" in chat.state.details["environment"]
 
 
+@pytest.mark.parametrize(
+    ("said", "searched"),
+    [
+        (
+            "She was charged twice on card [card •••• 4444], [security code removed], order 2231",
+            "She was charged twice on card ,, order 2231",
+        ),
+        ("My password is [password removed], I can't log in", ", I can't log in"),
+    ],
+)
+def test_the_guide_search_drops_a_secret_and_a_clause_only_about_it(
+    policy: Policy, said: str, searched: str
+) -> None:
+    guides = FixedGuides()
+    chat = Driver(policy, guides)
+    chat.say(said, redacted=frozenset({"card"}))
+    assert guides.queries == [searched]
+
+
 def test_the_guide_search_skips_email_and_web_addresses(policy: Policy) -> None:
     guides = FixedGuides()
     chat = Driver(policy, guides)
