@@ -464,10 +464,12 @@ def _greet(state: Conversation, turn: _Turn) -> tuple[Conversation, list[str]]:
     window = next_window(turn.policy.hours, at)
     closed = not window.covers(at)
     lines = [texts.greeting(turn.policy)]
-    asked = replace(turn, text=turn.hours_question) if turn.hours_question else turn
+    question = turn.hours_question or (turn.text if asks_about_hours(turn.text) else "")
+    # Only a question names the day to answer for: "customers in Canada can't pay" names none.
+    asked = replace(turn, text=question)
     if closed:
         lines.append(f"{_hours_answer(asked, window)} {texts.GET_READY}")
-    elif turn.hours_question or asks_about_hours(turn.text):
+    elif question:
         lines.append(_hours_answer(asked, window))
     update = {"step": Step.PROBLEM, "started_at": at, "out_of_hours": closed}
     return state.model_copy(update=update), lines

@@ -200,7 +200,8 @@ def closures_ahead(closures: Sequence[tuple[str, str]], schedule: str) -> str:
     """``closures``: (day, holiday) pairs coming up."""
     if not closures:
         return f"Support works {schedule}, with no holiday closures in the coming month."
-    listed = "; ".join(f"{name} ({day})" for day, name in closures)
+    # The day first: holiday names can carry brackets, "Boxing Day (observed)".
+    listed = "; ".join(f"{day}, {name}" for day, name in closures)
     return f"Support works {schedule}, and is closed for: {listed}."
 
 
