@@ -34,6 +34,18 @@ _MARKUP = re.compile(r"<([^<>]*)>")
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")  # with a |label, the label is the name already
 _BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
+# Slack sends a typed emoji as its name. These answer a question (👍 is a yes, 👎 a no), so
+# they are read as the emoji the other platforms send; the rest stay as written.
+_ANSWERING_EMOJI = {
+    "+1": "👍",
+    "thumbsup": "👍",
+    "-1": "👎",
+    "thumbsdown": "👎",
+    "white_check_mark": "✅",
+    "heavy_check_mark": "✅",
+    "x": "❌",
+}
+_SHORTCODE = re.compile(r":([a-z0-9_+'-]+):(?::skin-tone-[2-6]:)?")
 _SECTION_LIMIT = 3000
 _FIELD_LIMIT = 2000
 # Characters of one post's text before escaping. Slack takes up to 40,000, but clients fold
@@ -277,8 +289,12 @@ def plain_text(text: str, bot_user_id: str | None = None) -> str:
             return label  # what the person typed, which Slack turned into a link
         return f"{label} ({url})"
 
-    decoded = _MARKUP.sub(_one, text)
+    decoded = _SHORTCODE.sub(_emoji, _MARKUP.sub(_one, text))
     return decoded.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+
+
+def _emoji(shortcode: re.Match[str]) -> str:
+    return _ANSWERING_EMOJI.get(shortcode.group(1), shortcode.group(0))
 
 
 # The scheme Slack adds to "shop.example.com" or "www.example.com" when it links them.

@@ -225,6 +225,20 @@ async def test_a_dm_intake_opens_a_ticket_with_its_summary_in_the_team_channel(
     assert {"ticket_claim", "ticket_resolve", "ticket_close", "ticket_priority"} <= actions
 
 
+async def test_emoji_typed_in_slack_answer_as_the_emoji_do(slack: Workspace) -> None:
+    offer = await slack.dm(DESCRIPTION)
+    assert "guides may solve it" in offer.args["text"]
+    error = await slack.dm(":-1:")  # Slack sends a typed 👎 as its name
+    assert "exact error" in error.args["text"]
+    await slack.dm("Uncaught TypeError: cannot read properties of undefined")
+    await slack.dm("Add a product to the cart, click checkout, the page goes blank")
+    await slack.dm("MyCartPro Business plan, Chrome 126 on Windows 11, Stripe plugin 7.9")
+    summary = await slack.dm(":+1:")
+    assert "6. Access consent: yes" in summary.args["text"]
+    opened = await slack.dm(":thumbsup::skin-tone-2:")
+    assert "MCP-1001 is open" in opened.args["text"]
+
+
 async def test_a_button_on_an_earlier_message_is_not_taken_for_the_current_answer(
     slack: Workspace,
 ) -> None:

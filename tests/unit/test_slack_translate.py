@@ -35,6 +35,20 @@ def test_markup_is_decoded_to_what_people_see() -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "seen"),
+    [
+        (":+1:", "👍"),
+        (":thumbsup::skin-tone-3:", "👍"),
+        ("no :-1:", "no 👎"),
+        (":white_check_mark: send it", "✅ send it"),
+        (":tada: fixed at 10:30:15", ":tada: fixed at 10:30:15"),
+    ],
+)
+def test_emoji_that_answer_are_read_as_the_emoji_not_their_name(typed: str, seen: str) -> None:
+    assert plain_text(typed, BOT) == seen
+
+
+@pytest.mark.parametrize(
     ("markup", "seen"),
     [
         ("<http://shop.example.com|shop.example.com>", "shop.example.com"),
