@@ -15,7 +15,7 @@ from intake.conversation import Step, reopened
 from intake.events import TicketClosed
 from intake.fields import fields_of
 from intake.guides import GuideSearch
-from intake.inbound import TeamMessage, as_edit, as_stored
+from intake.inbound import TeamMessage, as_edit, as_stored, original_id
 from intake.machine import step
 from intake.outgoing import Outgoing
 from intake.policy import Policy
@@ -120,11 +120,13 @@ class TicketDesk:
         conversation_id = uow.tickets.conversation_of(ticket.public_id)
         ticket_row = uow.tickets.row_id(ticket.public_id)
         parsed = read_team_message(text)
+        if not message.edited and not isinstance(parsed, RelayToCustomer):
+            uow.conversations.mark_team_only(message.address.platform, message.message_id)
         if message.edited:
             # A corrected reply or note goes on marked as an edit; an edited command ran once.
             if not isinstance(parsed, RelayToCustomer | InternalNote) or not parsed.text:
                 return
-            if isinstance(parsed, RelayToCustomer) and _was_not_for_the_customer(message):
+            if isinstance(parsed, RelayToCustomer) and _was_not_for_the_customer(uow, message):
                 # "note: customer seems angry" edited to drop "note:": still the team's alone.
                 self.to_team(uow, ticket.public_id, thread, Outgoing(text=EDIT_STAYS_A_NOTE), at)
                 parsed = InternalNote(text=parsed.text)
@@ -304,8 +306,10 @@ def _to_ticket_team(
     uow.outbox.add(platform, f"ticket:{public_id}", destination, message, at)
 
 
-def _was_not_for_the_customer(message: TeamMessage) -> bool:
-    """An edit of a note or a command, which the customer never saw."""
-    if message.before is None:
-        return False
-    return not isinstance(read_team_message(clean_text(message.before)), RelayToCustomer)
+def _was_not_for_the_customer(uow: UnitOfWork, message: TeamMessage) -> bool:
+    """An edit of a note or a command, which the customer never saw: by the words before, when
+    the platform gives them, else by what became of the message when it was handled."""
+    if message.before is not None:
+        return not isinstance(read_team_message(clean_text(message.before)), RelayToCustomer)
+    original = original_id(message.message_id)
+    return uow.conversations.was_team_only(message.address.platform, original) is True

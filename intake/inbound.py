@@ -64,12 +64,18 @@ def carries_files(text: str) -> bool:
 
 
 _ATTACHMENT_LINE = re.compile(r"^\[attachment: [^\n]*\]$", re.MULTILINE)
+_EDIT_MARK = ":edit:"
 
 
 def edit_id(message_id: str, stamp: str) -> str:
     """An edit's own message id: redelivered, the same edit is recognised; a later edit of the
     same message is new. Never a history position (cursors skip edits)."""
-    return f"{message_id}:edit:{stamp}"
+    return f"{message_id}{_EDIT_MARK}{stamp}"
+
+
+def original_id(message_id: str) -> str:
+    """The id of the message an ``edit_id`` is an edit of (an id that is no edit's, as is)."""
+    return message_id.split(_EDIT_MARK, 1)[0]
 
 
 def as_edit(text: str) -> str:

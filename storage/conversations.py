@@ -15,6 +15,7 @@ from storage.rows import (
     CustomerRow,
     GapRow,
     MessageRow,
+    ProcessedInboundRow,
 )
 from storage.statements import (
     ADD_CONVERSATION,
@@ -175,6 +176,22 @@ class ConversationRepository:
         """Claim a platform message id; False when it was already handled (a redelivery)."""
         values = {"platform": platform, "message_id": message_id, "processed_at": at}
         return self._session.connection().execute(CLAIM_MESSAGE, values).scalar() is not None
+
+    def mark_team_only(self, platform: str, message_id: str) -> None:
+        """The claimed message was for the team alone (a note or a command)."""
+        self._session.execute(
+            update(ProcessedInboundRow)
+            .where(
+                ProcessedInboundRow.platform == platform,
+                ProcessedInboundRow.message_id == message_id,
+            )
+            .values(team_only=True)
+        )
+
+    def was_team_only(self, platform: str, message_id: str) -> bool | None:
+        """Whether a handled message was for the team alone; None when it was never seen."""
+        row = self._session.get(ProcessedInboundRow, (platform, message_id))
+        return None if row is None else bool(row.team_only)
 
     def record_gap(self, text: str, kind: str | None, reason: str, at: datetime) -> None:
         self._session.connection().execute(

@@ -155,6 +155,9 @@ class ProcessedInboundRow(Base):
     platform: Mapped[str] = mapped_column(String(20), primary_key=True)
     message_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     processed_at: Mapped[datetime]
+    team_only: Mapped[bool | None]
+    """A note or command in a ticket thread: an edit of it never reaches the customer, even
+    where the platform does not say what the message said before (Discord)."""
 
 
 class _Queued:

@@ -5,6 +5,8 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from bot.app import App
 from bot.settings import Settings
 from storage.unit_of_work import UnitOfWork
@@ -253,6 +255,41 @@ async def test_an_edited_dm_is_answered_not_taken_for_the_answer(
             lines = uow.conversations.transcript(1)
         said = [line.text for line in lines if line.direction == "customer"]
         assert said[-2:] == ["It says PAYMENT_FAILD", f"(edited) {fixed}"]
+
+
+@pytest.mark.parametrize(
+    ("written", "edited_to"),
+    [
+        (
+            "note: customer seems angry, probably churning",
+            "customer seems angry, probably churning",
+        ),
+        ("!pending waiting for their admin to call back", "waiting for their admin to call back"),
+    ],
+)
+async def test_a_note_or_command_edited_into_plain_words_stays_with_the_team(
+    discord_fake: FakeDiscord,
+    discord_settings: Settings,
+    discord_serve: DiscordServe,
+    written: str,
+    edited_to: str,
+) -> None:
+    # Discord's edit event carries only the new words; what the message was is the bot's record.
+    fake = discord_fake
+    customer = fake.make_user("Priya")
+    agent = fake.make_user("Dana", agent=True)
+    dm = fake.dm_channel(customer)
+    async with discord_serve(discord_settings) as app:
+        _, thread = await open_ticket(app, fake, customer)
+        mark = len(fake.calls)
+        sent = await fake.user_post(agent, int(thread), written)
+        edited = {**sent, "content": edited_to, "edited_timestamp": datetime.now(UTC).isoformat()}
+        await fake.dispatch("MESSAGE_UPDATE", fake._gateway_message(edited))
+        await fake.wait_for_post(thread, "That edit stays a note", after=mark)
+        await fake.user_post(agent, int(thread), "Hi Priya, we're on it.")
+        await fake.wait_for_post(dm, "we're on it", after=mark)
+        told = [m["content"] for m in fake.posts(dm)]
+        assert not any(edited_to in text for text in told)
 
 
 async def test_a_forwarded_message_is_read_with_its_files(
