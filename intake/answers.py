@@ -241,6 +241,12 @@ _DAY_WORDS = {
     "easter": "holidays",
     "thanksgiving": "holidays",
 }
+# A message's first or last clause, and the rest: where a plea stands alone.
+_CLAUSE_END = r"(?:[,;:.!?]+|\s+[-–—]+)\s+"
+_FIRST_CLAUSE = re.compile(rf"^\s*(?P<clause>[^,;:.!?\n]+?){_CLAUSE_END}(?P<rest>\S.*)$", re.S)
+_LAST_CLAUSE = re.compile(rf"^(?P<rest>.*?\S){_CLAUSE_END}(?P<clause>[^,;:.!?\n]+?)[\s.!?]*$", re.S)
+_ONLY_PLEA_TAIL = re.compile(_PLEA_TAIL)
+_NAMES_A_HUMAN = re.compile(rf"\b{_HUMAN}|^(?:please )?escalate\b")
 _PLEA_IN_TEXT = re.compile(
     rf"(?:{_ASKING} )?(?:just |please |really )?(?:talk|speak|chat|be connected|get through) "
     rf"(?:to|with) {_PERSON}\b(?: about)?{_PLEA_TAIL}[?.!:,]*|"
@@ -391,6 +397,8 @@ def command_in(text: str) -> Command | None:
     plea = _PERSON_PLEA.search(answer)
     if plea is not None and plea.start() == 0:  # "I want a person NOW, my store is offline"
         return Command.AGENT
+    if _rest_after_plea(answer) is not None:  # "just open a ticket, my payouts are late"
+        return Command.AGENT
     if len(answer.split()) > _SHORT_REQUEST:
         return None
     if plea is not None or _TICKET_PLEA.search(answer):
@@ -432,7 +440,24 @@ def only_a_day(text: str) -> bool:
 def without_plea(text: str) -> str:
     """The message without its plea for a person: "My PayPal checkout fails, can I talk to a
     person?" still says what is wrong."""
-    return _PLEA_IN_TEXT.sub(" ", text).strip(" ,.;:-")
+    rest = _rest_after_plea(text)
+    return (_PLEA_IN_TEXT.sub(" ", text) if rest is None else rest).strip(" ,.;:-")
+
+
+def _rest_after_plea(text: str) -> str | None:
+    """What else a message says when its first or last clause is a plea for a person or for
+    the ticket and nothing more ("I want a human. Payouts are late", "checkout is down, just
+    open a ticket"); None when neither end is one. "I need support, …" is no such plea."""
+    for pattern in (_FIRST_CLAUSE, _LAST_CLAUSE):
+        found = pattern.match(text)
+        if found is None:
+            continue
+        clause = normalize(found["clause"])
+        human = _PERSON_PLEA.search(clause) is not None and _NAMES_A_HUMAN.search(clause)
+        if human or _TICKET_PLEA.search(clause) is not None:
+            rest = found["rest"]  # "…, not a bot!" is more of the plea
+            return "" if _ONLY_PLEA_TAIL.fullmatch(f" {normalize(rest)}") else rest
+    return None
 
 
 def asks_about_hours(text: str) -> bool:

@@ -2337,6 +2337,14 @@ def test_waiting_for_an_answer_is_told_when_it_comes(policy: Policy, said: str) 
         ("Give me a real person, my checkout is down", "my checkout is down"),
         ("agent please, our checkout is broken", "our checkout is broken"),
         ("I want to talk to a real person NOW, my store is offline", "my store is offline"),
+        (
+            "just open a ticket, my payouts from Stripe haven't arrived for 2 weeks",
+            "my payouts from Stripe haven't arrived for 2 weeks",
+        ),
+        ("I want a human. Payouts from Stripe are missing", "Payouts from Stripe are missing"),
+        ("agent please - checkout is down for everyone", "checkout is down for everyone"),
+        ("My checkout is down, just open a ticket", "My checkout is down"),
+        ("please escalate, refunds are failing", "refunds are failing"),
     ],
 )
 def test_a_plea_for_a_person_with_the_problem_in_it_opens_a_ticket_that_says_it(
@@ -2346,6 +2354,20 @@ def test_a_plea_for_a_person_with_the_problem_in_it_opens_a_ticket_that_says_it(
     chat.say("hi")
     [opened] = [a for a in chat.say(said) if isinstance(a, OpenTicket)]
     assert opened.draft.problem == problem
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I need support, my checkout is broken",
+        "My staff agent can't log in, please help",
+        "Hi, the agent dashboard shows a blank page",
+    ],
+)
+def test_words_about_support_or_agents_in_a_problem_are_no_plea(policy: Policy, said: str) -> None:
+    chat = Driver(policy)
+    assert not [a for a in chat.say(said) if isinstance(a, OpenTicket)]
+    assert chat.state.problem is not None and chat.state.step is Step.GUIDES
 
 
 @pytest.mark.parametrize(
