@@ -187,6 +187,20 @@ _CANCEL_PLEA = re.compile(
     r"^(?:actually )?i(?:'ll| will) (?:sort|fix|figure) it(?: out)? myself"
     r"(?:[ ,.!]+(?:thanks|thank you|bye|cheers))*$"
 )
+# Withdrawing a request because it is solved: not to be sent, or never mind, and why.
+_DONT_SEND = re.compile(
+    r"\b(?:(?:don'?t|do not|no need to) (?:send|submit|open)(?: (?:it|this|that|the ticket|a "
+    r"ticket|my request))?|no need (?:for (?:it|this|a ticket) )?any ?more|not needed any ?more)"
+    r"\b(?! yet)"
+)
+_NEVER_MIND_FIRST = re.compile(
+    r"^(?:(?:oh|ok|okay|actually|ugh|hmm|update)[ ,.!:]+)*(?:never ?mind|nvm|forget (?:about )?it)"
+    r"[ ,.!:;-]+"
+)
+_SOLVED = re.compile(r"\b(?:fixed|solved|sorted|figured|resolved|works|working|worked)\b")
+_STILL_WRONG = re.compile(
+    r"\b(?:but|except|still|not|only|however|yet|wait|doesn'?t|isn'?t|won'?t|can'?t|when|if)\b"
+)
 _CANCEL_WORDS = 8  # "ugh never mind, I'll figure it out myself"; longer goes on ("never
 # mind the error, …")
 _A_MOMENT = re.compile(
@@ -399,6 +413,8 @@ def command_in(text: str) -> Command | None:
         return Command.AGENT
     if _rest_after_plea(answer) is not None:  # "just open a ticket, my payouts are late"
         return Command.AGENT
+    if _solved_so_not_needed(answer):
+        return Command.CANCEL
     if len(answer.split()) > _SHORT_REQUEST:
         return None
     if plea is not None or _TICKET_PLEA.search(answer):
@@ -408,6 +424,17 @@ def command_in(text: str) -> Command | None:
     if len(answer.split()) <= _CANCEL_WORDS and _CANCEL_PLEA.search(answer):
         return Command.CANCEL
     return None
+
+
+def _solved_so_not_needed(answer: str) -> bool:
+    """ "I fixed it myself, no need to send", "never mind, I figured it out, it was the CAA
+    record": the request is not needed, whatever else is said, unless something is still
+    wrong ("don't send it, it works now but not on Safari")."""
+    withdrawn = _DONT_SEND.search(answer) or _NEVER_MIND_FIRST.match(answer)
+    if withdrawn is None:
+        return False
+    rest = answer[: withdrawn.start()] + " " + answer[withdrawn.end() :]
+    return _SOLVED.search(rest) is not None and _STILL_WRONG.search(rest) is None
 
 
 def wants_a_moment(text: str) -> bool:

@@ -407,7 +407,10 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
     forwards: tuple[Action, ...] = ()
     if command in _TOLD_TO_THE_TICKET and state.step is Step.TICKETED:
         # "Never mind, it works now", "any news?": answered here, and the agent reads them too.
-        forwards = (ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text),)
+        withdrawn = command is Command.CANCEL  # "never mind, fixed it" reopens nothing
+        forwards = (
+            ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text, reopens=not withdrawn),
+        )
     state, actions = handler(state, turn)
     return state, _with_notes(notes, (*forwards, *actions))
 

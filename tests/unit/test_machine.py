@@ -745,6 +745,38 @@ def test_longer_messages_starting_like_giving_up_are_answers(policy: Policy, wor
 
 
 @pytest.mark.parametrize(
+    "words",
+    [
+        "I fixed it myself, no need to send",
+        "don't send it, it's working now",
+        "actually never mind, I figured it out, it was the CAA record in my DNS",
+        "forget it, my developer fixed it this morning",
+        "no need anymore, it works now",
+    ],
+)
+def test_solved_by_the_customer_at_the_summary_is_cancelled(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    assert "Nothing was sent" in chat.reply(words)
+    assert chat.state.step is Step.CANCELLED
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "don't send it yet, I need to add a screenshot",
+        "don't send it, I want to change the steps",
+        "never mind, it works now but not on Safari",
+    ],
+)
+def test_holding_the_summary_back_with_more_to_say_is_no_cancel(policy: Policy, words: str) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say(words)
+    assert chat.state.step is not Step.CANCELLED
+
+
+@pytest.mark.parametrize(
     "words", ["just open a ticket please", "Create a ticket", "I want a ticket now", "just file it"]
 )
 def test_asking_for_the_ticket_opens_it_now(policy: Policy, words: str) -> None:
@@ -1887,22 +1919,23 @@ def test_a_plain_yes_has_no_conditions(policy: Policy) -> None:
 
 
 @pytest.mark.parametrize(
-    ("words", "answer"),
+    ("words", "answer", "reopens"),
     [
-        ("never mind, it works now", "passed that on to your ticket MCP-1001"),
-        ("agent", "already with the support team"),
-        ("any news?", None),  # answered by the lookup's list of tickets
+        ("never mind, it works now", "passed that on to your ticket MCP-1001", False),
+        ("agent", "already with the support team", True),
+        ("any news?", None, True),  # answered by the lookup's list of tickets
     ],
 )
 def test_commands_after_the_ticket_are_answered_and_reach_the_agent(
-    policy: Policy, words: str, answer: str | None
+    policy: Policy, words: str, answer: str | None, reopens: bool
 ) -> None:
     chat = Driver(policy)
     to_confirm(chat)
     chat.say("send")
     chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
     actions = chat.say(words)
-    assert actions[0] == ForwardToTicket(ticket_id="MCP-1001", text=words)
+    # Withdrawing the request (never mind, it works) never reopens a resolved ticket.
+    assert actions[0] == ForwardToTicket(ticket_id="MCP-1001", text=words, reopens=reopens)
     if answer is None:
         assert actions[1:] == [LookUpTickets()]
     else:
@@ -2244,7 +2277,7 @@ def test_a_goodbye_after_the_ticket_reaches_the_agent_and_is_answered(policy: Po
     chat.say("send")
     chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
     assert chat.say("bye") == [
-        ForwardToTicket(ticket_id="MCP-1001", text="bye"),
+        ForwardToTicket(ticket_id="MCP-1001", text="bye", reopens=False),
         Reply(text=texts.bye_with_ticket("MCP-1001")),
     ]
 
