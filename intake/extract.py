@@ -56,6 +56,7 @@ _ENVIRONMENT = {
 # Access granted or refused, said to the team ("you can log in", "please don't access it");
 # "I can't log in" or "someone logged in without my password" say neither.
 _TO_THE_TEAM = r"(?:you|the team|your team|support|your agents?|the agents?)"
+_ANYONE = rf"(?:{_TO_THE_TEAM}|them|anyone|anybody)"
 _ACCESS = r"(?:access|log ?in(?:to)?|look (?:at|into)|check|go into|get into|use)"
 # The customer's own systems, which the team may be let into (not "my test card").
 _SYSTEMS = (
@@ -73,7 +74,7 @@ _MENTIONS_ACCESS = re.compile(
 # reports someone else) and names the customer's own systems or a need ("You can log in to
 # the admin and open Orders" is a step to reproduce).
 _CONSENT = re.compile(
-    rf"(?:^|[.!?;,:]\s*|\b(?:and|so|also|otherwise)\s+)"
+    rf"(?:^|[.!?;,:]\s*|\b(?:and|so|also|otherwise|yes|yeah|sure)\s+)"
     rf"(?:{_TO_THE_TEAM}(?: can| may| are welcome to| have my permission to| are allowed to)"
     rf"(?: also)? {_ACCESS}|feel free(?: to {_ACCESS})?)\b"
     r"(?![^.!?]*\b(?:and|then),? (?:open|click|go|select|choose|press|add|navigate)\b)"
@@ -87,10 +88,13 @@ _NO_CONSENT = re.compile(
     rf"(?:^|[.!?;]\s*|\bplease\s+)(?:don't|do not) {_ACCESS}"
     rf"(?: (?:in|into|to|at))?(?: (?:my|our|the|it|anything|that)\b(?: {_SYSTEMS}\b)?|$|\W)"
     r"(?![^.,;!?]*\b(?:box|button|field|option|link|coupon|code|product|cart|tab|page)\b)|"
-    rf"\b(?:don't|do not) want {_TO_THE_TEAM}(?: to)? "
+    rf"\b(?:don't|do not) want {_ANYONE}(?: to)? "
     rf"(?:{_ACCESS}|accessing|logging in|touching)\b|"
     r"\b(?:don't|do not) want (?:you|anyone) (?:in|into) my\b|"
-    rf"\b{_TO_THE_TEAM} (?:may not|can't|cannot|must not|should not|shouldn't) {_ACCESS}\b",
+    rf"\b(?:don't|do not) let {_ANYONE} (?:{_ACCESS}|touch|in)\b|"
+    rf"\b{_TO_THE_TEAM} (?:may not|can't|cannot|must not|should not|shouldn't) {_ACCESS}\b|"
+    rf"\b(?:nobody|no one|no-one) (?:may|should|can|is to) (?:{_ACCESS}|touch)\b|"
+    r"^(?:no|nope)?[ ,]*no access(?: please| thanks| thank you)?\W*$",
     re.IGNORECASE,
 )
 _CODE = re.compile(r"\b[A-Za-z]+_[A-Za-z0-9_]+\b")  # ERR_CONNECTION_REFUSED, card_declined

@@ -3044,8 +3044,24 @@ def test_access_granted_at_the_summary_changes_it_and_sends_nothing(
     assert chat.state.consent is True and "Access consent: yes" in replies(actions)
 
 
+def test_access_given_early_with_a_yes_is_consent_not_the_answer(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say('It says "PAYMENT_FAILED: gateway timeout"')
+    chat.say("yes you can log in to my admin, just don't change anything in payments")
+    assert chat.state.consent is True and "steps_to_reproduce" not in chat.state.details
+    assert chat.state.consent_terms is not None and "payments" in chat.state.consent_terms
+
+
 @pytest.mark.parametrize(
-    "said", ["on second thought, no access please", "please don't log in to my store after all"]
+    "said",
+    [
+        "on second thought, no access please",
+        "please don't log in to my store after all",
+        "no wait, don't let them access my store",
+        "actually no, I don't want anyone accessing my store",
+        "nobody should touch my store",
+    ],
 )
 def test_access_taken_back_at_the_summary_is_no(policy: Policy, said: str) -> None:
     chat = Driver(policy)
