@@ -116,6 +116,10 @@ _SMALL_TALK = frozenset(
 # Requests to the bot, not answers to it, are short; a longer message is read as an answer
 # (unless it opens with a plea for a person: see command_in).
 _SHORT_REQUEST = 12
+# Kana, CJK ideographs and Thai: scripts written without spaces between words.
+_UNSPACED_SCRIPT = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]+"
+)
 # Asking for a person: a request ("I want to…", "can I…", "let me…") or the whole message.
 _PERSON = (
     r"(?:a |an |the |some |your )?(?:real |live |actual )?(?:human|person|agent|someone|"
@@ -658,9 +662,17 @@ def with_conditions(text: str) -> bool:
 
 def says_something(text: str, at_least: int = 2) -> bool:
     """True when a message has ``at_least`` words beyond greetings and "I need help"."""
-    words = _WORDS.findall(text.lower())
+    spaced = _UNSPACED_SCRIPT.sub(" ", text.lower())
+    words = [*_WORDS.findall(spaced), *_unspaced_words(text)]
     return sum(1 for word in words if word not in _SMALL_TALK) >= at_least
 
 
 def word_count(text: str) -> int:
-    return len(text.split())
+    return len(_UNSPACED_SCRIPT.sub(" ", text).split()) + len(_unspaced_words(text))
+
+
+def _unspaced_words(text: str) -> list[str]:
+    """Japanese, Chinese and Thai are written without spaces: every two characters count
+    as about a word, so "注文確認メールが届きません" is a sentence, not one word."""
+    runs = _UNSPACED_SCRIPT.findall(text)
+    return [run[start : start + 2] for run in runs for start in range(0, len(run), 2)]

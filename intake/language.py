@@ -50,3 +50,11 @@ def is_clearly_not_english(text: str) -> bool:
     english = sum(word in _ENGLISH for word in words)
     other = sum(word in _OTHER for word in words)
     return other >= 2 and other > 2 * english
+
+
+def reads_as_english(text: str) -> bool:
+    """Enough English function words to be English ("my checkout is broken"), not only words
+    English shares ("Erreur 503 Service Unavailable", "j'ouvre la page d'accueil")."""
+    words = [word.lower() for word in _WORD.findall(text)]
+    english = sum(word in _ENGLISH for word in words)
+    return english >= 2 and english > sum(word in _OTHER for word in words)

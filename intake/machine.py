@@ -121,7 +121,7 @@ from intake.hours import (
 )
 from intake.inbound import as_edit, carries_files, without_attachments
 from intake.kinds import infer_kind, suggests_a_kind
-from intake.language import is_clearly_not_english
+from intake.language import is_clearly_not_english, reads_as_english
 from intake.policy import DetailField, Policy
 from intake.redaction import redaction_notice
 
@@ -804,7 +804,10 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     if other is not None and other.none_value:  # "no error at all actually", at another question
         state = state.model_copy(update={"details": {**state.details, other.id: other.none_value}})
         return state, (_say_then_ask(state, turn.policy, texts.CORRECTED),)
-    if _puts_the_problem_right(state, turn.text) or _restated_in_english(state, turn.text):
+    restated = _restated_in_english(state, turn.text) and (
+        validate_detail(detail, turn.text) != detail.none_value  # "no error" answers
+    )
+    if _puts_the_problem_right(state, turn.text) or restated:
         # "Actually it's not PayPal, it's Stripe"; "sorry, english: customers can't pay".
         problem = next(field for field in fields_of(turn.policy) if field.key == "problem")
         return _corrected(state, turn, problem, turn.text)
@@ -876,7 +879,7 @@ def _restated_in_english(state: Conversation, text: str) -> bool:
         state.language_noted
         and not state.details
         and is_clearly_not_english(first)
-        and not is_clearly_not_english(text)
+        and reads_as_english(text)
         and _is_description(text)
         and error_text(text) is None
     )

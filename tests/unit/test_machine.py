@@ -829,6 +829,31 @@ def test_the_problem_said_again_in_english_joins_it_not_the_error(policy: Policy
     assert chat.state.details == {"error_messages": "Card declined: do_not_honor"}
 
 
+def test_answers_in_the_customers_language_answer_the_questions(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("Bonjour, mon site ne charge plus depuis ce matin")
+    chat.say("Erreur 503 Service Unavailable")
+    chat.say("j'ouvre la page d'accueil")
+    assert chat.state.problem == "Bonjour, mon site ne charge plus depuis ce matin"
+    assert chat.state.details == {
+        "error_messages": "Erreur 503 Service Unavailable",
+        "steps_to_reproduce": "j'ouvre la page d'accueil",
+    }
+
+
+@pytest.mark.parametrize(
+    "problem", ["注文確認メールがお客様に届きません", "ลูกค้าชำระเงินไม่ได้ที่หน้าเช็คเอาท์"]
+)
+def test_a_problem_in_a_script_without_spaces_is_a_description(
+    policy: Policy, problem: str
+) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say(problem)
+    chat.say("no error")
+    assert chat.state.problem == problem
+    assert chat.state.details == {"error_messages": "No error is shown."}
+
+
 @pytest.mark.parametrize(
     "text", ["Привет, у меня не работает оплата в магазине", "我的商店无法付款，结账时出现错误"]
 )
