@@ -86,6 +86,7 @@ _ADD_TO = re.compile(
 )
 # "Change the steps to include …": an addition, not the new answer.
 _TO_ADD = re.compile(r"(?i)(?:include|add|mention|also say|say|note)\b(?! to\b)(?: that)?\s*")
+_ALSO = re.compile(r"(?i)(?:and )?also\b[\s,:]*")
 _NOT_KNOWING = re.compile(
     r"(?:i )?(?:don'?t|do not|dont) know\b|no idea\b|no clue\b|idk\b|not sure\b|"
     r"(?:how|why) (?:should|would|do|am) i (?:know|supposed to know)\b"
@@ -240,15 +241,17 @@ def addition(policy: Policy, text: str) -> tuple[Field, str] | None:
     """ "add to steps: it always stops at row 57", "can you change the steps to include
     applying a coupon first": more for a field, after what it holds."""
     match = _ADD_TO.match(text.strip())
-    if match is None:
-        change = _CHANGE_TO.match(text.strip())
-        more = _TO_ADD.match(change.group(2)) if change else None
-        if change is None or more is None:
-            return None
-        field, value = field_named(policy, change.group(1)), change.group(2)[more.end() :]
-    else:
+    if match is not None:
         field, value = field_named(policy, match.group(1)), match.group(2)
-    return (field, value.strip()) if field and value.strip() else None
+        return (field, value.strip()) if field and value.strip() else None
+    # "Change the steps to include …", "system: also a Mailgun SMTP": the rest is more.
+    for pattern, more in ((_CHANGE_TO, _TO_ADD), (_INLINE, _ALSO)):
+        found = pattern.match(text.strip())
+        added = more.match(found.group(2)) if found else None
+        if found is not None and added is not None:
+            field, value = field_named(policy, found.group(1)), found.group(2)[added.end() :]
+            return (field, value.strip()) if field and value.strip() else None
+    return None
 
 
 def kind_named(policy: Policy, text: str) -> str | None:

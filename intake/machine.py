@@ -1042,8 +1042,9 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
     if added is not None:  # "add to steps: it always stops at row 57"
         field, more = added
         return _apply_edit(state.model_copy(update={"editing": field.key}), turn, more, add=True)
-    # On the summary, "the steps are wrong, it's when …" corrects without a "sorry" first.
-    edit = inline_edit(turn.policy, turn.text) or correction(turn.policy, turn.text, opened=False)
+    # On the summary, "the steps are wrong, it's when …" corrects without a "sorry" first;
+    # read before "label: value", since "the error is Row 57: …" has a colon of its own.
+    edit = correction(turn.policy, turn.text, opened=False) or inline_edit(turn.policy, turn.text)
     if edit is not None:
         field, value = edit
         return _apply_edit(state.model_copy(update={"editing": field.key}), turn, value)

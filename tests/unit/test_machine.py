@@ -3366,7 +3366,12 @@ def test_change_x_to_y_at_the_summary_sets_the_whole_value(
 
 
 @pytest.mark.parametrize(
-    "said", [["add to steps: it always stops at row 57"], ["4", "also it always stops at row 57"]]
+    "said",
+    [
+        ["add to steps: it always stops at row 57"],
+        ["4", "also it always stops at row 57"],
+        ["steps: also it always stops at row 57"],
+    ],
 )
 def test_adding_to_a_field_keeps_what_it_held(policy: Policy, said: list[str]) -> None:
     chat = Driver(policy)
@@ -3376,6 +3381,14 @@ def test_adding_to_a_field_keeps_what_it_held(policy: Policy, said: list[str]) -
         chat.say(line)
     steps = chat.state.details["steps_to_reproduce"]
     assert steps == f"{before}. It always stops at row 57"
+    assert chat.state.step is Step.CONFIRM
+
+
+def test_a_corrected_error_with_a_colon_of_its_own_is_kept_whole(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("actually the error is Row 57: invalid value for 'compare_at_price'")
+    assert chat.state.details["error_messages"] == "Row 57: invalid value for 'compare_at_price'"
     assert chat.state.step is Step.CONFIRM
 
 
