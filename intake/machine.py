@@ -81,6 +81,7 @@ from intake.extract import (
     without_pleasantries,
 )
 from intake.fields import (
+    ENVIRONMENT,
     OPENS_A_CORRECTION,
     STEPS,
     Field,
@@ -1011,6 +1012,17 @@ def _consent(state: Conversation, turn: _Turn) -> Outcome:
         # "Actually it's Firefox not Chrome", "nope, firefox actually": the system details put
         # right at the access question. Its "not" or "nope" refuses no access.
         found = more_details(turn.policy, corrected_to(turn.text) or turn.text)
+        return _noted_in_passing(state, turn, _with_more(state, turn.policy, found))
+    asks_environment = any(detail.id == ENVIRONMENT for detail in turn.policy.details)
+    if (
+        access is None
+        and asks_environment
+        and names_the_system(facts)
+        and not mentions_access(facts)
+    ):
+        # "Pro plan, custom domain candles.ca with Google Workspace": more about the system,
+        # kept in the customer's words, not refused as no yes or no.
+        found = {ENVIRONMENT: facts.strip()}
         return _noted_in_passing(state, turn, _with_more(state, turn.policy, found))
     if access is None or normalize(turn.text) in _NOT_AN_ACCESS_ANSWER:
         return _reask(state, texts.CONSENT_REASK, _YES_NO)

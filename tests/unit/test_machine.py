@@ -438,6 +438,17 @@ def test_after_the_ticket_every_message_goes_to_it(policy: Policy) -> None:
     ]
 
 
+def test_more_system_details_at_the_access_question_are_kept_then_it_is_asked_again(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy)
+    to_consent(chat)
+    text = chat.reply("Pro plan, custom domain candles.ca with Google Workspace")
+    assert chat.state.consent is None and text.endswith(texts.NO_PASSWORDS)
+    environment = chat.state.details["environment"]
+    assert environment.endswith("; Pro plan, custom domain candles.ca with Google Workspace")
+
+
 @pytest.mark.parametrize(
     "words",
     [
