@@ -20,6 +20,12 @@ _CODE_SAID = re.compile(
     r"\b(?:says?|said|shows?|showed|shown|getting|get|gets|got|returns?|returned|gives?|gave|"
     r"error|message)\W+[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+"
 )
+# What comes before a quoted message the screen shows: "it says 'Gift card not valid'".
+_SAYS = re.compile(
+    r"\b(?:says?|said|saying|shows?|showed|showing|displays?|displayed|gets?|got|getting|"
+    r"sees?|saw|reads?|message|pops? up|appears?)\s*[:,-]?\s*$",
+    re.IGNORECASE,
+)
 # A pasted JSON body, as APIs and browser consoles show errors.
 _JSON_ERROR = re.compile(r"^\s*[{\[][\s\S]*[}\]]\s*$")
 _ERROR_LINE = re.compile(
@@ -168,7 +174,7 @@ def error_text(message: str) -> str | None:
         return message.strip()
     for match in _QUOTED.finditer(message):
         quoted = next(group for group in match.groups() if group)
-        if _ERROR_WORDS.search(quoted):
+        if _ERROR_WORDS.search(quoted) or _SAYS.search(message[: match.start()]):
             return quoted.strip()
     line = _ERROR_LINE.search(message)
     if line is not None:

@@ -419,6 +419,22 @@ def none_for_another(policy: Policy, asked: DetailField | None, text: str) -> De
     return None
 
 
+def fills_a_none(
+    policy: Policy, asked: DetailField, details: dict[str, str], text: str
+) -> DetailField | None:
+    """The other detail, answered "none" before, that this message is wholly an answer to:
+    an error pasted after "no error" was an error after all."""
+    for detail in policy.details:
+        extractor = _EXTRACTORS.get(detail.id)
+        answered_none = detail.none_value and details.get(detail.id) == detail.none_value
+        if detail is asked or extractor is None or not answered_none:
+            continue
+        found = extractor(text)
+        if found and normalize(found) == normalize(text):
+            return detail
+    return None
+
+
 @functools.lru_cache(maxsize=64)
 def _none_pattern(none_phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     """One pattern for a detail's "none" phrases of two words or more, built once."""

@@ -90,6 +90,7 @@ from intake.fields import (
     correction,
     field_named,
     fields_of,
+    fills_a_none,
     inline_edit,
     kind_named,
     labelled_answers,
@@ -804,6 +805,11 @@ def _details(state: Conversation, turn: _Turn) -> Outcome:
     other = none_for_another(turn.policy, detail, turn.text)
     if other is not None and other.none_value:  # "no error at all actually", at another question
         state = state.model_copy(update={"details": {**state.details, other.id: other.none_value}})
+        return state, (_say_then_ask(state, turn.policy, texts.CORRECTED),)
+    filled = fills_a_none(turn.policy, detail, state.details, turn.text)
+    if filled is not None:  # "SyncError: … (E_INV_NEG)" after "no error"
+        pasted = _fit(turn.text.strip(), turn.policy)[0]
+        state = state.model_copy(update={"details": {**state.details, filled.id: pasted}})
         return state, (_say_then_ask(state, turn.policy, texts.CORRECTED),)
     restated = _restated_in_english(state, turn.text) and (
         validate_detail(detail, turn.text) != detail.none_value  # "no error" answers

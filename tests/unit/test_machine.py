@@ -3395,6 +3395,38 @@ def test_adding_to_a_field_keeps_what_it_held(policy: Policy, said: list[str]) -
     assert chat.state.step is Step.CONFIRM
 
 
+@pytest.mark.parametrize(
+    ("problem", "error"),
+    [
+        (
+            "gift card codes stopped working, customers get 'Gift card not valid'",
+            "Gift card not valid",
+        ),
+        (
+            "it says 'Something went wrong, please try again' in red",
+            "Something went wrong, please try again",
+        ),
+    ],
+)
+def test_a_message_quoted_after_says_or_get_is_the_error(
+    policy: Policy, problem: str, error: str
+) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say(problem)
+    assert chat.state.details["error_messages"] == error
+
+
+def test_an_error_pasted_after_no_error_puts_the_error_right(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("inventory sync with my warehouse fails")
+    chat.say("no error")
+    text = chat.reply("SyncError: SKU CANDLE-LAV-08 quantity -3 rejected (E_INV_NEG)")
+    assert chat.state.details == {
+        "error_messages": "SyncError: SKU CANDLE-LAV-08 quantity -3 rejected (E_INV_NEG)"
+    }
+    assert text.endswith(policy.details[1].question)  # the steps, asked again
+
+
 def test_a_corrected_error_with_a_colon_of_its_own_is_kept_whole(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
