@@ -59,6 +59,16 @@ _ENVIRONMENT = {
         r"\b[A-Z][\w.-]*(?: [A-Z][\w.-]*)? (?:plugin|integration|extension|app|theme|gateway)\b"
     ),
 }
+# A plan, browser, system or version named in passing ("my paypal fails on Windows 11 in
+# Chrome"): no guide is about them, and as unknown words they only dilute the search.
+_SYSTEM_MENTION = re.compile(
+    r"(?:\b(?:on|in|with|using|from|via)\s+(?:the\s+|my\s+|an?\s+)?)?(?:"
+    + "|".join(_ENVIRONMENT[fact].pattern for fact in ("version", "plan", "browser", "os"))
+    + ")",
+    re.IGNORECASE,
+)
+# The commas that separated what was taken out ("fails, , ," once the facts are gone).
+_LEFT_DANGLING = re.compile(r"(?:\s*[,;:](?=\s*(?:[,;:]|$)))+")
 # Access granted or refused, said to the team ("you can log in", "please don't access it");
 # "I can't log in" or "someone logged in without my password" say neither.
 _TO_THE_TEAM = r"(?:you|the team|your team|support|your agents?|the agents?)"
@@ -246,19 +256,21 @@ def without_pleasantries(message: str) -> str:
 
 
 def what_is_wrong(message: str) -> str:
-    """The words of a description that say what is wrong, for the guide search: sentences of
-    system facts ("I'm on Pro with Chrome"), access ("you may log in"), the clauses around a
+    """The words of a description that say what is wrong, for the guide search: system facts
+    ("I'm on Pro with Chrome", "on Windows 11"), access ("you may log in"), the clauses around a
     removed secret, and email and web addresses only blur it. The whole message when nothing
     else is left."""
     plain = _AROUND_A_SECRET.sub(
         _without_the_secret, _AN_ADDRESS.sub("", without_pleasantries(message))
     )
     kept = [
-        sentence
+        _SYSTEM_MENTION.sub(" ", sentence)
         for sentence in _SENTENCE.split(plain)
         if sentence.strip() and not only_system_facts(sentence) and consent_in(sentence) is None
     ]
-    return " ".join(" ".join(kept).split()) or message
+    # All of it system facts ("PayPal fails, Pro plan, Chrome 131"): what the facts leave.
+    left = " ".join(kept) or _SYSTEM_MENTION.sub(" ", plain)
+    return " ".join(_LEFT_DANGLING.sub("", left).split()) or message
 
 
 def _without_the_secret(clause: re.Match[str]) -> str:
