@@ -2,6 +2,7 @@
 and the health endpoints."""
 
 import asyncio
+import contextlib
 import errno
 import gc
 import logging
@@ -14,6 +15,7 @@ from aiohttp import web
 from bot.app import App, utc_now
 from bot.errors import UserFacingError
 from bot.platform import Platform
+from bot.relay import Relay
 from storage.database import is_current
 
 log = logging.getLogger(__name__)
@@ -57,8 +59,8 @@ async def serve(app: App, platforms: Sequence[Platform], stop: asyncio.Event) ->
     relay = app.relay({platform.name: platform.sender for platform in platforms})
     relay_task = asyncio.create_task(relay.run(stop))
     try:
-        for platform in platforms:
-            await platform.start(relay)
+        if not await _started(platforms, relay, stop):
+            return  # asked to stop while a platform was still connecting
         # Everything loaded at start lives as long as the process: keep it out of the
         # collector's full passes (bench/production_bench.py at 100 messages/s: reply p99
         # 100–137 ms without this, 74–82 ms with it).
@@ -75,6 +77,28 @@ async def serve(app: App, platforms: Sequence[Platform], stop: asyncio.Event) ->
             await platform.stop()
         await relay_task
         await runner.cleanup()
+
+
+async def _started(platforms: Sequence[Platform], relay: Relay, stop: asyncio.Event) -> bool:
+    """Start every platform; False when ``stop`` came first. A platform's API that accepts
+    connections and never answers would otherwise hold a SIGTERM for minutes."""
+
+    async def start_all() -> None:
+        for platform in platforms:
+            await platform.start(relay)
+
+    starting = asyncio.create_task(start_all())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if starting.done():
+        starting.result()  # a start's own error (a refused token) stops serve with its line
+        return True
+    starting.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await starting
+    log.info("stopped before every platform had started")
+    return False
 
 
 def _cannot_listen(error: OSError, host: str, port: int) -> str:

@@ -2,6 +2,7 @@
 traceback, and a command refused for its settings leaves nothing behind (no database, no logs).
 """
 
+import contextlib
 import os
 import re
 import socket
@@ -162,19 +163,18 @@ def test_a_discord_api_address_that_is_not_discord_is_one_line(
     assert_refused(result, f"intake: {proxy_error_page} {says}")
 
 
+def _without_our_settings() -> dict[str, str]:
+    """This process's environment without any setting of ours that could leak into a test."""
+    ours = ("INTAKE_", "SLACK_", "DISCORD_")
+    return {name: value for name, value in os.environ.items() if not name.startswith(ours)}
+
+
 def serve_log_until(tmp_path: Path, environment: dict[str, str], until: str) -> str:
     """What ``intake serve`` logs up to a line with ``until``: it keeps going after it."""
     serve = subprocess.Popen(
         [INTAKE, "serve"],
         cwd=tmp_path,
-        env={
-            **{
-                k: v
-                for k, v in os.environ.items()
-                if not k.startswith(("INTAKE_", "SLACK_", "DISCORD_"))
-            },
-            **environment,
-        },
+        env={**_without_our_settings(), **environment},
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -225,6 +225,56 @@ def test_discord_out_of_reach_at_start_is_tried_again_while_slack_serves(tmp_pat
     }
     said = serve_log_until(tmp_path, environment, "serving")
     assert f"Discord not reachable yet (could not log in to Discord at {unreachable}" in said
+
+
+@pytest.fixture
+def silent_api() -> Iterator[tuple[str, threading.Event]]:
+    """An address that accepts connections and never answers, and whether one was made."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    connected = threading.Event()
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):  # closed at the end
+            while True:
+                held.append(listener.accept()[0])
+                connected.set()
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/", connected
+    listener.close()
+    for connection in held:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "platform",
+    [
+        {**SLACK, "SLACK_API_BASE_URL": "{api}"},
+        {"DISCORD_TOKEN": "abc", "DISCORD_API_BASE": "{api}"},
+    ],
+    ids=["slack", "discord"],
+)
+def test_serve_stops_at_once_on_sigterm_while_an_api_never_answers(
+    tmp_path: Path, silent_api: tuple[str, threading.Event], platform: dict[str, str]
+) -> None:
+    api, connected = silent_api
+    environment = {name: value.format(api=api) for name, value in platform.items()}
+    serve = subprocess.Popen(
+        [INTAKE, "serve"],
+        cwd=tmp_path,
+        env={**_without_our_settings(), **environment, "INTAKE_HTTP_PORT": "0"},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert connected.wait(30), "serve never called the API"
+        serve.terminate()
+        _, said = serve.communicate(timeout=10)  # not the minutes an HTTP timeout takes
+    finally:
+        serve.kill()
+    assert serve.returncode == 0, said
+    assert "Traceback" not in said
 
 
 def test_version_names_the_installed_release(tmp_path: Path) -> None:
