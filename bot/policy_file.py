@@ -1,12 +1,15 @@
 """Reading the policy file: the bundled default, or the admin's own via INTAKE_POLICY_FILE."""
 
+from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from bot.errors import UserFacingError
+from intake.hours import next_window
 from intake.policy import Policy
 
 
@@ -19,7 +22,7 @@ def load_policy(path: Path | None = None) -> Policy:
             if path
             else (files("intake") / "default_policy.yaml").read_text("utf-8")
         )
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_NoDuplicateKeys)
     except OSError as error:
         raise UserFacingError(f"can't read policy file {name}: {error.strerror}") from None
     except UnicodeDecodeError:
@@ -33,8 +36,29 @@ def load_policy(path: Path | None = None) -> Policy:
     if not isinstance(data, dict):
         raise UserFacingError(f"policy file {name} must be a mapping of settings")
     try:
-        return Policy.model_validate(data)
+        policy = Policy.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "policy"
         raise UserFacingError(f"policy file {name}: {field}: {first['msg']}") from None
+    try:
+        next_window(policy.hours, datetime.now(UTC))
+    except ValueError:  # every open day closed (extra_closures) for the years ahead
+        raise UserFacingError(f"policy file {name}: hours: support never opens") from None
+    return policy
+
+
+class _NoDuplicateKeys(yaml.SafeLoader):
+    """YAML keeps the last of two equal keys without a word: here a key given twice (two
+    ``extra_closures:``) is a mistake to name, not an edit to lose."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{key!r} is given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)

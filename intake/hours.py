@@ -70,6 +70,14 @@ class SupportHours(BaseModel):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from None
         return value
 
+    @field_validator("opens", "closes", mode="before")
+    @classmethod
+    def _unquoted(cls, value: object) -> object:
+        """YAML reads an unquoted 16:30 as the number 990 (base 60, minutes): that time."""
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            return time(value // 60, value % 60)
+        return value
+
     @field_validator("opens", "closes")
     @classmethod
     def _wall_clock(cls, value: time) -> time:

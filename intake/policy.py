@@ -48,7 +48,8 @@ class Policy(_Frozen):
     product: str = Field(min_length=1)
     contact_email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
     ticket_prefix: str = Field(pattern=r"^[A-Z][A-Z0-9]{0,9}$")
-    first_ticket_number: int = Field(default=1001, ge=1)
+    # Ticket numbers are stored as 32-bit integers: a billion leaves room for two.
+    first_ticket_number: int = Field(default=1001, ge=1, le=1_000_000_000)
     hours: SupportHours = SupportHours()
     kinds: tuple[HelpKind, ...] = Field(min_length=1)
     default_kind: str

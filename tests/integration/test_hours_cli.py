@@ -1,5 +1,5 @@
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
 
@@ -114,15 +114,73 @@ def test_out_of_range_at_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert "out of range" in err
 
 
+def _custom_policy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, old: str, new: str) -> Path:
+    bundled = (files("intake") / "default_policy.yaml").read_text("utf-8")
+    assert old in bundled
+    custom = tmp_path / "policy.yaml"
+    custom.write_text(bundled.replace(old, new), "utf-8")
+    monkeypatch.setenv("INTAKE_POLICY_FILE", str(custom))
+    return custom
+
+
 def test_hours_come_from_the_admins_policy_file(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    bundled = (files("intake") / "default_policy.yaml").read_text("utf-8")
-    custom = tmp_path / "policy.yaml"
-    custom.write_text(bundled.replace("weekdays: [0, 1, 2, 3, 4]", "weekdays: [5]"), "utf-8")
-    monkeypatch.setenv("INTAKE_POLICY_FILE", str(custom))
+    _custom_policy(monkeypatch, tmp_path, "weekdays: [0, 1, 2, 3, 4]", "weekdays: [5]")
     report = run_json(capsys, "--at", "2026-11-27T18:00")
     assert report["next_open"] == "2026-11-28T09:00:00-05:00"
+
+
+def test_an_unquoted_closing_time_is_that_time(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _custom_policy(monkeypatch, tmp_path, 'closes: "17:00"', "closes: 16:30")  # YAML: 990
+    assert run_json(capsys, "--at", "2026-11-25T16:29")["open"] is True
+    assert run_json(capsys, "--at", "2026-11-25T16:31")["open"] is False
+
+
+def test_a_setting_given_twice_is_named_not_silently_dropped(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    twice = 'extra_closures: []\n  extra_closures: ["2026-11-25"]'
+    custom = _custom_policy(monkeypatch, tmp_path, "extra_closures: []", twice)
+    code, out, err = run(capsys)
+    assert (code, out) == (2, "")
+    line = next(n for n, text in enumerate(custom.read_text().splitlines(), 1) if '"2026' in text)
+    assert err == (
+        f"intake: policy file {custom}:{line} is not valid YAML ('extra_closures' is given twice)\n"
+    )
+
+
+def test_a_first_ticket_number_the_database_cannot_hold_is_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    huge = "first_ticket_number: 1000000000000000000000000000000"
+    custom = _custom_policy(monkeypatch, tmp_path, "first_ticket_number: 1001", huge)
+    code, _, err = run(capsys)
+    assert code == 2
+    assert err.startswith(f"intake: policy file {custom}: first_ticket_number: ")
+    assert "1000000000" in err
+
+
+def test_hours_that_never_open_are_refused_when_the_policy_is_read(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    sundays = [date(2026, 11, 1) + timedelta(weeks=week) for week in range(52 * 12)]
+    closures = ", ".join(f'"{day.isoformat()}"' for day in sundays)
+    custom = _custom_policy(
+        monkeypatch,
+        tmp_path,
+        "weekdays: [0, 1, 2, 3, 4]",
+        f"weekdays: [6]\n  extra_closures: [{closures}]",
+    )
+    custom.write_text(custom.read_text().replace("  extra_closures: []", ""), "utf-8")
+    code, out, err = run(capsys)
+    assert (code, out, err) == (
+        2,
+        "",
+        f"intake: policy file {custom}: hours: support never opens\n",
+    )
 
 
 @pytest.mark.parametrize("value", ["0001-01-01T00:00", "0001-01-01T00:00Z", "1800-06-01T12:00"])
