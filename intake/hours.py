@@ -22,7 +22,21 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 _SEARCH_DAYS = 3660
 """How far ahead ``next_window`` looks before giving up (ten years of closures is a bad config)."""
 
-_ZONE_NAMES = {"America/Toronto": "Eastern", "America/New_York": "Eastern"}
+# North America's zones by the names people say; elsewhere a zone's abbreviation ("CET") or,
+# where it has none ("-03" in São Paulo), its city's time.
+_ZONE_NAMES = {
+    key: name
+    for name, keys in {
+        "Eastern": "Toronto New_York Montreal Detroit Nassau Indiana/Indianapolis Iqaluit",
+        "Central": "Chicago Winnipeg Regina Mexico_City",
+        "Mountain": "Denver Edmonton Phoenix Boise",
+        "Pacific": "Los_Angeles Vancouver Tijuana",
+        "Atlantic": "Halifax Moncton Puerto_Rico",
+        "Newfoundland": "St_Johns",
+        "Alaska": "Anchorage",
+    }.items()
+    for key in (f"America/{city}" for city in keys.split())
+} | {"Pacific/Honolulu": "Hawaii"}
 """Names customers recognise; other zones fall back to their abbreviation (``%Z``)."""
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -290,7 +304,8 @@ def describe_schedule(hours: SupportHours) -> str:
         day_text = ", ".join(_WEEKDAYS[day] for day in days)
     opens = _clock(hours.opens.hour, hours.opens.minute)
     closes = _clock(hours.closes.hour, hours.closes.minute)
-    return f"{day_text}, {opens} to {closes} {_ZONE_NAMES.get(hours.timezone, hours.timezone)}"
+    zone = _ZONE_NAMES.get(hours.timezone) or _city_time(hours.timezone)
+    return f"{day_text}, {opens} to {closes} {zone}"
 
 
 def _clock(hour: int, minute: int) -> str:
@@ -301,7 +316,14 @@ def _zone_name(at: datetime, zone: tzinfo) -> str:
     key = getattr(zone, "key", None)
     if isinstance(key, str) and key in _ZONE_NAMES:
         return _ZONE_NAMES[key]
-    return at.strftime("%Z")
+    abbreviation = at.strftime("%Z")
+    return abbreviation if abbreviation.isalpha() or not isinstance(key, str) else _city_time(key)
+
+
+def _city_time(key: str) -> str:
+    """ "America/Sao_Paulo" as "Sao Paulo time"; "UTC" as itself."""
+    city = key.rsplit("/", 1)[-1].replace("_", " ")
+    return city if city.isupper() else f"{city} time"
 
 
 def _local(day: date, wall: time, zone: ZoneInfo) -> datetime:

@@ -230,6 +230,25 @@ def test_non_default_timezone() -> None:
     assert describe_window_end(summer, summer.opens_at) == "Wednesday, July 1 at 4:00 PM CEST"
 
 
+@pytest.mark.parametrize(
+    ("zone", "schedule", "opening"),
+    [
+        ("America/Vancouver", "Pacific", "Pacific"),
+        ("America/Sao_Paulo", "Sao Paulo time", "Sao Paulo time"),  # its abbreviation is "-03"
+        ("Europe/Berlin", "Berlin time", "CET"),
+        ("UTC", "UTC", "UTC"),
+    ],
+)
+def test_a_time_zone_reads_as_people_name_it_never_as_its_id(
+    zone: str, schedule: str, opening: str
+) -> None:
+    hours = SupportHours(timezone=zone, holiday_subdivision=None)
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    assert describe_schedule(hours) == f"Monday to Friday, 9:00 AM to 5:00 PM {schedule}"
+    window = next_window(hours, now)
+    assert describe_window_start(window, now) == f"Monday, November 30 at 9:00 AM {opening}"
+
+
 def test_describe_adds_the_year_only_when_it_changes() -> None:
     at = local("2026-12-31T17:00")
     window = next_window(HOURS, at)
