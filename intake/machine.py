@@ -1573,7 +1573,9 @@ def _agent(state: Conversation, turn: _Turn) -> Outcome:
         # "My PayPal checkout fails, can I talk to a person?": the ticket says what is wrong.
         state = state.model_copy(update={"problem": _as_problem(described, turn.policy)[0]})
     note = Reply(text=texts.AGENT_NEEDS_SOMETHING)
-    return state, (note, OpenTicket(draft=_draft(state, turn)))
+    # Asked for a person over the guides on offer: none of them solved it.
+    gap = (_not_helpful(state),) if state.step is Step.GUIDES else ()
+    return state, (*gap, note, OpenTicket(draft=_draft(state, turn)))
 
 
 # ── shared pieces ───────────────────────────────────────────────────────────────────────────

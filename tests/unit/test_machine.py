@@ -787,6 +787,14 @@ def test_holding_the_summary_back_with_more_to_say_is_no_cancel(policy: Policy, 
     assert chat.state.step is not Step.CANCELLED
 
 
+def test_asking_for_a_person_over_the_guides_offered_records_a_gap(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(GUIDES))
+    chat.say(PROBLEM)
+    actions = chat.say("agent")
+    assert RecordGap(text=PROBLEM, kind=chat.state.kind, reason="not_helpful") in actions
+    assert any(isinstance(a, OpenTicket) for a in actions)
+
+
 @pytest.mark.parametrize(
     "words", ["just open a ticket please", "Create a ticket", "I want a ticket now", "just file it"]
 )
