@@ -130,6 +130,9 @@ def parse_file(path: Path, categories: Collection[str] = DEFAULT_CATEGORIES) -> 
     return ParsedFile(source=source, guide=draft)
 
 
+_SKIPPED = "this file is skipped"
+
+
 def combine(files: Iterable[ParsedFile], notes: Sequence[str] = ()) -> LoadResult:
     """Apply the folder-wide rules (unique ids and titles, links that resolve) to parsed files.
 
@@ -143,7 +146,10 @@ def combine(files: Iterable[ParsedFile], notes: Sequence[str] = ()) -> LoadResul
     checked: list[Guide] = []
     file_ids: set[str] = set()
     for parsed in files:
-        problems.extend(parsed.problems)
+        own = list(parsed.problems)
+        if own and parsed.guide is None:  # say so once: the file is not a guide until fixed
+            own[0] = own[0].model_copy(update={"message": f"{own[0].message}; {_SKIPPED}"})
+        problems.extend(own)
         file_ids.add(Path(parsed.source).stem)
         current = parsed.draft or parsed.guide
         if current is None:
@@ -152,7 +158,7 @@ def combine(files: Iterable[ParsedFile], notes: Sequence[str] = ()) -> LoadResul
         guide = parsed.guide
         first = served.first(guide) if guide is not None else None
         if guide is not None and first is not None:
-            message = f"{_duplicate(guide, first)}; this file is skipped"
+            message = f"{_duplicate(guide, first)}; {_SKIPPED}"
             problems.append(Problem(file=guide.source, line=1, message=message))
         else:
             earlier = seen.first(current)

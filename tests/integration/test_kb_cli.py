@@ -8,6 +8,8 @@ import pytest
 
 from bot.cli import main
 
+SKIPPED = "this file is skipped"
+
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
@@ -43,8 +45,9 @@ def test_check_lists_every_problem_as_file_line(
     assert code == 1
     assert out.splitlines() == [
         f"note: {broken_folder}/image.png: ignored, not a markdown (.md) file",
-        f"{broken_folder}/binary.md:1: not UTF-8 text (byte 0xff); save it as UTF-8",
-        f"{broken_folder}/list.md:2: front matter must be fields like 'title: ...', not a list",
+        f"{broken_folder}/binary.md:1: not UTF-8 text (byte 0xff); save it as UTF-8; {SKIPPED}",
+        f"{broken_folder}/list.md:2: front matter must be fields like 'title: ...', not a list; "
+        f"{SKIPPED}",
     ]
     assert "2 problem(s)" in err
 
@@ -183,11 +186,11 @@ def test_check_reports_every_problem_of_every_file(
     allowed = "bug-fix, installation-setup, technical-assistance, troubleshooting"
     assert code == 1
     assert out.splitlines() == [
-        f"{tmp_path}/refund.md:3: unknown category 'refunds' (use one of: {allowed})",
+        f"{tmp_path}/refund.md:3: unknown category 'refunds' (use one of: {allowed}); {SKIPPED}",
         f"{tmp_path}/refund.md:5: link to a guide that does not exist: nowhere.md",
         f"{tmp_path}/repeat.md:1: duplicate title 'refund an order', "
         f"already used by {tmp_path}/refund.md",
-        f"{tmp_path}/tags.md:3: category must be one word (use one of: {allowed})",
+        f"{tmp_path}/tags.md:3: category must be one word (use one of: {allowed}); {SKIPPED}",
         f"{tmp_path}/tags.md:4: 'tags' must be a list of words or phrases",
         f"{tmp_path}/tags.md:6: link to a guide that is left out for its own problems: refund.md",
     ]

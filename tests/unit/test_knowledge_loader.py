@@ -50,9 +50,9 @@ def test_every_problem_in_a_folder_is_reported_in_one_run(tmp_path: Path) -> Non
     assert [g.id for g in result.guides] == ["good"]
     problems = sorted(str(p).removeprefix(f"{tmp_path}/") for p in result.problems)
     assert problems == [
-        "export.md: too large (1,200,023 bytes); a guide is at most 1 MB",
+        "export.md: too large (1,200,023 bytes); a guide is at most 1 MB; this file is skipped",
         "good.md:4: link to a guide that does not exist: nowhere.md",
-        "latin1.md:2: not UTF-8 text (byte 0xe9); save it as UTF-8",
+        "latin1.md:2: not UTF-8 text (byte 0xe9); save it as UTF-8; this file is skipped",
         f"same-title.md:1: duplicate title 'good', already used by {tmp_path}/good.md; "
         "this file is skipped",
         f"sub/good.md:1: duplicate id 'good', already used by {tmp_path}/good.md; "
@@ -95,13 +95,14 @@ def test_a_file_with_problems_still_takes_part_in_the_folder_checks(tmp_path: Pa
     problems = sorted(str(p).removeprefix(f"{tmp_path}/") for p in result.problems)
     assert problems == [
         "a.md:3: unknown category 'nope' (use one of: bug-fix, installation-setup, "
-        "technical-assistance, troubleshooting)",
+        "technical-assistance, troubleshooting); this file is skipped",
         "a.md:5: link to a guide that does not exist: gone.md",
         f"b.md:1: duplicate title 'refund', already used by {tmp_path}/a.md",
         "b.md:4: link to a guide that is left out for its own problems: a.md",
         f"c.md:1: duplicate title 'Refund', already used by {tmp_path}/b.md; this file is skipped",
         f"sub/a.md:1: duplicate id 'a', already used by {tmp_path}/a.md",
-        "sub/a.md:2: front matter is not valid YAML: expected ',' or ']', but got '<stream end>'",
+        "sub/a.md:2: front matter is not valid YAML: expected ',' or ']', but got '<stream end>'; "
+        "this file is skipped",
         "sub/a.md:4: link to a guide that does not exist: gone.md",
     ]
 
@@ -114,7 +115,7 @@ def test_a_category_that_is_not_a_word_is_a_problem_not_a_crash(tmp_path: Path) 
     assert result.guides == ()
     assert [str(p).removeprefix(f"{tmp_path}/") for p in result.problems] == [
         "a.md:3: category must be one word (use one of: bug-fix, installation-setup, "
-        "technical-assistance, troubleshooting)"
+        "technical-assistance, troubleshooting); this file is skipped"
     ]
 
 
