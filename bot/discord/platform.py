@@ -250,7 +250,9 @@ async def _login(client: IntakeClient, token: str, api_base: str) -> None:
     except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
         await client.close()
         raise DiscordUnreachable(f"could not log in to Discord at {api_base}: {error}") from None
-    except ValueError:  # a body labelled JSON that isn't: a proxy's error page, another server
+    # A body labelled JSON that isn't (a proxy's error page), or a web page read as text and
+    # then as Discord's user object: another server.
+    except (ValueError, TypeError, KeyError):
         await client.close()
         raise UserFacingError(
             f"{api_base} did not answer like the Discord API: is DISCORD_API_BASE right?"

@@ -125,10 +125,12 @@ def test_help_still_prints_usage_and_exits_0(tmp_path: Path) -> None:
 class _ProxyErrorPage(BaseHTTPRequestHandler):
     """What a misconfigured proxy answers: an HTML error page labelled as JSON."""
 
+    status, content_type = 502, "application/json"
+
     def _answer(self) -> None:
         body = b"<html>proxy error</html>"
-        self.send_response(502)
-        self.send_header("Content-Type", "application/json")
+        self.send_response(self.status)
+        self.send_header("Content-Type", self.content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -139,9 +141,14 @@ class _ProxyErrorPage(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def proxy_error_page() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ProxyErrorPage)
+class _WebPage(_ProxyErrorPage):
+    """What a website answers: a page, as a page."""
+
+    status, content_type = 200, "text/html"
+
+
+def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -149,18 +156,28 @@ def proxy_error_page() -> Iterator[str]:
         server.shutdown()
 
 
+@pytest.fixture
+def proxy_error_page() -> Iterator[str]:
+    yield from _serving(_ProxyErrorPage)
+
+
+@pytest.fixture(params=[_ProxyErrorPage, _WebPage], ids=["proxy-error", "web-page"])
+def not_an_api(request: pytest.FixtureRequest) -> Iterator[str]:
+    yield from _serving(request.param)
+
+
 def test_a_discord_api_address_that_is_not_discord_is_one_line(
-    tmp_path: Path, proxy_error_page: str
+    tmp_path: Path, not_an_api: str
 ) -> None:
     result = intake(
         ["serve"],
         tmp_path,
         INTAKE_HTTP_PORT="0",
         DISCORD_TOKEN="abc",
-        DISCORD_API_BASE=proxy_error_page,
+        DISCORD_API_BASE=not_an_api,
     )
     says = "did not answer like the Discord API: is DISCORD_API_BASE right?"
-    assert_refused(result, f"intake: {proxy_error_page} {says}")
+    assert_refused(result, f"intake: {not_an_api} {says}")
 
 
 def _without_our_settings() -> dict[str, str]:
