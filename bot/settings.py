@@ -50,13 +50,23 @@ class Settings(BaseSettings):
     )
     discord_agent_role: str | None = Field(default=None, alias="INTAKE_DISCORD_AGENT_ROLE")
 
-    @field_validator("policy_file", "kb_dir", "data_dir", "http_host", mode="before")
+    @field_validator(
+        "policy_file",
+        "kb_dir",
+        "data_dir",
+        "http_host",
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "discord_token",
+        mode="before",
+    )
     @classmethod
     def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
         """``INTAKE_DATA_DIR=`` (as ``${VAR:-}`` in a compose file or an empty ``.env`` line
         passes it) means "not set": the default (the bundled policy and guides, ``data``,
         127.0.0.1), as ``intake kb`` already reads it; as a path it would be the current
-        folder, and as a host every network interface."""
+        folder, as a host every network interface, and as a token one sent to the platform."""
         if isinstance(value, str) and not value.strip():
             return cls.model_fields[str(info.field_name)].default
         return value

@@ -104,6 +104,17 @@ def test_an_empty_path_setting_means_the_bundled_default(
     assert getattr(load_settings(), field) is None
 
 
+@pytest.mark.parametrize(
+    ("variable", "field"),
+    [("DISCORD_TOKEN", "discord_token"), ("SLACK_BOT_TOKEN", "slack_bot_token")],
+)
+def test_a_blank_token_is_no_token(
+    monkeypatch: pytest.MonkeyPatch, variable: str, field: str
+) -> None:
+    monkeypatch.setenv(variable, "   ")  # not sent to the platform as a token
+    assert getattr(load_settings(), field) is None
+
+
 def test_an_empty_host_listens_where_the_default_does(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INTAKE_HTTP_HOST", "")
     assert load_settings().http_host == "127.0.0.1"  # not every network interface
