@@ -144,8 +144,8 @@ _PLEASANTRIES = re.compile(
     re.IGNORECASE,
 )
 _A_SECRET = r"\[(?:[^\]]* removed|card •••• \d{4})\]"
-_AROUND_A_SECRET = re.compile(rf"[^.,;\n]*{_A_SECRET}[^.,;\n]*")
 _SECRET_MARKER = re.compile(_A_SECRET)
+_CLAUSE_BREAK = re.compile(r"([.,;\n])")
 # A clause of a few words besides its secret ("my password is …", "card number …") is about the
 # secret; a longer one ("she was charged twice on card …") is about the problem.
 _ABOUT_THE_SECRET_WORDS = 4
@@ -260,9 +260,7 @@ def what_is_wrong(message: str) -> str:
     ("I'm on Pro with Chrome", "on Windows 11"), access ("you may log in"), the clauses around a
     removed secret, and email and web addresses only blur it. The whole message when nothing
     else is left."""
-    plain = _AROUND_A_SECRET.sub(
-        _without_the_secret, _AN_ADDRESS.sub("", without_pleasantries(message))
-    )
+    plain = _without_secrets(_AN_ADDRESS.sub("", without_pleasantries(message)))
     kept = [
         _SYSTEM_MENTION.sub(" ", sentence)
         for sentence in _SENTENCE.split(plain)
@@ -273,11 +271,19 @@ def what_is_wrong(message: str) -> str:
     return " ".join(_LEFT_DANGLING.sub("", left).split()) or message
 
 
-def _without_the_secret(clause: re.Match[str]) -> str:
-    """The clause around a removed secret, gone when it is about the secret, else only the
-    marker: the masks' own words ("card", "security code") are no problem of the customer."""
-    rest = _SECRET_MARKER.sub(" ", clause[0])
-    return rest if len(_WORD.findall(rest)) > _ABOUT_THE_SECRET_WORDS else ""
+def _without_secrets(text: str) -> str:
+    """Each clause around a removed secret gone when it is about the secret, else only the
+    marker: the masks' own words ("card", "security code") are no problem of the customer.
+    Clause by clause, so a long paste costs its length, not its square."""
+    clauses = _CLAUSE_BREAK.split(text)
+    return "".join(_without_the_secret(part) if "[" in part else part for part in clauses)
+
+
+def _without_the_secret(clause: str) -> str:
+    rest = _SECRET_MARKER.sub(" ", clause)
+    if rest == clause or len(_WORD.findall(rest)) > _ABOUT_THE_SECRET_WORDS:
+        return rest
+    return ""
 
 
 def only_system_facts(message: str) -> bool:
