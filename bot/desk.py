@@ -34,6 +34,7 @@ EDIT_STAYS_A_NOTE = (
     "it again as a new message."
 )
 UNDELIVERED = "Not delivered to the customer: {excerpt} ({reason})"
+NOT_IN_THE_THREAD = "Not posted in the ticket's thread: {excerpt} ({reason})"
 _EXCERPT = 200  # characters of an undelivered message the thread shows
 ALREADY_YOURS = "You already have this ticket."
 SENT_TO_CLOSED = (
@@ -292,6 +293,15 @@ def report_undelivered(
     if team_platform is not None:
         thread = Destination(ticket_thread=public_id)
         _to_ticket_team(uow, team_platform, public_id, thread, Outgoing(text=note), at)
+
+
+def report_not_in_thread(
+    uow: UnitOfWork, public_id: str, text: str, reason: str, at: datetime
+) -> None:
+    """A post to a ticket's thread was given up (the thread deleted, the bot removed): kept in
+    the ticket's history, where ``intake tickets show`` finds it, since the thread can't."""
+    note = NOT_IN_THE_THREAD.format(excerpt=shorten(text, _EXCERPT), reason=reason)
+    uow.tickets.add_event(uow.tickets.row_id(public_id), "undelivered", "bot", note, at)
 
 
 def _to_ticket_team(

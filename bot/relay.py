@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery import NotAllowedYet, PermanentFailure, RateLimited, Sender, TemporaryFailure
-from bot.desk import report_undelivered
+from bot.desk import report_not_in_thread, report_undelivered
 from bot.metrics import Metrics
 from bot.polling import Poller
 from intake.addresses import Address
@@ -220,12 +220,17 @@ class Relay:
 
 
 def _report_if_undelivered(uow: UnitOfWork, result: "_Result", at: datetime) -> None:
-    """A customer's message given up is told to their ticket's thread; cards only go to the
-    team, so they are skipped without a lookup."""
+    """A customer's message given up is told to their ticket's thread, a thread's message to
+    the ticket's history; cards only go to the team, so they are skipped without a lookup."""
     pending = result.pending
-    address = pending.destination.address
-    if result.kind in _GIVEN_UP and address is not None and pending.message.card is None:
-        report_undelivered(uow, address, pending.message.text, result.error or result.kind, at)
+    if result.kind not in _GIVEN_UP or pending.message.card is not None:
+        return
+    address, thread = pending.destination.address, pending.destination.ticket_thread
+    reason = result.error or result.kind
+    if address is not None:
+        report_undelivered(uow, address, pending.message.text, reason, at)
+    elif thread is not None:
+        report_not_in_thread(uow, thread, pending.message.text, reason, at)
 
 
 _Target = tuple[Address, str | None] | None

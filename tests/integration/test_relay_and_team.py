@@ -399,8 +399,28 @@ async def test_a_failed_note_in_the_thread_is_not_reported_again(app: App, clock
     await relay.drain()
     assert [s for s in slack.sent if s[0].thread] == []
     with UnitOfWork(app.sessions) as uow:
-        assert [e.kind for e in uow.tickets.events("MCP-1001")] == ["opened", "undelivered"]
+        events = uow.tickets.events("MCP-1001")
         assert uow.outbox.depth()[0] == 0
+    # In the history only, where nothing is sent: no note about the note.
+    assert [e.kind for e in events] == ["opened", "undelivered", "undelivered"]
+    assert events[-1].detail.startswith("Not posted in the ticket's thread: Not delivered")
+
+
+async def test_a_customer_message_the_thread_cannot_take_is_kept_in_the_history(
+    app: App, clock: Clock
+) -> None:
+    customer, console, slack, _ = await open_ticket(app, clock)
+    relay = relay_for(app, clock, console, slack)
+    assert customer.say("It fails on Safari 17.4 only")
+    slack.failures.append(PermanentFailure("Unknown Channel (10003)"))  # the thread deleted
+    await relay.drain()
+    with UnitOfWork(app.sessions) as uow:
+        [*_, undelivered] = uow.tickets.events("MCP-1001")
+    assert undelivered.kind == "undelivered"
+    assert undelivered.detail == (
+        "Not posted in the ticket's thread: It fails on Safari 17.4 only "
+        "(failed: Unknown Channel (10003))"
+    )
 
 
 async def test_a_problem_described_after_an_early_ticket_lands_on_it_and_its_card(
