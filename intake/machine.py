@@ -455,7 +455,8 @@ def _flooded(state: Conversation, turn: _Turn) -> Outcome:
     actions: list[Action] = []
     clicked = turn.event.answers is not None  # a button is a choice, not words for the agent
     if state.step is Step.TICKETED and turn.text and not clicked:
-        actions.append(ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text))
+        said = as_edit(turn.text) if turn.event.edited else turn.text  # read as an edit, as ever
+        actions.append(ForwardToTicket(ticket_id=str(state.ticket_id), text=said))
     if not state.flood_noted:
         state = state.model_copy(update={"flood_noted": True})
         ticketed = state.step is Step.TICKETED  # nothing to answer again: all of it arrived

@@ -943,6 +943,16 @@ def test_a_flood_after_the_ticket_still_reaches_the_ticket(policy: Policy) -> No
     assert replies(actions[-1]) == texts.SLOW_DOWN_TICKETED  # nothing to send again
 
 
+def test_an_edit_in_a_flood_after_the_ticket_still_reads_as_an_edit(policy: Policy) -> None:
+    chat = ticketed(policy)
+    chat.gap = timedelta(0)
+    for n in range(9):
+        chat.say(f"more detail {n}")
+    actions = chat.feed(CustomerSaid(text="It fails on Safari only", at=chat.at, edited=True))
+    said = "(edited) It fails on Safari only"
+    assert actions == [ForwardToTicket(ticket_id="MCP-1001", text=said)]
+
+
 def test_an_old_button_clicked_in_a_flood_after_the_ticket_is_not_relayed(policy: Policy) -> None:
     chat = ticketed(policy)
     chat.gap = timedelta(0)
