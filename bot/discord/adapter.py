@@ -261,7 +261,7 @@ class IntakeClient(discord.Client):
             at=message.created_at,
             in_dm=isinstance(channel, discord.DMChannel),
             thread_parent=str(parent) if parent is not None else None,
-            mentions_bot=any(user.id == bot_id for user in message.mentions),
+            mentions_bot=_mentions_bot(message, bot_id),
         )
 
     async def _parent_of(self, channel_id: int) -> int | None:
@@ -388,13 +388,28 @@ def _skipping(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]
     return parse_or_skip
 
 
+def _mentions_bot(message: discord.Message, bot_id: int) -> bool:
+    """The bot named, or the role Discord made for it (autocomplete offers both)."""
+    own_role = _own_role(message)
+    named = any(user.id == bot_id for user in message.mentions)
+    return named or (own_role is not None and own_role in message.role_mentions)
+
+
+def _own_role(message: discord.Message) -> discord.Role | None:
+    return message.guild.self_role if message.guild is not None else None
+
+
 def _text(message: discord.Message, bot_id: int) -> str:
     """The message's words (mentions by name) and files, then each message it forwards: a
     forward has no content of its own, Discord sends the original in a snapshot."""
     names = {str(user.id): user.display_name for user in message.mentions if user.id != bot_id}
     names |= {str(role.id): role.name for role in message.role_mentions}
     names |= {str(channel.id): channel.name for channel in message.channel_mentions}
-    own = written(readable(message.content, names), _files(message.attachments))
+    content = message.content
+    own_role = _own_role(message)
+    if own_role is not None:  # the bot's role reads as the bot's mention, stripped like it
+        content = content.replace(f"<@&{own_role.id}>", f"<@{bot_id}>")
+    own = written(readable(content, names), _files(message.attachments))
     quoted = [forwarded(s.content, _files(s.attachments)) for s in message.message_snapshots]
     return "\n".join(part for part in (own, *quoted) if part)
 

@@ -67,10 +67,11 @@ class FakeDiscord:
         self.bot = self.make_user("intake", bot=True, user_id=self.application_id)
         self.guild_id = self.snowflake()
         self.agent_role_id = self.snowflake()
+        self.bot_role_id = self.snowflake()  # the role Discord makes for an invited bot
         self.team_channel_id = self.snowflake()
         self.support_channel_id = self.snowflake()
         self.users: dict[int, Payload] = {self.application_id: self.bot}
-        self.roles: dict[int, list[int]] = {}  # member id -> role ids
+        self.roles: dict[int, list[int]] = {self.application_id: [self.bot_role_id]}
         self.channels: dict[int, Payload] = {}
         self.messages: dict[int, list[Payload]] = {}
         self._deleted_nonces: set[str] = set()
@@ -293,12 +294,23 @@ class FakeDiscord:
         }
 
     async def user_post(
-        self, user: Payload, channel_id: int, text: str, *, mention_bot: bool = False
+        self,
+        user: Payload,
+        channel_id: int,
+        text: str,
+        *,
+        mention_bot: bool = False,
+        mention_bot_role: bool = False,
     ) -> Payload:
-        """Someone writes in a guild channel or thread, optionally mentioning the bot."""
+        """Someone writes in a guild channel or thread, optionally mentioning the bot, or its
+        role (what Discord's autocomplete often picks instead)."""
         mentions = [self.bot] if mention_bot else []
         content = f"<@{self.bot['id']}> {text}" if mention_bot else text
-        message = self._message(channel_id, user, content, mentions=mentions)
+        extra: Payload = {}
+        if mention_bot_role:
+            content = f"<@&{self.bot_role_id}> {text}"
+            extra = {"mention_roles": [str(self.bot_role_id)]}
+        message = self._message(channel_id, user, content, mentions=mentions, extra=extra)
         await self.dispatch("MESSAGE_CREATE", self._gateway_message(message))
         return message
 
@@ -454,6 +466,11 @@ class FakeDiscord:
             "roles": [
                 self._role(self.guild_id, "@everyone", 0),
                 self._role(self.agent_role_id, "Support agents", 1),
+                {
+                    **self._role(self.bot_role_id, "intake", 2),
+                    "managed": True,
+                    "tags": {"bot_id": str(self.application_id)},
+                },
             ],
             "channels": channels,
             "threads": threads,

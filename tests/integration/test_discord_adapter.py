@@ -186,6 +186,22 @@ async def test_a_mention_in_a_channel_continues_in_a_thread_or_in_dms(
         await fake.wait_for_post(fake.support_channel_id, "sent you a direct message", after=mark)
 
 
+async def test_a_mention_of_the_bots_role_is_a_mention_of_the_bot(
+    discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
+) -> None:
+    fake = discord_fake
+    customer = fake.make_user("Lee")
+    async with discord_serve(discord_settings) as app:
+        mark = len(fake.calls)
+        mention = await fake.user_post(
+            customer, fake.support_channel_id, FULL_INTAKE[0], mention_bot_role=True
+        )
+        await fake.wait_for_post(mention["id"], "guides", after=mark)
+        with UnitOfWork(app.sessions) as uow:
+            [line, *_] = uow.conversations.transcript(1)
+        assert line.text == FULL_INTAKE[0]  # the role's mention is not part of the problem
+
+
 async def test_a_card_whose_thread_is_not_allowed_waits_until_it_is(
     discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
 ) -> None:
