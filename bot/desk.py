@@ -115,7 +115,8 @@ class TicketDesk:
         at, agent = message.at, message.author.display_name
         thread = Destination(ticket_thread=ticket.public_id)
         if not message.is_agent:
-            self.to_team(uow, ticket.public_id, thread, Outgoing(text=NOT_AN_AGENT), at)
+            if not message.edited:  # told once, not again for each edit
+                self.to_team(uow, ticket.public_id, thread, Outgoing(text=NOT_AN_AGENT), at)
             return
         text = as_stored(message.text).text
         conversation_id = uow.tickets.conversation_of(ticket.public_id)

@@ -344,6 +344,8 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
     if turn.event.edited:
         return _edited(state, turn)
     answers = turn.event.answers
+    if answers == Step.CONFIRM.value and state.step is Step.TICKETED:
+        return state, ()  # Send clicked twice: the ticket it opened says all
     if answers is not None and state.step is not Step.NEW and answers != _prompt_of(state):
         # A button on an earlier message: its answer is not for the question asked now.
         return state, _with_notes(notes, (_say_then_ask(state, turn.policy, texts.OLD_BUTTON),))

@@ -8,7 +8,8 @@ import pytest
 from bot.app import App
 from bot.delivery import NotAllowedYet, PermanentFailure, RateLimited, TemporaryFailure
 from bot.relay import Relay
-from intake.addresses import Address
+from intake.addresses import Address, Person
+from intake.inbound import TeamMessage
 from intake.outgoing import Outgoing
 from intake.tickets import Status
 from storage.unit_of_work import UnitOfWork
@@ -222,6 +223,26 @@ async def test_people_who_are_not_agents_cannot_act(app: App, clock: Clock) -> N
     assert [m.text for a, m, _ in slack.sent if a.thread][
         -1
     ] == "Only support agents can reply to or change tickets."
+
+
+async def test_a_non_agent_editing_their_message_is_not_told_again(app: App, clock: Clock) -> None:
+    _customer, console, slack, thread = await open_ticket(app, clock)
+    relay = relay_for(app, clock, console, slack)
+    assert team_message(app, thread, "Hey customer, try turning it off", is_agent=False)
+    edit = TeamMessage(
+        message_id="t-visitor:edit:1",
+        author=Person(platform="slack", user_id="agent-Visitor", display_name="Visitor"),
+        address=thread,
+        text="Hey customer, try turning it off and on",
+        at=OPEN_TIME + timedelta(hours=2),
+        is_agent=False,
+        edited=True,
+    )
+    assert app.service.handle_team(edit)
+    await relay.drain()
+    refusals = [m.text for a, m, _ in slack.sent if a.thread and "Only support agents" in m.text]
+    assert len(refusals) == 1
+    assert not any("turning it off" in m.text for _, m, _ in console.sent)
 
 
 async def test_a_thread_that_is_not_a_ticket_is_left_alone(app: App, clock: Clock) -> None:

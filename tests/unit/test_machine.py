@@ -1915,6 +1915,18 @@ def test_a_button_on_an_earlier_message_is_not_taken_for_the_current_answer(
     assert texts.OLD_BUTTON in replies(click(chat, yes))  # and only for that question
 
 
+def test_send_clicked_twice_opens_one_ticket_and_says_nothing_more(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    for answer in ("card_declined", "click pay", "Pro plan, Chrome 120, Windows 11", "yes"):
+        chat.say(answer)
+    [summary] = [a for a in chat.actions if isinstance(a, Reply)][-1:]
+    [send] = summary.choices
+    assert any(isinstance(a, OpenTicket) for a in click(chat, send))
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    assert click(chat, send) == []
+
+
 def test_the_holidays_before_the_next_window_are_named(policy: Policy) -> None:
     christmas_eve = datetime(2026, 12, 24, 22, 30, tzinfo=UTC)  # 5:30 PM Eastern, Thursday
     greeting = Driver(policy, at=christmas_eve).reply(PROBLEM)
