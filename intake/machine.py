@@ -1519,7 +1519,10 @@ def _explain(state: Conversation, turn: _Turn) -> Outcome:
         return state, actions
     detail = _next_missing(state, turn.policy)
     if state.step is Step.PROBLEM:
-        prompt = Reply(text=f"{texts.ASK_PROBLEM}\n{texts.PROBLEM_HINT}")
+        # The hint's "tell me a little more" is for a question not understood, not for one
+        # about the chat, which said nothing about the problem yet.
+        hint = "" if about else f"\n{texts.PROBLEM_HINT}"
+        prompt = Reply(text=f"{texts.ASK_PROBLEM}{hint}")
     elif state.step is Step.DETAILS and detail is not None:
         prompt = Reply(text=f"{detail.question}\n{detail.hint}")
     elif state.step is Step.CONSENT:

@@ -567,6 +567,16 @@ def test_after_a_ticket_of_vague_words_no_failure_is_told_apart(policy: Policy) 
     assert replies(chat.say("Card payments don't go through for anyone")) == ""
 
 
+def test_is_this_a_bot_before_the_problem_is_answered_then_the_problem_asked(
+    policy: Policy,
+) -> None:
+    chat = Driver(policy)
+    chat.say("hi")
+    text = chat.reply("is this a bot?")
+    assert text.startswith("I'm MyCartPro's support assistant, a bot")
+    assert text.endswith(texts.ASK_PROBLEM)  # no "tell me a little more": nothing was said yet
+
+
 def test_is_this_a_bot_after_the_ticket_is_answered_and_the_agent_sees_it(
     policy: Policy,
 ) -> None:
