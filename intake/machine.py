@@ -196,6 +196,7 @@ _NOT_SOLVED_AFTER_ALL = re.compile(
     r"(?:work|working|help|helped|helping|fix|fixed|solve|solved)\b|"
     r"\bstill (?:broken|failing|not|the same|happening|there)\b|\b(?:came|is|it's) back\b"
 )
+_CLAUSES = re.compile(r"[,.;:!?]+|\b(?:but|because|since|as)\b")
 # "No wait, I still need help", "I changed my mind": a cancel taken back.
 _CHANGED_MIND = re.compile(
     r"^(?:(?:no|oh|oops|sorry|wait|actually|hold on|hang on)\b[\s,.!-]*)*"
@@ -379,6 +380,9 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
             and not _another_request(state, turn.text)
         ):
             gap = _not_helpful(state)
+            if _says_why(turn.text):  # "…, the currency switcher doesn't show up": the problem
+                state, cut = _joined(state, turn, turn.text)
+                notes.extend(cut)
             state, actions = _resumed(state, turn, notes, texts.NOT_SOLVED_AFTER_ALL)
             return state, (gap, *actions)
         if command is None and state.after_cancel and _CHANGED_MIND.match(normalize(turn.text)):
@@ -528,6 +532,16 @@ def _content_stems(text: str) -> set[str]:
     """The words that say what a text is about, cut to their first letters ("payments" and
     "payment" alike)."""
     return {word[:5] for word in _NAME_WORD.findall(text) if len(word) > 3} - _NOT_ABOUT
+
+
+def _says_why(text: str) -> bool:
+    """A clause beyond "it didn't help after all" that says something of the problem."""
+    return any(
+        says_something(clause, at_least=3)
+        and _NOT_HELPFUL.search(clause) is None
+        and _NOT_SOLVED_AFTER_ALL.search(clause) is None
+        for clause in _CLAUSES.split(text.lower())
+    )
 
 
 def _resumed(state: Conversation, turn: _Turn, notes: list[str], note: str) -> Outcome:

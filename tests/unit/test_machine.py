@@ -1760,6 +1760,14 @@ def test_a_guide_that_did_not_help_after_all_continues_the_same_request(
     assert chat.state.problem == PROBLEM and chat.state.step is Step.DETAILS
 
 
+def test_why_a_guide_did_not_help_after_all_joins_the_problem(policy: Policy) -> None:
+    chat = self_served_then_back(policy)
+    said = "hmm actually it didn't help after all, the PayPal button doesn't show up at all"
+    chat.say(said)
+    assert chat.state.problem == f"{PROBLEM}. {said}"
+    assert chat.state.step is Step.DETAILS
+
+
 def test_thanks_after_a_guide_is_welcomed_and_a_new_problem_starts_afresh(policy: Policy) -> None:
     chat = self_served_then_back(policy)
     assert chat.reply("thanks!") == texts.YOU_ARE_WELCOME
