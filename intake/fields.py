@@ -273,10 +273,12 @@ def validate_detail(detail: DetailField, text: str) -> str | None:
         return None
     if answer in _EMPTY_ANSWERS and answer != "no":  # "no idea" is not "no error"
         return None
+    none_phrases = {normalize(p) for p in detail.none_phrases}
     if detail.none_value and (
-        answer in {normalize(p) for p in detail.none_phrases}
+        answer in none_phrases
         or (
-            is_no(text)
+            "none" in none_phrases  # a bare "no" means none where "none" does, not for steps
+            and is_no(text)
             and word_count(text) <= _BARE_NO_WORDS
             and set(re.findall(r"[a-z']+", answer)) <= _BARE_NO_VOCABULARY
         )

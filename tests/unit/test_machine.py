@@ -3480,6 +3480,16 @@ def test_a_message_quoted_after_says_or_get_is_the_error(
     assert chat.state.details["error_messages"] == error
 
 
+def test_a_bare_no_to_the_steps_is_asked_again_and_no_steps_is_an_answer(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("my domain isn't connecting")
+    chat.say("no error")
+    assert 'reply "no steps"' in chat.reply("no")
+    assert "steps_to_reproduce" not in chat.state.details
+    chat.say("no steps")
+    assert chat.state.details["steps_to_reproduce"] == "Nothing to reproduce."
+
+
 def test_an_error_pasted_after_no_error_puts_the_error_right(policy: Policy) -> None:
     chat = Driver(policy, FixedGuides(()))
     chat.say("inventory sync with my warehouse fails")
