@@ -888,9 +888,14 @@ def _click_path(state: Conversation, turn: _Turn) -> Outcome | None:
 
 def _puts_the_problem_right(state: Conversation, text: str) -> bool:
     """ "Actually it's not PayPal, it's the Stripe button": what it is not is in the problem
-    (not "it's not an error message, it's a blank page", an answer to the error question)."""
+    (not "it's not an error message, it's a blank page", an answer to the error question);
+    "wait, the problem is only …" narrows it."""
+    if state.problem is None:
+        return False
+    if _NARROWED.match(normalize(text)):  # "wait, the problem is only the shipping emails"
+        return True
     found = _NOT_THAT_BUT.match(normalize(text))
-    if found is None or state.problem is None:
+    if found is None:
         return False
     return bool(_content_stems(found.group(1)) & _content_stems(state.problem.lower()))
 
@@ -1756,6 +1761,9 @@ _GO_BACK = re.compile(
 _NOT_THAT_BUT = re.compile(
     r"^(?:(?:actually|sorry|wait|oops|no|correction|my bad)[, ]+)+(?:it's|it is|its) not "
     r"([^,.;]+)[,;.] ?(?:it's|it is|its|but|rather|i meant)\b"
+)
+_NARROWED = re.compile(
+    rf"^(?:{OPENS_A_CORRECTION})+(?:the |my )?(?:problem|issue)(?: is|'s) (?:only|just|really)\b"
 )
 # "OK", "so" opening a message that goes on to say something else.
 _OK_LEAD = re.compile(

@@ -3480,6 +3480,16 @@ def test_a_message_quoted_after_says_or_get_is_the_error(
     assert chat.state.details["error_messages"] == error
 
 
+def test_the_problem_narrowed_at_another_question_joins_the_problem(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("emails to customers are not arriving")
+    chat.say("no error")
+    said = "wait, the problem is only the shipping emails, order confirmations are fine"
+    chat.say(said)
+    assert chat.state.problem == f"emails to customers are not arriving. {said}"
+    assert "steps_to_reproduce" not in chat.state.details
+
+
 def test_a_bare_no_to_the_steps_is_asked_again_and_no_steps_is_an_answer(policy: Policy) -> None:
     chat = Driver(policy, FixedGuides(()))
     chat.say("my domain isn't connecting")
