@@ -195,15 +195,21 @@ _CANCEL_PLEA = re.compile(
 _DONT_SEND = re.compile(
     r"\b(?:(?:don'?t|do not|no need to) (?:send|submit|open)(?: (?:it|this|that|the ticket|a "
     r"ticket|my request))?|no need (?:for (?:it|this|a ticket) )?any ?more|not needed any ?more)"
-    r"\b(?! yet)"
+    r"(?=\s*(?:[,.;:!-]|$))"
 )
 _NEVER_MIND_FIRST = re.compile(
     r"^(?:(?:oh|ok|okay|actually|ugh|hmm|update)[ ,.!:]+)*(?:never ?mind|nvm|forget (?:about )?it)"
-    r"[ ,.!:;-]+"
+    r"(?:\s*[,.!:;-]+\s*|\s+(?=(?:i|we|it|it's|its|everything|my)\b))"
 )
-_SOLVED = re.compile(r"\b(?:fixed|solved|sorted|figured|resolved|works|working|worked)\b")
+# Said solved: "it works now", "I fixed it", "my developer sorted it", "figured it out".
+_SOLVED = re.compile(
+    r"\b(?:(?:it|that|this|everything|all)(?:'s| is)? (?:works?|working|fixed|solved|sorted|"
+    r"resolved|fine|ok|okay)\b|(?:i|we|he|she|they|(?:my|our) [a-z]+) (?:just |finally )?"
+    r"(?:fixed|solved|sorted|figured|resolved)\b|figured it out\b|found the (?:problem|issue|fix))"
+)
 _STILL_WRONG = re.compile(
-    r"\b(?:but|except|still|not|only|however|yet|wait|doesn'?t|isn'?t|won'?t|can'?t|when|if)\b"
+    r"\b(?:but|except|still|not|only|however|yet|wait|doesn'?t|isn'?t|won'?t|can'?t|didn'?t|"
+    r"when|if|stopped|nothing|anymore|any more|never|broken|fails?|failing|error|gone|urgent)\b"
 )
 _CANCEL_WORDS = 8  # "ugh never mind, I'll figure it out myself"; longer goes on ("never
 # mind the error, …")

@@ -788,6 +788,12 @@ def test_solved_by_the_customer_at_the_summary_is_cancelled(policy: Policy, word
         "don't send it yet, I need to add a screenshot",
         "don't send it, I want to change the steps",
         "never mind, it works now but not on Safari",
+        "Never mind the guides, checkout stopped working completely after the update",
+        "Forget it, nothing I do works, the storefront shows a blank page",
+        "Never mind, I figured out the real error, it's INSTRUMENT_DECLINED from PayPal",
+        "Don't send it to the general queue, it's urgent, PayPal worked for years",
+        "Pro plan; do not send customer emails from the PayPal app, it works with Stripe",
+        "My store sends 'order fixed' emails twice, don't send duplicates please",
     ],
 )
 def test_holding_the_summary_back_with_more_to_say_is_no_cancel(policy: Policy, words: str) -> None:
