@@ -93,7 +93,9 @@ _CONSENT = re.compile(
     rf"(?:^|[.!?;,:]\s*|\b(?:and|so|also|otherwise|yes|yeah|sure)\s+)"
     rf"(?:{_TO_THE_TEAM}(?: can| may| are welcome to| have my permission to| are allowed to)"
     rf"(?: also)? {_ACCESS}|feel free(?: to {_ACCESS})?)\b"
-    r"(?![^.!?]*\b(?:and|then),? (?:open|click|go|select|choose|press|add|navigate)\b)"
+    r"(?![^.!?]*(?:\b(?:and|then),?|:) (?:open|click|go|select|choose|press|add|navigate)\b)"
+    # "you can log in to the admin with the staff account, but it fails": a report, no leave.
+    r"(?![^.!?]*\b(?:fails?|failing|failed|error|broken|doesn't work|does not work)\b)"
     rf"(?=[^.!?]*\b(?:(?:my|our) {_SYSTEMS}|if (?:needed|necessary|you need|required)|"
     r"whatever)\b|"
     rf"[^.!?]*\b(?:the|your|my|our) (?:{_SYSTEMS}|store'?s \w+)\b|"
@@ -101,15 +103,22 @@ _CONSENT = re.compile(
     re.IGNORECASE,
 )
 _NO_CONSENT = re.compile(
-    rf"(?:^|[.!?;]\s*|\bplease\s+)(?:don't|do not) {_ACCESS}"
-    rf"(?: (?:in|into|to|at))?(?: (?:my|our|the|it|anything|that)\b(?: {_SYSTEMS}\b)?|$|\W)"
+    # "Please don't log in", "don't access my store"; not "don't check out as a guest" or
+    # "don't use the mobile app", which are steps.
+    rf"(?:^|[.!?;]\s*|\bplease\s+)(?:don't|do not) {_ACCESS}(?: (?:in|into|to|at))?"
+    rf"(?: (?:my|our|the) {_SYSTEMS}\b| (?:my|our|it|anything|that)\b|\s*(?:$|[.,;!?])|"
+    r" (?:after all|anymore|any more|please|for now|then|at all)\b)"
     r"(?![^.,;!?]*\b(?:box|button|field|option|link|coupon|code|product|cart|tab|page)\b)|"
     rf"\b(?:don't|do not) want {_ANYONE}(?: to)? "
     rf"(?:{_ACCESS}|accessing|logging in|touching)\b|"
     r"\b(?:don't|do not) want (?:you|anyone) (?:in|into) my\b|"
     rf"\b(?:don't|do not) let {_ANYONE} (?:{_ACCESS}|touch|in)\b|"
-    rf"\b{_TO_THE_TEAM} (?:may not|can't|cannot|must not|should not|shouldn't) {_ACCESS}\b|"
-    rf"\b(?:nobody|no one|no-one) (?:may|should|can|is to) (?:{_ACCESS}|touch)\b|"
+    # Not "you can't access this page" (an error) nor "support can't log in because of 2FA"
+    # (a report): only what the team is told not to do, to the customer's own systems.
+    rf"\b{_TO_THE_TEAM} (?:may not|must not|should not|shouldn't) {_ACCESS}"
+    rf"(?: (?:in|into|to|at))? (?:my|our|the) {_SYSTEMS}\b|"
+    rf"\b(?:nobody|no one|no-one) (?:may|should|is to) (?:{_ACCESS}|touch)"
+    rf"(?: (?:in|into|to|at))? (?:my|our) {_SYSTEMS}\b|"
     r"^(?:no|nope)?[ ,]*no access(?: please| thanks| thank you)?\W*$",
     re.IGNORECASE,
 )

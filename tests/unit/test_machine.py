@@ -3197,6 +3197,37 @@ def test_a_remark_about_logging_in_at_the_summary_keeps_the_access_answer(
     assert chat.state.step in {Step.CONFIRM, Step.EDIT}
 
 
+@pytest.mark.parametrize(
+    "problem",
+    [
+        "No one can check out since the update",
+        "Nobody can log in to the admin since this morning",
+        "My developer says support can't log in to our admin because of 2FA",
+        "My developer said: you can log in to the admin with the staff account, but it fails",
+    ],
+)
+def test_a_problem_about_logging_in_says_nothing_of_access(policy: Policy, problem: str) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say(problem)
+    assert chat.state.consent is None and chat.state.problem == problem
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        "Don't check out as a guest, log in first, then pay with PayPal",
+        "Please don't use the mobile app, open the store in a browser, click Checkout",
+        "You can check it on my site: add two products to the cart and the total doubles",
+    ],
+)
+def test_steps_that_say_what_not_to_do_are_steps_not_access(policy: Policy, steps: str) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("the cart total is wrong")
+    chat.say("no error")
+    chat.say(steps)
+    assert chat.state.consent is None and chat.state.details["steps_to_reproduce"] == steps
+
+
 def test_access_taken_back_during_the_questions_is_no(policy: Policy) -> None:
     chat = Driver(policy)
     chat.say("my CSV product import fails at row 57, feel free to log in to my admin")
