@@ -20,10 +20,12 @@ _CODE_SAID = re.compile(
     r"\b(?:says?|said|shows?|showed|shown|getting|get|gets|got|returns?|returned|gives?|gave|"
     r"error|message)\W+[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+"
 )
-# What comes before a quoted message the screen shows: "it says 'Gift card not valid'".
-_SAYS = re.compile(
-    r"\b(?:says?|said|saying|shows?|showed|showing|displays?|displayed|gets?|got|getting|"
-    r"sees?|saw|reads?|message|pops? up|appears?)\s*[:,-]?\s*$",
+# A quoted message that says something went wrong ("Gift card not valid", "Something went
+# wrong, please try again"), unlike a quoted label ("Add to cart", "Free shipping over $50").
+_SAYS_WRONG = re.compile(
+    r"\b(?:not|n't|cannot|unable|wrong|try again|sorry|oops|problem|unavailable|expired|"
+    r"missing|no longer|could not|isn't|unknown|incorrect|too many|exceeded|rejected|"
+    r"undefined|\w+(?:error|exception))\b",
     re.IGNORECASE,
 )
 # A pasted JSON body, as APIs and browser consoles show errors.
@@ -193,7 +195,7 @@ def error_text(message: str) -> str | None:
         return message.strip()
     for match in _QUOTED.finditer(message):
         quoted = next(group for group in match.groups() if group)
-        if _ERROR_WORDS.search(quoted) or _SAYS.search(message[: match.start()]):
+        if _ERROR_WORDS.search(quoted) or _SAYS_WRONG.search(quoted):
             return quoted.strip()
     line = _ERROR_LINE.search(message)
     if line is not None:

@@ -3537,6 +3537,27 @@ def test_a_bare_no_to_the_steps_is_asked_again_and_no_steps_is_an_answer(policy:
     assert chat.state.details["steps_to_reproduce"] == "Nothing to reproduce."
 
 
+@pytest.mark.parametrize(
+    ("problem", "error"),
+    [
+        ('The banner says "Free shipping over $50" but shipping is charged', None),
+        (
+            'When I click "Save changes", the page shows "Something went wrong, try again later"',
+            "Something went wrong, try again later",
+        ),
+        (
+            'Customers see "Add to cart" greyed out and the console says "Uncaught TypeError: '
+            'cart is undefined"',
+            "Uncaught TypeError: cart is undefined",
+        ),
+    ],
+)
+def test_a_quoted_label_is_not_the_error(policy: Policy, problem: str, error: str | None) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say(problem)
+    assert chat.state.details.get("error_messages") == error
+
+
 def test_an_error_pasted_after_no_error_puts_the_error_right(policy: Policy) -> None:
     chat = Driver(policy, FixedGuides(()))
     chat.say("inventory sync with my warehouse fails")
