@@ -270,7 +270,21 @@ _CLAUSE_END = r"(?:[,;:.!?]+|\s+[-–—]+)\s+"
 _FIRST_CLAUSE = re.compile(rf"^\s*(?P<clause>[^,;:.!?\n]+?){_CLAUSE_END}(?P<rest>\S.*)$", re.S)
 _LAST_CLAUSE = re.compile(rf"^(?P<rest>.*?\S){_CLAUSE_END}(?P<clause>[^,;:.!?\n]+?)[\s.!?]*$", re.S)
 _ONLY_PLEA_TAIL = re.compile(_PLEA_TAIL)
-_NAMES_A_HUMAN = re.compile(rf"\b{_HUMAN}|^(?:please )?escalate\b")
+# A clause that is a plea and nothing else: asked for in so many words ("I want a human",
+# "agent please", "just open a ticket"), never a person named as a subject ("the manager, Tom,
+# can't log in", "someone changed my prices") nor a step ("create a ticket, attach the order").
+_HUMAN_ASKED = (
+    r"(?:a |an |the |your )?(?:real |live |actual )?(?:human|person|agent|representative|operator)"
+)
+_BARE_HUMAN = r"(?:a |an )?(?:real |live |actual )?(?:human|person|agent|representative|operator)"
+_CLAUSE_PLEA = re.compile(
+    rf"(?:(?:please |just )*{_ASKING} (?:(?:talk|speak|chat) (?:to|with) {_PERSON}|{_HUMAN_ASKED})|"
+    rf"(?:please |just )*{_BARE_HUMAN}|(?:please )?escalate(?: this| it)?|"
+    r"(?:please |just )+(?:open|create|make|file|submit|raise|start) (?:a |the |me a |my )?"
+    r"(?:support )?(?:ticket|case)|"
+    r"(?:open|create|make|file|raise) (?:a |the |me a |my )?(?:support )?(?:ticket|case)"
+    r"(?= (?:please|now)))" + _PLEA_TAIL
+)
 _PLEA_IN_TEXT = re.compile(
     rf"(?:{_ASKING} )?(?:just |please |really )?(?:talk|speak|chat|be connected|get through) "
     rf"(?:to|with) {_PERSON}\b(?: about)?{_PLEA_TAIL}[?.!:,]*|"
@@ -484,14 +498,11 @@ def without_plea(text: str) -> str:
 def _rest_after_plea(text: str) -> str | None:
     """What else a message says when its first or last clause is a plea for a person or for
     the ticket and nothing more ("I want a human. Payouts are late", "checkout is down, just
-    open a ticket"); None when neither end is one. "I need support, …" is no such plea."""
+    open a ticket"); None when neither end is one. "I need support, …", "Someone changed my
+    prices" and "…, submit it" (a step) are no such plea."""
     for pattern in (_FIRST_CLAUSE, _LAST_CLAUSE):
         found = pattern.match(text)
-        if found is None:
-            continue
-        clause = normalize(found["clause"])
-        human = _PERSON_PLEA.search(clause) is not None and _NAMES_A_HUMAN.search(clause)
-        if human or _TICKET_PLEA.search(clause) is not None:
+        if found is not None and _CLAUSE_PLEA.fullmatch(normalize(found["clause"])):
             rest = found["rest"]  # "…, not a bot!" is more of the plea
             return "" if _ONLY_PLEA_TAIL.fullmatch(f" {normalize(rest)}") else rest
     return None

@@ -803,6 +803,23 @@ def test_holding_the_summary_back_with_more_to_say_is_no_cancel(policy: Policy, 
     assert chat.state.step is not Step.CANCELLED
 
 
+@pytest.mark.parametrize(
+    "steps",
+    [
+        "Go to Products, add a new product, fill in the title and price, submit it",
+        "Open a ticket in the helpdesk app, then click Assign, the page freezes",
+        "Create a ticket, attach the order, click save",
+    ],
+)
+def test_steps_that_submit_or_open_a_ticket_are_steps(policy: Policy, steps: str) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("my helpdesk app freezes")
+    chat.say("no error")
+    actions = chat.say(steps)
+    assert not any(isinstance(a, OpenTicket) for a in actions)
+    assert chat.state.details["steps_to_reproduce"] == steps
+
+
 def test_asking_for_a_person_over_the_guides_offered_records_a_gap(policy: Policy) -> None:
     chat = Driver(policy, FixedGuides(GUIDES))
     chat.say(PROBLEM)
@@ -2501,6 +2518,10 @@ def test_a_plea_for_a_person_with_the_problem_in_it_opens_a_ticket_that_says_it(
         "I need support, my checkout is broken",
         "My staff agent can't log in, please help",
         "Hi, the agent dashboard shows a blank page",
+        "Someone, maybe a former staff member, changed all my prices overnight",
+        "The manager, Tom, can't log in to the admin",
+        "Your agent, Sarah, told me the refund was done but it never arrived",
+        "I need a manager account, how do I give my assistant permission to edit orders?",
     ],
 )
 def test_words_about_support_or_agents_in_a_problem_are_no_plea(policy: Policy, said: str) -> None:
