@@ -86,6 +86,7 @@ _ADD_TO = re.compile(
 )
 # "Change the steps to include …": an addition, not the new answer.
 _TO_ADD = re.compile(r"(?i)(?:include|add|mention|also say|say|note)\b(?! to\b)(?: that)?\s*")
+_LABEL_WORDS = 4  # "steps", "the error message", "change the steps"
 _ALSO = re.compile(r"(?i)(?:and )?also\b[\s,:]*")
 _NOT_KNOWING = re.compile(
     r"(?:i )?(?:don'?t|do not|dont) know\b|no idea\b|no clue\b|idk\b|not sure\b|"
@@ -130,7 +131,8 @@ OPENS_A_CORRECTION = (
 _CORRECTION_OPENING = re.compile(rf"(?i){OPENS_A_CORRECTION}(?:i meant\b[\s,.:!-]*)?")
 _CORRECTION_BODY = (
     r"(?P<label>(?:the |my )?[a-z][a-z ]{1,30}?)(?: (?:is|was|are|were|should be|should read|"
-    r"says|said|reads)(?: actually| really| instead)?\s*[:-]?|\s*:)\s*"
+    r"says|said|reads)(?: actually| really| instead)?(?: as follows| like this| exactly| the "
+    r"following)?\s*[:-]?|\s*:)\s*"
     # "the steps are wrong, it's when I refund": the rest is the right answer.
     r"(?:(?:wrong|incorrect|not right|not correct)\b[\s,.:;!-]*)?"
     # "the error is shown only when …" describes the error; it does not replace it.
@@ -231,8 +233,8 @@ def inline_edit(policy: Policy, text: str) -> tuple[Field, str] | None:
     one message."""
     # "change error to Row 57: invalid price" first: its colon belongs to the new value.
     match = _CHANGE_TO.match(text.strip()) or _INLINE.match(text)
-    if match is None:
-        return None
+    if match is None or len(match.group(1).split()) > _LABEL_WORDS:
+        return None  # "the error is different today, Row 57: …" is no label and its value
     field = field_named(policy, match.group(1))
     return (field, match.group(2).strip()) if field else None
 

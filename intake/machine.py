@@ -1087,7 +1087,13 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
     edit = correction(turn.policy, turn.text, opened=False) or inline_edit(turn.policy, turn.text)
     if edit is not None:
         field, value = edit
-        return _apply_edit(state.model_copy(update={"editing": field.key}), turn, value)
+        # "The error is also on Firefox", "the problem is just for customers in Canada": more
+        # about what is there, not instead of it.
+        adds = _ALSO_FIRST.match(value)
+        narrows = field.key == "problem" and _ONLY_FIRST.match(value) is not None
+        editing = state.model_copy(update={"editing": field.key})
+        value = value[adds.end() :] if adds else value
+        return _apply_edit(editing, turn, value, add=adds is not None or narrows)
     # A change of the access answer, even one that opens with yes ("actually, yes you can
     # access my store"), before any yes is taken for "send": that would send the old answer.
     consent = consent_in(turn.text)
@@ -1762,8 +1768,12 @@ _NOT_THAT_BUT = re.compile(
     r"^(?:(?:actually|sorry|wait|oops|no|correction|my bad)[, ]+)+(?:it's|it is|its) not "
     r"([^,.;]+)[,;.] ?(?:it's|it is|its|but|rather|i meant)\b"
 )
+# Narrowing what was said: "only the shipping emails", "just for customers in Canada".
+_ONLY = r"(?:only|just) (?:the|for|when|with|on|in|at|if|during|my|our|some|certain)\b"
+_ONLY_FIRST = re.compile(_ONLY, re.IGNORECASE)
+_ALSO_FIRST = re.compile(r"(?:and )?also\b[\s,:]*", re.IGNORECASE)
 _NARROWED = re.compile(
-    rf"^(?:{OPENS_A_CORRECTION})+(?:the |my )?(?:problem|issue)(?: is|'s) (?:only|just|really)\b"
+    rf"^(?:{OPENS_A_CORRECTION})+(?:the |my )?(?:problem|issue)(?: is|'s) {_ONLY}"
 )
 # "OK", "so" opening a message that goes on to say something else.
 _OK_LEAD = re.compile(

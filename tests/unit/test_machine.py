@@ -3590,6 +3590,33 @@ def test_an_error_pasted_after_no_error_puts_the_error_right(policy: Policy) -> 
     assert text.endswith(policy.details[1].question)  # the steps, asked again
 
 
+@pytest.mark.parametrize(
+    ("said", "key", "expected"),
+    [
+        ("the error is as follows: Row 57: Invalid SKU", "error_messages", "Row 57: Invalid SKU"),
+        (
+            "the error is also on Firefox",
+            "error_messages",
+            'It says "PAYMENT_FAILED: gateway timeout (code 504)". On Firefox',
+        ),
+    ],
+)
+def test_summary_corrections_read_as_meant(
+    policy: Policy, said: str, key: str, expected: str
+) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say(said)
+    assert chat.state.details[key] == expected and chat.state.step is Step.CONFIRM
+
+
+def test_the_problem_narrowed_at_the_summary_keeps_what_it_said(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    chat.say("Wait, the problem is just for customers in Canada")
+    assert chat.state.problem == f"{PROBLEM}. Just for customers in Canada"
+
+
 def test_a_corrected_error_with_a_colon_of_its_own_is_kept_whole(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
