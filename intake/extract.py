@@ -61,12 +61,15 @@ _ENVIRONMENT = {
         r"\b[A-Z][\w.-]*(?: [A-Z][\w.-]*)? (?:plugin|integration|extension|app|theme|gateway)\b"
     ),
 }
-# A plan, browser, system or version named in passing ("my paypal fails on Windows 11 in
-# Chrome"): no guide is about them, and as unknown words they only dilute the search.
+# A plan, browser, system or version named in passing ("my paypal fails on Windows 11", "…,
+# Pro plan, Chrome 131"): no guide is about them, and as unknown words they only dilute the
+# search. Not when they are what the problem is about ("cancel my Pro plan", "is Safari
+# supported?").
+_FACT = "|".join(_ENVIRONMENT[fact].pattern for fact in ("version", "plan", "browser", "os"))
+_FACTS = rf"(?:{_FACT})(?:\s*(?:,|\s(?:on|in|with|and))?\s*(?:{_FACT}))*"  # "Chrome 131 on Windows"
 _SYSTEM_MENTION = re.compile(
-    r"(?:\b(?:on|in|with|using|from|via)\s+(?:the\s+|my\s+|an?\s+)?)?(?:"
-    + "|".join(_ENVIRONMENT[fact].pattern for fact in ("version", "plan", "browser", "os"))
-    + ")",
+    rf"\b(?:on|in|with|using|from|via)\s+(?:the\s+|my\s+|an?\s+)?{_FACTS}"
+    rf"|(?:^|(?<=[,;]))\s*{_FACTS}\s*(?=[,;.]|$)",
     re.IGNORECASE,
 )
 # The commas that separated what was taken out ("fails, , ," once the facts are gone).

@@ -2156,6 +2156,8 @@ def test_the_guide_search_drops_a_secret_and_a_clause_only_about_it(
         ("my paypal isn't working on Windows 11", "my paypal isn't working"),
         ("PayPal not working, Pro plan, Chrome 131 on Windows 11", "PayPal not working"),
         ("checkout fails in Safari 17 on my iPhone 15", "checkout fails"),
+        ("How do I cancel my Pro plan", "How do I cancel my Pro plan"),
+        ("Is Safari supported for the admin?", "Is Safari supported for the admin?"),
     ],
 )
 def test_the_guide_search_leaves_out_the_system_named_in_passing(
