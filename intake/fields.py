@@ -72,6 +72,8 @@ _EXTRACTORS = {
     STEPS: extract.steps_text,
     ENVIRONMENT: extract.environment_text,
 }
+# What an answer to a question looks like, beside what it could be mistaken for.
+_READS_AS = {STEPS: extract.does_something, ENVIRONMENT: extract.names_the_system}
 # How customers label a part of a message beyond the field's own names ("To reproduce: …").
 _LABEL_SYNONYMS = {
     "error_messages": ("the error", "error message", "error code"),
@@ -427,7 +429,11 @@ def fills_a_none(
     policy: Policy, asked: DetailField, details: dict[str, str], text: str
 ) -> DetailField | None:
     """The other detail, answered "none" before, that this message is wholly an answer to:
-    an error pasted after "no error" was an error after all."""
+    an error pasted after "no error" was an error after all, unless the message reads as
+    an answer to the question asked (steps that end in an error code, system details)."""
+    reads_as_asked = _READS_AS.get(asked.id)
+    if reads_as_asked is not None and reads_as_asked(text):
+        return None
     for detail in policy.details:
         extractor = _EXTRACTORS.get(detail.id)
         answered_none = detail.none_value and details.get(detail.id) == detail.none_value

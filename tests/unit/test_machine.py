@@ -3619,6 +3619,25 @@ def test_the_problem_narrowed_at_the_summary_keeps_what_it_said(policy: Policy) 
     assert chat.state.problem == f"{PROBLEM}. Just for customers in Canada"
 
 
+@pytest.mark.parametrize(
+    "steps",
+    [
+        "Open checkout, pay with PayPal, the order page shows payment_status pending",
+        "Add a product to the cart, pay with the test card and get card_declined",
+        "Warning banner appears first, then I click Continue and the page reloads",
+    ],
+)
+def test_steps_ending_in_an_error_after_no_error_are_the_steps(policy: Policy, steps: str) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("orders stay unpaid")
+    chat.say("no error")
+    chat.say(steps)
+    assert chat.state.details == {
+        "error_messages": "No error is shown.",
+        "steps_to_reproduce": steps,
+    }
+
+
 def test_a_corrected_error_with_a_colon_of_its_own_is_kept_whole(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
