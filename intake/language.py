@@ -25,7 +25,8 @@ _OTHER = (
             "pour sur dans qui que quoi bonjour merci erreur commande paiement fonctionne marche "
             # Spanish
             "el los las y es en por con para una uno mi mis tu su sus hola gracias pedido pago "
-            "funciona tengo tienda cuando porque pero también puedo "
+            "funciona tengo tienda cuando porque pero también puedo pueden puede pagar desde "
+            "esta este mañana clientes cliente conectar dominio correo hay nada "
             # German
             "der die das und ist ich nicht mit für ein eine mein meine sie wir auf bei hallo "
             "danke fehler bestellung zahlung funktioniert kann habe wenn aber "

@@ -1600,7 +1600,9 @@ def _agent(state: Conversation, turn: _Turn) -> Outcome:
     if state.ticket_id:
         return state, (Reply(text=texts.FORWARD_ONLY.format(ticket_id=state.ticket_id)),)
     described = without_plea(turn.text)
-    if state.problem is None and described != turn.text and _is_description(described):
+    # "Payout problem. I want a human": even a short topic beside a plea is the problem.
+    topic = word_count(described) >= _MIN_PROBLEM_WORDS and says_something(described, 1)
+    if state.problem is None and described != turn.text and topic:
         # "My PayPal checkout fails, can I talk to a person?": the ticket says what is wrong.
         state = state.model_copy(update={"problem": _as_problem(described, turn.policy)[0]})
     note = Reply(text=texts.AGENT_NEEDS_SOMETHING)

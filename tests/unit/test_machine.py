@@ -907,7 +907,13 @@ def test_a_problem_in_a_script_without_spaces_is_a_description(
 
 
 @pytest.mark.parametrize(
-    "text", ["Привет, у меня не работает оплата в магазине", "我的商店无法付款，结账时出现错误"]
+    "text",
+    [
+        "Привет, у меня не работает оплата в магазине",
+        "我的商店无法付款，结账时出现错误",
+        "Mis clientes no pueden pagar con PayPal desde esta mañana",
+        "No puedo conectar mi dominio",
+    ],
 )
 def test_other_scripts_are_recognised(policy: Policy, text: str) -> None:
     chat = Driver(policy)
@@ -2503,6 +2509,7 @@ def test_waiting_for_an_answer_is_told_when_it_comes(policy: Policy, said: str) 
         ("agent please - checkout is down for everyone", "checkout is down for everyone"),
         ("My checkout is down, just open a ticket", "My checkout is down"),
         ("please escalate, refunds are failing", "refunds are failing"),
+        ("Payout problem. I want a human", "Payout problem"),
     ],
 )
 def test_a_plea_for_a_person_with_the_problem_in_it_opens_a_ticket_that_says_it(
