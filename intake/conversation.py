@@ -46,6 +46,8 @@ class Conversation(BaseModel):
     after_cancel: bool = False
     """Started just after the customer cancelled a request (everything they gave is kept):
     "no wait, I still need help" takes it up again."""
+    left_at: Step | None = None
+    """The step a cancelled request was left at: taken up again, it goes on from there."""
     shown_guide: str | None = None
     """The guide the customer opened, whose "did this solve it?" waits for an answer."""
     details: dict[str, str] = {}
@@ -89,6 +91,7 @@ _REQUEST_FIELDS = (
     "consent",
     "consent_at",
     "consent_terms",
+    "left_at",
 )
 # How long after a guide solved a request (or the customer cancelled it) it can be taken up.
 _FOLLOW_UP = timedelta(hours=24)

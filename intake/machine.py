@@ -547,9 +547,15 @@ def _says_why(text: str) -> bool:
 def _resumed(state: Conversation, turn: _Turn, notes: list[str], note: str) -> Outcome:
     """Back to the request the customer left (a guide that didn't help after all, a cancel
     taken back), ``note`` said: its next question comes."""
-    update = {"after_guide": False, "after_cancel": False}
+    at_the_offer = state.after_cancel and state.left_at is Step.GUIDES and bool(state.guides)
+    update = {"after_guide": False, "after_cancel": False, "left_at": None}
     state, greeting = _greet(state.model_copy(update=update), turn)
-    state, actions = _advance(state, turn)
+    if at_the_offer:  # cancelled while the guides were on offer: offered again
+        state = state.model_copy(update={"step": Step.GUIDES})
+        prompt = _current_prompt(state, turn.policy)
+        actions: tuple[Action, ...] = (prompt,) if prompt else ()
+    else:
+        state, actions = _advance(state, turn)
     # The greeting's hours line (when closed) still matters; its hello does not.
     return state, _with_notes([*notes, *greeting[1:], note], actions)
 
@@ -1593,7 +1599,8 @@ def _cancel(state: Conversation, turn: _Turn) -> Outcome:
         return state, (Reply(text=texts.bye_with_ticket(state.ticket_id)),)
     if state.ticket_id:
         return state, (Reply(text=texts.CANCEL_AFTER_TICKET.format(ticket_id=state.ticket_id)),)
-    return state.model_copy(update={"step": Step.CANCELLED}), (Reply(text=texts.CANCELLED),)
+    cancelled = state.model_copy(update={"step": Step.CANCELLED, "left_at": state.step})
+    return cancelled, (Reply(text=texts.CANCELLED),)
 
 
 def _agent(state: Conversation, turn: _Turn) -> Outcome:

@@ -1703,6 +1703,18 @@ def test_a_cancel_taken_back_brings_the_request_back_as_it_was(policy: Policy, w
     assert chat.state.details == {"error_messages": "No error is shown."}
 
 
+def test_a_cancel_at_the_guides_taken_back_offers_the_guides_again(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(GUIDES))
+    chat.say(PROBLEM)
+    chat.say("cancel")
+    chat.state = next_conversation((chat.state, chat.at), chat.at + timedelta(minutes=2))
+    text = chat.reply("no wait, I still need help")
+    assert text.startswith(texts.NOT_CANCELLED) and "1. Set up PayPal" in text
+    assert chat.state.step is Step.GUIDES
+    chat.say("no")
+    assert chat.current_step() is Step.DETAILS
+
+
 def test_a_new_request_after_a_cancel_starts_afresh(policy: Policy) -> None:
     chat = cancelled_then_back(policy)
     chat.say("our product images stopped loading after the theme update")
