@@ -332,6 +332,17 @@ _HOURS_QUESTION = re.compile(
     r"\b(?:a |the )?(?:public |stat(?:utory)? |bank )?holiday\b(?! (?:sale|sales|discount|"
     r"discounts|promo|promotion|theme|banner|collection|shipping|campaign|season|orders?))|"
     r"\bexpect (?:an? )?(?:answer|reply|response)\b|"
+    # "Will I get an answer before Christmas?", "is anyone around on Sunday?", "will the team
+    # be back after the holidays?", "will this be answered by Tuesday?"
+    r"^(?:will|would|can) (?:i|we) (?:get|have|hear) (?:an? |some )?(?:answer|reply|response|"
+    r"back)\b|"
+    r"^(?:is|are) (?:there )?(?:anyone|anybody|someone|somebody|the team|support|you)(?: guys)? "
+    r"(?:on call|around|back|here|available|on duty|working(?! on (?:my|our|it|this))|"
+    rf"in(?= (?:on |over |this |next |the )*{_DAY}))\b|"
+    r"^will (?:the team|support|you|you guys|someone|anyone|an agent) be (?:back|around|in|"
+    r"available|there|working|on call)\b|"
+    r"^will (?:this|it|my (?:request|ticket|question|message)) (?:be|get) (?:answered|seen|"
+    r"looked at|handled|picked up|read)\b|"
     r"^how long will (?:it|this) take$"
 )
 # Not understanding the question: the whole message says only that.

@@ -1125,6 +1125,10 @@ def test_after_the_ticket_an_hours_question_is_answered_and_reaches_the_ticket(
         ("will anyone look at this over the weekend?", "On Saturday, November 28"),
         ("is there an emergency line?", "Monday to Friday, 9:00 AM to 5:00 PM Eastern"),
         ("what about the 28th?", "On Saturday, November 28, support is closed"),
+        ("is anyone around on Sunday?", "On Sunday, November 29, support is closed"),
+        ("Will this be answered by Tuesday?", "On Tuesday, December 1, support is open"),
+        ("is the team in on Monday the 30th?", "On Monday, November 30, support is open"),
+        ("Is there anyone on call this weekend?", "On Saturday, November 28"),
         (
             "are you open today? it's thanksgiving",
             "On Thursday, November 26, support is open 9:00 AM to 5:00 PM Eastern. On Monday, "
