@@ -37,10 +37,6 @@ UNDELIVERED = "Not delivered to the customer: {excerpt} ({reason})"
 NOT_IN_THE_THREAD = "Not posted in the ticket's thread: {excerpt} ({reason})"
 _EXCERPT = 200  # characters of an undelivered message the thread shows
 ALREADY_YOURS = "You already have this ticket."
-SENT_TO_CLOSED = (
-    "Sent, but this ticket is closed: the customer's answer will start a new request. "
-    "Use !reopen first to keep the conversation on this ticket."
-)
 
 
 class TicketDesk:
@@ -134,6 +130,9 @@ class TicketDesk:
                 parsed = InternalNote(text=parsed.text)
             parsed = parsed.model_copy(update={"text": as_edit(parsed.text)})
         if isinstance(parsed, RelayToCustomer):
+            if parsed.text and ticket.status is Status.CLOSED:
+                # Writing to the customer again: their answer should come back to this ticket.
+                self.change_status(uow, ticket, Status.OPEN, "reopened", agent, at)
             if parsed.text:
                 self.to_customer(
                     uow,
@@ -145,8 +144,6 @@ class TicketDesk:
                     at,
                     ticket_row,
                 )
-                if ticket.status is Status.CLOSED:
-                    self.to_team(uow, ticket.public_id, thread, Outgoing(text=SENT_TO_CLOSED), at)
         elif isinstance(parsed, InternalNote):
             self._note(uow, ticket, parsed.text, agent, at)
         elif isinstance(parsed, Unclear):
@@ -230,6 +227,22 @@ class TicketDesk:
         elif status is Status.OPEN and state.step is Step.CLOSED:
             # Reopened after a close: what the customer writes goes to this ticket again.
             uow.conversations.save(conversation_id, reopened(state), at)
+            self._fold_in_later_requests(uow, ticket, conversation_id, at)
+
+    def _fold_in_later_requests(
+        self, uow: UnitOfWork, ticket: Ticket, conversation_id: int, at: datetime
+    ) -> None:
+        """A request the customer started after the close and never sent (often an answer to
+        the agent, taken for a new problem) gives way to the reopened ticket: what they wrote
+        there goes to the ticket's thread, and their next message to the ticket."""
+        for later_id, later in uow.conversations.started_since(conversation_id):
+            if later.ticket_id:
+                continue  # a ticket of its own
+            for line in uow.conversations.transcript(later_id):
+                if line.direction == "customer":
+                    self.forward(uow, ticket.public_id, line.text, line.author, at, False)
+            folded = later.model_copy(update={"step": Step.CANCELLED})
+            uow.conversations.save(later_id, folded, at, "cancelled")
 
     def _record_change(
         self,

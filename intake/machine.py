@@ -415,9 +415,10 @@ def _customer_said(state: Conversation, turn: _Turn) -> Outcome:
     forwards: tuple[Action, ...] = ()
     if command in _TOLD_TO_THE_TICKET and state.step is Step.TICKETED:
         # "Never mind, it works now", "any news?": answered here, and the agent reads them too.
-        withdrawn = command is Command.CANCEL  # "never mind, fixed it" reopens nothing
+        # "Never mind, fixed it" and "any news?" reopen nothing: not an answer the team waits on.
+        awaited = command not in (Command.CANCEL, Command.STATUS)
         forwards = (
-            ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text, reopens=not withdrawn),
+            ForwardToTicket(ticket_id=str(state.ticket_id), text=turn.text, reopens=awaited),
         )
     state, actions = handler(state, turn)
     return state, _with_notes(notes, (*forwards, *actions))

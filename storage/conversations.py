@@ -137,6 +137,24 @@ class ConversationRepository:
             return None
         return Conversation.model_validate(found.state), found.updated_at
 
+    def started_since(self, conversation_id: int) -> list[tuple[int, Conversation]]:
+        """The unfinished conversations the same customer started at the same place after
+        this one, oldest first."""
+        this = self._session.get_one(ConversationRow, conversation_id)
+        query = (
+            select(ConversationRow.id, ConversationRow.state)
+            .where(
+                ConversationRow.customer_id == this.customer_id,
+                ConversationRow.address_key == this.address_key,
+                ConversationRow.id > conversation_id,
+                ConversationRow.finished.is_(False),
+            )
+            .order_by(ConversationRow.id)
+        )
+        return [
+            (row.id, Conversation.model_validate(row.state)) for row in self._session.execute(query)
+        ]
+
     def load(self, conversation_id: int) -> Conversation:
         row = self._session.get_one(ConversationRow, conversation_id)
         return Conversation.model_validate(row.state)

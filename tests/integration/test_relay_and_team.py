@@ -480,28 +480,48 @@ async def test_conditions_on_access_reach_the_card_and_the_ticket(app: App, cloc
         )
 
 
-async def test_a_reopened_ticket_gets_the_customers_answers_again(app: App, clock: Clock) -> None:
+async def test_a_reply_to_a_closed_ticket_reopens_it_so_the_answer_comes_back(
+    app: App, clock: Clock
+) -> None:
     customer, console, slack, thread = await open_ticket(app, clock)
     relay = relay_for(app, clock, console, slack)
     team_message(app, thread, "!close")
-    team_message(app, thread, "Is it still failing?")
+    team_message(app, thread, "Is it still failing?", agent="Dana")
     await relay.drain()
     texts = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
-    assert texts[-1].startswith("Sent, but this ticket is closed")
-
-    team_message(app, thread, "!reopen")
-    await relay.drain()
-    assert console.texts_to(customer.address.channel)[-1] == (
-        "Your ticket MCP-1001 is open again: the team is on it, and every update will come "
-        "right here."
-    )
+    assert texts[-1] == "Ticket MCP-1001 is now open (reopened by Dana)."
+    assert console.texts_to(customer.address.channel)[-1] == "Is it still failing?"
     customer.say("Yes, order 5567 got no email")
     await relay.drain()
     texts = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
     assert texts[-1] == "Yes, order 5567 got no email"
+
+
+async def test_a_reopen_takes_in_what_the_customer_wrote_after_the_close(
+    app: App, clock: Clock
+) -> None:
+    customer, console, slack, thread = await open_ticket(app, clock)
+    relay = relay_for(app, clock, console, slack)
+    team_message(app, thread, "!close")
+    await relay.drain()
+    customer.say("it's priya@shop.example by the way")  # taken for a new request
+    team_message(app, thread, "!reopen")
+    await relay.drain()
+    customer.say("did you get my email address?")
+    await relay.drain()
+    texts = [m.text for a, m, _ in slack.sent if a.thread == "slack-msg-1"]
+    assert texts[-2:] == ["it's priya@shop.example by the way", "did you get my email address?"]
     assert console.texts_to(customer.address.channel)[-1].startswith(
         "Added to your ticket MCP-1001"
     )
+
+
+async def test_asking_for_news_leaves_a_pending_ticket_pending(app: App, clock: Clock) -> None:
+    customer, _console, _slack, thread = await open_ticket(app, clock)
+    team_message(app, thread, "!pending waiting for their mail logs")
+    customer.say("any news?")
+    with UnitOfWork(app.sessions) as uow:
+        assert uow.tickets.get("MCP-1001").status is Status.PENDING
 
 
 async def test_a_pending_ticket_opens_again_when_the_customer_answers(

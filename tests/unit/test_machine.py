@@ -2052,7 +2052,7 @@ def test_a_plain_yes_has_no_conditions(policy: Policy) -> None:
     [
         ("never mind, it works now", "passed that on to your ticket MCP-1001", False),
         ("agent", "already with the support team", True),
-        ("any news?", None, True),  # answered by the lookup's list of tickets
+        ("any news?", None, False),  # answered by the lookup's list of tickets
     ],
 )
 def test_commands_after_the_ticket_are_answered_and_reach_the_agent(
@@ -2063,7 +2063,7 @@ def test_commands_after_the_ticket_are_answered_and_reach_the_agent(
     chat.say("send")
     chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
     actions = chat.say(words)
-    # Withdrawing the request (never mind, it works) never reopens a resolved ticket.
+    # Withdrawing the request or asking for news never reopens a resolved or pending ticket.
     assert actions[0] == ForwardToTicket(ticket_id="MCP-1001", text=words, reopens=reopens)
     if answer is None:
         assert actions[1:] == [LookUpTickets()]
