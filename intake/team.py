@@ -12,7 +12,8 @@ from intake.tickets import Action, Priority
 # "note: …", "Note : …", "internal: …", "!note …": for the team only. A near miss here would
 # reach the customer, so the ways agents actually write it are all taken.
 _NOTE = re.compile(
-    r"^\s*(?:(?:internal |private |team )?note|internal|private|team only)\s*[:\-–]|"
+    r"^\s*(?:(?:internal |private |team )?notes?|internal|private|team only|nb|n\.b\.)\s*[:\-–]|"
+    r"^\s*note to self\b\s*[:\-–]?|^\s*[\[(](?:internal|private|note|team only)[\])]|"
     r"^\s*!\s*note\b",
     re.IGNORECASE,
 )

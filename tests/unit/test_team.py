@@ -24,10 +24,20 @@ from intake.tickets import Action, Priority
         "internal - merchant account maybe suspended",
         "!note merchant account maybe suspended",
         "! note merchant account maybe suspended",
+        "Notes: merchant account maybe suspended",
+        "NB: merchant account maybe suspended",
+        "Note to self: merchant account maybe suspended",
+        "[internal] merchant account maybe suspended",
+        "(note) merchant account maybe suspended",
     ],
 )
 def test_notes_in_the_ways_agents_write_them_stay_with_the_team(text: str) -> None:
     assert read_team_message(text) == InternalNote(text="merchant account maybe suspended")
+
+
+def test_a_reply_that_opens_with_note_that_goes_to_the_customer() -> None:
+    said = "Note that refunds take 5-10 business days to reach the card."
+    assert read_team_message(said) == RelayToCustomer(text=said)
 
 
 @pytest.mark.parametrize(
