@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from intake.hours import describe_time, describe_window_start, next_window
+from intake.hours import describe_time, describe_window_end, describe_window_start, next_window
 from intake.outgoing import Outgoing, TicketCard
 from intake.policy import Policy
 from intake.texts import consent_word
@@ -10,10 +10,12 @@ from intake.tickets import Ticket
 
 
 def ticket_card(ticket: Ticket, policy: Policy, now: datetime) -> Outgoing:
+    window = next_window(policy.hours, ticket.due_at)
     if ticket.out_of_hours:
-        due = describe_window_start(next_window(policy.hours, ticket.due_at), now)
-    else:  # when it arrived: a card read hours later still says how long it has waited
-        due = f"{describe_time(policy.hours, ticket.due_at, now)} (arrived during support hours)"
+        due = describe_window_start(window, now)
+    else:  # within the window it arrived in, as the customer was told; and how long it waited
+        arrived = describe_time(policy.hours, ticket.due_at, now)
+        due = f"by {describe_window_end(window, now)} (arrived during support hours, {arrived})"
     card = TicketCard(
         ticket_id=ticket.public_id,
         kind=policy.kind_label(ticket.kind),

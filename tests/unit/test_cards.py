@@ -84,11 +84,14 @@ def test_a_kind_or_detail_the_policy_no_longer_has_shows_its_stored_name() -> No
     assert ("store_url", "shop.example") in card.details
 
 
-def test_a_ticket_that_arrived_in_hours_is_due_from_when_it_arrived() -> None:
+def test_a_ticket_that_arrived_in_hours_is_due_by_the_end_of_that_window() -> None:
     later = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
     card = ticket_card(_ticket("troubleshooting", {}), load_policy(), later).card
     assert card is not None
-    assert card.due == "Thursday, November 26 at 11:00 AM Eastern (arrived during support hours)"
+    assert card.due == (
+        "by Thursday, November 26 at 5:00 PM Eastern "
+        "(arrived during support hours, Thursday, November 26 at 11:00 AM Eastern)"
+    )
 
 
 def test_a_card_with_long_answers_fits_discords_embed_limit() -> None:
