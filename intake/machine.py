@@ -1144,6 +1144,12 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
         # "Also, it happens on mobile too": more about the problem.
         editing = state.model_copy(update={"editing": "problem"})
         return _apply_edit(editing, turn, more, add=True)
+    there_is = _THERE_IS.match(turn.text)
+    stated = field_named(turn.policy, there_is["clause"]) if there_is else None
+    if there_is and stated and says_something(there_is["rest"], at_least=3):
+        # "Actually there is an error, the log says Row 212 invalid value": the new answer.
+        editing = state.model_copy(update={"editing": stated.key})
+        return _apply_edit(editing, turn, there_is["rest"].strip())
     if named is None:
         return _reask(state, texts.NOT_A_FIELD, _SEND)
     state = state.model_copy(update={"step": Step.EDIT, "editing": named.key, "reasks": 0})
@@ -1781,6 +1787,11 @@ _NOT_THAT_BUT = re.compile(
 # Narrowing what was said: "only the shipping emails", "just for customers in Canada".
 _ONLY = r"(?:only|just) (?:the|for|when|with|on|in|at|if|during|my|our|some|certain)\b"
 _ONLY_FIRST = re.compile(_ONLY, re.IGNORECASE)
+_THERE_IS = re.compile(
+    rf"(?i)^\s*(?:(?:{OPENS_A_CORRECTION})|oh[,!]?\s+)*(?P<clause>there(?:'s| is| are) "
+    r"[^,:;]{1,40})[,:;]\s*(?P<rest>\S.*)$",
+    re.DOTALL,
+)
 _ALSO_FIRST = re.compile(r"(?:and )?also\b[\s,:]*", re.IGNORECASE)
 _NARROWED = re.compile(
     rf"^(?:{OPENS_A_CORRECTION})+(?:the |my )?(?:problem|issue)(?: is|'s) {_ONLY}"

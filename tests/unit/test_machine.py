@@ -3635,6 +3635,27 @@ def test_summary_corrections_read_as_meant(
     assert chat.state.details[key] == expected and chat.state.step is Step.CONFIRM
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "actually there is an error, the log says Row 212 invalid value",
+        "wait, there is an error; the log says Row 212 invalid value",
+    ],
+)
+def test_an_error_said_at_the_summary_after_no_error_is_the_error(
+    policy: Policy, said: str
+) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say("product CSV import fails halfway")
+    chat.say("no error")
+    chat.say("Products > Import > choose products.csv > Upload")
+    chat.say("Advanced plan, Chrome 131, macOS 15")
+    chat.say("no")
+    chat.say(said)
+    assert chat.state.details["error_messages"] == "the log says Row 212 invalid value"
+    assert chat.state.step is Step.CONFIRM
+
+
 def test_the_problem_narrowed_at_the_summary_keeps_what_it_said(policy: Policy) -> None:
     chat = Driver(policy)
     to_confirm(chat)
