@@ -144,6 +144,7 @@ class TicketDesk:
                     at,
                     ticket_row,
                 )
+                _answers_go_to_the_agent(uow, conversation_id, at)
         elif isinstance(parsed, InternalNote):
             self._note(uow, ticket, parsed.text, agent, at)
         elif isinstance(parsed, Unclear):
@@ -290,6 +291,16 @@ class TicketDesk:
     ) -> None:
         if self.team_address is not None:
             _to_ticket_team(uow, self.team_address.platform, public_id, destination, message, at)
+
+
+def _answers_go_to_the_agent(uow: UnitOfWork, conversation_id: int, at: datetime) -> None:
+    """The agent wrote last: a plain yes or no now answers them, not the access question the
+    bot asked before."""
+    state = uow.conversations.load(conversation_id)
+    if state.access_asked:
+        uow.conversations.save(
+            conversation_id, state.model_copy(update={"access_asked": False}), at
+        )
 
 
 def report_undelivered(

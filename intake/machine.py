@@ -1326,8 +1326,12 @@ def _ticketed(state: Conversation, turn: _Turn) -> Outcome:
         return state, (quiet, Reply(text=texts.CANCEL_AFTER_TICKET.format(ticket_id=ticket_id)))
     if state.follow_up_noted:
         return state, (forward,)
-    state = state.model_copy(update={"follow_up_noted": True})
-    return state, (forward, Reply(text=texts.added_to_ticket(ticket_id)))
+    # While the access answer is missing, the first thanks asks it again, so that a plain yes
+    # or no after it is understood.
+    asks = state.consent is None
+    state = state.model_copy(update={"follow_up_noted": True, "access_asked": asks})
+    added = texts.added_to_ticket(ticket_id)
+    return state, (forward, Reply(text=f"{added}\n\n{texts.CONSENT_LATE}" if asks else added))
 
 
 def _unrelated_failure(state: Conversation, turn: _Turn) -> bool:

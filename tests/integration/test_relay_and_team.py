@@ -364,6 +364,31 @@ async def test_consent_given_after_the_ticket_lands_on_the_ticket_and_its_card(
     assert "Noted on ticket MCP-1001" in console.texts_to(customer.address.channel)[-1]
 
 
+async def test_after_an_early_ticket_a_plain_yes_answers_access_until_an_agent_writes(
+    app: App, clock: Clock
+) -> None:
+    customer = Customer(app)
+    customer.intake(FULL_INTAKE[:2])
+    assert customer.say("agent")
+    assert customer.say("it started after the app updated")  # the thanks asks for access again
+    assert customer.say("yes")
+    with UnitOfWork(app.sessions) as uow:
+        assert uow.tickets.get("MCP-1001").consent is True
+
+    other = Customer(app, "Lee")
+    other.intake(FULL_INTAKE[:2])
+    assert other.say("agent")
+    assert other.say("it started after the app updated")
+    await relay_for(app, clock, RecordingSender("console"), RecordingSender("slack")).drain()
+    with UnitOfWork(app.sessions) as uow:
+        thread = uow.tickets.get("MCP-1002").team_address
+    assert thread is not None
+    team_message(app, thread, "Did you update the app yourself?")
+    assert other.say("yes")  # the agent's question, not access
+    with UnitOfWork(app.sessions) as uow:
+        assert uow.tickets.get("MCP-1002").consent is None
+
+
 async def test_details_sent_after_an_early_ticket_fill_it(app: App, clock: Clock) -> None:
     customer = Customer(app)
     customer.intake(FULL_INTAKE[:2])  # the problem, and no guide helped
