@@ -73,6 +73,12 @@ _TOKENS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(_B + r"github_pat_[A-Za-z0-9_]{20,}"), "[GitHub token removed]"),
     (re.compile(_B + r"(?:AKIA|ASIA)[A-Z0-9]{16}" + _E), "[AWS key removed]"),
     (re.compile(_B + r"A21AA[A-Za-z0-9_-]{40,}"), "[PayPal token removed]"),
+    # The apps stores connect: Shopify admin tokens, Klaviyo private keys, SendGrid and
+    # Mailchimp API keys.
+    (re.compile(_B + r"shp(?:at|ss|ca|pa)_[A-Fa-f0-9]{32}" + _E), "[Shopify token removed]"),
+    (re.compile(_B + r"pk_[A-Fa-f0-9]{30,}" + _E), "[Klaviyo key removed]"),
+    (re.compile(_B + r"SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}" + _E), "[SendGrid key removed]"),
+    (re.compile(_B + r"[a-f0-9]{32}-us[0-9]{1,2}" + _E), "[Mailchimp key removed]"),
     (
         re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
         "[JWT removed]",

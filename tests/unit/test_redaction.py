@@ -308,6 +308,13 @@ DISCORD_TOKEN = "MTE0NTY3ODkwMTIzNDU2Nzg5MA.GhIjKl.abcdefghijklmnopqrstuvwxyz012
         ("ghp_abcdefghijklmnopqrstuvwxyz0123456789", "[GitHub token removed]"),
         ("gho_abcdefghijklmnopqrstuvwxyz0123456789", "[GitHub token removed]"),
         ("github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuv", "[GitHub token removed]"),
+        ("shpat_0123456789abcdef0123456789abcdef", "[Shopify token removed]"),
+        ("pk_8c1f2e9a7b3d4c5e6f708192a3b4c5d6e7", "[Klaviyo key removed]"),
+        (
+            "SG.abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+            "[SendGrid key removed]",
+        ),
+        ("0123456789abcdef0123456789abcdef-us21", "[Mailchimp key removed]"),
         ("AKIAIOSFODNN7EXAMPLE", "[AWS key removed]"),
         ("ASIAIOSFODNN7EXAMPLE", "[AWS key removed]"),
         (PAYPAL_ACCESS_TOKEN, "[PayPal token removed]"),
