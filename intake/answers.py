@@ -203,13 +203,24 @@ _NEVER_MIND_FIRST = re.compile(
 )
 # Said solved: "it works now", "I fixed it", "my developer sorted it", "figured it out".
 _SOLVED = re.compile(
-    r"\b(?:(?:it|that|this|everything|all)(?:'s| is)? (?:works?|working|fixed|solved|sorted|"
+    r"\b(?:(?:it|its|that|this|everything|all)(?:'s| is)? (?:works?|working|fixed|solved|sorted|"
     r"resolved|fine|ok|okay)\b|(?:i|we|he|she|they|(?:my|our) [a-z]+) (?:just |finally )?"
-    r"(?:fixed|solved|sorted|figured|resolved)\b|figured it out\b|found the (?:problem|issue|fix))"
+    r"(?:fixed|solved|sorted|figured|resolved|found)\b|figured it out\b|"
+    r"found (?:the (?:problem|issue|fix|cause)|it|them)\b)"
 )
+# Said solved on its own ("I figured it out, thanks anyway", "it's fixed now"), not "it works
+# on Chrome", an answer about where it works.
+_SOLVED_ALONE = re.compile(
+    r"^(?:(?:ok|okay|oh|update|good news)[ ,.!:]+)*(?:(?:i|we|(?:my|our) [a-z]+) "
+    r"(?:just |finally )?(?:(?:fixed|solved|figured|resolved)\b|sorted (?:it|this|that)\b)|"
+    r"(?:it'?s|its|it is) "
+    r"(?:fixed|solved|sorted|resolved)\b)"
+)
+_SOLVED_WORDS = 10
 _STILL_WRONG = re.compile(
     r"\b(?:but|except|still|not|only|however|yet|wait|doesn'?t|isn'?t|won'?t|can'?t|didn'?t|"
-    r"when|if|stopped|nothing|anymore|any more|never|broken|fails?|failing|error|gone|urgent)\b"
+    r"when|if|stopped|nothing|anymore|any more|never|broken|fails?|failing|error|gone|urgent|"
+    r"again|blank|crash\w*)\b"
 )
 _CANCEL_WORDS = 8  # "ugh never mind, I'll figure it out myself"; longer goes on ("never
 # mind the error, …")
@@ -467,7 +478,8 @@ def _solved_so_not_needed(answer: str) -> bool:
     wrong ("don't send it, it works now but not on Safari")."""
     withdrawn = _DONT_SEND.search(answer) or _NEVER_MIND_FIRST.match(answer)
     if withdrawn is None:
-        return False
+        alone = len(answer.split()) <= _SOLVED_WORDS and _SOLVED_ALONE.match(answer)
+        return bool(alone) and _STILL_WRONG.search(answer) is None
     rest = answer[: withdrawn.start()] + " " + answer[withdrawn.end() :]
     return _SOLVED.search(rest) is not None and _STILL_WRONG.search(rest) is None
 

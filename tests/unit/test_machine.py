@@ -773,6 +773,9 @@ def test_longer_messages_starting_like_giving_up_are_answers(policy: Policy, wor
         "actually never mind, I figured it out, it was the CAA record in my DNS",
         "forget it, my developer fixed it this morning",
         "no need anymore, it works now",
+        "never mind, I found them in spam",
+        "nevermind its fixed",
+        "I figured it out, thanks anyway",
     ],
 )
 def test_solved_by_the_customer_at_the_summary_is_cancelled(policy: Policy, words: str) -> None:
@@ -794,6 +797,8 @@ def test_solved_by_the_customer_at_the_summary_is_cancelled(policy: Policy, word
         "Don't send it to the general queue, it's urgent, PayPal worked for years",
         "Pro plan; do not send customer emails from the PayPal app, it works with Stripe",
         "My store sends 'order fixed' emails twice, don't send duplicates please",
+        "I sorted the products by price and the page crashes",
+        "it works on Chrome",
     ],
 )
 def test_holding_the_summary_back_with_more_to_say_is_no_cancel(policy: Policy, words: str) -> None:
