@@ -98,11 +98,13 @@ _TROUBLE = frozenset("fail fails failed failing error errors broken crash crashe
 _SHORT = 8  # longer messages are descriptions, not answers, unless they open with yes or no
 _LEADS_TO_A_NUMBER = frozenset(
     "yes ok okay the number option guide let me let's lets try show read open see i'll take "
-    "what how about and then".split()  # "what about guide 2?", "and then 3"
+    "what how about and then maybe probably perhaps i think".split()  # "what about guide 2?"
 )
+_CHOICE_WORDS = 8  # "number 2 looks like it might be it"
 _AFTER_A_CHOICE = frozenset(
     "one worked works solved fixed helped did it the trick thanks thank you please was that "
-    "is perfect great 👍 ✅".split()
+    "is perfect great 👍 ✅ looks like might may be seems sounds right relevant closest "
+    "matches fits".split()  # "number 2 looks like it might be it"
 )
 # Words that open a chat without saying anything about the problem yet.
 _SMALL_TALK = frozenset(
@@ -633,7 +635,7 @@ def _opens_with_yes(words: list[str]) -> bool:
 def number_in(text: str) -> int | None:
     """A choice by number: "2", "#2", "option 2", "1 worked", "the second one"."""
     words = _answer_words(text)
-    if not words or len(words) > 6 or any(word in _NEGATIONS for word in words):
+    if not words or len(words) > _CHOICE_WORDS or any(word in _NEGATIONS for word in words):
         return None
     for index, word in enumerate(words):
         if word.isdecimal() or word in _ORDINALS:

@@ -183,6 +183,9 @@ def test_too_short_a_problem_is_asked_again_with_a_hint(policy: Policy) -> None:
         ("#1", "setup-paypal"),
         ("the second one", "payment-declined"),
         ("let me try the first one", "setup-paypal"),
+        ("number 2 looks like it might be it", "payment-declined"),
+        ("maybe number 1", "setup-paypal"),
+        ("I think 2", "payment-declined"),
     ],
 )
 def test_choosing_a_guide_shows_it_whole_and_yes_closes_as_self_served(
