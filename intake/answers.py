@@ -365,6 +365,13 @@ _CONFUSED = re.compile(
     r"(?: the question| what you mean| you| that)?|(?:i'm|im|i am) (?:confused|lost)|"
     r"what are you asking(?: for)?|huh|what|pardon|sorry)"
 )
+_CONFUSED_WORDS = 20  # the question not understood, and why, in a sentence or two
+_CONFUSED_OPENING = re.compile(
+    r"(?:sorry,? |hmm,? |um,? )?(?:what do you mean|what does (?:that|this|it) mean|"
+    r"(?:i'm |im |i am )?not sure what (?:you mean|that means|this means|it means|to (?:say|put|"
+    r"write|answer))|i (?:don't|dont|do not) (?:understand (?:the question|what you (?:mean|want|"
+    r"need))|know what (?:that|this|you) means?))\b"
+)
 # Questions about the chat itself rather than answers: who is writing, what it needs, calls.
 _ABOUT_THE_CHAT = {
     "bot": re.compile(
@@ -403,7 +410,8 @@ _ABOUT_THE_CHAT = {
     "call": re.compile(
         r"(?:(?:can|could|would|will) (?:you|someone|somebody|an agent) (?:please )?|please )?"
         r"(?:call|phone|ring) me(?: back)?(?: (?:at|on) [\d\s+().-]{7,20}| later| now| today| "
-        r"tomorrow| please)*|(?:what is|what's) your (?:phone )?number|"
+        r"tomorrow| please| instead)*(?:[?,.:]* [\d\s+().-]{7,20})?|"
+        r"(?:what is|what's) your (?:phone )?number|"
         r"(?:do|can) (?:you|you guys|you all|y'all) (?:do|offer|have|give) (?:phone|telephone) "
         r"(?:support|calls|help)|is there (?:a )?(?:phone|telephone) (?:number|line|support)"
     ),
@@ -545,7 +553,11 @@ def asks_about_hours(text: str) -> bool:
 def is_confused(text: str) -> bool:
     """ "What do you mean?", "I don't understand the question": the question needs saying
     again in other words, not storing as an answer."""
-    return bool(_CONFUSED.fullmatch(normalize(text)))
+    answer = normalize(text)
+    if _CONFUSED.fullmatch(answer):
+        return True
+    # "What do you mean system and configuration? I'm not very good with computers"
+    return len(answer.split()) <= _CONFUSED_WORDS and _CONFUSED_OPENING.match(answer) is not None
 
 
 def about_the_chat(text: str) -> str | None:

@@ -1189,12 +1189,36 @@ def test_asking_for_a_person_in_any_words_opens_the_ticket_now(policy: Policy, p
     assert not chat.state.details  # the plea was not stored as the error message
 
 
-def test_a_confused_customer_gets_the_question_again_with_its_example(policy: Policy) -> None:
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I'm not sure what you mean",
+        "what do you mean exact error? I'm not very good with computers",
+        "im not sure what that means",
+    ],
+)
+def test_a_confused_customer_gets_the_question_again_with_its_example(
+    policy: Policy, said: str
+) -> None:
     chat = Driver(policy)
     to_details(chat)
-    text = chat.reply("I'm not sure what you mean")
+    text = chat.reply(said)
     assert text.startswith(texts.PUT_ANOTHER_WAY) and policy.details[0].hint in text
     assert not chat.state.details
+
+
+def test_asking_for_a_call_with_a_number_is_answered_not_stored(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("can you call me instead? 416-555-0199")
+    assert not chat.state.details
+
+
+def test_not_understanding_why_something_fails_is_an_answer(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("I don't understand why checkout fails, no message at all")
+    assert chat.state.details
 
 
 def test_a_guide_that_did_not_help_and_what_was_tried_join_the_problem_as_a_sentence(
