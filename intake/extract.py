@@ -149,7 +149,7 @@ _PLEASANTRIES = re.compile(
     # A name, not a sentence about it: "my name is Dana", not "my name is missing from …".
     r"my name(?: is|'s|’s) (?!(?:missing|wrong|not|showing|shown|spelled|spelt|misspelled|"
     r"incorrect|gone|displayed|appearing|cut|blank|empty|different|changed|still|on|in)\b)"
-    r"[a-z]+(?: [a-z]+)?(?=\s*(?:[,.!]|$|and\b|here\b))|"
+    r"[a-z]+(?: [a-z]+)?(?=\s*(?:[,.!]|$|and\b|here\b))(?:\s+and\b)?|"
     # A shop introduced, ending there: "I run a small candle shop," ("I run a store on
     # MyCartPro and …" says where the problem is and stays).
     r"(?:and )?i (?:run|own|manage) (?:a |an |the |my )?(?:[a-z'&-]+ ){0,3}"

@@ -629,10 +629,25 @@ def test_problems_that_open_like_an_introduction_are_kept_whole(
     assert chat.state.problem == problem
 
 
-def test_an_introduction_before_the_problem_is_not_kept_in_it(policy: Policy) -> None:
+@pytest.mark.parametrize(
+    ("said", "problem"),
+    [
+        (
+            "Hi, my name is Dana and I run a small candle shop. My checkout shows error 500",
+            "My checkout shows error 500",
+        ),
+        (
+            "Good morning! My name is Margaret and my Canadian customers are charged US rates",
+            "My Canadian customers are charged US rates",
+        ),
+    ],
+)
+def test_an_introduction_before_the_problem_is_not_kept_in_it(
+    policy: Policy, said: str, problem: str
+) -> None:
     chat = Driver(policy)
-    chat.say("Hi, my name is Dana and I run a small candle shop. My checkout shows error 500")
-    assert chat.state.problem == "My checkout shows error 500"
+    chat.say(said)
+    assert chat.state.problem == problem
 
 
 @pytest.mark.parametrize("words", ["agent", "human", "Talk to a human!"])
