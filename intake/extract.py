@@ -204,7 +204,11 @@ def error_text(message: str) -> str | None:
     if line is not None:
         return line.group(1).strip()
     said = next((part for part in _CLAUSE.split(message) if _CODE_SAID.search(part)), None)
-    return said.strip() if said else None  # the words around the code tell where it shows
+    if said is None:
+        return None
+    # The words around the code tell where it shows ("the store shows DNS_PROBE_…"), not the
+    # rest of the sentence ("Hi, my domain stopped working yesterday, …").
+    return next(part for part in said.split(",") if _CODE_SAID.search(part)).strip()
 
 
 def environment_text(message: str) -> str | None:

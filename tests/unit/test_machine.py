@@ -1698,7 +1698,14 @@ def test_an_error_pasted_at_the_guide_offer_is_the_error_not_the_problem(policy:
     [
         ('checkout gives error "card_declined" when paying with visa', "card_declined"),
         ("checkout gives error ‘card_declined’ when paying with visa", "card_declined"),
-        ("checkout fails, it says card_declined code 402 when I pay", None),
+        (
+            "checkout fails, it says card_declined code 402 when I pay",
+            "it says card_declined code 402 when I pay",
+        ),
+        (
+            "Hi, my domain stopped working yesterday, the store shows DNS_PROBE_FINISHED_NXDOMAIN",
+            "the store shows DNS_PROBE_FINISHED_NXDOMAIN",
+        ),
     ],
 )
 def test_an_error_code_in_the_first_message_is_not_asked_for_again(
