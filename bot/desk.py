@@ -19,7 +19,14 @@ from intake.inbound import TeamMessage, as_edit, as_stored, original_id
 from intake.machine import step
 from intake.outgoing import Outgoing
 from intake.policy import Policy
-from intake.team import InternalNote, RelayToCustomer, TicketCommand, Unclear, read_team_message
+from intake.team import (
+    COMMAND_HELP,
+    InternalNote,
+    RelayToCustomer,
+    TicketCommand,
+    Unclear,
+    read_team_message,
+)
 from intake.texts import consent_word, shorten
 from intake.tickets import Action as TicketAction
 from intake.tickets import Status, Ticket, customer_notice, next_status
@@ -37,6 +44,10 @@ UNDELIVERED = "Not delivered to the customer: {excerpt} ({reason})"
 NOT_IN_THE_THREAD = "Not posted in the ticket's thread: {excerpt} ({reason})"
 _EXCERPT = 200  # characters of an undelivered message the thread shows
 ALREADY_YOURS = "You already have this ticket."
+SAID_TO_THE_BOT = (
+    "That was addressed to me, so the customer didn't get it; it is kept as a note. To reply "
+    f"to the customer, write without mentioning me. {COMMAND_HELP}"
+)
 
 
 class TicketDesk:
@@ -129,7 +140,11 @@ class TicketDesk:
                 self.to_team(uow, ticket.public_id, thread, Outgoing(text=EDIT_STAYS_A_NOTE), at)
                 parsed = InternalNote(text=parsed.text)
             parsed = parsed.model_copy(update={"text": as_edit(parsed.text)})
-        if isinstance(parsed, RelayToCustomer):
+        if isinstance(parsed, RelayToCustomer) and message.to_the_bot and parsed.text:
+            # "@intake what plan is this customer on?": kept for the team, never relayed.
+            self._note(uow, ticket, parsed.text, agent, at)
+            self.to_team(uow, ticket.public_id, thread, Outgoing(text=SAID_TO_THE_BOT), at)
+        elif isinstance(parsed, RelayToCustomer):
             if parsed.text and ticket.status is Status.CLOSED:
                 # Writing to the customer again: their answer should come back to this ticket.
                 self.change_status(uow, ticket, Status.OPEN, "reopened", agent, at)

@@ -47,6 +47,9 @@ class TeamMessage(_Inbound):
     before: str | None = None
     """An edit's earlier words, when the platform says: a note edited into a plain message
     stays a note."""
+    to_the_bot: bool = False
+    """It opens with the bot's mention ("@intake what plan is this customer on?"): said to
+    the bot, so never relayed to the customer (a command after the mention still runs)."""
 
 
 def attachment_line(name: str, link: str) -> str:

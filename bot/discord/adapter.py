@@ -211,6 +211,7 @@ class IntakeClient(discord.Client):
                 catch_up=True,
                 edited=edited,
                 before=before,
+                to_the_bot=_opens_with_the_bot(message, self.user.id),
             )
         else:
             if isinstance(routed, OpenThread):
@@ -393,6 +394,15 @@ def _mentions_bot(message: discord.Message, bot_id: int) -> bool:
     own_role = _own_role(message)
     named = any(user.id == bot_id for user in message.mentions)
     return named or (own_role is not None and own_role in message.role_mentions)
+
+
+def _opens_with_the_bot(message: discord.Message, bot_id: int) -> bool:
+    """Written to the bot: its mention (or its role's) comes first."""
+    own_role = _own_role(message)
+    openings = [f"<@{bot_id}>", f"<@!{bot_id}>"]
+    if own_role is not None:
+        openings.append(f"<@&{own_role.id}>")
+    return message.content.lstrip().startswith(tuple(openings))
 
 
 def _own_role(message: discord.Message) -> discord.Role | None:

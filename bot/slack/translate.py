@@ -93,6 +93,8 @@ class Heard(BaseModel):
     ``users.info`` can't say."""
     before: str | None = None
     """An edit's earlier words, as Slack sent them with it."""
+    to_the_bot: bool = False
+    """The message opens with the bot's mention: said to the bot, not for the customer."""
 
 
 # ── inbound ─────────────────────────────────────────────────────────────────────────────
@@ -251,6 +253,7 @@ def team_message(heard: Heard, name: str, is_agent: bool) -> TeamMessage:
         edited=heard.edited,
         before=heard.before,
         accepted=True,
+        to_the_bot=heard.to_the_bot,
     )
 
 
@@ -344,6 +347,7 @@ def _heard(
         continuation=continuation,
         mentions=tuple(dict.fromkeys(u for u in _MENTION.findall(markup) if u != bot_user_id)),
         profile_name=display_name({"profile": profile}) if isinstance(profile, Mapping) else None,
+        to_the_bot=bool(bot_user_id) and markup.lstrip().startswith(f"<@{bot_user_id}"),
     )
 
 

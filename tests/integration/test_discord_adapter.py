@@ -186,6 +186,23 @@ async def test_a_mention_in_a_channel_continues_in_a_thread_or_in_dms(
         await fake.wait_for_post(fake.support_channel_id, "sent you a direct message", after=mark)
 
 
+async def test_words_to_the_bot_in_a_ticket_thread_stay_with_the_team(
+    discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
+) -> None:
+    fake = discord_fake
+    customer = fake.make_user("Priya")
+    agent = fake.make_user("Dana", agent=True)
+    dm = fake.dm_channel(customer)
+    async with discord_serve(discord_settings) as app:
+        _, thread = await open_ticket(app, fake, customer)
+        mark = len(fake.calls)
+        await fake.user_post(agent, int(thread), "what plan is this customer on?", mention_bot=True)
+        await fake.wait_for_post(thread, "addressed to me", after=mark)
+        await fake.user_post(agent, int(thread), "Hi Priya, we're on it.")
+        await fake.wait_for_post(dm, "we're on it", after=mark)
+        assert not any("what plan" in m["content"] for m in fake.posts(dm))
+
+
 async def test_a_mention_of_the_bots_role_is_a_mention_of_the_bot(
     discord_fake: FakeDiscord, discord_settings: Settings, discord_serve: DiscordServe
 ) -> None:

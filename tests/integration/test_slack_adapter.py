@@ -310,6 +310,18 @@ async def test_agents_and_customer_talk_through_the_ticket_thread(slack: Workspa
     assert kinds == ["opened", "note", "claimed", "resolve"]
 
 
+async def test_words_to_the_bot_in_a_ticket_thread_stay_with_the_team(slack: Workspace) -> None:
+    card = await open_ticket(slack)
+    dms_before = len(slack.fake.posts(DM))
+    told = asyncio.ensure_future(slack.next_post(TEAM, card.ts))
+    await slack.in_thread(AGENT, card.ts, f"<@{BOT_USER_ID}> what plan is this customer on?")
+    assert "addressed to me, so the customer didn't get it" in (await told).args["text"]
+    reply = asyncio.ensure_future(slack.next_post(DM))
+    await slack.in_thread(AGENT, card.ts, "Hi Priya, we're on it.")
+    assert "we're on it" in (await reply).args["text"]
+    assert len(slack.fake.posts(DM)) == dms_before + 1  # the reply only
+
+
 async def test_only_agents_act_and_bots_or_stray_threads_are_left_alone(slack: Workspace) -> None:
     card = await open_ticket(slack)
     thread, dms = card.ts, len(slack.fake.posts(DM))
