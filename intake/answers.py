@@ -224,6 +224,12 @@ _STILL_WRONG = re.compile(
     r"when|if|stopped|nothing|anymore|any more|never|broken|fails?|failing|error|gone|urgent|"
     r"again|blank|crash\w*)\b"
 )
+_URGENT = re.compile(
+    r"\b(?:urgent(?:ly)?|asap|emergency|critical|losing (?:sales|money|orders|customers)|"
+    r"(?:whole |entire )?(?:store|site|shop|website|checkout)(?:'s| is) (?:completely |totally )?"
+    r"(?:down|offline)|can'?t (?:take|accept|get) (?:any )?(?:orders|payments|sales)|"
+    r"no (?:orders|sales) (?:are )?coming in)\b"
+)
 _CANCEL_WORDS = 8  # "ugh never mind, I'll figure it out myself"; longer goes on ("never
 # mind the error, …")
 _A_MOMENT = re.compile(
@@ -492,6 +498,11 @@ def _solved_so_not_needed(answer: str) -> bool:
         return bool(alone) and _STILL_WRONG.search(answer) is None
     rest = answer[: withdrawn.start()] + " " + answer[withdrawn.end() :]
     return _SOLVED.search(rest) is not None and _STILL_WRONG.search(rest) is None
+
+
+def says_urgent(text: str) -> bool:
+    """ "It's urgent", "my whole store is down", "we're losing sales": a ticket to take first."""
+    return _URGENT.search(straight_apostrophes(text).lower()) is not None
 
 
 def wants_a_moment(text: str) -> bool:

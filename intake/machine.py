@@ -58,6 +58,7 @@ from intake.answers import (
     opens_with_yes,
     says_something,
     says_thanks,
+    says_urgent,
     second_thoughts,
     straight_apostrophes,
     wants_a_moment,
@@ -126,6 +127,7 @@ from intake.kinds import infer_kind, suggests_a_kind
 from intake.language import is_clearly_not_english, reads_as_english
 from intake.policy import DetailField, Policy
 from intake.redaction import redaction_notice
+from intake.tickets import Priority
 
 Outcome = tuple[Conversation, tuple[Action, ...]]
 
@@ -1694,7 +1696,9 @@ def _draft(state: Conversation, turn: _Turn) -> TicketDraft:
     at = turn.event.at
     window = next_window(turn.policy.hours, at)
     open_now = window.covers(at)
+    urgent = says_urgent(" ".join([state.problem or "", turn.text]))
     return TicketDraft(
+        priority=Priority.HIGH if urgent else Priority.NORMAL,
         kind=state.kind or turn.policy.default_kind,
         problem=state.problem or "(not described yet)",
         details=dict(state.details),

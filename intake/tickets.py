@@ -121,6 +121,8 @@ class TicketContent(BaseModel):
     guides: tuple[GuideMatch, ...]
     out_of_hours: bool
     due_at: datetime
+    priority: Priority = Priority.NORMAL
+    """High when the customer said it is urgent or their store is down; agents can change it."""
 
 
 class Ticket(TicketContent):
@@ -128,7 +130,6 @@ class Ticket(TicketContent):
 
     public_id: str
     status: Status
-    priority: Priority
     assignee: str | None
     created_at: datetime
     customer: Person

@@ -76,7 +76,7 @@ class TicketRepository:
                     "consent_terms": draft.consent_terms,
                     "guides": [guide.model_dump(mode="json") for guide in draft.guides],
                     "status": Status.OPEN.value,
-                    "priority": Priority.NORMAL.value,
+                    "priority": draft.priority.value,
                     "out_of_hours": draft.out_of_hours,
                     "due_at": draft.due_at,
                     "created_at": at,

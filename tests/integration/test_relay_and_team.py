@@ -11,7 +11,7 @@ from bot.relay import Relay
 from intake.addresses import Address, Person
 from intake.inbound import TeamMessage
 from intake.outgoing import Outgoing
-from intake.tickets import Status
+from intake.tickets import Priority, Status
 from storage.unit_of_work import UnitOfWork
 from tests.integration.intake_driver import (
     FULL_INTAKE,
@@ -539,6 +539,20 @@ async def test_a_reopen_takes_in_what_the_customer_wrote_after_the_close(
     assert console.texts_to(customer.address.channel)[-1].startswith(
         "Added to your ticket MCP-1001"
     )
+
+
+async def test_a_ticket_said_to_be_urgent_is_stored_and_shown_as_high_priority(
+    app: App, clock: Clock
+) -> None:
+    customer = Customer(app)
+    assert customer.say("my whole store is down, nobody can buy anything")
+    assert customer.say("agent")
+    slack = RecordingSender("slack")
+    await relay_for(app, clock, RecordingSender("console"), slack).drain()
+    with UnitOfWork(app.sessions) as uow:
+        assert uow.tickets.get("MCP-1001").priority is Priority.HIGH
+    [card] = [m.card for _, m, _ in slack.sent if m.card is not None]
+    assert card.priority == "high"
 
 
 async def test_asking_for_news_leaves_a_pending_ticket_pending(app: App, clock: Clock) -> None:

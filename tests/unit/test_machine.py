@@ -24,6 +24,7 @@ from intake.guides import GuideMatch
 from intake.language import is_clearly_not_english
 from intake.machine import IllegalTransition, step
 from intake.policy import Policy
+from intake.tickets import Priority
 
 # Thursday 2026-11-26 11:00 Toronto (16:00 UTC): support is open.
 OPEN = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)
@@ -841,6 +842,24 @@ def test_steps_that_submit_or_open_a_ticket_are_steps(policy: Policy, steps: str
     actions = chat.say(steps)
     assert not any(isinstance(a, OpenTicket) for a in actions)
     assert chat.state.details["steps_to_reproduce"] == steps
+
+
+@pytest.mark.parametrize(
+    ("problem", "priority"),
+    [
+        ("my whole store is down since this morning", Priority.HIGH),
+        ("checkout fails for every customer, we are losing sales", Priority.HIGH),
+        ("urgent: PayPal payments fail", Priority.HIGH),
+        ("the product page shows the wrong font", Priority.NORMAL),
+    ],
+)
+def test_a_ticket_said_to_be_urgent_opens_with_high_priority(
+    policy: Policy, problem: str, priority: Priority
+) -> None:
+    chat = Driver(policy, FixedGuides(()))
+    chat.say(problem)
+    [opened] = [a for a in chat.say("agent") if isinstance(a, OpenTicket)]
+    assert opened.draft.priority is priority
 
 
 def test_asking_for_a_person_over_the_guides_offered_records_a_gap(policy: Policy) -> None:
