@@ -24,7 +24,7 @@ def ticket_card(ticket: Ticket, policy: Policy, now: datetime) -> Outgoing:
         problem=ticket.problem,
         details=tuple((policy.detail_label(key), value) for key, value in ticket.details.items()),
         missing=ticket.missing,
-        guides=tuple(guide.title for guide in ticket.guides),
+        guides=tuple(f"{guide.title}{guide.read_note}" for guide in ticket.guides),
         consent=consent_word(ticket.consent, ticket.consent_terms),
         due=due,
         out_of_hours=ticket.out_of_hours,

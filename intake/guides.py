@@ -20,6 +20,13 @@ class GuideMatch(BaseModel):
     excerpt: str
     score: float
     category: str | None = None
+    read: bool = False
+    """On a ticket: the customer opened this guide, and the request still came to the team."""
+
+    @property
+    def read_note(self) -> str:
+        """What the team reads after the guide's name: whether it was tried."""
+        return " (read by the customer)" if self.read else ""
 
 
 class GuideSearch(Protocol):

@@ -1706,7 +1706,10 @@ def _draft(state: Conversation, turn: _Turn) -> TicketDraft:
         consent=state.consent,
         consent_at=state.consent_at,
         consent_terms=state.consent_terms,
-        guides=state.guides,
+        guides=tuple(
+            guide.model_copy(update={"read": True}) if guide.id == state.shown_guide else guide
+            for guide in state.guides
+        ),
         out_of_hours=not open_now,
         due_at=at if open_now else window.opens_at,
     )

@@ -77,7 +77,10 @@ def run_show(args: argparse.Namespace) -> int:
         *[(policy.detail_label(key), value) for key, value in ticket.details.items()],
         ("Missing", ", ".join(ticket.missing) or "nothing"),
         ("Access consent", consent),
-        ("Suggested guides", ", ".join(f"{g.title} ({g.id})" for g in ticket.guides) or "none"),
+        (
+            "Suggested guides",
+            ", ".join(f"{g.title} ({g.id}){g.read_note}" for g in ticket.guides) or "none",
+        ),
     ]
     for label, value in rows:
         print(f"{label}: {value}")

@@ -9,6 +9,7 @@ from bot.discord.translate import card_embed, ticket_buttons
 from bot.policy_file import load_policy
 from bot.slack.translate import card_blocks
 from intake.addresses import Address, Person
+from intake.guides import GuideMatch
 from intake.outgoing import TicketCard
 from intake.tickets import Priority, Status, Ticket
 
@@ -92,6 +93,15 @@ def test_a_ticket_that_arrived_in_hours_is_due_by_the_end_of_that_window() -> No
         "by Thursday, November 26 at 5:00 PM Eastern "
         "(arrived during support hours, Thursday, November 26 at 11:00 AM Eastern)"
     )
+
+
+def test_the_card_says_which_guide_the_customer_read() -> None:
+    read = GuideMatch(id="setup-paypal", title="Set up PayPal", excerpt="", score=0.9, read=True)
+    other = GuideMatch(id="refunds", title="Refund an order", excerpt="", score=0.5)
+    ticket = _ticket("troubleshooting", {}).model_copy(update={"guides": (read, other)})
+    card = ticket_card(ticket, load_policy(), AT).card
+    assert card is not None
+    assert card.guides == ("Set up PayPal (read by the customer)", "Refund an order")
 
 
 def test_a_card_with_long_answers_fits_discords_embed_limit() -> None:

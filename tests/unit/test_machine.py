@@ -862,6 +862,18 @@ def test_a_ticket_said_to_be_urgent_opens_with_high_priority(
     assert opened.draft.priority is priority
 
 
+def test_the_ticket_says_which_guide_the_customer_read(policy: Policy) -> None:
+    chat = Driver(policy, FixedGuides(GUIDES))
+    chat.say(PROBLEM)
+    chat.say("2")
+    chat.say("no")
+    [opened] = [a for a in chat.say("agent") if isinstance(a, OpenTicket)]
+    assert [(g.id, g.read) for g in opened.draft.guides] == [
+        (GUIDES[0].id, False),
+        (GUIDES[1].id, True),
+    ]
+
+
 def test_asking_for_a_person_over_the_guides_offered_records_a_gap(policy: Policy) -> None:
     chat = Driver(policy, FixedGuides(GUIDES))
     chat.say(PROBLEM)
