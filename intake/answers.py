@@ -210,19 +210,19 @@ _SOLVED = re.compile(
     r"(?:fixed|solved|sorted|figured|resolved|found)\b|figured it out\b|"
     r"found (?:the (?:problem|issue|fix|cause)|it|them)\b)"
 )
-# Said solved on its own ("I figured it out, thanks anyway", "it's fixed now"), not "it works
-# on Chrome", an answer about where it works.
+# Said solved on its own ("I figured it out, thanks anyway", "it's fixed now"), not "I fixed
+# the theme and now the menu is gone", "it works on Chrome" or "it's fixed price shipping".
 _SOLVED_ALONE = re.compile(
     r"^(?:(?:ok|okay|oh|update|good news)[ ,.!:]+)*(?:(?:i|we|(?:my|our) [a-z]+) "
-    r"(?:just |finally )?(?:(?:fixed|solved|figured|resolved)\b|sorted (?:it|this|that)\b)|"
-    r"(?:it'?s|its|it is) "
-    r"(?:fixed|solved|sorted|resolved)\b)"
+    r"(?:just |finally )?(?:(?:fixed|solved|sorted|resolved) (?:it|this|that|everything|the "
+    r"(?:problem|issue))(?: out)?|figured (?:it )?out)|(?:it'?s|its|it is) (?:all )?(?:fixed|"
+    r"solved|sorted|resolved)(?: now)?)(?: myself| ourselves| now)?\s*(?:[,.!]|$)"
 )
 _SOLVED_WORDS = 10
 _STILL_WRONG = re.compile(
     r"\b(?:but|except|still|not|only|however|yet|wait|doesn'?t|isn'?t|won'?t|can'?t|didn'?t|"
     r"when|if|stopped|nothing|anymore|any more|never|broken|fails?|failing|error|gone|urgent|"
-    r"again|blank|crash\w*)\b"
+    r"again|blank|crash\w*|though|although|mobile|desktop|ones|others)\b"
 )
 _URGENT = re.compile(
     r"\b(?:urgent(?:ly)?|asap|emergency|critical|losing (?:sales|money|orders|customers)|"
@@ -367,16 +367,16 @@ _HOURS_QUESTION = re.compile(
 # Not understanding the question: the whole message says only that.
 _CONFUSED = re.compile(
     r"(?:sorry,? |hmm,? |um,? )?(?:what do you mean(?: by that| exactly)?|what does that mean|"
-    r"(?:i'm |im |i am )?not sure what you mean|i (?:don't|dont|do not) (?:understand|get it)"
+    r"(?:i'm |im |i am )?not sure what (?:you mean|(?:that|this|it) means|to (?:put|say|write))|"
+    r"i (?:don't|dont|do not) know what (?:that|this|it|you) means?|"
+    r"i (?:don't|dont|do not) (?:understand|get it)"
     r"(?: the question| what you mean| you| that)?|(?:i'm|im|i am) (?:confused|lost)|"
     r"what are you asking(?: for)?|huh|what|pardon|sorry)"
 )
-_CONFUSED_WORDS = 20  # the question not understood, and why, in a sentence or two
+# "What do you mean system and configuration? I'm not very good with computers": the question
+# quoted back, and at most a remark after it (no error, code or answer of its own).
 _CONFUSED_OPENING = re.compile(
-    r"(?:sorry,? |hmm,? |um,? )?(?:what do you mean|what does (?:that|this|it) mean|"
-    r"(?:i'm |im |i am )?not sure what (?:you mean|that means|this means|it means|to (?:say|put|"
-    r"write|answer))|i (?:don't|dont|do not) (?:understand (?:the question|what you (?:mean|want|"
-    r"need))|know what (?:that|this|you) means?))\b"
+    r"(?:sorry,? |hmm,? |um,? )?what do you mean (?:by )?[^?]{1,60}\?(?P<rest>[^\d:\"`]{0,80})"
 )
 # Questions about the chat itself rather than answers: who is writing, what it needs, calls.
 _ABOUT_THE_CHAT = {
@@ -475,7 +475,8 @@ def command_in(text: str) -> Command | None:
         return Command.AGENT
     if _rest_after_plea(answer) is not None:  # "just open a ticket, my payouts are late"
         return Command.AGENT
-    if _solved_so_not_needed(answer):
+    # Not when it asks something ("never mind, I found the cause. How do I remove the app?").
+    if "?" not in text and _solved_so_not_needed(answer):
         return Command.CANCEL
     if len(answer.split()) > _SHORT_REQUEST:
         return None
@@ -565,10 +566,10 @@ def is_confused(text: str) -> bool:
     """ "What do you mean?", "I don't understand the question": the question needs saying
     again in other words, not storing as an answer."""
     answer = normalize(text)
-    if _CONFUSED.fullmatch(answer):
-        return True
-    # "What do you mean system and configuration? I'm not very good with computers"
-    return len(answer.split()) <= _CONFUSED_WORDS and _CONFUSED_OPENING.match(answer) is not None
+    opening = _CONFUSED_OPENING.fullmatch(answer)
+    if opening is not None and opening["rest"].split()[:1] in (["yes"], ["no"], ["sure"]):
+        return False  # "what do you mean by access? yes, go ahead": answered after all
+    return _CONFUSED.fullmatch(answer) is not None or opening is not None
 
 
 def about_the_chat(text: str) -> str | None:

@@ -818,6 +818,10 @@ def test_solved_by_the_customer_at_the_summary_is_cancelled(policy: Policy, word
         "My store sends 'order fixed' emails twice, don't send duplicates please",
         "I sorted the products by price and the page crashes",
         "it works on Chrome",
+        "I fixed the theme yesterday and now the menu disappeared",
+        "it's fixed price shipping that's wrong",
+        "nevermind, I found the cause, it's the Klaviyo app. how do I remove it?",
+        "nvm it's fixed on desktop, mobile menu though is cut off",
     ],
 )
 def test_holding_the_summary_back_with_more_to_say_is_no_cancel(policy: Policy, words: str) -> None:
@@ -1260,10 +1264,19 @@ def test_asking_for_a_call_with_a_number_is_answered_not_stored(policy: Policy) 
     assert not chat.state.details
 
 
-def test_not_understanding_why_something_fails_is_an_answer(policy: Policy) -> None:
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I don't understand why checkout fails, no message at all",
+        "I don't know what this means: DNS_PROBE_FINISHED_NXDOMAIN",
+        "not sure what to put, it just says Something went wrong and spins",
+        "Not sure what it means, the log says Row 212 invalid value",
+    ],
+)
+def test_an_answer_that_opens_unsure_is_still_the_answer(policy: Policy, said: str) -> None:
     chat = Driver(policy)
     to_details(chat)
-    chat.say("I don't understand why checkout fails, no message at all")
+    chat.say(said)
     assert chat.state.details
 
 
