@@ -101,6 +101,7 @@ _LEADS_TO_A_NUMBER = frozenset(
     "what how about and then maybe probably perhaps i think".split()  # "what about guide 2?"
 )
 _CHOICE_WORDS = 8  # "number 2 looks like it might be it"
+_ORDINAL_WORDS = 6  # "the second one looks right"; longer, an ordinal describes the problem
 _AFTER_A_CHOICE = frozenset(
     "one worked works solved fixed helped did it the trick thanks thank you please was that "
     "is perfect great 👍 ✅ looks like might may be seems sounds right relevant closest "
@@ -225,11 +226,16 @@ _STILL_WRONG = re.compile(
     r"again|blank|crash\w*|though|although|mobile|desktop|ones|others)\b"
 )
 _URGENT = re.compile(
-    r"\b(?:urgent(?:ly)?|asap|emergency|critical|losing (?:sales|money|orders|customers)|"
-    r"(?:whole |entire )?(?:store|site|shop|website|checkout)(?:'s| is) (?:completely |totally )?"
-    r"(?:down|offline)|can'?t (?:take|accept|get) (?:any )?(?:orders|payments|sales)|"
-    r"no (?:orders|sales) (?:are )?coming in)\b"
+    r"\b(?:(?:it'?s|this is|it is|very|super|really|extremely) urgent|urgent(?:ly)?\s*(?:[!:.,]|$)|"
+    r"^urgent\b|asap\s*(?:[!.,]|$)|(?:it'?s|this is|it is) an emergency|"
+    r"losing (?:sales|money|customers|revenue)|missing (?:a lot of |lots of )?sales|"
+    r"(?:store|site|shop|website|checkout)(?:'s| is| has been| went| got)? (?:completely |totally |"
+    r"all )?(?:down|offline)(?! \d)(?! for maintenance)|"
+    r"(?:can'?t|cannot|can not) (?:take|accept|place) (?:any )?(?:orders|payments)|"
+    r"nobody can (?:buy|order|pay|check ?out)|no (?:orders|sales) (?:are )?coming in)"
 )
+# Urgency denied: "not urgent, but …", "this isn't an emergency".
+_NOT_URGENT = re.compile(r"\b(?:not|isn'?t|no) (?:urgent|an emergency|rush)\b")
 _CANCEL_WORDS = 8  # "ugh never mind, I'll figure it out myself"; longer goes on ("never
 # mind the error, …")
 _A_MOMENT = re.compile(
@@ -503,7 +509,8 @@ def _solved_so_not_needed(answer: str) -> bool:
 
 def says_urgent(text: str) -> bool:
     """ "It's urgent", "my whole store is down", "we're losing sales": a ticket to take first."""
-    return _URGENT.search(straight_apostrophes(text).lower()) is not None
+    said = straight_apostrophes(text).lower()
+    return _URGENT.search(said) is not None and _NOT_URGENT.search(said) is None
 
 
 def wants_a_moment(text: str) -> bool:
@@ -671,6 +678,8 @@ def number_in(text: str) -> int | None:
             return int(word) if len(word) <= 2 else None
         if word not in _LEADS_TO_A_NUMBER:
             break
+    if len(words) > _ORDINAL_WORDS:  # "it fails at the second step of checkout"
+        return None
     # "one" after other words is "the one": "the tax one" names no number.
     ordinals = [_ORDINALS[word] for word in words if word in _ORDINALS and word != "one"]
     return ordinals[0] if len(ordinals) == 1 else None

@@ -206,9 +206,12 @@ def error_text(message: str) -> str | None:
     said = next((part for part in _CLAUSE.split(message) if _CODE_SAID.search(part)), None)
     if said is None:
         return None
-    # The words around the code tell where it shows ("the store shows DNS_PROBE_…"), not the
-    # rest of the sentence ("Hi, my domain stopped working yesterday, …").
-    return next(part for part in said.split(",") if _CODE_SAID.search(part)).strip()
+    # The words around the code tell where it shows and what it says ("the store shows
+    # PAYMENT_FAILED, gateway timeout"); what came before its clause ("Hi, my domain stopped
+    # working yesterday, …") does not.
+    code = _CODE_SAID.search(said)
+    assert code is not None
+    return said[said.rfind(",", 0, code.start()) + 1 :].strip()
 
 
 def environment_text(message: str) -> str | None:

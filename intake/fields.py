@@ -88,6 +88,11 @@ _ADD_TO = re.compile(
 )
 # "Change the steps to include …": an addition, not the new answer.
 _TO_ADD = re.compile(r"(?i)(?:include|add|mention|also say|say|note)\b(?! to\b)(?: that)?\s*")
+# "There are more steps: …", "one more step: …": an addition, not the new answer.
+_MORE_OF = re.compile(
+    r"(?is)^(?:there (?:are|is) (?:some |a few )?(?:more|other|additional|another|also)|"
+    r"(?:one|a few|some) more|another) ([\w ]{2,30}?)\s*[:,-]\s*(\S.*)$"
+)
 _LABEL_WORDS = 4  # "steps", "the error message", "change the steps"
 _ALSO = re.compile(r"(?i)(?:and )?also\b[\s,:]*")
 _NOT_KNOWING = re.compile(
@@ -244,7 +249,7 @@ def inline_edit(policy: Policy, text: str) -> tuple[Field, str] | None:
 def addition(policy: Policy, text: str) -> tuple[Field, str] | None:
     """ "add to steps: it always stops at row 57", "can you change the steps to include
     applying a coupon first": more for a field, after what it holds."""
-    match = _ADD_TO.match(text.strip())
+    match = _ADD_TO.match(text.strip()) or _MORE_OF.match(text.strip())
     if match is not None:
         field, value = field_named(policy, match.group(1)), match.group(2)
         return (field, value.strip()) if field and value.strip() else None

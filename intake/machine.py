@@ -1391,6 +1391,15 @@ def _late_consent(state: Conversation, text: str) -> bool | None:
         return said if said is not None and said != state.consent else None
     if state.access_asked and _plain(text) in _PLAIN_ANSWERS:
         return _PLAIN_ANSWERS[_plain(text)]
+    words = _plain(text).split()
+    opens_yes_or_no = bool(words) and words[0] in _YES_OR_NO_FIRST
+    # "yes please hurry", "YES, but don't touch payments"; not "yes it happens every time"
+    if state.access_asked and said is None and opens_yes_or_no:
+        return (
+            _YES_OR_NO_FIRST[words[0]]
+            if set(words[1:]) <= _PLEASE_HURRY or with_conditions(text)
+            else None
+        )
     return said
 
 
@@ -1799,10 +1808,12 @@ _NOT_THAT_BUT = re.compile(
 _ONLY = r"(?:only|just) (?:the|for|when|with|on|in|at|if|during|my|our|some|certain)\b"
 _ONLY_FIRST = re.compile(_ONLY, re.IGNORECASE)
 _THERE_IS = re.compile(
-    rf"(?i)^\s*(?:(?:{OPENS_A_CORRECTION})|oh[,!]?\s+)*(?P<clause>there(?:'s| is| are) "
-    r"[^,:;]{1,40})[,:;]\s*(?P<rest>\S.*)$",
+    rf"(?i)^\s*(?:(?:{OPENS_A_CORRECTION})|oh[,!]?\s+)*(?P<clause>there(?:'s| is) an error"
+    r"(?: message)?|there are(?: some)? errors)[,:;]\s*(?P<rest>\S.*)$",
     re.DOTALL,
 )
+_YES_OR_NO_FIRST = {**dict.fromkeys("yes yeah yep yup sure".split(), True), "no": False}
+_PLEASE_HURRY = frozenset("please hurry thanks thank you go ahead asap quickly fast".split())
 _ALSO_FIRST = re.compile(r"(?:and )?also\b[\s,:]*", re.IGNORECASE)
 _NARROWED = re.compile(
     rf"^(?:{OPENS_A_CORRECTION})+(?:the |my )?(?:problem|issue)(?: is|'s) {_ONLY}"

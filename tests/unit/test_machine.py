@@ -855,6 +855,12 @@ def test_steps_that_submit_or_open_a_ticket_are_steps(policy: Policy, steps: str
         ("checkout fails for every customer, we are losing sales", Priority.HIGH),
         ("urgent: PayPal payments fail", Priority.HIGH),
         ("the product page shows the wrong font", Priority.NORMAL),
+        ("Help!! my website has been down since this morning", Priority.HIGH),
+        ("customers cannot place orders, checkout just spins", Priority.HIGH),
+        ("Not urgent, but how do I change the logo on my invoices?", Priority.NORMAL),
+        ("the 'urgent delivery' shipping option is missing at checkout", Priority.NORMAL),
+        ("Traffic to our site is down 40% since the redesign", Priority.NORMAL),
+        ("critical stock alerts don't send anymore", Priority.NORMAL),
     ],
 )
 def test_a_ticket_said_to_be_urgent_opens_with_high_priority(
@@ -1589,6 +1595,30 @@ def test_not_knowing_the_error_is_asked_again_not_taken_for_no_error(
     to_details(chat)
     chat.say(unknown)
     assert "error_messages" not in chat.state.details
+
+
+@pytest.mark.parametrize(
+    ("said", "consent"),
+    [("yes please hurry", True), ("YES, but don't touch payments", True), ("no thanks", False)],
+)
+def test_a_yes_or_no_with_a_few_words_after_the_ticket_answers_access(
+    policy: Policy, said: str, consent: bool
+) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("agent")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    chat.say(said)
+    assert chat.state.consent is consent
+
+
+def test_a_yes_about_the_problem_after_the_ticket_is_not_consent(policy: Policy) -> None:
+    chat = Driver(policy)
+    to_details(chat)
+    chat.say("agent")
+    chat.feed(TicketOpened(ticket_id="MCP-1001", at=chat.at))
+    chat.say("yes it happens every time")
+    assert chat.state.consent is None
 
 
 def test_a_polite_word_after_the_ticket_is_not_consent(policy: Policy) -> None:
@@ -3752,6 +3782,24 @@ def test_an_error_said_at_the_summary_after_no_error_is_the_error(
     chat.say(said)
     assert chat.state.details["error_messages"] == "the log says Row 212 invalid value"
     assert chat.state.step is Step.CONFIRM
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "there's also a problem on mobile, the Apply button does nothing",
+        "There are more steps: then I click checkout and it hangs",
+    ],
+)
+def test_a_remark_opening_there_is_at_the_summary_replaces_nothing(
+    policy: Policy, said: str
+) -> None:
+    chat = Driver(policy)
+    to_confirm(chat)
+    before = (chat.state.problem, dict(chat.state.details))
+    chat.say(said)
+    assert chat.state.problem is not None and chat.state.problem.startswith(PROBLEM)
+    assert all(chat.state.details[key].startswith(value) for key, value in before[1].items())
 
 
 def test_the_problem_narrowed_at_the_summary_keeps_what_it_said(policy: Policy) -> None:
