@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from intake.hours import describe_time, describe_window_end, describe_window_start, next_window
+from intake.hours import describe_time, next_window
 from intake.outgoing import Outgoing, TicketCard
 from intake.policy import Policy
 from intake.texts import consent_word
@@ -10,12 +10,10 @@ from intake.tickets import Ticket
 
 
 def ticket_card(ticket: Ticket, policy: Policy, now: datetime) -> Outgoing:
-    window = next_window(policy.hours, ticket.due_at)
-    if ticket.out_of_hours:
-        due = describe_window_start(window, now)
-    else:  # within the window it arrived in, as the customer was told; and how long it waited
+    due = describe_time(policy.hours, due_by(ticket, policy), now)
+    if not ticket.out_of_hours:  # and how long it has waited
         arrived = describe_time(policy.hours, ticket.due_at, now)
-        due = f"by {describe_window_end(window, now)} (arrived during support hours, {arrived})"
+        due = f"by {due} (arrived during support hours, {arrived})"
     card = TicketCard(
         ticket_id=ticket.public_id,
         kind=policy.kind_label(ticket.kind),
@@ -33,6 +31,13 @@ def ticket_card(ticket: Ticket, policy: Policy, now: datetime) -> Outgoing:
         assignee=ticket.assignee,
     )
     return Outgoing(text=card_text(card), card=card)
+
+
+def due_by(ticket: Ticket, policy: Policy) -> datetime:
+    """When the customer was told to expect an answer: the next window's opening for a ticket
+    that arrived out of hours, else the end of the window it arrived in."""
+    window = next_window(policy.hours, ticket.due_at)
+    return window.opens_at if ticket.out_of_hours else window.closes_at
 
 
 def card_text(card: TicketCard) -> str:

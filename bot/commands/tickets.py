@@ -4,6 +4,7 @@ import argparse
 from datetime import datetime
 
 from bot.app import open_database
+from bot.cards import due_by
 from bot.errors import UserFacingError
 from bot.policy_file import load_policy
 from bot.settings import load_settings
@@ -69,8 +70,12 @@ def run_show(args: argparse.Namespace) -> int:
         ("Opened", when(ticket.created_at)),
         (
             "Due",
-            when(ticket.due_at)
-            + (" (arrived out of hours)" if ticket.out_of_hours else " (arrived during hours)"),
+            when(due_by(ticket, policy))
+            + (
+                " (arrived out of hours)"
+                if ticket.out_of_hours
+                else f" (arrived during hours, {when(ticket.due_at)})"
+            ),
         ),
         ("Owner", ticket.assignee or "nobody yet"),
         ("Problem", ticket.problem),

@@ -68,12 +68,12 @@ def test_a_piped_chat_ends_in_a_stored_ticket_that_admins_can_read(tmp_path: Pat
     assert all(line.startswith("  ") for line in transcript.splitlines() if line), transcript
 
 
-def test_a_ticket_opened_in_hours_is_shown_due_from_its_arrival(tmp_path: Path) -> None:
+def test_a_ticket_opened_in_hours_is_due_by_the_end_of_that_window(tmp_path: Path) -> None:
     intake(
         ["chat", "--user", "Priya", "--now", "2026-11-26T11:00:00-05:00"], tmp_path, CONVERSATION
     )
     shown = intake(["tickets", "show", "MCP-1001"], tmp_path)
-    assert "Due: 2026-11-26 11:00:" in shown.stdout and "(arrived during hours)" in shown.stdout
+    assert "Due: 2026-11-26 17:00:00 EST (arrived during hours, 2026-11-26 11:00:" in shown.stdout
 
 
 def test_a_killed_chat_resumes_where_it_stopped(tmp_path: Path) -> None:
