@@ -94,7 +94,8 @@ _MORE_OF = re.compile(
     r"(?:one|a few|some) more|another) ([\w ]{2,30}?)\s*[:,-]\s*(\S.*)$"
 )
 _LABEL_WORDS = 4  # "steps", "the error message", "change the steps"
-_ALSO = re.compile(r"(?i)(?:and )?also\b[\s,:]*")
+# "Also …" before more words: more for what is there, not instead of it.
+ALSO = re.compile(r"(?i)(?:and )?also\b[\s,:]*")
 _NOT_KNOWING = re.compile(
     r"(?:i )?(?:don'?t|do not|dont) know\b|no idea\b|no clue\b|idk\b|not sure\b|"
     r"(?:how|why) (?:should|would|do|am) i (?:know|supposed to know)\b"
@@ -254,7 +255,7 @@ def addition(policy: Policy, text: str) -> tuple[Field, str] | None:
         field, value = field_named(policy, match.group(1)), match.group(2)
         return (field, value.strip()) if field and value.strip() else None
     # "Change the steps to include …", "system: also a Mailgun SMTP": the rest is more.
-    for pattern, more in ((_CHANGE_TO, _TO_ADD), (_INLINE, _ALSO)):
+    for pattern, more in ((_CHANGE_TO, _TO_ADD), (_INLINE, ALSO)):
         found = pattern.match(text.strip())
         added = more.match(found.group(2)) if found else None
         if found is not None and added is not None:

@@ -82,6 +82,7 @@ from intake.extract import (
     without_pleasantries,
 )
 from intake.fields import (
+    ALSO,
     ENVIRONMENT,
     OPENS_A_CORRECTION,
     STEPS,
@@ -1098,7 +1099,7 @@ def _confirm(state: Conversation, turn: _Turn) -> Outcome:
         field, value = edit
         # "The error is also on Firefox", "the problem is just for customers in Canada": more
         # about what is there, not instead of it.
-        adds = _ALSO_FIRST.match(value)
+        adds = ALSO.match(value)
         narrows = field.key == "problem" and _ONLY_FIRST.match(value) is not None
         editing = state.model_copy(update={"editing": field.key})
         value = value[adds.end() :] if adds else value
@@ -1814,7 +1815,6 @@ _THERE_IS = re.compile(
 )
 _YES_OR_NO_FIRST = {**dict.fromkeys("yes yeah yep yup sure".split(), True), "no": False}
 _PLEASE_HURRY = frozenset("please hurry thanks thank you go ahead asap quickly fast".split())
-_ALSO_FIRST = re.compile(r"(?:and )?also\b[\s,:]*", re.IGNORECASE)
 _NARROWED = re.compile(
     rf"^(?:{OPENS_A_CORRECTION})+(?:the |my )?(?:problem|issue)(?: is|'s) {_ONLY}"
 )
