@@ -36,8 +36,9 @@ def ticket_card(ticket: Ticket, policy: Policy, now: datetime) -> Outgoing:
 def due_by(ticket: Ticket, policy: Policy) -> datetime:
     """When the customer was told to expect an answer: the next window's opening for a ticket
     that arrived out of hours, else the end of the window it arrived in."""
-    window = next_window(policy.hours, ticket.due_at)
-    return window.opens_at if ticket.out_of_hours else window.closes_at
+    if ticket.out_of_hours:
+        return ticket.due_at  # stored as that opening already
+    return next_window(policy.hours, ticket.due_at).closes_at
 
 
 def card_text(card: TicketCard) -> str:

@@ -145,10 +145,10 @@ class TicketDesk:
             self._note(uow, ticket, parsed.text, agent, at)
             self.to_team(uow, ticket.public_id, thread, Outgoing(text=SAID_TO_THE_BOT), at)
         elif isinstance(parsed, RelayToCustomer):
-            if parsed.text and ticket.status is Status.CLOSED:
-                # Writing to the customer again: their answer should come back to this ticket.
-                self.change_status(uow, ticket, Status.OPEN, "reopened", agent, at)
             if parsed.text:
+                if ticket.status is Status.CLOSED:
+                    # Writing to the customer again: their answer should come back here.
+                    self.change_status(uow, ticket, Status.OPEN, "reopened", agent, at)
                 self.to_customer(
                     uow,
                     conversation_id,

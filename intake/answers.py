@@ -298,10 +298,8 @@ _ONLY_PLEA_TAIL = re.compile(_PLEA_TAIL)
 # A clause that is a plea and nothing else: asked for in so many words ("I want a human",
 # "agent please", "just open a ticket"), never a person named as a subject ("the manager, Tom,
 # can't log in", "someone changed my prices") nor a step ("create a ticket, attach the order").
-_HUMAN_ASKED = (
-    r"(?:a |an |the |your )?(?:real |live |actual )?(?:human|person|agent|representative|operator)"
-)
 _BARE_HUMAN = r"(?:a |an )?(?:real |live |actual )?(?:human|person|agent|representative|operator)"
+_HUMAN_ASKED = rf"(?:the |your )?{_BARE_HUMAN}"  # "I want your agent", not "your agent, Sarah"
 _CLAUSE_PLEA = re.compile(
     rf"(?:(?:please |just )*{_ASKING} (?:(?:talk|speak|chat) (?:to|with) {_PERSON}|{_HUMAN_ASKED})|"
     rf"(?:please |just )*{_BARE_HUMAN}|(?:please )?escalate(?: this| it)?|"

@@ -203,15 +203,14 @@ def error_text(message: str) -> str | None:
     line = _ERROR_LINE.search(message)
     if line is not None:
         return line.group(1).strip()
-    said = next((part for part in _CLAUSE.split(message) if _CODE_SAID.search(part)), None)
-    if said is None:
-        return None
     # The words around the code tell where it shows and what it says ("the store shows
     # PAYMENT_FAILED, gateway timeout"); what came before its clause ("Hi, my domain stopped
     # working yesterday, …") does not.
-    code = _CODE_SAID.search(said)
-    assert code is not None
-    return said[said.rfind(",", 0, code.start()) + 1 :].strip()
+    for part in _CLAUSE.split(message):
+        code = _CODE_SAID.search(part)
+        if code is not None:
+            return part[part.rfind(",", 0, code.start()) + 1 :].strip()
+    return None
 
 
 def environment_text(message: str) -> str | None:
