@@ -398,11 +398,15 @@ def _mentions_bot(message: discord.Message, bot_id: int) -> bool:
 
 def _opens_with_the_bot(message: discord.Message, bot_id: int) -> bool:
     """Written to the bot: its mention (or its role's) comes first."""
+    return _content(message, bot_id).lstrip().startswith((f"<@{bot_id}>", f"<@!{bot_id}>"))
+
+
+def _content(message: discord.Message, bot_id: int) -> str:
+    """The message's markup with the bot's role read as the bot's own mention."""
     own_role = _own_role(message)
-    openings = [f"<@{bot_id}>", f"<@!{bot_id}>"]
-    if own_role is not None:
-        openings.append(f"<@&{own_role.id}>")
-    return message.content.lstrip().startswith(tuple(openings))
+    if own_role is None:
+        return message.content
+    return message.content.replace(f"<@&{own_role.id}>", f"<@{bot_id}>")
 
 
 def _own_role(message: discord.Message) -> discord.Role | None:
@@ -415,11 +419,7 @@ def _text(message: discord.Message, bot_id: int) -> str:
     names = {str(user.id): user.display_name for user in message.mentions if user.id != bot_id}
     names |= {str(role.id): role.name for role in message.role_mentions}
     names |= {str(channel.id): channel.name for channel in message.channel_mentions}
-    content = message.content
-    own_role = _own_role(message)
-    if own_role is not None:  # the bot's role reads as the bot's mention, stripped like it
-        content = content.replace(f"<@&{own_role.id}>", f"<@{bot_id}>")
-    own = written(readable(content, names), _files(message.attachments))
+    own = written(readable(_content(message, bot_id), names), _files(message.attachments))
     quoted = [forwarded(s.content, _files(s.attachments)) for s in message.message_snapshots]
     return "\n".join(part for part in (own, *quoted) if part)
 
