@@ -159,8 +159,10 @@ def test_a_first_ticket_number_the_database_cannot_hold_is_refused(
     custom = _custom_policy(monkeypatch, tmp_path, "first_ticket_number: 1001", huge)
     code, _, err = run(capsys)
     assert code == 2
-    assert err.startswith(f"intake: policy file {custom}: first_ticket_number: ")
-    assert "1000000000" in err
+    assert err == (
+        f"intake: policy file {custom}: first_ticket_number: "
+        "Input should be less than or equal to 1000000000\n"
+    )
 
 
 def test_hours_that_never_open_are_refused_when_the_policy_is_read(
